@@ -1,0 +1,1 @@
+namespace Rx.Ssh.Sftp;

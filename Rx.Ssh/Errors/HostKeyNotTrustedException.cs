@@ -1,0 +1,59 @@
+namespace Rx.Ssh;
+
+/// <summary>Why a host key was not trusted.</summary>
+public enum HostKeyTrustFailure
+{
+    /// <summary>No trusted key is known for the host.</summary>
+    Unknown,
+
+    /// <summary>A different key is known for the host: possibly a man-in-the-middle attack.</summary>
+    Changed,
+
+    /// <summary>The key is marked <c>@revoked</c>.</summary>
+    Revoked,
+
+    /// <summary>An application callback rejected the key.</summary>
+    Rejected,
+}
+
+/// <summary>The server's host key is not trusted; the connection was closed before authentication.</summary>
+public sealed class HostKeyNotTrustedException : SshConnectionException
+{
+    /// <summary>Creates the exception.</summary>
+    public HostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, HostKeyTrustFailure failure)
+        : base(DisconnectReason.HostKeyNotVerifiable, Describe(host, port, keyType, fingerprint, failure))
+    {
+        Host = host;
+        Port = port;
+        KeyType = keyType;
+        Fingerprint = fingerprint;
+        Failure = failure;
+    }
+
+    /// <summary>The host name as the client used it.</summary>
+    public string Host { get; }
+
+    /// <summary>The port.</summary>
+    public int Port { get; }
+
+    /// <summary>The host key's type, e.g. <c>ssh-ed25519</c>.</summary>
+    public string KeyType { get; }
+
+    /// <summary>The key's SHA256 fingerprint in OpenSSH notation (<c>SHA256:...</c>).</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>Why the key was not trusted.</summary>
+    public HostKeyTrustFailure Failure { get; }
+
+    private static string Describe(string host, int port, string keyType, string fingerprint, HostKeyTrustFailure failure)
+    {
+        string where = port == 22 ? host : $"[{host}]:{port}";
+        return failure switch
+        {
+            HostKeyTrustFailure.Changed => $"Host key for {where} has CHANGED ({keyType} {fingerprint}); it does not match known_hosts.",
+            HostKeyTrustFailure.Revoked => $"Host key for {where} is REVOKED ({keyType} {fingerprint}).",
+            HostKeyTrustFailure.Rejected => $"Host key for {where} was rejected by the application ({keyType} {fingerprint}).",
+            _ => $"Host key for {where} is not known ({keyType} {fingerprint}); add it to known_hosts or verify it another way.",
+        };
+    }
+}

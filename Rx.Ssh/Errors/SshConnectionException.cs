@@ -1,0 +1,74 @@
+namespace Rx.Ssh;
+
+/// <summary>The connection ended or could not be set up. <see cref="Reason"/> is the SSH disconnect reason.</summary>
+public class SshConnectionException : SshException
+{
+    /// <summary>Creates an exception for a connection that ended for <paramref name="reason"/>.</summary>
+    public SshConnectionException(DisconnectReason reason, string message, bool isLocal = true, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+        IsLocal = isLocal;
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public SshConnectionException(string message)
+        : this(DisconnectReason.None, message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and cause.</summary>
+    public SshConnectionException(string message, Exception? innerException)
+        : this(DisconnectReason.None, message, true, innerException)
+    {
+    }
+
+    /// <summary>Creates an exception with a default message.</summary>
+    public SshConnectionException()
+        : this(DisconnectReason.None, "SSH connection error")
+    {
+    }
+
+    /// <summary>The disconnect reason code, sent by us (<see cref="IsLocal"/>) or by the peer.</summary>
+    public DisconnectReason Reason { get; }
+
+    /// <summary>True when this side decided to disconnect; false when the peer sent the disconnect.</summary>
+    public bool IsLocal { get; }
+}
+
+/// <summary>No algorithm of one kind is supported by both sides.</summary>
+public sealed class SshKeyExchangeException : SshConnectionException
+{
+    /// <summary>Creates the exception naming both algorithm lists.</summary>
+    public SshKeyExchangeException(string kind, IReadOnlyList<string> ours, IReadOnlyList<string> theirs)
+        : base(DisconnectReason.KeyExchangeFailed,
+            $"No common {kind} algorithm. Ours: {string.Join(",", ours)}. Theirs: {string.Join(",", theirs)}.")
+    {
+        Kind = kind;
+        Ours = ours;
+        Theirs = theirs;
+    }
+
+    /// <summary>Which algorithm kind failed to negotiate (kex, host key, cipher, MAC, compression).</summary>
+    public string Kind { get; }
+
+    /// <summary>Our list, in preference order.</summary>
+    public IReadOnlyList<string> Ours { get; }
+
+    /// <summary>The peer's list.</summary>
+    public IReadOnlyList<string> Theirs { get; }
+}
+
+/// <summary>Authentication failed: no method the server accepts succeeded.</summary>
+public sealed class PermissionDeniedException : SshConnectionException
+{
+    /// <summary>Creates the exception.</summary>
+    public PermissionDeniedException(string message, IReadOnlyList<string> allowedMethods)
+        : base(DisconnectReason.NoMoreAuthMethodsAvailable, message)
+    {
+        AllowedMethods = allowedMethods;
+    }
+
+    /// <summary>The methods the server said could continue when we gave up.</summary>
+    public IReadOnlyList<string> AllowedMethods { get; }
+}

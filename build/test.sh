@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v bc >/dev/null 2>&1 || need+=(bc)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${need[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "warning: missing ${need[*]} and not root; interop tests will fail" >&2
+  fi
+fi
+
+dotnet test RxSsh.sln -c Release --logger "console;verbosity=normal" "$@"
