@@ -1,0 +1,81 @@
+namespace Rx.Ssh;
+
+/// <summary>
+/// The algorithms a connection offers, in preference order, per kind. Start from
+/// <see cref="Default"/> and edit with OpenSSH-style lists: <c>"+name"</c> appends,
+/// <c>"-name"</c> removes, <c>"^name"</c> prepends; a plain list replaces.
+/// </summary>
+public sealed record SshAlgorithms
+{
+    /// <summary>Secure modern defaults: strict kex, no SHA-1, no CBC, no legacy DH.</summary>
+    public static SshAlgorithms Default { get; } = new();
+
+    /// <summary>Key exchange methods.</summary>
+    public IReadOnlyList<string> KeyExchange { get; init; } =
+    [
+        "curve25519-sha256",
+        "curve25519-sha256@libssh.org",
+        "ecdh-sha2-nistp256",
+        "ecdh-sha2-nistp384",
+        "ecdh-sha2-nistp521",
+    ];
+
+    /// <summary>Host key signature algorithms.</summary>
+    public IReadOnlyList<string> HostKey { get; init; } =
+    [
+        "ssh-ed25519",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "rsa-sha2-512",
+        "rsa-sha2-256",
+    ];
+
+    /// <summary>Ciphers (both directions).</summary>
+    public IReadOnlyList<string> Ciphers { get; init; } =
+    [
+        "aes128-gcm@openssh.com",
+        "aes256-gcm@openssh.com",
+        "chacha20-poly1305@openssh.com",
+        "aes128-ctr",
+        "aes192-ctr",
+        "aes256-ctr",
+    ];
+
+    /// <summary>MACs (both directions; unused with AEAD ciphers).</summary>
+    public IReadOnlyList<string> Macs { get; init; } =
+    [
+        "hmac-sha2-256-etm@openssh.com",
+        "hmac-sha2-512-etm@openssh.com",
+        "hmac-sha2-256",
+        "hmac-sha2-512",
+    ];
+
+    /// <summary>Compression methods.</summary>
+    public IReadOnlyList<string> Compression { get; init; } = ["none"];
+
+    /// <summary>
+    /// Applies an OpenSSH-style edit to <paramref name="current"/>: <c>+a,b</c> appends,
+    /// <c>-a,b</c> removes (wildcards <c>*</c> and <c>?</c> allowed), <c>^a,b</c> prepends,
+    /// anything else replaces.
+    /// </summary>
+    public static IReadOnlyList<string> Edit(IReadOnlyList<string> current, string edit)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(edit);
+        if (edit.Length == 0)
+        {
+            return current;
+        }
+
+        char op = edit[0];
+        string[] names = (op is '+' or '-' or '^' ? edit[1..] : edit).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return op switch
+        {
+            '+' => [.. current, .. names.Where(n => !current.Contains(n))],
+            '^' => [.. names, .. current.Where(n => !names.Contains(n))],
+            '-' => [.. current.Where(n => !names.Any(p => Algorithms.NamePattern.IsMatch(n, p)))],
+            _ => names,
+        };
+    }
+}

@@ -1,0 +1,248 @@
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Messages.Transport;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Authentication;
+
+/// <summary>The client side of RFC 4252: none, publickey, password, keyboard-interactive (password answers).</summary>
+internal sealed class ClientAuthenticator
+{
+    private const string ConnectionService = "ssh-connection";
+    private readonly SshTransport _transport;
+    private readonly SshClientOptions _options;
+    private readonly IReadOnlyList<SshPrivateKey> _keys;
+
+    public ClientAuthenticator(SshTransport transport, SshClientOptions options, IReadOnlyList<SshPrivateKey> keys)
+    {
+        _transport = transport;
+        _options = options;
+        _keys = keys;
+    }
+
+    public async Task AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        using (var request = new SshBuffer())
+        {
+            new ServiceMessage(MessageNumber.ServiceRequest, "ssh-userauth").WriteTo(request);
+            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte> accept = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        if (accept.Span[0] != MessageNumber.ServiceAccept)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected SERVICE_ACCEPT, got message {accept.Span[0]}.");
+        }
+
+        (bool success, string[] methods, _) = await TryAsync("none", null, cancellationToken).ConfigureAwait(false);
+        if (success)
+        {
+            return;
+        }
+
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            string? method = methods.FirstOrDefault(m => !tried.Contains(m) && CanTry(m));
+            if (method is null)
+            {
+                throw new PermissionDeniedException(
+                    $"Permission denied for {_options.UserName} (server allows: {string.Join(",", methods)}; tried: {(tried.Count == 0 ? "nothing usable" : string.Join(",", tried))}).",
+                    methods);
+            }
+
+            tried.Add(method);
+            bool partial;
+            (success, methods, partial) = method switch
+            {
+                "publickey" => await PublicKeyAsync(cancellationToken).ConfigureAwait(false),
+                "password" => await TryAsync("password", w =>
+                {
+                    w.WriteBoolean(false);
+                    w.WriteString(_options.Password!);
+                }, cancellationToken).ConfigureAwait(false),
+                "keyboard-interactive" => await KeyboardInteractiveAsync(cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException(method),
+            };
+            if (success)
+            {
+                return;
+            }
+
+            if (partial)
+            {
+                tried.Clear();
+                tried.Add(method);
+            }
+        }
+    }
+
+    private bool CanTry(string method) => method switch
+    {
+        "publickey" => _keys.Count > 0,
+        "password" or "keyboard-interactive" => _options.Password is not null,
+        _ => false,
+    };
+
+    private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(CancellationToken cancellationToken)
+    {
+        (bool, string[], bool) last = (false, [], false);
+        foreach (SshPrivateKey key in _keys)
+        {
+            string algorithm = PickSignatureAlgorithm(key);
+            byte[] blob = key.PublicKey.Blob.ToArray();
+            byte[] signed = BuildSignedData(algorithm, blob);
+            byte[] signature = key.Sign(algorithm, signed);
+            last = await TryAsync("publickey", w =>
+            {
+                w.WriteBoolean(true);
+                w.WriteString(algorithm);
+                w.WriteString(blob);
+                w.WriteString(signature);
+            }, cancellationToken).ConfigureAwait(false);
+            if (last.Item1 || last.Item3)
+            {
+                return last;
+            }
+
+            _transport.Logger.LogDebug("Server rejected key {Key}", key.PublicKey);
+        }
+
+        return last;
+    }
+
+    private string PickSignatureAlgorithm(SshPrivateKey key)
+    {
+        IReadOnlyList<string> algorithms = key.SignatureAlgorithms;
+        IReadOnlyList<string>? server = _transport.ServerSignatureAlgorithms;
+        IReadOnlyList<string> ours = _options.Algorithms.HostKey;
+        foreach (string a in algorithms)
+        {
+            if ((server is null || server.Contains(a)) && (a != "ssh-rsa" || ours.Contains(a)))
+            {
+                return a;
+            }
+        }
+
+        return algorithms[0];
+    }
+
+    private byte[] BuildSignedData(string algorithm, byte[] blob)
+    {
+        // RFC 4252 section 7: string session identifier, byte SSH_MSG_USERAUTH_REQUEST, string user name,
+        // string service name, string "publickey", boolean TRUE, string algorithm, string public key blob
+        using var buffer = new SshBuffer(512);
+        SshWriter w = buffer.Writer;
+        w.WriteString(_transport.SessionId);
+        WriteRequestHeader(w, "publickey");
+        w.WriteBoolean(true);
+        w.WriteString(algorithm);
+        w.WriteString(blob);
+        return buffer.ToArray();
+    }
+
+    private void WriteRequestHeader(SshWriter w, string method)
+    {
+        w.WriteByte(MessageNumber.UserAuthRequest);
+        w.WriteString(_options.UserName);
+        w.WriteString(ConnectionService);
+        w.WriteString(method);
+    }
+
+    private async Task<(bool Success, string[] Methods, bool Partial)> KeyboardInteractiveAsync(CancellationToken cancellationToken)
+    {
+        using (var request = new SshBuffer())
+        {
+            SshWriter w = request.Writer;
+            WriteRequestHeader(w, "keyboard-interactive");
+            w.WriteString(string.Empty); // language
+            w.WriteString(string.Empty); // submethods
+            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            ReadOnlyMemory<byte> reply = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (reply.Span[0] != MessageNumber.UserAuthInfoRequest)
+            {
+                return ParseResult(reply.Span);
+            }
+
+            // RFC 4256 section 3.2: string name, string instruction, string language, int num-prompts, {string prompt, boolean echo}
+            var r = new SshReader(reply.Span[1..]);
+            r.ReadUtf8String();
+            r.ReadUtf8String();
+            r.ReadString();
+            uint count = r.ReadUInt32();
+            if (count > 64)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, "Too many keyboard-interactive prompts.");
+            }
+
+            using var response = new SshBuffer();
+            SshWriter w = response.Writer;
+            w.WriteByte(MessageNumber.UserAuthInfoResponse);
+            w.WriteUInt32(count);
+            for (uint i = 0; i < count; i++)
+            {
+                string prompt = r.ReadUtf8String();
+                r.ReadBoolean();
+                w.WriteString(prompt.Contains("assword", StringComparison.Ordinal) || count == 1 ? _options.Password ?? string.Empty : string.Empty);
+            }
+
+            await _transport.SendAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(bool Success, string[] Methods, bool Partial)> TryAsync(string method, Action<SshWriter>? body, CancellationToken cancellationToken)
+    {
+        using (var request = new SshBuffer())
+        {
+            SshWriter w = request.Writer;
+            WriteRequestHeader(w, method);
+            body?.Invoke(w);
+            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte> reply = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        return ParseResult(reply.Span);
+    }
+
+    private static (bool Success, string[] Methods, bool Partial) ParseResult(ReadOnlySpan<byte> reply)
+    {
+        switch (reply[0])
+        {
+            case MessageNumber.UserAuthSuccess:
+                return (true, [], false);
+            case MessageNumber.UserAuthFailure:
+                // byte SSH_MSG_USERAUTH_FAILURE, name-list authentications that can continue, boolean partial success
+                var r = new SshReader(reply[1..]);
+                string[] methods = r.ReadNameList();
+                bool partial = r.ReadBoolean();
+                return (false, methods, partial);
+            default:
+                throw new SshConnectionException(DisconnectReason.ProtocolError, $"Unexpected message {reply[0]} during authentication.");
+        }
+    }
+
+    /// <summary>Next auth reply; banners go to the application on the way.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadOnlyMemory<byte> payload = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (payload.Span[0] == MessageNumber.UserAuthBanner)
+            {
+                // byte SSH_MSG_USERAUTH_BANNER, string message (UTF-8), string language tag
+                var r = new SshReader(payload.Span[1..]);
+                string banner = r.ReadUtf8String();
+                _options.BannerReceived?.Invoke(banner);
+                continue;
+            }
+
+            return payload;
+        }
+    }
+}

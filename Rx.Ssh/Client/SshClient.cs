@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rx.Ssh.Authentication;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh;
+
+/// <summary>Entry point of the client side: connect to an SSH server.</summary>
+public static class SshClient
+{
+    /// <summary>
+    /// Connects and authenticates. Cold: each subscription opens its own connection. Emits the
+    /// connection once and completes; from then on the connection belongs to the subscriber, who
+    /// disposes it to disconnect. Disposing the subscription before it emits cancels the attempt.
+    /// Errors: <see cref="HostKeyNotTrustedException"/>, <see cref="PermissionDeniedException"/>,
+    /// <see cref="SshKeyExchangeException"/>, <see cref="SshConnectionException"/> (timeouts included).
+    /// </summary>
+    public static IObservable<SshClientConnection> Connect(string host, int port = 22, SshClientOptions? options = null) =>
+        Observable.FromAsync(ct => ConnectAsync(host, port, options, ct));
+
+    /// <summary>
+    /// Connects, hands the connection to <paramref name="use"/>, and disconnects when the returned
+    /// sequence ends or its subscription is disposed: the connection's lifetime is the subscription's.
+    /// </summary>
+    public static IObservable<T> Using<T>(string host, int port, SshClientOptions? options, Func<SshClientConnection, IObservable<T>> use) =>
+        Observable.Using(
+            ct => ConnectAsync(host, port, options, ct),
+            (connection, ct) => Task.FromResult(use(connection)));
+
+    /// <summary>Connects and authenticates; see <see cref="Connect"/>.</summary>
+    public static async Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        options ??= new SshClientOptions();
+        using var timeout = new TimeoutScope(options, cancellationToken);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using (IDisposable connectTimer = timeout.Arm(options.ConnectTimeout, "TCP connect"))
+            {
+                await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            timeout.ThrowIfTimedOut(ex);
+            if (ex is SocketException se)
+            {
+                throw new SshConnectionException(DisconnectReason.ConnectionLost, $"Cannot connect to {host} port {port}: {se.Message}", true, se);
+            }
+
+            throw;
+        }
+
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        return await ConnectCoreAsync(stream, host, port, socket.RemoteEndPoint, options, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the client protocol over an existing stream (an in-memory pipe, a proxy, a socket the
+    /// server dialled: RFC 8071 reverse direction). <paramref name="host"/> and <paramref name="port"/>
+    /// name the server for host key checks.
+    /// </summary>
+    public static async Task<SshClientConnection> ConnectAsync(Stream stream, string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= new SshClientOptions();
+        using var timeout = new TimeoutScope(options, cancellationToken);
+        return await ConnectCoreAsync(stream, host, port, null, options, timeout).ConfigureAwait(false);
+    }
+
+    private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)
+    {
+        ILogger logger = options.Logger ?? NullLogger.Instance;
+        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger);
+        IPAddress? address = (remote as IPEndPoint)?.Address;
+        var transport = new SshTransport(stream, new TransportSettings
+        {
+            IsServer = false,
+            Algorithms = options.Algorithms,
+            Version = options.ClientVersion,
+            RekeyBytes = options.RekeyBytes,
+            Logger = logger,
+            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(new HostKeyContext(host, port, key, address), timeout.Token),
+        });
+        try
+        {
+            using (timeout.Arm(options.LoginTimeout, "login"))
+            {
+                await transport.StartAsync(timeout.Token).ConfigureAwait(false);
+                await new ClientAuthenticator(transport, options, keys).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
+            await transport.DisposeAsync().ConfigureAwait(false);
+            timeout.ThrowIfTimedOut(ex);
+            if (error == ex)
+            {
+                throw;
+            }
+
+            throw error;
+        }
+
+        var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
+        connection.StartDispatch();
+        return connection;
+    }
+
+    /// <summary>Cancels the connect on the caller's token or when a scheduler-driven timer fires.</summary>
+    private sealed class TimeoutScope : IDisposable
+    {
+        private readonly CancellationTokenSource _cts;
+        private readonly SshClientOptions _options;
+        private string? _expired;
+        private TimeSpan _expiredAfter;
+
+        public TimeoutScope(SshClientOptions options, CancellationToken cancellationToken)
+        {
+            _options = options;
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        }
+
+        public CancellationToken Token => _cts.Token;
+
+        public IDisposable Arm(TimeSpan after, string what)
+        {
+            if (after == Timeout.InfiniteTimeSpan || after <= TimeSpan.Zero)
+            {
+                return Disposable.Empty;
+            }
+
+            return _options.Scheduler.Schedule(after, () =>
+            {
+                _expired ??= what;
+                _expiredAfter = after;
+                _cts.Cancel();
+            });
+        }
+
+        public void ThrowIfTimedOut(Exception inner)
+        {
+            if (_expired is not null)
+            {
+                throw new SshConnectionException(DisconnectReason.ConnectionLost, $"The {_expired} timed out after {_expiredAfter.TotalSeconds:0.###} s.", true, new TimeoutException(inner.Message, inner));
+            }
+        }
+
+        public void Dispose() => _cts.Dispose();
+    }
+}

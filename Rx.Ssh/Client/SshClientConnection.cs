@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Reactive.Linq;
+using Rx.Ssh.Connection;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Transport;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// A client connection to an SSH server. Everything it starts is a cold observable: subscribing
+/// opens a channel, disposing the subscription closes it. Dispose the connection to disconnect.
+/// </summary>
+public sealed class SshClientConnection : SshConnection, IDisposable
+{
+    internal SshClientConnection(SshTransport transport, string userName, EndPoint? remote, string host, int port)
+        : base(transport, userName, remote)
+    {
+        Host = host;
+        Port = port;
+    }
+
+    /// <summary>The host name used to connect.</summary>
+    public string Host { get; }
+
+    /// <summary>The port.</summary>
+    public int Port { get; }
+
+    /// <summary>The server's host key as accepted during the first key exchange.</summary>
+    public SshPublicKey HostKey => ServerHostKey!;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> and emits the session's events as they happen: output
+    /// (stdout and stderr, in arrival order), EOF, exit status or signal, then
+    /// <see cref="SshSessionClosed"/> and completion. Cold: each subscription starts the command
+    /// once; disposing the subscription closes the channel. Only one observer per subscription
+    /// sees the data; use <c>Publish</c> to share. A refused exec fails with
+    /// <see cref="ChannelRequestException"/>; a lost connection with <see cref="SshConnectionException"/>.
+    /// </summary>
+    public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, ct));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> to completion and emits one <see cref="SshCompletedProcess"/>.
+    /// With <see cref="SshProcessOptions.Check"/> a non-zero exit fails with
+    /// <see cref="ProcessException"/> carrying status, stdout and stderr. Cold; disposing the
+    /// subscription closes the channel.
+    /// </summary>
+    public IObservable<SshCompletedProcess> Run(string command, SshProcessOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        options ??= new SshProcessOptions();
+        return Observable.FromAsync(ct => RunAsync(command, options, ct));
+    }
+
+    /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given.</summary>
+    public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
+
+    /// <summary>Task form of <see cref="Run(string, SshProcessOptions?)"/>.</summary>
+    public async Task<SshCompletedProcess> RunAsync(string command, SshProcessOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        options ??= new SshProcessOptions();
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        int? status = null;
+        string? signal = null;
+        var collector = System.Reactive.Observer.Create<SshSessionEvent>(e =>
+        {
+            switch (e)
+            {
+                case SshDataReceived { Stream: SshDataStream.Stdout } d:
+                    stdout.Write(d.Data.Span);
+                    break;
+                case SshDataReceived d:
+                    stderr.Write(d.Data.Span);
+                    break;
+                case SshExitStatusReceived s:
+                    status = s.ExitStatus;
+                    break;
+                case SshExitSignalReceived s:
+                    signal = s.Signal;
+                    break;
+            }
+        });
+        await RunSessionAsync("exec", command, options, collector, cancellationToken).ConfigureAwait(false);
+        var result = new SshCompletedProcess
+        {
+            Command = command,
+            ExitStatus = status,
+            ExitSignal = signal,
+            StdoutBytes = stdout.GetBuffer().AsMemory(0, (int)stdout.Length),
+            StderrBytes = stderr.GetBuffer().AsMemory(0, (int)stderr.Length),
+        };
+        if (options.Check && (status != 0 || signal is not null))
+        {
+            throw new ProcessException(result);
+        }
+
+        return result;
+    }
+
+    private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken)
+    {
+        SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
+        Task input = Task.CompletedTask;
+        try
+        {
+            await SessionRequests.StartAsync(channel, requestType, command, options, cancellationToken).ConfigureAwait(false);
+            input = WriteInputAsync(channel, options.Input, cancellationToken);
+            await SessionPump.RunAsync(channel, observer, cancellationToken).ConfigureAwait(false);
+            await input.ConfigureAwait(false);
+        }
+        finally
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteInputAsync(SshChannel channel, ReadOnlyMemory<byte>? input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (input is { } data)
+            {
+                await channel.WriteAsync(data, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await channel.SendEofAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshChannelException)
+        {
+            // The process exited without reading all its input; its exit status tells the story.
+        }
+    }
+
+    /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
+    public void Dispose() => _ = DisposeAsync().AsTask();
+}
+
+/// <summary>Session channel requests (RFC 4254 section 6).</summary>
+internal static class SessionRequests
+{
+    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
+    {
+        foreach (KeyValuePair<string, string> variable in options.Environment)
+        {
+            // string "env", boolean want reply (false, as OpenSSH sends it), string name, string value
+            await channel.SendRequestAsync("env", false, w =>
+            {
+                w.WriteString(variable.Key);
+                w.WriteString(variable.Value);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Terminal is { } t)
+        {
+            // string TERM, uint32 cols, uint32 rows, uint32 width px, uint32 height px, string encoded terminal modes
+            bool ok = await channel.SendRequestAsync("pty-req", true, w =>
+            {
+                w.WriteString(t.TerminalType);
+                w.WriteUInt32((uint)t.Columns);
+                w.WriteUInt32((uint)t.Rows);
+                w.WriteUInt32((uint)t.PixelWidth);
+                w.WriteUInt32((uint)t.PixelHeight);
+                w.WriteString([0]); // TTY_OP_END
+            }, cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                throw new ChannelRequestException("pty-req");
+            }
+        }
+
+        bool started = await channel.SendRequestAsync(requestType, true, command is null ? null : w => w.WriteString(command), cancellationToken).ConfigureAwait(false);
+        if (!started)
+        {
+            throw new ChannelRequestException(requestType);
+        }
+    }
+}
+
+/// <summary>Turns a session channel's queued events into observer calls, giving window back after each.</summary>
+internal static class SessionPump
+{
+    public static async Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken)
+    {
+        while (await channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (channel.Events.TryRead(out ChannelEvent e))
+            {
+                switch (e.Kind)
+                {
+                    case ChannelEventKind.Data:
+                    case ChannelEventKind.ExtendedData:
+                        try
+                        {
+                            if (e.Kind == ChannelEventKind.Data || e.DataType == 1)
+                            {
+                                observer.OnNext(new SshDataReceived(e.Data, e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
+                            }
+                        }
+                        finally
+                        {
+                            channel.Consumed(e);
+                        }
+
+                        break;
+                    case ChannelEventKind.Eof:
+                        observer.OnNext(new SshEofReceived());
+                        break;
+                    case ChannelEventKind.Request:
+                        HandleRequest(channel, observer, e);
+                        break;
+                    case ChannelEventKind.Close:
+                        observer.OnNext(new SshSessionClosed());
+                        break;
+                }
+            }
+        }
+    }
+
+    private static void HandleRequest(SshChannel channel, IObserver<SshSessionEvent> observer, ChannelEvent e)
+    {
+        byte[] data = e.RequestData ?? [];
+        switch (e.RequestType)
+        {
+            case "exit-status" when data.Length >= 4:
+                observer.OnNext(new SshExitStatusReceived((int)BinaryPrimitives.ReadUInt32BigEndian(data)));
+                break;
+            case "exit-signal":
+                // string signal name (without "SIG"), boolean core dumped, string error message, string language tag
+                var r = new Wire.SshReader(data);
+                string signal = r.ReadAsciiString();
+                bool core = r.ReadBoolean();
+                string message = r.Remaining > 0 ? r.ReadUtf8String() : string.Empty;
+                observer.OnNext(new SshExitSignalReceived(signal, core, message));
+                break;
+            default:
+                if (e.WantReply)
+                {
+                    channel.Reply(false);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh;
+
+/// <summary>How <see cref="SshClient"/> connects and authenticates. Immutable; use <c>with</c> to vary.</summary>
+public sealed record SshClientOptions
+{
+    /// <summary>The login name; defaults to the current user.</summary>
+    public string UserName { get; init; } = Environment.UserName;
+
+    /// <summary>Keys to offer, in order. When empty and <see cref="KeyFiles"/> is empty, the default key files are tried.</summary>
+    public IReadOnlyList<SshPrivateKey> Keys { get; init; } = [];
+
+    /// <summary>Private key files to load and offer, in order.</summary>
+    public IReadOnlyList<string> KeyFiles { get; init; } = [];
+
+    /// <summary>Passphrase for encrypted key files.</summary>
+    public string? Passphrase { get; init; }
+
+    /// <summary>
+    /// Try <c>~/.ssh/id_ed25519</c>, <c>id_ecdsa</c> and <c>id_rsa</c> when no keys are given
+    /// (files that do not exist are skipped; unreadable ones are reported and skipped). Default true.
+    /// </summary>
+    public bool UseDefaultKeys { get; init; } = true;
+
+    /// <summary>Password for <c>password</c> (and single-prompt keyboard-interactive) authentication.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>
+    /// Decides whether the server's host key is trusted. Default: OpenSSH's known_hosts files
+    /// (<c>~/.ssh/known_hosts</c>, <c>/etc/ssh/ssh_known_hosts</c>). Opting out is explicit:
+    /// <see cref="InsecureAcceptAnyHostKey.Instance"/>.
+    /// </summary>
+    public IHostKeyVerifier HostKeyVerifier { get; init; } = new KnownHostsVerifier();
+
+    /// <summary>Algorithm preferences.</summary>
+    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
+
+    /// <summary>Time allowed for the TCP connection. Default 30 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed from TCP connect to authenticated. Default 2 minutes, as OpenSSH's LoginGraceTime.</summary>
+    public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Re-key after this many bytes in one direction. Default 1 GiB.</summary>
+    public long RekeyBytes { get; init; } = 1L << 30;
+
+    /// <summary>Scheduler for timeouts; default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time scheduler in tests.</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>Called with each authentication banner the server sends.</summary>
+    public Action<string>? BannerReceived { get; init; }
+
+    /// <summary>Our identification string.</summary>
+    public string ClientVersion { get; init; } = "SSH-2.0-RxSsh_0.1";
+
+    /// <summary>Logger for protocol diagnostics.</summary>
+    public ILogger? Logger { get; init; }
+}

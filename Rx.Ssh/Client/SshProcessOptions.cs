@@ -1,0 +1,30 @@
+namespace Rx.Ssh;
+
+/// <summary>Terminal settings for a pty request (RFC 4254 section 6.2).</summary>
+/// <param name="TerminalType">TERM, e.g. <c>xterm-color</c>.</param>
+/// <param name="Columns">Width in characters.</param>
+/// <param name="Rows">Height in rows.</param>
+public sealed record SshTerminal(string TerminalType = "xterm", int Columns = 80, int Rows = 24)
+{
+    /// <summary>Width in pixels (0 when unknown).</summary>
+    public int PixelWidth { get; init; }
+
+    /// <summary>Height in pixels (0 when unknown).</summary>
+    public int PixelHeight { get; init; }
+}
+
+/// <summary>How to start a remote command.</summary>
+public sealed record SshProcessOptions
+{
+    /// <summary>Environment variables to send (the server may refuse some; OpenSSH's AcceptEnv decides).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Request a pseudo-terminal with these settings.</summary>
+    public SshTerminal? Terminal { get; init; }
+
+    /// <summary>Bytes written to the command's stdin, followed by EOF. When null, EOF is sent at once.</summary>
+    public ReadOnlyMemory<byte>? Input { get; init; }
+
+    /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
+    public bool Check { get; init; }
+}

@@ -1,0 +1,374 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Messages.Connection;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Connection;
+
+/// <summary>
+/// One multiplexed channel (RFC 4254 section 5) with real flow control in both directions.
+/// </summary>
+/// <remarks>
+/// Receive: the dispatch loop copies data into pooled buffers and queues it; the window is given
+/// back only in <see cref="Consumed"/>, i.e. when the consumer has taken the data, once half of
+/// it is used. The queue is unbounded in count but bounded in bytes by the window: a peer that
+/// sends past the window is a protocol error. Send: <see cref="WriteAsync"/> waits for window and
+/// splits at the peer's maximum packet size; one writer at a time keeps data in order.
+/// </remarks>
+internal sealed class SshChannel
+{
+    private readonly SshConnection _connection;
+    private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<TaskCompletionSource<bool>> _pendingRequests = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _gate = new();
+    private long _receiveWindow;
+    private long _consumed;
+    private long _sendWindow;
+    private TaskCompletionSource? _windowWaiter;
+    private bool _eofSent;
+    private bool _closeSent;
+    private bool _closeReceived;
+    private Exception? _failure;
+
+    public SshChannel(SshConnection connection, uint localId, string type, uint windowSize, uint maxPacket)
+    {
+        _connection = connection;
+        LocalId = localId;
+        ChannelType = type;
+        WindowSize = windowSize;
+        LocalMaxPacket = maxPacket;
+        _receiveWindow = windowSize;
+    }
+
+    public uint LocalId { get; }
+
+    public uint RemoteId { get; private set; }
+
+    public string ChannelType { get; }
+
+    public uint WindowSize { get; }
+
+    public uint LocalMaxPacket { get; }
+
+    public uint RemoteMaxPacket { get; private set; }
+
+    public ChannelReader<ChannelEvent> Events => _events.Reader;
+
+    public Task Opened => _opened.Task;
+
+    /// <summary>Completes once CLOSE went both ways (or the connection ended).</summary>
+    public Task Closed => _closed.Task;
+
+    public bool IsEofSent => _eofSent;
+
+    // ---- called by the dispatch loop -------------------------------------------------------
+
+    public void OnOpenConfirmed(uint remoteId, uint window, uint maxPacket)
+    {
+        RemoteId = remoteId;
+        RemoteMaxPacket = Math.Max(1, maxPacket);
+        _sendWindow = window;
+        _opened.TrySetResult();
+    }
+
+    public void OnOpenFailed(Exception error)
+    {
+        _opened.TrySetException(error);
+        _closed.TrySetResult();
+        _events.Writer.TryComplete(error);
+    }
+
+    public void OnData(uint? dataType, ReadOnlySpan<byte> data)
+    {
+        if (_closeSent)
+        {
+            return; // data racing our CLOSE is dropped, as the protocol allows
+        }
+
+        if (Interlocked.Add(ref _receiveWindow, -data.Length) < 0)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent more data than the window allows on channel {LocalId}.");
+        }
+
+        if (data.Length == 0)
+        {
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(buffer);
+        var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0);
+        if (!_events.Writer.TryWrite(e))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void OnWindowAdjust(uint bytes)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _sendWindow += bytes;
+            if (_sendWindow > uint.MaxValue)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, $"Window overflow on channel {LocalId}.");
+            }
+
+            waiter = _windowWaiter;
+            _windowWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    public void OnEof() => _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Eof));
+
+    public void OnRequest(string type, bool wantReply, ReadOnlySpan<byte> data) =>
+        _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply));
+
+    public void OnRequestReply(bool success)
+    {
+        TaskCompletionSource<bool>? pending;
+        lock (_gate)
+        {
+            _pendingRequests.TryDequeue(out pending);
+        }
+
+        if (pending is null)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Unexpected channel request reply on channel {LocalId}.");
+        }
+
+        pending.TrySetResult(success);
+    }
+
+    public void OnClose()
+    {
+        bool sendClose;
+        lock (_gate)
+        {
+            _closeReceived = true;
+            sendClose = !_closeSent;
+            _closeSent = true;
+        }
+
+        _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Close));
+        _events.Writer.TryComplete();
+        if (sendClose)
+        {
+            _connection.SendFromDispatch(ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId));
+        }
+
+        Finish(new SshChannelException("The channel is closed."));
+    }
+
+    /// <summary>The connection ended: wake everyone up with <paramref name="error"/>.</summary>
+    public void Fail(Exception error)
+    {
+        _opened.TrySetException(error);
+        _events.Writer.TryComplete(error);
+        Finish(error);
+    }
+
+    private void Finish(Exception error)
+    {
+        TaskCompletionSource? waiter;
+        TaskCompletionSource<bool>[] pending;
+        lock (_gate)
+        {
+            _failure ??= error;
+            waiter = _windowWaiter;
+            _windowWaiter = null;
+            pending = [.. _pendingRequests];
+            _pendingRequests.Clear();
+        }
+
+        waiter?.TrySetException(error);
+        foreach (TaskCompletionSource<bool> p in pending)
+        {
+            p.TrySetResult(false);
+        }
+
+        _connection.RemoveChannel(this);
+        _closed.TrySetResult();
+    }
+
+    // ---- called by consumers and producers -------------------------------------------------
+
+    /// <summary>The consumer has taken <paramref name="bytes"/>: return the buffer and give window back when half is used.</summary>
+    public void Consumed(in ChannelEvent e)
+    {
+        if (e.Buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(e.Buffer);
+            Consumed(e.Length);
+        }
+    }
+
+    public void Consumed(int bytes)
+    {
+        long consumed = Interlocked.Add(ref _consumed, bytes);
+        if (consumed >= WindowSize / 2 && !_closeSent && _failure is null)
+        {
+            consumed = Interlocked.Exchange(ref _consumed, 0);
+            if (consumed > 0)
+            {
+                Interlocked.Add(ref _receiveWindow, consumed);
+                _connection.SendFromDispatch(ConnectionMessages.WindowAdjust(RemoteId, (uint)consumed));
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="data"/>, waiting for window; stderr when <paramref name="dataType"/> is 1.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint? dataType, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (!data.IsEmpty)
+            {
+                ThrowIfClosedForSending();
+                int chunk;
+                Task? wait = null;
+                lock (_gate)
+                {
+                    chunk = (int)Math.Min(Math.Min(_sendWindow, RemoteMaxPacket), data.Length);
+                    if (chunk > 0)
+                    {
+                        _sendWindow -= chunk;
+                    }
+                    else
+                    {
+                        _windowWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        wait = _windowWaiter.Task;
+                    }
+                }
+
+                if (wait is not null)
+                {
+                    await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using SshBuffer packet = ConnectionMessages.Data(RemoteId, dataType, data.Span[..chunk]);
+                await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+                data = data[chunk..];
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends a channel request; with <paramref name="wantReply"/> waits for and returns the peer's answer.</summary>
+    public async Task<bool> SendRequestAsync(string type, bool wantReply, Action<SshWriter>? body, CancellationToken cancellationToken)
+    {
+        using SshBuffer packet = ConnectionMessages.ChannelRequest(RemoteId, type, wantReply);
+        body?.Invoke(packet.Writer);
+        TaskCompletionSource<bool>? reply = null;
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfClosedForSending();
+            if (wantReply)
+            {
+                reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_gate)
+                {
+                    _pendingRequests.Enqueue(reply);
+                }
+            }
+
+            await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        return reply is null || await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a request the peer sent with want-reply.</summary>
+    public void Reply(bool success)
+    {
+        if (!_closeSent)
+        {
+            _connection.SendFromDispatch(ConnectionMessages.ChannelOnly(success ? MessageNumber.ChannelSuccess : MessageNumber.ChannelFailure, RemoteId));
+        }
+    }
+
+    public async ValueTask SendEofAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_eofSent || _closeSent)
+            {
+                return;
+            }
+
+            _eofSent = true;
+            using SshBuffer packet = ConnectionMessages.ChannelOnly(MessageNumber.ChannelEof, RemoteId);
+            await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Sends CLOSE (after any data already queued) unless it went already; does not wait for the peer's.</summary>
+    public async ValueTask CloseAsync()
+    {
+        if (!_opened.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_closeSent)
+            {
+                return;
+            }
+
+            _closeSent = true;
+        }
+
+        try
+        {
+            using SshBuffer packet = ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId);
+            await _connection.Transport.SendAsync(packet, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SshException)
+        {
+            // The connection is gone; the channel is closed either way.
+            Fail(new SshChannelException("The connection is closed."));
+        }
+
+        if (_closeReceived)
+        {
+            Finish(new SshChannelException("The channel is closed."));
+        }
+    }
+
+    private void ThrowIfClosedForSending()
+    {
+        if (_failure is not null)
+        {
+            throw new SshChannelException("The channel is closed.", _failure);
+        }
+
+        if (_closeSent || _eofSent)
+        {
+            throw new SshChannelException("The channel is closed for sending.");
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Messages.Connection;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// An authenticated SSH connection, client or server side: the channel multiplexer of RFC 4254.
+/// Dispose it to disconnect; every open channel then ends with an error.
+/// </summary>
+public abstract partial class SshConnection : IAsyncDisposable
+{
+    private readonly Dictionary<uint, Connection.SshChannel> _channels = [];
+    private readonly object _channelsGate = new();
+    private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private uint _nextChannelId;
+    private Task _dispatch = Task.CompletedTask;
+    private int _disposed;
+
+    internal SshConnection(SshTransport transport, string userName, EndPoint? remoteEndPoint)
+    {
+        Transport = transport;
+        UserName = userName;
+        RemoteEndPoint = remoteEndPoint;
+    }
+
+    internal SshTransport Transport { get; }
+
+    /// <summary>The user name the connection authenticated as.</summary>
+    public string UserName { get; }
+
+    /// <summary>The peer's address, when the connection runs over a socket.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The peer's identification string (e.g. <c>SSH-2.0-OpenSSH_9.2</c>).</summary>
+    public string RemoteVersion => Transport.RemoteVersion;
+
+    /// <summary>The session identifier (H of the first key exchange).</summary>
+    public ReadOnlyMemory<byte> SessionId => Transport.SessionId;
+
+    /// <summary>The negotiated cipher (client to server), for diagnostics.</summary>
+    public string? Cipher => Transport.Negotiated?.CipherClientToServer.Name;
+
+    /// <summary>The negotiated key exchange method, for diagnostics.</summary>
+    public string? KeyExchange => Transport.Negotiated?.KeyExchange.Name;
+
+    /// <summary>
+    /// Completes when the connection ends: with null after a local dispose or a clean disconnect by
+    /// the application, otherwise with the error that ended it. Never faults.
+    /// </summary>
+    public Task<Exception?> Completion => _completion.Task;
+
+    /// <summary>Starts a key re-exchange now (it also happens by itself after the data limit).</summary>
+    public void Rekey() => Transport.RequestKeyExchange();
+
+    internal int KeyExchangeCount => Transport.KeyExchangeCount;
+
+    internal void StartDispatch() => _dispatch = Task.Run(DispatchLoopAsync);
+
+    private async Task DispatchLoopAsync()
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                Dispatch(payload.Span);
+            }
+        }
+        catch (Exception ex)
+        {
+            error = await Transport.FailAsync(ex).ConfigureAwait(false);
+        }
+
+        Connection.SshChannel[] channels;
+        lock (_channelsGate)
+        {
+            channels = [.. _channels.Values];
+        }
+
+        foreach (Connection.SshChannel channel in channels)
+        {
+            channel.Fail(new SshConnectionException(DisconnectReason.ConnectionLost, "The connection ended: " + error?.Message, false, error));
+        }
+
+        bool clean = error is SshConnectionException { IsLocal: true, Reason: DisconnectReason.ByApplication } or SshConnectionException { IsLocal: false, Reason: DisconnectReason.ByApplication };
+        _completion.TrySetResult(clean ? null : error);
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> payload)
+    {
+        byte number = payload[0];
+        var r = new SshReader(payload[1..]);
+        switch (number)
+        {
+            case MessageNumber.ChannelData:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    ReadOnlySpan<byte> data = r.ReadString();
+                    r.ReadEnd();
+                    c?.OnData(null, data);
+                    break;
+                }
+
+            case MessageNumber.ChannelExtendedData:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    uint type = r.ReadUInt32();
+                    ReadOnlySpan<byte> data = r.ReadString();
+                    r.ReadEnd();
+                    c?.OnData(type, data);
+                    break;
+                }
+
+            case MessageNumber.ChannelWindowAdjust:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    uint bytes = r.ReadUInt32();
+                    r.ReadEnd();
+                    c?.OnWindowAdjust(bytes);
+                    break;
+                }
+
+            case MessageNumber.ChannelEof:
+                Find(r.ReadUInt32())?.OnEof();
+                break;
+            case MessageNumber.ChannelClose:
+                Find(r.ReadUInt32())?.OnClose();
+                break;
+            case MessageNumber.ChannelSuccess:
+            case MessageNumber.ChannelFailure:
+                Find(r.ReadUInt32())?.OnRequestReply(number == MessageNumber.ChannelSuccess);
+                break;
+            case MessageNumber.ChannelRequest:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    string type = r.ReadAsciiString();
+                    bool wantReply = r.ReadBoolean();
+                    c?.OnRequest(type, wantReply, r.RemainingSpan);
+                    break;
+                }
+
+            case MessageNumber.ChannelOpenConfirmation:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    uint remote = r.ReadUInt32();
+                    uint window = r.ReadUInt32();
+                    uint maxPacket = r.ReadUInt32();
+                    c?.OnOpenConfirmed(remote, window, maxPacket);
+                    break;
+                }
+
+            case MessageNumber.ChannelOpenFailure:
+                {
+                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    var reason = (ChannelOpenFailureReason)r.ReadUInt32();
+                    string description = r.ReadUtf8String();
+                    c?.OnOpenFailed(new ChannelOpenException(reason, description));
+                    break;
+                }
+
+            case MessageNumber.ChannelOpen:
+                OnChannelOpen(ref r);
+                break;
+            case MessageNumber.GlobalRequest:
+                {
+                    string name = r.ReadAsciiString();
+                    bool wantReply = r.ReadBoolean();
+                    bool ok = OnGlobalRequest(name, r.RemainingSpan);
+                    if (wantReply)
+                    {
+                        SendFromDispatch(ConnectionMessages.GlobalReply(ok));
+                    }
+
+                    break;
+                }
+
+            case MessageNumber.RequestSuccess:
+            case MessageNumber.RequestFailure:
+                OnGlobalReply(number == MessageNumber.RequestSuccess, r.RemainingSpan);
+                break;
+            case MessageNumber.UserAuthSuccess:
+            case MessageNumber.UserAuthFailure:
+            case MessageNumber.UserAuthBanner:
+                break; // late auth messages are harmless after success
+            default:
+                using (var reply = new SshBuffer(8))
+                {
+                    new Messages.Transport.UnimplementedMessage(Transport.LastReceivedSequence).WriteTo(reply);
+                    Transport.Send(reply);
+                }
+
+                break;
+        }
+    }
+
+    private Connection.SshChannel? Find(uint localId)
+    {
+        lock (_channelsGate)
+        {
+            if (_channels.TryGetValue(localId, out Connection.SshChannel? channel))
+            {
+                return channel;
+            }
+        }
+
+        Transport.Logger.LogDebug("Message for unknown channel {Channel} ignored", localId);
+        return null;
+    }
+
+    /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>
+    private protected virtual void OnChannelOpen(ref SshReader reader)
+    {
+        string type = reader.ReadAsciiString();
+        uint sender = reader.ReadUInt32();
+        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported."));
+    }
+
+    /// <summary>Handles a global request; the default refuses (keepalives get a failure reply, as OpenSSH does).</summary>
+    private protected virtual bool OnGlobalRequest(string name, ReadOnlySpan<byte> data) => false;
+
+    private protected virtual void OnGlobalReply(bool success, ReadOnlySpan<byte> data)
+    {
+    }
+
+    internal void SendFromDispatch(SshBuffer payload)
+    {
+        using (payload)
+        {
+            try
+            {
+                Transport.Send(payload);
+            }
+            catch (SshConnectionException)
+            {
+                // Closed meanwhile; the dispatch loop reports why.
+            }
+        }
+    }
+
+    /// <summary>Opens a channel of <paramref name="type"/> and waits for the peer's confirmation.</summary>
+    internal async Task<Connection.SshChannel> OpenChannelAsync(string type, Action<SshWriter>? extra, CancellationToken cancellationToken, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    {
+        Connection.SshChannel channel;
+        lock (_channelsGate)
+        {
+            if (Transport.Failure is not null)
+            {
+                throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
+            }
+
+            while (_channels.ContainsKey(_nextChannelId))
+            {
+                _nextChannelId++;
+            }
+
+            channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
+            _channels.Add(channel.LocalId, channel);
+        }
+
+        try
+        {
+            using SshBuffer open = ConnectionMessages.ChannelOpen(type, channel.LocalId, windowSize, maxPacket);
+            extra?.Invoke(open.Writer);
+            await Transport.SendAsync(open, cancellationToken).ConfigureAwait(false);
+            await channel.Opened.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return channel;
+        }
+        catch
+        {
+            if (!channel.Opened.IsCompletedSuccessfully)
+            {
+                // A late confirmation would leave the peer's side open: close it when it comes.
+                _ = channel.Opened.ContinueWith(_ => channel.CloseAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
+
+            throw;
+        }
+    }
+
+    internal void RemoveChannel(Connection.SshChannel channel)
+    {
+        lock (_channelsGate)
+        {
+            _channels.Remove(channel.LocalId);
+        }
+    }
+
+    /// <summary>Disconnects (SSH_DISCONNECT_BY_APPLICATION) and waits for the connection to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _completion.Task.ConfigureAwait(false);
+            return;
+        }
+
+        await Transport.DisposeAsync().ConfigureAwait(false);
+        await _dispatch.ConfigureAwait(false);
+        _completion.TrySetResult(null);
+        GC.SuppressFinalize(this);
+    }
+
+    internal SshPublicKey? ServerHostKey => Transport.HostKey;
+}

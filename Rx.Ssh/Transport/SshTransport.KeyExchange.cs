@@ -1,0 +1,374 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Algorithms;
+using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Algorithms.KeyExchange;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Messages.KeyExchange;
+using Rx.Ssh.Messages.Transport;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Transport;
+
+/// <summary>Key exchange and re-exchange (RFC 4253 sections 7-9, RFC 5656, RFC 8731, strict kex).</summary>
+internal sealed partial class SshTransport
+{
+    private const string StrictClient = "kex-strict-c-v00@openssh.com";
+    private const string StrictServer = "kex-strict-s-v00@openssh.com";
+    private const string ExtInfoClient = "ext-info-c";
+    private const string ExtInfoServer = "ext-info-s";
+
+    private readonly object _kexLock = new();
+    private volatile bool _firstKexDone;
+    private bool _kexInitSent;
+    private byte[] _ourKexInit = [];
+    private bool _strictKex;
+    private bool _peerSupportsExtInfo;
+    private SshPublicKey? _hostKey;
+
+    /// <summary>The server's host key (client side), once the first key exchange has completed.</summary>
+    public SshPublicKey? HostKey => _hostKey;
+
+    /// <summary>The algorithms of the latest key exchange.</summary>
+    public NegotiatedAlgorithms? Negotiated { get; private set; }
+
+    /// <summary>The <c>server-sig-algs</c> extension the server sent (RFC 8308), or null.</summary>
+    public IReadOnlyList<string>? ServerSignatureAlgorithms { get; private set; }
+
+    /// <summary>Number of completed key exchanges (1 after the initial one).</summary>
+    public int KeyExchangeCount { get; private set; }
+
+    /// <summary>Starts a key re-exchange unless one is already running.</summary>
+    public void RequestKeyExchange()
+    {
+        lock (_kexLock)
+        {
+            if (_kexInitSent || _failure is not null)
+            {
+                return;
+            }
+
+            _kexInitSent = true;
+            KexInitMessage ours = BuildKexInit();
+            using var buffer = new SshBuffer(512);
+            Span<byte> cookie = stackalloc byte[16];
+            RandomNumberGenerator.Fill(cookie);
+            ours.WriteTo(buffer, cookie);
+            _ourKexInit = buffer.ToArray();
+            try
+            {
+                SendKex(buffer, PacketAction.StartKeyExchange);
+            }
+            catch (SshConnectionException)
+            {
+                // Closed meanwhile; the reader reports the failure.
+            }
+        }
+    }
+
+    private KexInitMessage BuildKexInit()
+    {
+        SshAlgorithms a = _settings.Algorithms;
+        var kex = a.KeyExchange.Where(n => AlgorithmCatalog.KeyExchange.TryGetValue(n, out KeyExchangeAlgorithm? k) && k.IsAvailable).ToList();
+        if (!_firstKexDone)
+        {
+            kex.Add(IsServer ? ExtInfoServer : ExtInfoClient);
+            kex.Add(IsServer ? StrictServer : StrictClient);
+        }
+
+        IEnumerable<string> hostKeys = a.HostKey.Where(AlgorithmCatalog.HostKey.Contains);
+        if (IsServer)
+        {
+            hostKeys = hostKeys.Where(alg => _settings.HostKeys.Any(k => k.SignatureAlgorithms.Contains(alg)));
+        }
+
+        string[] ciphers = [.. a.Ciphers.Where(n => AlgorithmCatalog.Ciphers.TryGetValue(n, out CipherAlgorithm? c) && c.IsAvailable)];
+        string[] macs = [.. a.Macs.Where(AlgorithmCatalog.Macs.ContainsKey)];
+        string[] compression = [.. a.Compression.Where(AlgorithmCatalog.Compression.Contains)];
+        return new KexInitMessage([.. kex], [.. hostKeys], ciphers, ciphers, macs, macs, compression, compression, false);
+    }
+
+    private async ValueTask HandleBeforeFirstKexAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        byte number = payload.Span[0];
+        if (number == MessageNumber.KexInit)
+        {
+            await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Only harmless transport messages may come first; anything else fails in the handler.
+        await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles transport messages; returns false for payloads that belong to the layers above.</summary>
+    private async ValueTask<bool> HandleTransportMessageAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        byte number = payload.Span[0];
+        switch (number)
+        {
+            case MessageNumber.Disconnect:
+                DisconnectMessage disconnect = DisconnectMessage.Read(payload.Span);
+                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {disconnect.Description} ({disconnect.Reason})", isLocal: false);
+            case MessageNumber.Ignore:
+                return true;
+            case MessageNumber.Debug:
+                Logger.LogDebug("Peer debug message: {Message}", DebugMessage.Read(payload.Span).Message);
+                return true;
+            case MessageNumber.Unimplemented:
+                Logger.LogDebug("Peer did not implement our packet {Sequence}", UnimplementedMessage.Read(payload.Span).SequenceNumber);
+                return true;
+            case MessageNumber.KexInit:
+                await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
+                return true;
+            case MessageNumber.ExtInfo:
+                HandleExtInfo(payload.Span);
+                return true;
+        }
+
+        if (!_firstKexDone)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Unexpected message {number} before key exchange completed.");
+        }
+
+        if (MessageNumber.IsTransport(number) && number is not (MessageNumber.ServiceRequest or MessageNumber.ServiceAccept))
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Unexpected transport message {number}.");
+        }
+
+        return false;
+    }
+
+    private void HandleExtInfo(ReadOnlySpan<byte> payload)
+    {
+        ExtInfoMessage ext = ExtInfoMessage.Read(payload);
+        if (!IsServer && ext.Extensions.TryGetValue("server-sig-algs", out byte[]? value))
+        {
+            ServerSignatureAlgorithms = Encoding.ASCII.GetString(value).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
+
+    private async ValueTask RunKeyExchangeAsync(byte[] peerKexInit, CancellationToken cancellationToken)
+    {
+        bool initial = !_firstKexDone;
+        if (initial && _packetsReceived != 1 && PeerWantsStrict(peerKexInit))
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, "Strict key exchange: KEXINIT was not the first packet.");
+        }
+
+        RequestKeyExchange();
+        KexInitMessage ours = KexInitMessage.Read(_ourKexInit);
+        KexInitMessage peer = KexInitMessage.Read(peerKexInit);
+        KexInitMessage client = IsServer ? peer : ours;
+        KexInitMessage server = IsServer ? ours : peer;
+        byte[] clientInit = IsServer ? peerKexInit : _ourKexInit;
+        byte[] serverInit = IsServer ? _ourKexInit : peerKexInit;
+
+        if (initial)
+        {
+            _strictKex = client.KexAlgorithms.Contains(StrictClient) && server.KexAlgorithms.Contains(StrictServer);
+            _peerSupportsExtInfo = peer.KexAlgorithms.Contains(IsServer ? ExtInfoClient : ExtInfoServer);
+        }
+
+        NegotiatedAlgorithms negotiated = NegotiatedAlgorithms.Negotiate(client, server);
+        bool ignoreGuess = peer.FirstKexPacketFollows &&
+            (peer.KexAlgorithms[0] != negotiated.KeyExchange.Name || peer.HostKeyAlgorithms.FirstOrDefault() != negotiated.HostKey);
+        if (ignoreGuess)
+        {
+            await ReadKexPacketAsync(0, initial, cancellationToken).ConfigureAwait(false);
+        }
+
+        string clientVersion = IsServer ? RemoteVersion : LocalVersion;
+        string serverVersion = IsServer ? LocalVersion : RemoteVersion;
+        using IKeyExchange kex = negotiated.KeyExchange.Create();
+        byte[] secret;
+        byte[] exchangeHash;
+        if (IsServer)
+        {
+            ReadOnlyMemory<byte> init = await ReadKexPacketAsync(MessageNumber.KexEcdhInit, initial, cancellationToken).ConfigureAwait(false);
+            byte[] clientPublic = KexEcdhInitMessage.Read(init.Span).ToArray();
+            byte[] serverPublic = kex.CreateServerReply(clientPublic, out secret);
+            SshPrivateKey hostKey = _settings.HostKeys.First(k => k.SignatureAlgorithms.Contains(negotiated.HostKey));
+            byte[] hostKeyBlob = hostKey.PublicKey.Blob.ToArray();
+            exchangeHash = ComputeExchangeHash(negotiated.KeyExchange, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, clientPublic, serverPublic, secret);
+            byte[] signature = hostKey.Sign(negotiated.HostKey, exchangeHash);
+            using var reply = new SshBuffer(1024);
+            KexEcdhReplyMessage.Write(reply, hostKeyBlob, serverPublic, signature);
+            SendKex(reply);
+        }
+        else
+        {
+            byte[] clientPublic = kex.CreateClientPublic();
+            using (var init = new SshBuffer(256))
+            {
+                KexEcdhInitMessage.Write(init, clientPublic);
+                SendKex(init);
+            }
+
+            ReadOnlyMemory<byte> replyPayload = await ReadKexPacketAsync(MessageNumber.KexEcdhReply, initial, cancellationToken).ConfigureAwait(false);
+            KexEcdhReplyMessage reply = KexEcdhReplyMessage.Read(replyPayload.Span);
+            byte[] hostKeyBlob = reply.HostKey.ToArray();
+            byte[] signatureBlob = reply.Signature.ToArray();
+            secret = kex.ComputeClientSecret(reply.ServerPublic);
+            exchangeHash = ComputeExchangeHash(negotiated.KeyExchange, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, clientPublic, reply.ServerPublic, secret);
+            SshPublicKey hostKey = VerifyServerSignature(negotiated.HostKey, hostKeyBlob, signatureBlob, exchangeHash);
+            if (initial)
+            {
+                if (_settings.VerifyHostKey is not null)
+                {
+                    await _settings.VerifyHostKey(hostKey).ConfigureAwait(false);
+                }
+
+                _hostKey = hostKey;
+            }
+            else if (!hostKey.Equals(_hostKey))
+            {
+                throw new SshConnectionException(DisconnectReason.HostKeyNotVerifiable, "The server's host key changed during key re-exchange.");
+            }
+        }
+
+        if (initial)
+        {
+            SessionId = exchangeHash;
+        }
+
+        byte[] encodedSecret = KeyDerivation.EncodeSecret(secret, negotiated.KeyExchange.SecretIsString);
+        CryptographicOperations.ZeroMemory(secret);
+        (IPacketEncryptor encryptor, IPacketDecryptor decryptor) = CreateCiphers(negotiated, encodedSecret, exchangeHash);
+        CryptographicOperations.ZeroMemory(encodedSecret);
+
+        _pendingEncryptor = encryptor;
+        _pendingResetSequence = _strictKex;
+        using (var newKeys = new SshBuffer(8))
+        {
+            newKeys.Writer.WriteByte(MessageNumber.NewKeys);
+            SendKex(newKeys, PacketAction.EndKeyExchange);
+        }
+
+        if (initial && IsServer && _peerSupportsExtInfo)
+        {
+            SendServerSignatureAlgorithms();
+        }
+
+        await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
+        InstallDecryptor(decryptor, _strictKex);
+        Negotiated = negotiated;
+        KeyExchangeCount++;
+        lock (_kexLock)
+        {
+            _kexInitSent = false;
+        }
+
+        _firstKexDone = true;
+        Logger.LogDebug("Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}", KeyExchangeCount, negotiated.KeyExchange.Name, negotiated.HostKey, negotiated.CipherClientToServer.Name);
+    }
+
+    private void SendServerSignatureAlgorithms()
+    {
+        string[] algorithms = [.. AlgorithmCatalog.HostKey.Where(_settings.Algorithms.HostKey.Contains)];
+        using var buffer = new SshBuffer();
+        new ExtInfoMessage(new Dictionary<string, byte[]> { ["server-sig-algs"] = Encoding.ASCII.GetBytes(string.Join(',', algorithms)) }).WriteTo(buffer);
+        SendKex(buffer);
+    }
+
+    private static bool PeerWantsStrict(byte[] peerKexInit)
+    {
+        KexInitMessage peer = KexInitMessage.Read(peerKexInit);
+        return peer.KexAlgorithms.Contains(StrictClient) || peer.KexAlgorithms.Contains(StrictServer);
+    }
+
+    /// <summary>Reads the next key exchange packet; <paramref name="expected"/> 0 accepts any kex message (a wrong guess to discard).</summary>
+    private async ValueTask<ReadOnlyMemory<byte>> ReadKexPacketAsync(byte expected, bool initial, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+            byte number = payload.Span[0];
+            if (number == expected || (expected == 0 && number is >= 30 and <= 49))
+            {
+                return payload;
+            }
+
+            if (number == MessageNumber.Disconnect)
+            {
+                await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false);
+            }
+
+            bool harmless = number is MessageNumber.Ignore or MessageNumber.Debug or MessageNumber.Unimplemented;
+            if (harmless && !(initial && _strictKex))
+            {
+                await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Unexpected message {number} during key exchange (expected {expected}).");
+        }
+    }
+
+    private static byte[] ComputeExchangeHash(
+        KeyExchangeAlgorithm kex, string clientVersion, string serverVersion, byte[] clientInit, byte[] serverInit,
+        byte[] hostKey, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
+    {
+        using var buffer = new SshBuffer(4096);
+        SshWriter w = buffer.Writer;
+        w.WriteString(clientVersion);
+        w.WriteString(serverVersion);
+        w.WriteString(clientInit);
+        w.WriteString(serverInit);
+        w.WriteString(hostKey);
+        w.WriteString(clientPublic);
+        w.WriteString(serverPublic);
+        if (kex.SecretIsString)
+        {
+            w.WriteString(secret);
+        }
+        else
+        {
+            w.WriteMPInt(secret);
+        }
+
+        byte[] hash = CryptographicOperations.HashData(kex.Hash, buffer.WrittenSpan);
+        CryptographicOperations.ZeroMemory(buffer.GetSpan(0));
+        return hash;
+    }
+
+    private static SshPublicKey VerifyServerSignature(string algorithm, byte[] hostKeyBlob, byte[] signatureBlob, byte[] exchangeHash)
+    {
+        SshPublicKey hostKey;
+        try
+        {
+            hostKey = SshPublicKey.FromBlob(hostKeyBlob);
+        }
+        catch (SshKeyFormatException ex)
+        {
+            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "The server sent an unreadable host key: " + ex.Message, true, ex);
+        }
+
+        var reader = new SshReader(signatureBlob);
+        string signatureAlgorithm = reader.ReadAsciiString();
+        if (signatureAlgorithm != algorithm || !hostKey.VerifySignature(exchangeHash, signatureBlob))
+        {
+            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, $"The server's {algorithm} signature of the key exchange does not verify.");
+        }
+
+        return hostKey;
+    }
+
+    private (IPacketEncryptor Encryptor, IPacketDecryptor Decryptor) CreateCiphers(NegotiatedAlgorithms n, byte[] secret, byte[] hash)
+    {
+        HashAlgorithmName h = n.KeyExchange.Hash;
+        byte[] Key(char letter, int size) => KeyDerivation.Derive(h, secret, hash, letter, SessionId, size);
+
+        CipherAlgorithm c2s = n.CipherClientToServer, s2c = n.CipherServerToClient;
+        byte[] ivC2s = Key('A', c2s.IvSize), ivS2c = Key('B', s2c.IvSize);
+        byte[] keyC2s = Key('C', c2s.KeySize), keyS2c = Key('D', s2c.KeySize);
+        byte[]? macC2s = n.MacClientToServer is { } mc ? Key('E', mc.KeySize) : null;
+        byte[]? macS2c = n.MacServerToClient is { } ms ? Key('F', ms.KeySize) : null;
+        // The cipher objects take the key material over; they own and clear it.
+        return IsServer
+            ? (s2c.CreateEncryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c), c2s.CreateDecryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s))
+            : (c2s.CreateEncryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s), s2c.CreateDecryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c));
+    }
+}

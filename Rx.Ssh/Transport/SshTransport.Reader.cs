@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Rx.Ssh.Algorithms.Ciphers;
+
+namespace Rx.Ssh.Transport;
+
+/// <summary>Reading binary packets (RFC 4253 section 6).</summary>
+internal sealed partial class SshTransport
+{
+    private IPacketDecryptor _decryptor = NoneCipher.Instance;
+    private uint _receiveSequence;
+    private long _packetsReceived;
+    private long _bytesReceivedSinceKex;
+    private byte[] _receiveBuffer = new byte[36 * 1024];
+    private long _pendingLength = -1;
+
+    /// <summary>Sequence number of the packet last returned (for UNIMPLEMENTED replies).</summary>
+    public uint LastReceivedSequence { get; private set; }
+
+    /// <summary>Reads, decrypts and verifies the next packet; returns its payload.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (TryReadPacket(ref buffer, out ReadOnlyMemory<byte> payload))
+            {
+                _input.AdvanceTo(buffer.Start);
+                return payload;
+            }
+
+            if (result.IsCompleted)
+            {
+                _input.AdvanceTo(buffer.End);
+                throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection.", isLocal: false);
+            }
+
+            _input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private bool TryReadPacket(ref ReadOnlySequence<byte> buffer, out ReadOnlyMemory<byte> payload)
+    {
+        payload = default;
+        IPacketDecryptor decryptor = _decryptor;
+        if (_pendingLength < 0)
+        {
+            int prefixSize = decryptor.LengthPrefixSize;
+            if (buffer.Length < prefixSize)
+            {
+                return false;
+            }
+
+            Span<byte> prefix = stackalloc byte[prefixSize];
+            buffer.Slice(0, prefixSize).CopyTo(prefix);
+            uint length = decryptor.DecryptLength(_receiveSequence, prefix);
+            int aligned = decryptor.IsLengthExcludedFromPadding ? (int)Math.Min(length, int.MaxValue) : (int)Math.Min(length + 4L, int.MaxValue);
+            if (length < 5 || length > _settings.MaxPacketLength || aligned % decryptor.BlockSize != 0)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, $"Invalid packet length {length} from peer.");
+            }
+
+            _pendingLength = length;
+        }
+
+        int total = 4 + (int)_pendingLength + decryptor.MacLength;
+        if (buffer.Length < total)
+        {
+            return false;
+        }
+
+        if (_receiveBuffer.Length < total)
+        {
+            _receiveBuffer = new byte[Math.Max(total, _receiveBuffer.Length * 2)];
+        }
+
+        Span<byte> packet = _receiveBuffer.AsSpan(0, 4 + (int)_pendingLength);
+        buffer.Slice(0, total).CopyTo(_receiveBuffer);
+        decryptor.Decrypt(_receiveSequence, packet, _receiveBuffer.AsSpan(packet.Length, decryptor.MacLength));
+        int padding = packet[4];
+        int payloadLength = (int)_pendingLength - padding - 1;
+        if (padding < 4 || payloadLength < 1)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Invalid padding length {padding} in packet from peer.");
+        }
+
+        buffer = buffer.Slice(total);
+        _pendingLength = -1;
+        LastReceivedSequence = _receiveSequence;
+        _receiveSequence++;
+        _packetsReceived++;
+        _bytesReceivedSinceKex += total;
+        payload = _receiveBuffer.AsMemory(5, payloadLength);
+        if (_bytesReceivedSinceKex > _settings.RekeyBytes && _firstKexDone)
+        {
+            RequestKeyExchange();
+        }
+
+        return true;
+    }
+
+    private void InstallDecryptor(IPacketDecryptor decryptor, bool resetSequence)
+    {
+        IPacketDecryptor old = _decryptor;
+        _decryptor = decryptor;
+        if (resetSequence)
+        {
+            _receiveSequence = 0;
+        }
+
+        _bytesReceivedSinceKex = 0;
+        old.Dispose();
+    }
+}

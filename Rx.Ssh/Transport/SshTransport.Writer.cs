@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Algorithms.Ciphers;
+
+namespace Rx.Ssh.Transport;
+
+/// <summary>The single writer: framing, padding, encryption, batching of flushes.</summary>
+internal sealed partial class SshTransport
+{
+    private const int FlushThreshold = 256 * 1024;
+    private IPacketEncryptor _encryptor = NoneCipher.Instance;
+    private IPacketEncryptor? _pendingEncryptor;
+    private bool _pendingResetSequence;
+    private uint _sendSequence;
+    private bool _kexInProgress;
+    private long _bytesSentSinceKex;
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                int unflushed = 0;
+                while (unflushed < FlushThreshold && TryDequeue(out OutgoingPacket packet))
+                {
+                    unflushed += WritePacket(packet);
+                }
+
+                if (unflushed > 0)
+                {
+                    FlushResult flushed = await _output.FlushAsync(_shutdown.Token).ConfigureAwait(false);
+                    if (flushed.IsCompleted || flushed.IsCanceled)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                if (!await WaitForWorkAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Logger.LogDebug(ex, "SSH writer stopped");
+            _budget.Fail(ex);
+        }
+        finally
+        {
+            DrainQueues();
+        }
+    }
+
+    private bool TryDequeue(out OutgoingPacket packet)
+    {
+        if (_kexQueue.Reader.TryRead(out packet))
+        {
+            return true;
+        }
+
+        if (!_kexInProgress && _queue.Reader.TryRead(out packet))
+        {
+            _budget.Release(packet.Length);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async ValueTask<bool> WaitForWorkAsync()
+    {
+        ValueTask<bool> kex = _kexQueue.Reader.WaitToReadAsync(_shutdown.Token);
+        if (kex.IsCompleted)
+        {
+            return await kex.ConfigureAwait(false);
+        }
+
+        if (_kexInProgress)
+        {
+            return await kex.ConfigureAwait(false);
+        }
+
+        ValueTask<bool> data = _queue.Reader.WaitToReadAsync(_shutdown.Token);
+        if (data.IsCompleted)
+        {
+            return await data.ConfigureAwait(false) || await kex.ConfigureAwait(false);
+        }
+
+        Task<bool> kexTask = kex.AsTask();
+        Task<bool> dataTask = data.AsTask();
+        Task<bool> first = await Task.WhenAny(kexTask, dataTask).ConfigureAwait(false);
+        if (await first.ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // One queue is complete (shutdown); keep going while the other still has work.
+        return await (first == kexTask ? dataTask : kexTask).ConfigureAwait(false);
+    }
+
+    private int WritePacket(OutgoingPacket outgoing)
+    {
+        try
+        {
+            IPacketEncryptor encryptor = _encryptor;
+            int payloadLength = outgoing.Length;
+            int blockSize = encryptor.BlockSize;
+            int unpadded = (encryptor.IsLengthExcludedFromPadding ? 1 : 5) + payloadLength;
+            int padding = blockSize - (unpadded % blockSize);
+            if (padding < 4)
+            {
+                padding += blockSize;
+            }
+
+            int packetLength = 1 + payloadLength + padding;
+            int total = 4 + packetLength + encryptor.MacLength;
+            Span<byte> span = _output.GetSpan(total);
+            BinaryPrimitives.WriteUInt32BigEndian(span, (uint)packetLength);
+            span[4] = (byte)padding;
+            outgoing.Buffer.AsSpan(0, payloadLength).CopyTo(span[5..]);
+            RandomNumberGenerator.Fill(span.Slice(5 + payloadLength, padding));
+            encryptor.Encrypt(_sendSequence, span[..(4 + packetLength)], span.Slice(4 + packetLength, encryptor.MacLength));
+            _output.Advance(total);
+            _sendSequence++;
+            _bytesSentSinceKex += total;
+
+            switch (outgoing.Action)
+            {
+                case PacketAction.StartKeyExchange:
+                    _kexInProgress = true;
+                    break;
+                case PacketAction.EndKeyExchange:
+                    IPacketEncryptor old = _encryptor;
+                    _encryptor = _pendingEncryptor ?? throw new InvalidOperationException("NEWKEYS without new keys");
+                    _pendingEncryptor = null;
+                    if (_pendingResetSequence)
+                    {
+                        _sendSequence = 0;
+                    }
+
+                    _bytesSentSinceKex = 0;
+                    _kexInProgress = false;
+                    old.Dispose();
+                    break;
+            }
+
+            if (!_kexInProgress && _bytesSentSinceKex > _settings.RekeyBytes && _firstKexDone)
+            {
+                RequestKeyExchange();
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(outgoing.Buffer);
+        }
+    }
+
+    private void DrainQueues()
+    {
+        while (_kexQueue.Reader.TryRead(out OutgoingPacket packet))
+        {
+            ArrayPool<byte>.Shared.Return(packet.Buffer);
+        }
+
+        while (_queue.Reader.TryRead(out OutgoingPacket packet))
+        {
+            _budget.Release(packet.Length);
+            ArrayPool<byte>.Shared.Return(packet.Buffer);
+        }
+    }
+}

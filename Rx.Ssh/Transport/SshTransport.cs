@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Messages.Transport;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Transport;
+
+/// <summary>
+/// The SSH transport layer (RFC 4253) over one stream, for either role: version exchange, the
+/// binary packet protocol, key exchange and re-exchange, strict kex, ext-info, disconnect.
+/// </summary>
+/// <remarks>
+/// One reader: the layer above calls <see cref="ReceiveAsync"/> in a loop; key exchange runs
+/// inside that call when the peer's KEXINIT arrives, so the read side never blocks on a consumer.
+/// One writer: a loop drains two queues, key exchange packets first; while a key exchange is in
+/// progress only those go out. Upper layers queue through <see cref="SendAsync"/> (waits while
+/// the queued bytes are over the budget) or <see cref="Send"/> (never waits; for the read loop).
+/// </remarks>
+internal sealed partial class SshTransport : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly TransportSettings _settings;
+    private readonly Channel<OutgoingPacket> _kexQueue = Channel.CreateUnbounded<OutgoingPacket>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<OutgoingPacket> _queue = Channel.CreateUnbounded<OutgoingPacket>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ByteBudget _budget;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _writer = Task.CompletedTask;
+    private Exception? _failure;
+    private int _disposed;
+
+    public SshTransport(Stream stream, TransportSettings settings)
+    {
+        _stream = stream;
+        _settings = settings;
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        _budget = new ByteBudget(1024 * 1024);
+        LocalVersion = settings.Version;
+    }
+
+    public bool IsServer => _settings.IsServer;
+
+    public TransportSettings Settings => _settings;
+
+    public ILogger Logger => _settings.Logger;
+
+    /// <summary>Our identification string.</summary>
+    public string LocalVersion { get; }
+
+    /// <summary>The peer's identification string (after <see cref="StartAsync"/>).</summary>
+    public string RemoteVersion { get; private set; } = string.Empty;
+
+    /// <summary>H of the first key exchange.</summary>
+    public byte[] SessionId { get; private set; } = [];
+
+    /// <summary>Completes when the transport has shut down, with the error that ended it if any.</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>The error that ended the connection, once it has ended.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>
+    /// Version exchange and the first key exchange. When it completes both directions use the
+    /// negotiated keys and, on the client, the host key has been accepted.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExchangeVersionsAsync(cancellationToken).ConfigureAwait(false);
+            _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+            RequestKeyExchange();
+            while (!_firstKexDone)
+            {
+                ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+                await HandleBeforeFirstKexAsync(payload, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Exception error = await FailAsync(ex).ConfigureAwait(false);
+            if (error == ex)
+            {
+                throw;
+            }
+
+            throw error;
+        }
+    }
+
+    /// <summary>
+    /// Returns the next payload for the layers above (message number 50 and up). Transport
+    /// messages are handled here, key exchange included. The memory is valid until the next call.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+                if (await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                return payload;
+            }
+        }
+        catch (Exception ex)
+        {
+            Exception error = await FailAsync(ex).ConfigureAwait(false);
+            if (error == ex)
+            {
+                throw;
+            }
+
+            throw error;
+        }
+    }
+
+    /// <summary>Queues a payload in order, waiting while too many bytes are already queued.</summary>
+    public async ValueTask SendAsync(SshBuffer payload, CancellationToken cancellationToken = default)
+    {
+        await _budget.AcquireAsync(payload.Length, cancellationToken).ConfigureAwait(false);
+        Enqueue(_queue, payload, PacketAction.None, countBudget: false);
+    }
+
+    /// <summary>Queues a payload in order without waiting (for the read loop's replies).</summary>
+    public void Send(SshBuffer payload) => Enqueue(_queue, payload, PacketAction.None, countBudget: true);
+
+    private void SendKex(SshBuffer payload, PacketAction action = PacketAction.None) => Enqueue(_kexQueue, payload, action, countBudget: false);
+
+    private void Enqueue(Channel<OutgoingPacket> queue, SshBuffer payload, PacketAction action, bool countBudget)
+    {
+        if (countBudget)
+        {
+            _budget.AddUnconditionally(payload.Length);
+        }
+
+        byte[] array = payload.Detach(out int length);
+        if (!queue.Writer.TryWrite(new OutgoingPacket(array, length, action)))
+        {
+            ArrayPool<byte>.Shared.Return(array);
+            if (queue == _queue)
+            {
+                _budget.Release(length);
+            }
+
+            throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, _failure);
+        }
+    }
+
+    /// <summary>Sends DISCONNECT with <paramref name="reason"/> and closes.</summary>
+    public async Task DisconnectAsync(DisconnectReason reason, string description)
+    {
+        await FailAsync(new SshConnectionException(reason, description), sendDisconnect: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the transport because of <paramref name="error"/>: tells the peer why when the error is
+    /// ours, closes the stream, and returns the exception that callers should see.
+    /// </summary>
+    public async Task<Exception> FailAsync(Exception error, bool sendDisconnect = true)
+    {
+        Exception result = Normalize(error);
+        if (Interlocked.CompareExchange(ref _failure, result, null) != null)
+        {
+            return _failure!;
+        }
+
+        _budget.Fail(result);
+        if (sendDisconnect && result is SshConnectionException { IsLocal: true } local && local.Reason != DisconnectReason.None && _writer != Task.CompletedTask)
+        {
+            try
+            {
+                using var buffer = new SshBuffer();
+                new DisconnectMessage(local.Reason, local.Message).WriteTo(buffer);
+                SendKex(buffer);
+            }
+            catch (SshException)
+            {
+                // The writer is already gone; nothing to tell.
+            }
+        }
+
+        _kexQueue.Writer.TryComplete();
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _writer.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The writer failing or being slow must not stop the shutdown.
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+
+        _closed.TrySetResult();
+        return result;
+    }
+
+    private Exception Normalize(Exception error) => error switch
+    {
+        SshConnectionException => error,
+        SshFormatException format => new SshConnectionException(DisconnectReason.ProtocolError, "Malformed packet from peer: " + format.Message, true, format),
+        OperationCanceledException => error,
+        IOException or System.Net.Sockets.SocketException or ObjectDisposedException =>
+            new SshConnectionException(DisconnectReason.ConnectionLost, "Connection lost: " + error.Message, false, error),
+        _ => new SshConnectionException(DisconnectReason.ProtocolError, error.Message, true, error),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await FailAsync(new SshConnectionException(DisconnectReason.ByApplication, "Disconnected by application.")).ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+}

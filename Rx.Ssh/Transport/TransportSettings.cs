@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+
+namespace Rx.Ssh.Transport;
+
+/// <summary>What the transport needs from the client or server options.</summary>
+internal sealed class TransportSettings
+{
+    public required bool IsServer { get; init; }
+
+    public required SshAlgorithms Algorithms { get; init; }
+
+    /// <summary>Our identification string without CR LF (<c>SSH-2.0-...</c>).</summary>
+    public string Version { get; init; } = "SSH-2.0-RxSsh_0.1";
+
+    /// <summary>Client: checks the server's host key; throws to reject it.</summary>
+    public Func<SshPublicKey, ValueTask>? VerifyHostKey { get; init; }
+
+    /// <summary>Server: the host keys to offer.</summary>
+    public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
+
+    /// <summary>Re-key after this many bytes sent or received under one set of keys.</summary>
+    public long RekeyBytes { get; init; } = 1L << 30;
+
+    /// <summary>Largest packet (packet_length) accepted from the peer.</summary>
+    public int MaxPacketLength { get; init; } = 256 * 1024;
+
+    /// <summary>Outbound queue bound in packets (data only; control messages bypass it).</summary>
+    public int OutboundQueueCapacity { get; init; } = 64;
+
+    public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+}
