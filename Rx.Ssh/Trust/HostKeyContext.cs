@@ -1,0 +1,60 @@
+using System.Net;
+using Rx.Ssh.Keys;
+
+namespace Rx.Ssh.Trust;
+
+/// <summary>The host key a server presented, with where it was presented: what a verifier decides on.</summary>
+public sealed class HostKeyContext
+{
+    private readonly byte[] _blob;
+
+    /// <summary>Creates a context for a parsed key.</summary>
+    public HostKeyContext(string host, int port, SshPublicKey key, IPAddress? address = null)
+        : this(host, port, (key ?? throw new ArgumentNullException(nameof(key))).KeyType, key.Blob.Span, address)
+    {
+        Key = key;
+    }
+
+    /// <summary>Creates a context for a key given as type and wire blob.</summary>
+    public HostKeyContext(string host, int port, string keyType, ReadOnlySpan<byte> blob, IPAddress? address = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentException.ThrowIfNullOrEmpty(keyType);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        Host = host;
+        Port = port;
+        KeyType = keyType;
+        _blob = blob.ToArray();
+        Address = address;
+        Fingerprint = KeyFingerprint.Sha256(_blob);
+    }
+
+    /// <summary>The host name as the client was asked to connect to it.</summary>
+    public string Host { get; }
+
+    /// <summary>The TCP port.</summary>
+    public int Port { get; }
+
+    /// <summary>The address actually connected to, when known.</summary>
+    public IPAddress? Address { get; }
+
+    /// <summary>The key type, e.g. <c>ssh-ed25519</c>.</summary>
+    public string KeyType { get; }
+
+    /// <summary>The key's wire blob.</summary>
+    public ReadOnlyMemory<byte> Blob => _blob;
+
+    /// <summary>The parsed key, when the caller had one.</summary>
+    public SshPublicKey? Key { get; }
+
+    /// <summary>The key's SHA256 fingerprint in OpenSSH notation (<c>SHA256:...</c>).</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>An exception reporting this key as not trusted for <paramref name="failure"/>.</summary>
+    public HostKeyNotTrustedException NotTrusted(HostKeyTrustFailure failure)
+        => new(Host, Port, KeyType, Fingerprint, failure);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{KnownHostsFile.LookupName(Host, Port)} {KeyType} {Fingerprint}";
+}

@@ -1,0 +1,107 @@
+namespace Rx.Ssh.Trust;
+
+/// <summary>
+/// Trusts host keys listed in OpenSSH known_hosts files, the way <c>ssh</c> does with
+/// <c>StrictHostKeyChecking yes</c>: a trusted key passes, an unknown, changed or revoked key throws
+/// <see cref="HostKeyNotTrustedException"/>. The files are read on every verification, so edits
+/// take effect at the next connection; missing files count as empty.
+/// </summary>
+public sealed class KnownHostsVerifier : IHostKeyVerifier
+{
+    private static readonly SemaphoreSlim AppendLock = new(1, 1);
+
+    /// <summary>Uses <see cref="DefaultPaths"/>: <c>~/.ssh/known_hosts</c> then <c>/etc/ssh/ssh_known_hosts</c>.</summary>
+    public KnownHostsVerifier()
+        : this(DefaultPaths)
+    {
+    }
+
+    /// <summary>
+    /// Uses the given files. The first one is the user's file: the one keys are added to when
+    /// <see cref="AddOnFirstUse"/> or <see cref="ConfirmUnknownKey"/> accepts a new key.
+    /// </summary>
+    public KnownHostsVerifier(params IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        Paths = paths.ToArray();
+        if (Paths.Count == 0 || Paths.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("At least one known_hosts path is needed, and none may be empty.", nameof(paths));
+        }
+    }
+
+    /// <summary>OpenSSH's default files: the user's <c>~/.ssh/known_hosts</c> and the system-wide <c>/etc/ssh/ssh_known_hosts</c>.</summary>
+    public static IReadOnlyList<string> DefaultPaths { get; } =
+    [
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts"),
+        "/etc/ssh/ssh_known_hosts",
+    ];
+
+    /// <summary>The files consulted, in order; the first is where new keys are written.</summary>
+    public IReadOnlyList<string> Paths { get; }
+
+    /// <summary>
+    /// Trust on first use (OpenSSH's <c>StrictHostKeyChecking accept-new</c>): a host with no known key
+    /// at all has its key added to the user's file and trusted. A host that already has keys of other
+    /// types is not added automatically. Changed and revoked keys are refused as always.
+    /// Off by default: it trusts whoever answers the first connection.
+    /// </summary>
+    public bool AddOnFirstUse { get; init; }
+
+    /// <summary>Whether keys added to the user's file are written with hashed host names (<c>HashKnownHosts</c>).</summary>
+    public bool HashAddedHosts { get; init; }
+
+    /// <summary>
+    /// Asked about keys that are unknown (not changed or revoked) and not added by <see cref="AddOnFirstUse"/>,
+    /// like OpenSSH's interactive prompt. Returning true trusts the key and adds it to the user's file.
+    /// </summary>
+    public Func<HostKeyContext, HostKeyCheckResult, CancellationToken, ValueTask<bool>>? ConfirmUnknownKey { get; init; }
+
+    /// <summary>Looks the key up in every file without deciding anything.</summary>
+    public async ValueTask<HostKeyCheckResult> CheckAsync(HostKeyContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var entries = new List<KnownHostsEntry>();
+        foreach (string path in Paths)
+        {
+            KnownHostsFile file = await KnownHostsFile.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            entries.AddRange(file.Entries);
+        }
+
+        return KnownHostsFile.Check(entries, context.Host, context.Port, context.KeyType, context.Blob.Span, context.Address);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask VerifyAsync(HostKeyContext context, CancellationToken cancellationToken = default)
+    {
+        HostKeyCheckResult result = await CheckAsync(context, cancellationToken).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case HostKeyStatus.Trusted:
+                return;
+            case HostKeyStatus.Revoked:
+                throw context.NotTrusted(HostKeyTrustFailure.Revoked);
+            case HostKeyStatus.Changed:
+                throw context.NotTrusted(HostKeyTrustFailure.Changed);
+        }
+
+        bool accept = (AddOnFirstUse && !result.OtherTypesKnown)
+            || (ConfirmUnknownKey is not null && await ConfirmUnknownKey(context, result, cancellationToken).ConfigureAwait(false));
+        if (!accept)
+        {
+            throw context.NotTrusted(HostKeyTrustFailure.Unknown);
+        }
+
+        await AppendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await KnownHostsFile.AppendAsync(
+                Paths[0], context.Host, context.Port, context.KeyType, context.Blob, HashAddedHosts, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            AppendLock.Release();
+        }
+    }
+}
