@@ -1,3 +1,7 @@
+using System.Text;
+using Rx.Ssh.Keys.Formats;
+using Rx.Ssh.Wire;
+
 namespace Rx.Ssh.Keys;
 
 /// <summary>
@@ -23,6 +27,135 @@ public abstract class SshPrivateKey : IDisposable
     /// signature blob (<c>string algorithm, string signature</c>).
     /// </summary>
     public abstract byte[] Sign(string signatureAlgorithm, ReadOnlySpan<byte> data);
+
+    /// <summary>Key types <see cref="Generate"/> accepts and the readers understand.</summary>
+    public static IReadOnlyList<string> SupportedKeyTypes => KeyTypes.Supported;
+
+    /// <summary>
+    /// Reads a private key file. Formats (detected from the content): OpenSSH <c>openssh-key-v1</c>
+    /// (unencrypted, or bcrypt with aes128/192/256-ctr, aes128/192/256-cbc, aes128/256-gcm@openssh.com),
+    /// PEM <c>RSA PRIVATE KEY</c> (PKCS#1), <c>EC PRIVATE KEY</c> (SEC1), <c>PRIVATE KEY</c> (PKCS#8
+    /// RSA/EC/Ed25519), <c>ENCRYPTED PRIVATE KEY</c> (PKCS#8), and legacy <c>Proc-Type: 4,ENCRYPTED</c> PEM.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
+    /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyFormatException">The file is not a supported key, or is truncated or corrupt; the message names the file.</exception>
+    public static SshPrivateKey Load(string path, string? passphrase = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text = File.ReadAllText(path);
+        try
+        {
+            return Parse(text, passphrase);
+        }
+        catch (SshKeyPassphraseException e)
+        {
+            throw new SshKeyPassphraseException($"{path}: {e.Message}", e);
+        }
+        catch (SshKeyFormatException e)
+        {
+            throw new SshKeyFormatException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a private key from the text of a key file; formats as for <see cref="Load"/>.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
+    /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyFormatException">The text is not a supported key, or is truncated or corrupt.</exception>
+    public static SshPrivateKey Parse(string text, string? passphrase = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!PemText.LooksLikePem(text))
+        {
+            if (text.StartsWith("PuTTY-User-Key-File", StringComparison.Ordinal))
+            {
+                throw new SshKeyFormatException("PuTTY .ppk private keys are not supported; convert with puttygen");
+            }
+
+            throw new SshKeyFormatException("not a private key file: no PEM '-----BEGIN' line found");
+        }
+
+        PemText pem = PemText.Decode(text);
+        try
+        {
+            return PemKeyFile.Read(pem, passphrase);
+        }
+        catch (SshFormatException e)
+        {
+            throw new SshKeyFormatException($"the private key is truncated or malformed: {e.Message}", e);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pem.Data);
+        }
+    }
+
+    /// <summary>Creates a new random key.</summary>
+    /// <param name="keyType"><c>ssh-ed25519</c>, <c>ecdsa-sha2-nistp256</c>, <c>ecdsa-sha2-nistp384</c>, <c>ecdsa-sha2-nistp521</c> or <c>ssh-rsa</c>.</param>
+    /// <param name="bits">RSA modulus size (0 means 3072, as ssh-keygen); for ECDSA 0 or the curve's size; ignored for Ed25519.</param>
+    /// <exception cref="ArgumentException">The key type is not supported.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The size does not fit the key type.</exception>
+    public static SshPrivateKey Generate(string keyType, int bits = 0)
+    {
+        ArgumentNullException.ThrowIfNull(keyType);
+        return KeyTypes.Generate(keyType, bits);
+    }
+
+    /// <summary>
+    /// Writes the key in OpenSSH's <c>openssh-key-v1</c> PEM format (what ssh-keygen writes by default),
+    /// with <see cref="Comment"/>. With a passphrase the private part is encrypted with aes256-ctr and a
+    /// key derived by bcrypt_pbkdf with 16 rounds and a random salt.
+    /// </summary>
+    public string ToOpenSshPrivateKey(string? passphrase = null) => OpenSshKeyFile.Write(this, passphrase);
+
+    /// <summary>
+    /// Saves <see cref="ToOpenSshPrivateKey"/> to <paramref name="path"/>, replacing the file. On Unix the
+    /// file is readable and writable by its owner only (mode 0600), as ssh refuses keys others can read.
+    /// </summary>
+    public void Save(string path, string? passphrase = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = Encoding.UTF8.GetBytes(ToOpenSshPrivateKey(passphrase));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(path, options))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                // UnixCreateMode only applies to new files; tighten an existing one too.
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            stream.Write(bytes);
+        }
+
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+    }
+
+    /// <summary>Writes the fields OpenSSH's private section holds after the key type name.</summary>
+    internal virtual void WriteOpenSshFields(ref SshWriter writer) =>
+        throw new NotSupportedException($"this {KeyType} key cannot be exported");
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless this key can produce <paramref name="signatureAlgorithm"/>.</summary>
+    internal void ThrowIfUnsupported(string signatureAlgorithm)
+    {
+        ArgumentNullException.ThrowIfNull(signatureAlgorithm);
+        foreach (string name in SignatureAlgorithms)
+        {
+            if (name == signatureAlgorithm)
+            {
+                return;
+            }
+        }
+
+        throw new ArgumentException($"a {KeyType} key cannot make '{signatureAlgorithm}' signatures", nameof(signatureAlgorithm));
+    }
 
     /// <summary>Releases the key material.</summary>
     public void Dispose()

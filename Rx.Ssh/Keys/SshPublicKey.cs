@@ -1,3 +1,5 @@
+using Rx.Ssh.Wire;
+
 namespace Rx.Ssh.Keys;
 
 /// <summary>
@@ -42,6 +44,87 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
     {
         string line = KeyType + " " + Convert.ToBase64String(_blob);
         return string.IsNullOrEmpty(comment) ? line : line + " " + comment;
+    }
+
+    /// <summary>
+    /// Decodes a public key blob (RFC 4253 section 6.6): <c>ssh-ed25519</c>,
+    /// <c>ecdsa-sha2-nistp256/384/521</c> or <c>ssh-rsa</c>.
+    /// </summary>
+    /// <exception cref="SshKeyFormatException">The type is unknown or the blob is malformed (including trailing bytes or an invalid curve point).</exception>
+    public static SshPublicKey FromBlob(ReadOnlySpan<byte> blob)
+    {
+        try
+        {
+            var reader = new SshReader(blob);
+            SshPublicKey key = KeyTypes.ReadPublicKey(ref reader);
+            reader.ReadEnd();
+            return key;
+        }
+        catch (SshFormatException e)
+        {
+            throw new SshKeyFormatException($"malformed public key blob: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses one OpenSSH public key line, <c>type base64 [comment]</c> (the format of <c>.pub</c> files).</summary>
+    /// <exception cref="SshKeyFormatException">The line is malformed, the base64 is invalid, or its type differs from the blob's.</exception>
+    public static SshPublicKey Parse(string openSshLine) => Parse(openSshLine, out _);
+
+    /// <summary>Parses one OpenSSH public key line and returns its comment (empty when there is none).</summary>
+    /// <exception cref="SshKeyFormatException">The line is malformed, the base64 is invalid, or its type differs from the blob's.</exception>
+    public static SshPublicKey Parse(string openSshLine, out string comment)
+    {
+        ArgumentNullException.ThrowIfNull(openSshLine);
+        string[] parts = openSshLine.Trim().Split((char[]?)null, 3, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2)
+        {
+            throw new SshKeyFormatException("a public key line needs a key type and base64 key data");
+        }
+
+        byte[] blob;
+        try
+        {
+            blob = Convert.FromBase64String(parts[1]);
+        }
+        catch (FormatException e)
+        {
+            throw new SshKeyFormatException("the public key data is not valid base64", e);
+        }
+
+        SshPublicKey key = FromBlob(blob);
+        if (key.KeyType != parts[0])
+        {
+            throw new SshKeyFormatException($"the line says '{parts[0]}' but the key data is '{key.KeyType}'");
+        }
+
+        comment = parts.Length > 2 ? parts[2].Trim() : string.Empty;
+        return key;
+    }
+
+    /// <summary>Reads a public key file: the first line that is neither empty nor a <c>#</c> comment, in OpenSSH format.</summary>
+    /// <exception cref="SshKeyFormatException">The file holds no valid key; the message names the file.</exception>
+    public static SshPublicKey Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        foreach (string line in File.ReadLines(path))
+        {
+            string trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
+            {
+                continue;
+            }
+
+            try
+            {
+                return Parse(trimmed);
+            }
+            catch (SshKeyFormatException e)
+            {
+                throw new SshKeyFormatException($"{path}: {e.Message}", e);
+            }
+        }
+
+        throw new SshKeyFormatException($"{path}: no public key found");
     }
 
     /// <inheritdoc/>
