@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Rx.Ssh.Algorithms;
+
+/// <summary>
+/// HMAC over <c>uint32 sequence_number || data</c> (RFC 4253 section 6.4, RFC 6668), and the
+/// catalogue entries for <c>hmac-sha2-256</c>, <c>hmac-sha2-512</c>, <c>hmac-sha1</c> and
+/// their <c>-etm@openssh.com</c> forms.
+/// </summary>
+internal sealed class HmacMac : IMac
+{
+    /// <summary><c>hmac-sha2-256</c> (RFC 6668).</summary>
+    internal static readonly MacAlgorithm HmacSha256 = Entry("hmac-sha2-256", HashAlgorithmName.SHA256, 32, etm: false);
+
+    /// <summary><c>hmac-sha2-512</c> (RFC 6668).</summary>
+    internal static readonly MacAlgorithm HmacSha512 = Entry("hmac-sha2-512", HashAlgorithmName.SHA512, 64, etm: false);
+
+    /// <summary><c>hmac-sha1</c> (RFC 4253).</summary>
+    internal static readonly MacAlgorithm HmacSha1 = Entry("hmac-sha1", HashAlgorithmName.SHA1, 20, etm: false);
+
+    /// <summary><c>hmac-sha2-256-etm@openssh.com</c>.</summary>
+    internal static readonly MacAlgorithm HmacSha256Etm = Entry("hmac-sha2-256-etm@openssh.com", HashAlgorithmName.SHA256, 32, etm: true);
+
+    /// <summary><c>hmac-sha2-512-etm@openssh.com</c>.</summary>
+    internal static readonly MacAlgorithm HmacSha512Etm = Entry("hmac-sha2-512-etm@openssh.com", HashAlgorithmName.SHA512, 64, etm: true);
+
+    /// <summary><c>hmac-sha1-etm@openssh.com</c>.</summary>
+    internal static readonly MacAlgorithm HmacSha1Etm = Entry("hmac-sha1-etm@openssh.com", HashAlgorithmName.SHA1, 20, etm: true);
+
+    private readonly IncrementalHash _hmac;
+    private readonly int _hashSize;
+
+    public HmacMac(HashAlgorithmName hash, ReadOnlySpan<byte> key, int length)
+    {
+        _hmac = IncrementalHash.CreateHMAC(hash, key);
+        _hashSize = _hmac.HashLengthInBytes;
+        if (length <= 0 || length > _hashSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "A MAC cannot be longer than its hash.");
+        }
+
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public void Compute(uint sequenceNumber, ReadOnlySpan<byte> data, Span<byte> mac)
+    {
+        Span<byte> seq = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(seq, sequenceNumber);
+        _hmac.AppendData(seq);
+        _hmac.AppendData(data);
+        if (Length == _hashSize)
+        {
+            _hmac.GetHashAndReset(mac[..Length]);
+            return;
+        }
+
+        Span<byte> full = stackalloc byte[_hashSize];
+        _hmac.GetHashAndReset(full);
+        full[..Length].CopyTo(mac);
+        CryptographicOperations.ZeroMemory(full);
+    }
+
+    public void Dispose() => _hmac.Dispose();
+
+    private static MacAlgorithm Entry(string name, HashAlgorithmName hash, int size, bool etm) =>
+        new(name, keySize: size, length: size, isEncryptThenMac: etm, key => new HmacMac(hash, key, size));
+}
