@@ -12,7 +12,7 @@ internal enum ChannelEventKind : byte
 
 /// <summary>
 /// One incoming channel event. Data events hold a pooled buffer: whoever takes the event out of
-/// the queue returns it with <see cref="SshChannel.Consumed"/> (which also gives the window back).
+/// the queue returns it with <c>SshChannel.Consumed</c> (which also gives the window back).
 /// </summary>
 internal readonly record struct ChannelEvent(
     ChannelEventKind Kind,

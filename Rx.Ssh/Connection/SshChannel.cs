@@ -11,7 +11,7 @@ namespace Rx.Ssh.Connection;
 /// </summary>
 /// <remarks>
 /// Receive: the dispatch loop copies data into pooled buffers and queues it; the window is given
-/// back only in <see cref="Consumed"/>, i.e. when the consumer has taken the data, once half of
+/// back only in <c>Consumed</c>, i.e. when the consumer has taken the data, once half of
 /// it is used. The queue is unbounded in count but bounded in bytes by the window: a peer that
 /// sends past the window is a protocol error. Send: <see cref="WriteAsync"/> waits for window and
 /// splits at the peer's maximum packet size; one writer at a time keeps data in order.
@@ -200,7 +200,7 @@ internal sealed class SshChannel
 
     // ---- called by consumers and producers -------------------------------------------------
 
-    /// <summary>The consumer has taken <paramref name="bytes"/>: return the buffer and give window back when half is used.</summary>
+    /// <summary>The consumer has taken the event: return the buffer and give window back when half is used.</summary>
     public void Consumed(in ChannelEvent e)
     {
         if (e.Buffer is not null)

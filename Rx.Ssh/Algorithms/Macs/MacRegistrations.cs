@@ -3,5 +3,13 @@ namespace Rx.Ssh.Algorithms;
 /// <summary>The MAC implementations that exist, gathered for <see cref="AlgorithmCatalog"/>.</summary>
 internal static class MacRegistrations
 {
-    public static IEnumerable<MacAlgorithm> All => [];
+    public static IEnumerable<MacAlgorithm> All =>
+    [
+        HmacMac.HmacSha256Etm,
+        HmacMac.HmacSha512Etm,
+        HmacMac.HmacSha1Etm,
+        HmacMac.HmacSha256,
+        HmacMac.HmacSha512,
+        HmacMac.HmacSha1,
+    ];
 }

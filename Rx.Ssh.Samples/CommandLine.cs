@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace Rx.Ssh.Samples;
+
+/// <summary>The samples' shared command line (samples.md): <c>NAME [options]</c>, <c>list</c>, or nothing for the tour.</summary>
+internal static class CommandLine
+{
+    private static readonly Argument<string?> NameArgument = new("name") { Arity = ArgumentArity.ZeroOrOne, Description = "sample to run, 'list', or nothing for the tour" };
+    private static readonly Option<string> HostOption = new("--host") { DefaultValueFactory = _ => "localhost", Description = "server to connect to" };
+    private static readonly Option<int?> PortOption = new("--port") { Description = "port (22 for clients, 8022 for servers)" };
+    private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds" };
+    private static readonly Option<string> UserOption = new("--username") { DefaultValueFactory = _ => Environment.UserName, Description = "login name" };
+    private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts)" };
+    private static readonly Option<string[]> KeyOption = new("--key") { Description = "client key file (repeatable)", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> PasswordOption = new("--password") { Description = "password authentication" };
+    private static readonly Option<string> DestHostOption = new("--dest-host") { DefaultValueFactory = _ => "www.google.com", Description = "forwarding destination host" };
+    private static readonly Option<int> DestPortOption = new("--dest-port") { DefaultValueFactory = _ => 80, Description = "forwarding destination port" };
+
+    public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
+    {
+        var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
+        {
+            NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption,
+        };
+        root.SetAction(parse =>
+        {
+            var defaults = new SampleContext();
+            var context = defaults with
+            {
+                Host = parse.GetValue(HostOption) ?? defaults.Host,
+                Port = parse.GetValue(PortOption),
+                Listen = parse.GetValue(ListenOption),
+                UserName = parse.GetValue(UserOption) ?? defaults.UserName,
+                KnownHosts = parse.GetValue(KnownHostsOption) ?? defaults.KnownHosts,
+                Keys = parse.GetValue(KeyOption) ?? [],
+                Password = parse.GetValue(PasswordOption),
+                DestHost = parse.GetValue(DestHostOption) ?? defaults.DestHost,
+                DestPort = parse.GetValue(DestPortOption),
+            };
+            return run(parse.GetValue(NameArgument), context);
+        });
+        return root;
+    }
+}

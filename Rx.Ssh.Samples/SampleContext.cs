@@ -1,0 +1,45 @@
+using Rx.Ssh;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh.Samples;
+
+/// <summary>The common command-line options of every sample (see samples.md), parsed.</summary>
+internal sealed record SampleContext
+{
+    public string Host { get; init; } = "localhost";
+
+    public int? Port { get; init; }
+
+    public string? Listen { get; init; }
+
+    public string UserName { get; init; } = Environment.UserName;
+
+    public string KnownHosts { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+
+    public IReadOnlyList<string> Keys { get; init; } = [];
+
+    public string? Password { get; init; }
+
+    public string DestHost { get; init; } = "www.google.com";
+
+    public int DestPort { get; init; } = 80;
+
+    public TextWriter Out { get; init; } = Console.Out;
+
+    public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>Port for client samples: 22 unless given.</summary>
+    public int ClientPort => Port ?? 22;
+
+    /// <summary>Port for server samples: 8022 unless given.</summary>
+    public int ServerPort => Port ?? 8022;
+
+    /// <summary>Client options built from the command line, as AsyncSSH's connect() arguments would be.</summary>
+    public SshClientOptions ClientOptions => new()
+    {
+        UserName = UserName,
+        KeyFiles = Keys,
+        Password = Password,
+        HostKeyVerifier = new KnownHostsVerifier(KnownHosts),
+    };
+}
