@@ -51,6 +51,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         Assert.Equal("ssh-ed25519", e.KeyType);
         Assert.Equal(Rx.Ssh.Keys.KeyFingerprint.Sha256(KeyB), e.Fingerprint);
         Assert.StartsWith("SHA256:", e.Fingerprint, StringComparison.Ordinal);
+        Assert.Equal(failure == HostKeyTrustFailure.Changed ? [Rx.Ssh.Keys.KeyFingerprint.Sha256(KeyA)] : [], e.KnownFingerprints);
     }
 
     [Fact]

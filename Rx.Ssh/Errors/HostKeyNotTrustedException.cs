@@ -45,6 +45,12 @@ public sealed class HostKeyNotTrustedException : SshConnectionException
     /// <summary>Why the key was not trusted.</summary>
     public HostKeyTrustFailure Failure { get; }
 
+    /// <summary>
+    /// For <see cref="HostKeyTrustFailure.Changed"/>: the SHA256 fingerprints of the keys that were expected
+    /// (for <see cref="HostKeyTrustFailure.Unknown"/>: of keys of other types known for the host). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> KnownFingerprints { get; init; } = [];
+
     private static string Describe(string host, int port, string keyType, string fingerprint, HostKeyTrustFailure failure)
     {
         string where = port == 22 ? host : $"[{host}]:{port}";

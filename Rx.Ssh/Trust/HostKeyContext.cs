@@ -52,8 +52,10 @@ public sealed class HostKeyContext
     public string Fingerprint { get; }
 
     /// <summary>An exception reporting this key as not trusted for <paramref name="failure"/>.</summary>
-    public HostKeyNotTrustedException NotTrusted(HostKeyTrustFailure failure)
-        => new(Host, Port, KeyType, Fingerprint, failure);
+    /// <param name="failure">Why the key is not trusted.</param>
+    /// <param name="knownFingerprints">The fingerprints of the keys known for the host, if any.</param>
+    public HostKeyNotTrustedException NotTrusted(HostKeyTrustFailure failure, IReadOnlyList<string>? knownFingerprints = null)
+        => new(Host, Port, KeyType, Fingerprint, failure) { KnownFingerprints = knownFingerprints ?? [] };
 
     /// <inheritdoc/>
     public override string ToString() => $"{KnownHostsFile.LookupName(Host, Port)} {KeyType} {Fingerprint}";

@@ -8,7 +8,7 @@ namespace Rx.Ssh.Trust;
 public sealed partial class KnownHostsFile
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode KnownHostsFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>
     /// Formats one known_hosts line for <paramref name="key"/> (no trailing newline): the host as
@@ -99,7 +99,7 @@ public sealed partial class KnownHostsFile
         };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = FileMode;
+            options.UnixCreateMode = KnownHostsFileMode;
         }
 
         var stream = new FileStream(path, options);

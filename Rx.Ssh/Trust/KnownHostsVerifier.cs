@@ -82,14 +82,14 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
             case HostKeyStatus.Revoked:
                 throw context.NotTrusted(HostKeyTrustFailure.Revoked);
             case HostKeyStatus.Changed:
-                throw context.NotTrusted(HostKeyTrustFailure.Changed);
+                throw context.NotTrusted(HostKeyTrustFailure.Changed, result.KnownFingerprints);
         }
 
         bool accept = (AddOnFirstUse && !result.OtherTypesKnown)
             || (ConfirmUnknownKey is not null && await ConfirmUnknownKey(context, result, cancellationToken).ConfigureAwait(false));
         if (!accept)
         {
-            throw context.NotTrusted(HostKeyTrustFailure.Unknown);
+            throw context.NotTrusted(HostKeyTrustFailure.Unknown, result.KnownFingerprints);
         }
 
         await AppendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
