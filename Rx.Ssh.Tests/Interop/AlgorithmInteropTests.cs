@@ -1,0 +1,77 @@
+using System.Reactive.Linq;
+using Rx.Ssh.Tests.Infrastructure;
+
+namespace Rx.Ssh.Tests.Interop;
+
+/// <summary>Each implemented algorithm forced on OpenSSH's sshd, one at a time.</summary>
+public sealed class AlgorithmInteropTests
+{
+    [Theory]
+    [InlineData("curve25519-sha256")]
+    [InlineData("curve25519-sha256@libssh.org")]
+    [InlineData("ecdh-sha2-nistp256")]
+    [InlineData("ecdh-sha2-nistp384")]
+    [InlineData("ecdh-sha2-nistp521")]
+    public async Task Key_exchange(string kex)
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { KexAlgorithms = [kex] });
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
+        Assert.Equal(kex, conn.KeyExchange);
+        SshCompletedProcess result = await conn.Run("echo ok");
+        Assert.Equal("ok\n", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("aes128-gcm@openssh.com", null)]
+    [InlineData("aes256-gcm@openssh.com", null)]
+    [InlineData("chacha20-poly1305@openssh.com", null)]
+    [InlineData("aes128-ctr", "hmac-sha2-256-etm@openssh.com")]
+    [InlineData("aes192-ctr", "hmac-sha2-512-etm@openssh.com")]
+    [InlineData("aes256-ctr", "hmac-sha2-256")]
+    [InlineData("aes128-ctr", "hmac-sha2-512")]
+    public async Task Cipher(string cipher, string? mac)
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = [cipher], Macs = mac is null ? null : [mac] });
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
+        Assert.Equal(cipher, conn.Cipher);
+        byte[] input = new byte[300_000];
+        Random.Shared.NextBytes(input);
+        SshCompletedProcess result = await conn.Run("sha256sum", new SshProcessOptions { Input = input });
+        Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)), result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TestKeyType.Ed25519, "ssh-ed25519")]
+    [InlineData(TestKeyType.Ecdsa256, "ecdsa-sha2-nistp256")]
+    [InlineData(TestKeyType.Rsa2048, "rsa-sha2-512")]
+    [InlineData(TestKeyType.Rsa2048, "rsa-sha2-256")]
+    public async Task Host_key(TestKeyType type, string algorithm)
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { HostKeyTypes = [type], HostKeyAlgorithms = [algorithm] });
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
+        Assert.Equal(type.SshName(), conn.HostKey.KeyType);
+        Assert.Equal(0, (await conn.Run("true")).ExitStatus);
+    }
+
+    [Fact]
+    public async Task User_keys_of_every_type_authenticate()
+    {
+        await using SshdServer server = await SshdServer.StartAsync();
+        foreach (TestKey key in TestKeys.All)
+        {
+            await using SshClientConnection conn = await ClientInterop.ConnectAsync(server, ClientInterop.Options(server, key));
+            Assert.Equal("ok\n", (await conn.Run("echo ok")).Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task No_common_cipher_names_both_lists()
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = ["aes128-ctr"] });
+        SshClientOptions options = ClientInterop.Options(server) with { Algorithms = SshAlgorithms.Default with { Ciphers = ["aes256-gcm@openssh.com"] } };
+        SshKeyExchangeException error = await Assert.ThrowsAsync<SshKeyExchangeException>(() => ClientInterop.ConnectAsync(server, options));
+        Assert.Contains("aes256-gcm@openssh.com", error.Ours);
+        Assert.Contains("aes128-ctr", error.Theirs);
+        Assert.Contains("aes128-ctr", error.Message, StringComparison.Ordinal);
+    }
+}
