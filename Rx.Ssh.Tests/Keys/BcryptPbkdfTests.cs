@@ -25,4 +25,18 @@ public class BcryptPbkdfTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => BcryptPbkdf.DeriveKey("p"u8, "s"u8, 0, new byte[16]));
     }
+
+    [Fact]
+    public void DeriveKey_OpenSshWriteParameters_TakesUnderTwoSeconds()
+    {
+        // 16 rounds, 48 bytes (aes256-ctr key + IV): what every key we save with a passphrase costs.
+        byte[] output = new byte[48];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        BcryptPbkdf.DeriveKey("passphrase"u8, new byte[16], 16, output);
+
+        clock.Stop();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"bcrypt_pbkdf took {clock.Elapsed}");
+        Assert.Contains(output, b => b != 0);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Rx.Ssh.Wire;
 
 namespace Rx.Ssh.Keys;
@@ -36,12 +35,5 @@ internal static class SshSignature
         {
             return false;
         }
-    }
-
-    /// <summary>Reads the key type, the first string of a key blob, as ASCII.</summary>
-    public static string KeyTypeOf(ReadOnlySpan<byte> blob)
-    {
-        var reader = new SshReader(blob);
-        return Encoding.ASCII.GetString(reader.ReadString());
     }
 }
