@@ -199,7 +199,7 @@ internal static class SessionPump
                         {
                             if (e.Kind == ChannelEventKind.Data || e.DataType == 1)
                             {
-                                observer.OnNext(new SshDataReceived(e.Data, e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
+                                observer.OnNext(new SshDataReceived(e.Data.ToArray(), e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
                             }
                         }
                         finally

@@ -16,9 +16,10 @@ public enum SshDataStream
 public abstract record SshSessionEvent;
 
 /// <summary>
-/// Output arrived. <see cref="Data"/> is only valid during the <c>OnNext</c> call that delivers it:
-/// copy it to keep it. Returning from <c>OnNext</c> is what gives the peer window to send more,
-/// so a slow observer slows the remote process (flow control); <c>ObserveOn</c> removes that.
+/// Output arrived. The event owns its bytes, so it may be kept, buffered or passed across
+/// threads. Returning from <c>OnNext</c> is what gives the peer window to send more, so a slow
+/// observer slows the remote process (flow control); <c>ObserveOn</c> queues without bound and
+/// removes that pressure.
 /// </summary>
 /// <param name="Data">The bytes.</param>
 /// <param name="Stream">Stdout or stderr.</param>
