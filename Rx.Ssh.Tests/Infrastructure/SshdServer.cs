@@ -77,7 +77,11 @@ public sealed class SshdServer : IAsyncDisposable
     /// <param name="options">Config variations; <see cref="SshdOptions.Default"/> when null.</param>
     /// <param name="timeout">Deadline for each start attempt; <see cref="TestTimeout.Default"/> when null.</param>
     /// <exception cref="InvalidOperationException">sshd exited or did not get ready; the message holds its log.</exception>
-    public static async Task<SshdServer> StartAsync(SshdOptions? options = null, TimeSpan? timeout = null)
+    public static Task<SshdServer> StartAsync(SshdOptions? options = null, TimeSpan? timeout = null) =>
+        StartAsync(options, timeout, FindFreePort);
+
+    /// <summary>As <see cref="StartAsync(SshdOptions?, TimeSpan?)"/>, taking each attempt's port from <paramref name="nextPort"/>.</summary>
+    internal static async Task<SshdServer> StartAsync(SshdOptions? options, TimeSpan? timeout, Func<int> nextPort)
     {
         options ??= SshdOptions.Default;
         IReadOnlyList<TestKey> hostKeys = options.HostKeyTypes is null
@@ -94,7 +98,7 @@ public sealed class SshdServer : IAsyncDisposable
             var failures = new StringBuilder();
             for (int attempt = 1; attempt <= MaxPortAttempts; attempt++)
             {
-                if (await server.TryLaunchAsync(FindFreePort(), timeout ?? TestTimeout.Default))
+                if (await server.TryLaunchAsync(nextPort(), timeout ?? TestTimeout.Default))
                 {
                     await File.WriteAllTextAsync(server.KnownHostsPath, server.KnownHostsText);
                     return server;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Rx.Ssh.Tests.Infrastructure;
@@ -44,7 +45,7 @@ public sealed class SshdServerLifecycleTests
         string directory = server.Directory;
         using var probe = new TcpClient();
         await probe.ConnectAsync(SshdServer.Host, port).WithTimeout();
-        await server.Log.WaitForLineAsync("Connection from 127.0.0.1 port " + ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port);
+        await server.Log.WaitForLineAsync("Connection from 127.0.0.1 port " + ((IPEndPoint)probe.Client.LocalEndPoint!).Port);
         IReadOnlyList<int> connectionProcesses = ProcessTree.DescendantIds(server.ProcessId);
 
         await server.DisposeAsync().WithTimeout();
@@ -81,6 +82,22 @@ public sealed class SshdServerLifecycleTests
     }
 
     [Fact]
+    public async Task A_port_taken_meanwhile_is_retried_with_another()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        int taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var ports = new Queue<int>([taken, FreePort()]);
+
+        await using SshdServer server = await SshdServer.StartAsync(null, null, ports.Dequeue);
+        ProcessResult result = await OpenSshClient.For(server).RunAsync("echo hello");
+
+        Assert.NotEqual(taken, server.Port);
+        Assert.Empty(ports);
+        Assert.Equal("hello\n", result.StdoutText);
+    }
+
+    [Fact]
     public async Task A_config_sshd_rejects_fails_start_with_its_log()
     {
         var options = new SshdOptions { ExtraLines = ["NoSuchKeyword yes"] };
@@ -101,5 +118,12 @@ public sealed class SshdServerLifecycleTests
         string accepted = await server.Log.WaitForLineAsync("Accepted publickey");
         Assert.Contains("RSA", accepted, StringComparison.Ordinal);
         Assert.Contains(server.Log.Lines, l => l.StartsWith("Server listening on 127.0.0.1 port ", StringComparison.Ordinal));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
