@@ -29,65 +29,18 @@ public sealed partial class KnownHostsFile
     public IReadOnlyList<TrustFileWarning> Warnings { get; }
 
     /// <summary>Loads <paramref name="path"/>. A missing file (or directory) gives an empty result, not an error.</summary>
-    public static KnownHostsFile Load(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            text = string.Empty;
-        }
-
-        return Parse(text, path);
-    }
+    public static KnownHostsFile Load(string path) => Parse(TrustFileText.Read(path), path);
 
     /// <summary>Loads <paramref name="path"/> asynchronously. A missing file gives an empty result, not an error.</summary>
-    public static async ValueTask<KnownHostsFile> LoadAsync(string path, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            text = string.Empty;
-        }
-
-        return Parse(text, path);
-    }
+    public static async ValueTask<KnownHostsFile> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        Parse(await TrustFileText.ReadAsync(path, cancellationToken).ConfigureAwait(false), path);
 
     /// <summary>Parses known_hosts text. Malformed lines are skipped and reported in <see cref="Warnings"/>.</summary>
     /// <param name="text">The file's content.</param>
     /// <param name="path">The file name to record in entries and warnings, if any.</param>
     public static KnownHostsFile Parse(string text, string? path = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var entries = new List<KnownHostsEntry>();
-        var warnings = new List<TrustFileWarning>();
-        int lineNumber = 0;
-        foreach (ReadOnlySpan<char> line in text.AsSpan().EnumerateLines())
-        {
-            lineNumber++;
-            try
-            {
-                KnownHostsEntry? entry = KnownHostsEntry.ParseLine(line, path, lineNumber);
-                if (entry is not null)
-                {
-                    entries.Add(entry);
-                }
-            }
-            catch (FormatException e)
-            {
-                warnings.Add(new TrustFileWarning(path, lineNumber, e.Message));
-            }
-        }
-
+        (List<KnownHostsEntry> entries, List<TrustFileWarning> warnings) = TrustFileText.ParseLines<KnownHostsEntry>(text, path, KnownHostsEntry.ParseLine);
         return new KnownHostsFile(path, entries, warnings);
     }
 
