@@ -48,7 +48,9 @@ internal sealed class AesCtrTransform : IBlockTransform
         _counterHigh = BinaryPrimitives.ReadUInt64BigEndian(iv);
         _counterLow = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
         _aes = Aes.Create();
-        _aes.Key = key.ToArray();
+        byte[] keyCopy = key.ToArray();
+        _aes.Key = keyCopy;
+        CryptographicOperations.ZeroMemory(keyCopy);
         _aes.Mode = CipherMode.ECB;
         _aes.Padding = PaddingMode.None;
         _ecb = _aes.CreateEncryptor();
@@ -77,6 +79,7 @@ internal sealed class AesCtrTransform : IBlockTransform
         _ecb.Dispose();
         _aes.Dispose();
         CryptographicOperations.ZeroMemory(_keystream);
+        CryptographicOperations.ZeroMemory(_counters);
     }
 
     private static CipherAlgorithm Entry(string name, int keySize) => new(
