@@ -30,15 +30,11 @@ internal static class AlgorithmCatalog
         "ssh-rsa",
     };
 
-    public static readonly IReadOnlyDictionary<string, CipherAlgorithm> Ciphers = Index(CipherList(), a => a.Name);
+    public static readonly IReadOnlyDictionary<string, CipherAlgorithm> Ciphers = Index(CipherRegistrations.All, a => a.Name);
 
-    public static readonly IReadOnlyDictionary<string, MacAlgorithm> Macs = Index(MacList(), a => a.Name);
+    public static readonly IReadOnlyDictionary<string, MacAlgorithm> Macs = Index(MacRegistrations.All, a => a.Name);
 
     public static readonly IReadOnlySet<string> Compression = new HashSet<string>(StringComparer.Ordinal) { "none" };
-
-    private static List<CipherAlgorithm> CipherList() => [.. CipherRegistrations.All];
-
-    private static List<MacAlgorithm> MacList() => [.. MacRegistrations.All];
 
     private static Dictionary<string, T> Index<T>(IEnumerable<T> items, Func<T, string> name)
     {

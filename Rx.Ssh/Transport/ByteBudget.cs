@@ -15,8 +15,6 @@ internal sealed class ByteBudget
 
     public ByteBudget(long limit) => _limit = limit;
 
-    public long Queued => Interlocked.Read(ref _queued);
-
     public async ValueTask AcquireAsync(int bytes, CancellationToken cancellationToken)
     {
         while (true)

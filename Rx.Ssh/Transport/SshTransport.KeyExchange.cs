@@ -90,19 +90,6 @@ internal sealed partial class SshTransport
         return new KexInitMessage([.. kex], [.. hostKeys], ciphers, ciphers, macs, macs, compression, compression, false);
     }
 
-    private async ValueTask HandleBeforeFirstKexAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        byte number = payload.Span[0];
-        if (number == MessageNumber.KexInit)
-        {
-            await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // Only harmless transport messages may come first; anything else fails in the handler.
-        await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Handles transport messages; returns false for payloads that belong to the layers above.</summary>
     private async ValueTask<bool> HandleTransportMessageAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -153,14 +140,14 @@ internal sealed partial class SshTransport
     private async ValueTask RunKeyExchangeAsync(byte[] peerKexInit, CancellationToken cancellationToken)
     {
         bool initial = !_firstKexDone;
-        if (initial && _packetsReceived != 1 && PeerWantsStrict(peerKexInit))
+        KexInitMessage peer = KexInitMessage.Read(peerKexInit);
+        if (initial && _packetsReceived != 1 && (peer.KexAlgorithms.Contains(StrictClient) || peer.KexAlgorithms.Contains(StrictServer)))
         {
             throw new SshConnectionException(DisconnectReason.ProtocolError, "Strict key exchange: KEXINIT was not the first packet.");
         }
 
         RequestKeyExchange();
         KexInitMessage ours = KexInitMessage.Read(_ourKexInit);
-        KexInitMessage peer = KexInitMessage.Read(peerKexInit);
         KexInitMessage client = IsServer ? peer : ours;
         KexInitMessage server = IsServer ? ours : peer;
         byte[] clientInit = IsServer ? peerKexInit : _ourKexInit;
@@ -271,12 +258,6 @@ internal sealed partial class SshTransport
         using var buffer = new SshBuffer();
         new ExtInfoMessage(new Dictionary<string, byte[]> { ["server-sig-algs"] = Encoding.ASCII.GetBytes(string.Join(',', algorithms)) }).WriteTo(buffer);
         SendKex(buffer);
-    }
-
-    private static bool PeerWantsStrict(byte[] peerKexInit)
-    {
-        KexInitMessage peer = KexInitMessage.Read(peerKexInit);
-        return peer.KexAlgorithms.Contains(StrictClient) || peer.KexAlgorithms.Contains(StrictServer);
     }
 
     /// <summary>Reads the next key exchange packet; <paramref name="expected"/> 0 accepts any kex message (a wrong guess to discard).</summary>

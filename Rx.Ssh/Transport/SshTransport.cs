@@ -79,7 +79,9 @@ internal sealed partial class SshTransport : IAsyncDisposable
             while (!_firstKexDone)
             {
                 ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
-                await HandleBeforeFirstKexAsync(payload, cancellationToken).ConfigureAwait(false);
+                // KEXINIT starts the exchange; only harmless transport messages may come before it,
+                // anything else fails in the handler while the first exchange is pending.
+                await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
