@@ -40,7 +40,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, ct));
+        return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, ct));
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
                     break;
             }
         });
-        await RunSessionAsync("exec", command, options, collector, cancellationToken).ConfigureAwait(false);
+        await RunSessionAsync("exec", command, options, collector, copyData: false, cancellationToken).ConfigureAwait(false);
         var result = new SshCompletedProcess
         {
             Command = command,
@@ -103,7 +103,8 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         return result;
     }
 
-    private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken)
+    // copyData: false only for observers that use each data event before OnNext returns (RunAsync copies into its buffers).
+    private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         Task input = Task.CompletedTask;
@@ -111,7 +112,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         {
             await SessionRequests.StartAsync(channel, requestType, command, options, cancellationToken).ConfigureAwait(false);
             input = WriteInputAsync(channel, options.Input, cancellationToken);
-            await SessionPump.RunAsync(channel, observer, cancellationToken).ConfigureAwait(false);
+            await SessionPump.RunAsync(channel, observer, copyData, cancellationToken).ConfigureAwait(false);
             await input.ConfigureAwait(false);
         }
         finally
@@ -185,7 +186,7 @@ internal static class SessionRequests
 /// <summary>Turns a session channel's queued events into observer calls, giving window back after each.</summary>
 internal static class SessionPump
 {
-    public static async Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken)
+    public static async Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {
         while (await channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -199,7 +200,7 @@ internal static class SessionPump
                         {
                             if (e.Kind == ChannelEventKind.Data || e.DataType == 1)
                             {
-                                observer.OnNext(new SshDataReceived(e.Data.ToArray(), e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
+                                observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
                             }
                         }
                         finally
