@@ -167,7 +167,7 @@ internal static class SessionRequests
                 w.WriteUInt32((uint)t.Rows);
                 w.WriteUInt32((uint)t.PixelWidth);
                 w.WriteUInt32((uint)t.PixelHeight);
-                w.WriteString([0]); // TTY_OP_END
+                w.WriteString(TerminalModes.Encode(t.Modes));
             }, cancellationToken).ConfigureAwait(false);
             if (!ok)
             {

@@ -11,6 +11,12 @@ public sealed record SshTerminal(string TerminalType = "xterm", int Columns = 80
 
     /// <summary>Height in pixels (0 when unknown).</summary>
     public int PixelHeight { get; init; }
+
+    /// <summary>
+    /// Encoded terminal modes (RFC 4254 section 8): opcode to value, e.g. 53 (ECHO) to 0.
+    /// Empty by default (the server's defaults apply).
+    /// </summary>
+    public IReadOnlyDictionary<byte, uint> Modes { get; init; } = new Dictionary<byte, uint>();
 }
 
 /// <summary>How to start a remote command.</summary>

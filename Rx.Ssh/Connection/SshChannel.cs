@@ -275,7 +275,7 @@ internal sealed class SshChannel
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfClosedForSending();
+            ThrowIfClosedForSending(data: false);
             if (wantReply)
             {
                 reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -359,14 +359,15 @@ internal sealed class SshChannel
         }
     }
 
-    private void ThrowIfClosedForSending()
+    /// <summary>Data may not follow EOF; requests (exit-status after EOF) may.</summary>
+    private void ThrowIfClosedForSending(bool data = true)
     {
         if (_failure is not null)
         {
             throw new SshChannelException("The channel is closed.", _failure);
         }
 
-        if (_closeSent || _eofSent)
+        if (_closeSent || (data && _eofSent))
         {
             throw new SshChannelException("The channel is closed for sending.");
         }

@@ -283,6 +283,42 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Accepts a channel the peer opened: registers it and sends OPEN_CONFIRMATION (from the
+    /// dispatch loop). <paramref name="remoteId"/>, <paramref name="remoteWindow"/> and
+    /// <paramref name="remoteMaxPacket"/> come from the peer's CHANNEL_OPEN.
+    /// </summary>
+    internal Connection.SshChannel AcceptChannel(string type, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    {
+        Connection.SshChannel channel;
+        lock (_channelsGate)
+        {
+            while (_channels.ContainsKey(_nextChannelId))
+            {
+                _nextChannelId++;
+            }
+
+            channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
+            _channels.Add(channel.LocalId, channel);
+        }
+
+        channel.OnOpenConfirmed(remoteId, remoteWindow, remoteMaxPacket);
+        SendFromDispatch(ConnectionMessages.ChannelOpenConfirmation(remoteId, channel.LocalId, windowSize, maxPacket));
+        return channel;
+    }
+
+    /// <summary>Number of channels open now.</summary>
+    internal int ChannelCount
+    {
+        get
+        {
+            lock (_channelsGate)
+            {
+                return _channels.Count;
+            }
+        }
+    }
+
     internal void RemoveChannel(Connection.SshChannel channel)
     {
         lock (_channelsGate)

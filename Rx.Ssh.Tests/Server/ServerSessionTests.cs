@@ -1,0 +1,81 @@
+using System.Text;
+using Rx.Ssh.Tests.Infrastructure;
+using Xunit;
+
+namespace Rx.Ssh.Tests.Server;
+
+public sealed class ServerSessionTests
+{
+    [Fact]
+    public async Task ExecRunsTheHandlerAndReturnsItsOutputAndStatus()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            await p.Stdout.WriteAsync($"user={p.UserName} command={p.Command}\n");
+            await p.Stderr.WriteAsync("oops\n");
+            p.ExitStatus = 3;
+        }));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("do things").WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("user=alice command=do things\n", result.Stdout);
+        Assert.Equal("oops\n", result.Stderr);
+        Assert.Equal(3, result.ExitStatus);
+    }
+
+    [Fact]
+    public async Task StdinIsReadLineByLineUntilEof()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            int total = 0;
+            while (await p.Stdin.ReadLineAsync() is { } line)
+            {
+                total += int.Parse(line, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await p.Stdout.WriteAsync($"Total = {total}\n");
+        }));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("sum", new SshProcessOptions { Input = Encoding.UTF8.GetBytes("1\n2\n39\n") }).WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("Total = 42\n", result.Stdout);
+        Assert.Equal(0, result.ExitStatus);
+    }
+
+    [Fact]
+    public async Task EnvironmentAndTerminalReachTheProcess()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            await p.Stdout.WriteAsync($"{p.Environment["LANG"]} {p.Terminal?.TerminalType} {p.Terminal?.Columns}x{p.Terminal?.Rows}\n");
+        }));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("env", new SshProcessOptions
+        {
+            Environment = new Dictionary<string, string> { ["LANG"] = "en_GB.UTF-8" },
+            Terminal = new SshTerminal("xterm-color", 100, 40),
+        }).WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("en_GB.UTF-8 xterm-color 100x40\r\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ExitWithSignalReachesTheClient()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(p => p.ExitWithSignalAsync("TERM", false, "terminated")));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("TERM", result.ExitSignal);
+        Assert.Null(result.ExitStatus);
+    }
+
+    [Fact]
+    public async Task WrongPasswordIsRefused()
+    {
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = "wrong" };
+
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(client: client));
+    }
+}

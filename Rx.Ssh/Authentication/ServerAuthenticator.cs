@@ -1,0 +1,353 @@
+using System.Net;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Rx.Ssh.Algorithms;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Messages.Transport;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Trust;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Authentication;
+
+/// <summary>What authentication established.</summary>
+internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? KeyOptions);
+
+/// <summary>
+/// The server side of RFC 4252 (and RFC 4256 keyboard-interactive): answers the client's requests
+/// with the decisions of an <see cref="SshServerHandler"/>, counting failures, answering each
+/// failure no sooner than the configured delay, and refusing anything but authentication until it
+/// succeeds.
+/// </summary>
+internal sealed class ServerAuthenticator
+{
+    private const string ConnectionService = "ssh-connection";
+    private readonly SshTransport _transport;
+    private readonly SshServerOptions _options;
+    private readonly SshServerHandler _handler;
+    private readonly EndPoint? _remote;
+    private readonly Dictionary<string, bool> _authRequired = new(StringComparer.Ordinal);
+    private int _failures;
+
+    public ServerAuthenticator(SshTransport transport, SshServerOptions options, SshServerHandler handler, EndPoint? remote)
+    {
+        _transport = transport;
+        _options = options;
+        _handler = handler;
+        _remote = remote;
+    }
+
+    public async Task<ServerAuthResult> AuthenticateAsync(CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> first = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        if (first.Span[0] != MessageNumber.ServiceRequest)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected SERVICE_REQUEST, got message {first.Span[0]}.");
+        }
+
+        string service = ServiceMessage.Read(first.Span, MessageNumber.ServiceRequest).ServiceName;
+        if (service != "ssh-userauth")
+        {
+            throw new SshConnectionException(DisconnectReason.ServiceNotAvailable, $"Service '{service}' is not available.");
+        }
+
+        using (var accept = new SshBuffer())
+        {
+            new ServiceMessage(MessageNumber.ServiceAccept, service).WriteTo(accept);
+            await _transport.SendAsync(accept, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrEmpty(_options.Banner))
+        {
+            // byte SSH_MSG_USERAUTH_BANNER, string message (UTF-8), string language tag
+            using var banner = new SshBuffer();
+            banner.Writer.WriteByte(MessageNumber.UserAuthBanner);
+            banner.Writer.WriteString(_options.Banner);
+            banner.Writer.WriteString(string.Empty);
+            await _transport.SendAsync(banner, cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            ReadOnlyMemory<byte> payload = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (payload.Span[0] != MessageNumber.UserAuthRequest)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, $"Message {payload.Span[0]} is not allowed before authentication.");
+            }
+
+            ServerAuthResult? result = await HandleRequestAsync(payload, cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                using var success = new SshBuffer(8);
+                success.Writer.WriteByte(MessageNumber.UserAuthSuccess);
+                await _transport.SendAsync(success, cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
+
+    /// <summary>Handles one USERAUTH_REQUEST; returns the result on success, null when a reply (failure, PK_OK, info request) went out.</summary>
+    private async Task<ServerAuthResult?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        DateTimeOffset arrived = _options.Scheduler.Now;
+        // byte SSH_MSG_USERAUTH_REQUEST, string user name, string service name, string method name, method-specific fields
+        string user, service, method;
+        {
+            var r = new SshReader(payload.Span[1..]);
+            user = r.ReadUtf8String();
+            service = r.ReadAsciiString();
+            method = r.ReadAsciiString();
+        }
+
+        if (service != ConnectionService)
+        {
+            throw new SshConnectionException(DisconnectReason.ServiceNotAvailable, $"Service '{service}' is not available.");
+        }
+
+        if (!_authRequired.TryGetValue(user, out bool required))
+        {
+            if (_authRequired.Count >= 16)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, "Too many user names tried on one connection.");
+            }
+
+            required = await _handler.BeginAuthAsync(user).ConfigureAwait(false);
+            _authRequired[user] = required;
+        }
+
+        var context = new SshAuthContext(user, _remote, _transport.RemoteVersion);
+        if (!required)
+        {
+            return new ServerAuthResult(user, null);
+        }
+
+        Outcome outcome = method switch
+        {
+            "none" => Outcome.Fail(counts: false),
+            "password" when _handler.PasswordAuthSupported => await PasswordAsync(payload, context).ConfigureAwait(false),
+            "publickey" when _handler.PublicKeyAuthSupported => await PublicKeyAsync(payload, context, cancellationToken).ConfigureAwait(false),
+            "keyboard-interactive" when _handler.KeyboardInteractiveAuthSupported => await KeyboardInteractiveAsync(context, cancellationToken).ConfigureAwait(false),
+            _ => Outcome.Fail(counts: true),
+        };
+
+        if (outcome.Success)
+        {
+            _transport.Logger.LogInformation("Accepted {Method} for {User} from {Remote}", method, user, _remote);
+            return new ServerAuthResult(user, outcome.KeyOptions);
+        }
+
+        if (outcome.Replied)
+        {
+            return null;
+        }
+
+        if (outcome.Counts)
+        {
+            _failures++;
+            _transport.Logger.LogInformation("Failed {Method} for {User} from {Remote}", method, user, _remote);
+            await DelayFailureAsync(arrived, cancellationToken).ConfigureAwait(false);
+            if (_failures >= _options.MaxAuthAttempts)
+            {
+                throw new SshConnectionException(DisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
+            }
+        }
+
+        await SendFailureAsync(cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task SendFailureAsync(CancellationToken cancellationToken)
+    {
+        // byte SSH_MSG_USERAUTH_FAILURE, name-list authentications that can continue, boolean partial success
+        var methods = new List<string>(3);
+        if (_handler.PublicKeyAuthSupported)
+        {
+            methods.Add("publickey");
+        }
+
+        if (_handler.KeyboardInteractiveAuthSupported)
+        {
+            methods.Add("keyboard-interactive");
+        }
+
+        if (_handler.PasswordAuthSupported)
+        {
+            methods.Add("password");
+        }
+
+        using var failure = new SshBuffer();
+        failure.Writer.WriteByte(MessageNumber.UserAuthFailure);
+        failure.Writer.WriteString(string.Join(',', methods));
+        failure.Writer.WriteBoolean(false);
+        await _transport.SendAsync(failure, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until <see cref="SshServerOptions.AuthFailureDelay"/> has passed since the request arrived (on the scheduler).</summary>
+    private async Task DelayFailureAsync(DateTimeOffset arrived, CancellationToken cancellationToken)
+    {
+        TimeSpan remaining = arrived + _options.AuthFailureDelay - _options.Scheduler.Now;
+        if (remaining > TimeSpan.Zero)
+        {
+            await Observable.Timer(remaining, _options.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Outcome> PasswordAsync(ReadOnlyMemory<byte> payload, SshAuthContext context)
+    {
+        // ... string "password", boolean FALSE, string plaintext password (a TRUE flag is a password change: refused)
+        string password;
+        {
+            SshReader r = SkipHeader(payload.Span);
+            if (r.ReadBoolean())
+            {
+                return Outcome.Fail(counts: true);
+            }
+
+            password = r.ReadUtf8String();
+        }
+
+        return await _handler.ValidatePasswordAsync(context, password).ConfigureAwait(false) ? Outcome.Succeeded(null) : Outcome.Fail(counts: true);
+    }
+
+    private async Task<Outcome> PublicKeyAsync(ReadOnlyMemory<byte> payload, SshAuthContext context, CancellationToken cancellationToken)
+    {
+        // ... string "publickey", boolean has signature, string algorithm, string key blob, [string signature]
+        bool hasSignature;
+        string algorithm;
+        byte[] blob;
+        byte[]? signature;
+        int signedLength;
+        {
+            SshReader r = SkipHeader(payload.Span);
+            hasSignature = r.ReadBoolean();
+            algorithm = r.ReadAsciiString();
+            blob = r.ReadString().ToArray();
+            signedLength = payload.Length - r.Remaining;
+            signature = hasSignature ? r.ReadString().ToArray() : null;
+            r.ReadEnd();
+        }
+
+        if (!_options.Algorithms.HostKey.Contains(algorithm) || !AlgorithmCatalog.HostKey.Contains(algorithm))
+        {
+            return Outcome.Fail(counts: true);
+        }
+
+        SshPublicKey key;
+        try
+        {
+            key = SshPublicKey.FromBlob(blob);
+        }
+        catch (SshKeyFormatException)
+        {
+            return Outcome.Fail(counts: true);
+        }
+
+        if (!key.SignatureAlgorithms.Contains(algorithm) || !await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+        {
+            return Outcome.Fail(counts: hasSignature);
+        }
+
+        if (signature is null)
+        {
+            // byte SSH_MSG_USERAUTH_PK_OK, string algorithm, string key blob
+            using var ok = new SshBuffer();
+            ok.Writer.WriteByte(MessageNumber.UserAuthPkOk);
+            ok.Writer.WriteString(algorithm);
+            ok.Writer.WriteString(blob);
+            await _transport.SendAsync(ok, cancellationToken).ConfigureAwait(false);
+            return Outcome.ReplySent;
+        }
+
+        // Signed data: string session identifier, then the request up to (not including) the signature.
+        byte[] signed = new byte[4 + _transport.SessionId.Length + signedLength];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(signed, (uint)_transport.SessionId.Length);
+        _transport.SessionId.CopyTo(signed.AsSpan(4));
+        payload.Span[..signedLength].CopyTo(signed.AsSpan(4 + _transport.SessionId.Length));
+        var sr = new SshReader(signature);
+        if (sr.ReadAsciiString() != algorithm || !key.VerifySignature(signed, signature))
+        {
+            return Outcome.Fail(counts: true);
+        }
+
+        return Outcome.Succeeded(_handler.FindAuthorizedKey(context, key)?.Options);
+    }
+
+    private async Task<Outcome> KeyboardInteractiveAsync(SshAuthContext context, CancellationToken cancellationToken)
+    {
+        SshKeyboardInteractiveChallenge? challenge = await _handler.GetKeyboardInteractiveChallengeAsync(context).ConfigureAwait(false);
+        while (challenge is not null)
+        {
+            using (var request = new SshBuffer())
+            {
+                // byte SSH_MSG_USERAUTH_INFO_REQUEST, string name, string instruction, string language, int num-prompts, {string prompt, boolean echo}
+                SshWriter w = request.Writer;
+                w.WriteByte(MessageNumber.UserAuthInfoRequest);
+                w.WriteString(challenge.Name);
+                w.WriteString(challenge.Instruction);
+                w.WriteString(string.Empty);
+                w.WriteUInt32((uint)challenge.Prompts.Count);
+                foreach (SshPrompt prompt in challenge.Prompts)
+                {
+                    w.WriteString(prompt.Text);
+                    w.WriteBoolean(prompt.Echo);
+                }
+
+                await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            ReadOnlyMemory<byte> reply = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            if (reply.Span[0] != MessageNumber.UserAuthInfoResponse)
+            {
+                throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected USERAUTH_INFO_RESPONSE, got message {reply.Span[0]}.");
+            }
+
+            // byte SSH_MSG_USERAUTH_INFO_RESPONSE, int num-responses, string response[num-responses]
+            var answers = new List<string>();
+            {
+                var r = new SshReader(reply.Span[1..]);
+                uint count = r.ReadUInt32();
+                if (count != challenge.Prompts.Count)
+                {
+                    throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected {challenge.Prompts.Count} keyboard-interactive answers, got {count}.");
+                }
+
+                for (uint i = 0; i < count; i++)
+                {
+                    answers.Add(r.ReadUtf8String());
+                }
+
+                r.ReadEnd();
+            }
+
+            SshKeyboardInteractiveResult result = await _handler.ValidateKeyboardInteractiveResponseAsync(context, answers).ConfigureAwait(false);
+            if (result.Success)
+            {
+                return Outcome.Succeeded(null);
+            }
+
+            challenge = result.Next;
+        }
+
+        return Outcome.Fail(counts: true);
+    }
+
+    private static SshReader SkipHeader(ReadOnlySpan<byte> payload)
+    {
+        var r = new SshReader(payload[1..]);
+        r.ReadString();
+        r.ReadString();
+        r.ReadString();
+        return r;
+    }
+
+    private readonly record struct Outcome(bool Success, bool Replied, bool Counts, AuthorizedKeyOptions? KeyOptions)
+    {
+        public static Outcome ReplySent => new(false, true, false, null);
+
+        public static Outcome Fail(bool counts) => new(false, false, counts, null);
+
+        public static Outcome Succeeded(AuthorizedKeyOptions? options) => new(true, false, false, options);
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Connection;
+
+namespace Rx.Ssh.Server;
+
+/// <summary>Serves a session channel with a task-style process handler (<see cref="SshServerOptions.ProcessHandler"/>).</summary>
+internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : SshServerSession
+{
+    private SshServerProcess? _process;
+
+    private SshServerProcess Process => _process ??= new SshServerProcess(Channel);
+
+    public override bool ShellRequested() => true;
+
+    public override bool ExecRequested(string command) => true;
+
+    public override bool SubsystemRequested(string subsystem) => true;
+
+    public override void SessionStarted()
+    {
+        SshServerProcess process = Process;
+        _ = Task.Run(() => RunAsync(process));
+    }
+
+    public override bool BreakReceived(int milliseconds)
+    {
+        Process.OnBreak(milliseconds);
+        return true;
+    }
+
+    public override void SignalReceived(string signal) => Process.OnSignal(signal);
+
+    public override void TerminalSizeChanged(SshTerminal terminal) => Process.OnTerminalChanged(terminal);
+
+    public override void ConnectionLost(Exception? error) => _process?.OnClosed();
+
+    internal override bool TakeData(in ChannelEvent e)
+    {
+        Process.Stdin.Enqueue(e);
+        return true;
+    }
+
+    internal override void TakeEof() => Process.Stdin.Enqueue(new ChannelEvent(ChannelEventKind.Eof));
+
+    private async Task RunAsync(SshServerProcess process)
+    {
+        try
+        {
+            await handler(process).ConfigureAwait(false);
+            await process.Channel.ExitAsync(process.ExitStatus).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SshException || (ex is OperationCanceledException && process.Closed.IsCancellationRequested))
+        {
+            // The client left while the process ran.
+        }
+        catch (Exception ex)
+        {
+            process.Connection.Transport.Logger.LogWarning(ex, "Process handler failed");
+            try
+            {
+                await process.Stderr.WriteAsync(ex.Message + "\n").ConfigureAwait(false);
+            }
+            catch (SshException)
+            {
+            }
+
+            await process.Channel.ExitAsync(1).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Connection;
+using Rx.Ssh.Server.Editor;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Server;
+
+/// <summary>
+/// Reads one server session channel's events in order and turns them into session callbacks:
+/// the requests of RFC 4254 section 6 (env, pty-req, shell/exec/subsystem, window-change,
+/// signal, break), data and EOF. Ends when the channel closes.
+/// </summary>
+internal static class ServerSessionPump
+{
+    private const int MaxEnvironmentVariables = 256;
+
+    public static async Task RunAsync(SshServerChannel channel, SshServerSession session)
+    {
+        SshChannel inner = channel.Inner;
+        Exception? error = null;
+        try
+        {
+            session.Channel = channel;
+            session.ConnectionMade(channel);
+            while (await inner.Events.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (inner.Events.TryRead(out ChannelEvent e))
+                {
+                    switch (e.Kind)
+                    {
+                        case ChannelEventKind.Data:
+                            bool kept = false;
+                            try
+                            {
+                                kept = session.TakeData(e);
+                            }
+                            finally
+                            {
+                                if (!kept)
+                                {
+                                    inner.Consumed(e);
+                                }
+                            }
+
+                            break;
+                        case ChannelEventKind.ExtendedData:
+                            inner.Consumed(e); // a client has no stderr to send
+                            break;
+                        case ChannelEventKind.Eof:
+                            session.TakeEof();
+                            break;
+                        case ChannelEventKind.Request:
+                            HandleRequest(channel, session, e);
+                            break;
+                        case ChannelEventKind.Close:
+                            break;
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            if (ex is not SshException)
+            {
+                channel.Connection.Transport.Logger.LogWarning(ex, "Session handler failed");
+            }
+        }
+
+        await inner.CloseAsync().ConfigureAwait(false);
+        try
+        {
+            session.ConnectionLost(error is SshChannelException { InnerException: null } ? null : error);
+        }
+        catch (Exception ex)
+        {
+            channel.Connection.Transport.Logger.LogWarning(ex, "ConnectionLost callback failed");
+        }
+    }
+
+    private static void HandleRequest(SshServerChannel channel, SshServerSession session, ChannelEvent e)
+    {
+        bool ok;
+        try
+        {
+            ok = Handle(channel, session, e.RequestType!, e.RequestData ?? []);
+        }
+        catch (SshFormatException)
+        {
+            ok = false;
+        }
+
+        if (e.WantReply)
+        {
+            channel.Inner.Reply(ok);
+        }
+
+        if (ok && e.RequestType is "shell" or "exec" or "subsystem")
+        {
+            session.SessionStarted();
+        }
+    }
+
+    private static bool Handle(SshServerChannel channel, SshServerSession session, string type, byte[] data)
+    {
+        var r = new SshReader(data);
+        bool started = channel.RequestType is not null;
+        SshServerConnection connection = channel.Connection;
+        switch (type)
+        {
+            case "env" when !started:
+                {
+                    // string variable name, string variable value
+                    string name = r.ReadUtf8String();
+                    string value = r.ReadUtf8String();
+                    if (channel.MutableEnvironment.Count >= MaxEnvironmentVariables || !session.EnvironmentRequested(name, value))
+                    {
+                        return false;
+                    }
+
+                    channel.MutableEnvironment[name] = value;
+                    return true;
+                }
+
+            case "pty-req" when !started:
+                {
+                    // string TERM, uint32 width chars, uint32 height rows, uint32 width px, uint32 height px, string encoded modes
+                    string term = r.ReadUtf8String();
+                    int cols = (int)Math.Min(r.ReadUInt32(), 10000);
+                    int rows = (int)Math.Min(r.ReadUInt32(), 10000);
+                    int px = (int)Math.Min(r.ReadUInt32(), 100000);
+                    int py = (int)Math.Min(r.ReadUInt32(), 100000);
+                    IReadOnlyDictionary<byte, uint> modes = TerminalModes.Decode(r.ReadString());
+                    var terminal = new SshTerminal(term, cols, rows) { PixelWidth = px, PixelHeight = py, Modes = modes };
+                    if (connection.KeyOptions is { PermitPty: false } || !session.PtyRequested(terminal))
+                    {
+                        return false;
+                    }
+
+                    channel.Terminal = terminal;
+                    return true;
+                }
+
+            case "shell" or "exec" or "subsystem" when !started:
+                return Start(channel, session, type, type == "shell" ? null : r.ReadUtf8String());
+
+            case "window-change" when channel.Terminal is not null:
+                {
+                    // uint32 width chars, uint32 height rows, uint32 width px, uint32 height px
+                    int cols = (int)Math.Min(r.ReadUInt32(), 10000);
+                    int rows = (int)Math.Min(r.ReadUInt32(), 10000);
+                    int px = (int)Math.Min(r.ReadUInt32(), 100000);
+                    int py = (int)Math.Min(r.ReadUInt32(), 100000);
+                    channel.Terminal = channel.Terminal with { Columns = cols, Rows = rows, PixelWidth = px, PixelHeight = py };
+                    if (channel.Editor is { } editor)
+                    {
+                        editor.TerminalWidth = Math.Max(cols, 1);
+                    }
+
+                    session.TerminalSizeChanged(channel.Terminal);
+                    return true;
+                }
+
+            case "signal":
+                session.SignalReceived(r.ReadAsciiString());
+                return true;
+            case "break":
+                // uint32 break length in milliseconds
+                return session.BreakReceived((int)Math.Min(r.ReadUInt32(), int.MaxValue));
+            default:
+                return false;
+        }
+    }
+
+    private static bool Start(SshServerChannel channel, SshServerSession session, string type, string? argument)
+    {
+        SshServerConnection connection = channel.Connection;
+        if (connection.KeyOptions is { } keyOptions)
+        {
+            foreach (KeyValuePair<string, string> variable in keyOptions.Environment)
+            {
+                channel.MutableEnvironment[variable.Key] = variable.Value;
+            }
+
+            if (keyOptions.Command is { } forced && type != "subsystem")
+            {
+                if (argument is not null)
+                {
+                    channel.MutableEnvironment["SSH_ORIGINAL_COMMAND"] = argument;
+                }
+
+                type = "exec";
+                argument = forced;
+            }
+        }
+
+        if (channel.Terminal is { } terminal && connection.Options.LineEditor && type != "subsystem")
+        {
+            channel.Editor = new LineEditor(connection.Options.LineHistorySize) { TerminalWidth = Math.Max(terminal.Columns, 1) };
+        }
+
+        channel.Command = type == "exec" ? argument : null;
+        channel.Subsystem = type == "subsystem" ? argument : null;
+        bool accepted = type switch
+        {
+            "shell" => session.ShellRequested(),
+            "exec" => session.ExecRequested(argument!),
+            _ => session.SubsystemRequested(argument!),
+        };
+        if (!accepted)
+        {
+            channel.Editor = null;
+            channel.Command = null;
+            channel.Subsystem = null;
+            return false;
+        }
+
+        channel.RequestType = type;
+        return true;
+    }
+}

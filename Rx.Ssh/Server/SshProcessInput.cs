@@ -1,0 +1,337 @@
+using System.Reactive.Linq;
+using System.Text;
+using System.Threading.Channels;
+using Rx.Ssh.Connection;
+using Rx.Ssh.Server.Editor;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// A server process's standard input: what the client sends, read as lines, characters, bytes,
+/// an observable of lines, or a <see cref="Stream"/>. One reader at a time. The client gets more
+/// window only as input is read here, so a process that stops reading stops the client (flow
+/// control). With the line editor (a pty was requested), input is edited text: whole lines in
+/// line mode, single keys in character mode, and ctrl-D on an empty line is end of input.
+/// </summary>
+public sealed class SshProcessInput
+{
+    private const int MaxLineLength = 1024 * 1024;
+    private readonly Channel<ChannelEvent> _queue = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private readonly SshServerChannel _channel;
+    private readonly Action _interrupt;
+    private readonly StringBuilder _text = new();
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+    private readonly EditorSink _sink;
+    private byte[]? _raw;
+    private int _rawOffset;
+    private int _rawLength;
+    private bool _eof;
+
+    internal SshProcessInput(SshServerChannel channel, Action interrupt)
+    {
+        _channel = channel;
+        _interrupt = interrupt;
+        _sink = new EditorSink(this);
+    }
+
+    /// <summary>True once end of input was read (and nothing is left).</summary>
+    public bool AtEnd => _eof && _text.Length == 0 && _rawLength == 0;
+
+    /// <summary>
+    /// Lines of input without their line ending, until EOF. Cold: subscribing starts reading
+    /// (one subscriber at a time); disposing stops reading. Compose with <c>TakeUntil(process.Breaks)</c>
+    /// to stop at a break.
+    /// </summary>
+    public IObservable<string> Lines => Observable.Create<string>(async (observer, ct) =>
+    {
+        while (await ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            observer.OnNext(line);
+        }
+
+        observer.OnCompleted();
+    });
+
+    /// <summary>Reads one line (without <c>\n</c> / <c>\r\n</c>); null at end of input. A last line without newline is returned as a line.</summary>
+    public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
+    {
+        int searched = 0;
+        while (true)
+        {
+            int newline = IndexOf(_text, '\n', searched);
+            if (newline >= 0)
+            {
+                int end = newline > 0 && _text[newline - 1] == '\r' ? newline - 1 : newline;
+                string line = _text.ToString(0, end);
+                _text.Remove(0, newline + 1);
+                return line;
+            }
+
+            searched = _text.Length;
+            if (_text.Length >= MaxLineLength || (_eof && _rawLength == 0))
+            {
+                if (_text.Length == 0)
+                {
+                    return null;
+                }
+
+                string rest = _text.ToString();
+                _text.Clear();
+                return rest;
+            }
+
+            if (!await FillTextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                searched = 0;
+            }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="maxChars"/> characters as soon as any are there; empty at end of input.</summary>
+    public async ValueTask<string> ReadAsync(int maxChars = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChars);
+        while (_text.Length == 0 && !(_eof && _rawLength == 0))
+        {
+            await FillTextAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int n = Math.Min(maxChars, _text.Length);
+        string result = _text.ToString(0, n);
+        _text.Remove(0, n);
+        return result;
+    }
+
+    /// <summary>Reads everything up to end of input as text.</summary>
+    public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new StringBuilder();
+        string chunk;
+        while ((chunk = await ReadAsync(int.MaxValue, cancellationToken).ConfigureAwait(false)).Length > 0)
+        {
+            all.Append(chunk);
+        }
+
+        return all.ToString();
+    }
+
+    /// <summary>
+    /// Reads raw bytes into <paramref name="buffer"/>; 0 at end of input. Without the line editor
+    /// these are the client's bytes unchanged; text already buffered by a text read comes first (as UTF-8).
+    /// </summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            if (_text.Length > 0)
+            {
+                return TakeTextAsBytes(buffer.Span);
+            }
+
+            if (_rawLength > 0)
+            {
+                int n = Math.Min(_rawLength, buffer.Length);
+                _raw.AsSpan(_rawOffset, n).CopyTo(buffer.Span);
+                _rawOffset += n;
+                _rawLength -= n;
+                if (_rawLength == 0)
+                {
+                    ReleaseRaw(n);
+                }
+                else
+                {
+                    _channel.Inner.Consumed(n);
+                }
+
+                return n;
+            }
+
+            if (_eof)
+            {
+                return 0;
+            }
+
+            if (_channel.Editor is not null)
+            {
+                await FillTextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await FillRawAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The input as a read-only <see cref="Stream"/> (for copying into files or other processes).</summary>
+    public Stream AsStream() => new InputStream(this);
+
+    internal void Enqueue(in ChannelEvent e)
+    {
+        if (!_queue.Writer.TryWrite(e) && e.Buffer is not null)
+        {
+            _channel.Inner.Consumed(e);
+        }
+    }
+
+    internal void Complete()
+    {
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Pulls the next event into <see cref="_raw"/>; sets EOF at the end.</summary>
+    private async ValueTask FillRawAsync(CancellationToken cancellationToken)
+    {
+        if (!await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _eof = true;
+            return;
+        }
+
+        if (!_queue.Reader.TryRead(out ChannelEvent e))
+        {
+            return;
+        }
+
+        if (e.Kind == ChannelEventKind.Eof)
+        {
+            _eof = true;
+            return;
+        }
+
+        _raw = e.Buffer;
+        _rawOffset = 0;
+        _rawLength = e.Length;
+    }
+
+    /// <summary>Decodes (and edits) the next input into <see cref="_text"/>. Returns false when nothing new came (EOF).</summary>
+    private async ValueTask<bool> FillTextAsync(CancellationToken cancellationToken)
+    {
+        if (_rawLength == 0)
+        {
+            await FillRawAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_rawLength == 0)
+        {
+            if (_eof)
+            {
+                Decode([], flush: true);
+            }
+
+            return false;
+        }
+
+        int n = _rawLength;
+        Decode(_raw.AsSpan(_rawOffset, n), flush: false);
+        _rawLength = 0;
+        ReleaseRaw(n);
+        return true;
+    }
+
+    private void Decode(ReadOnlySpan<byte> bytes, bool flush)
+    {
+        char[] chars = new char[_decoder.GetCharCount(bytes, flush)];
+        int count = _decoder.GetChars(bytes, chars, flush);
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (_channel.Editor is { } editor)
+        {
+            editor.Process(chars.AsSpan(0, count), _sink);
+        }
+        else
+        {
+            _text.Append(chars, 0, count);
+        }
+    }
+
+    private void ReleaseRaw(int lastBytes)
+    {
+        if (_raw is not null)
+        {
+            _channel.Inner.Consumed(new ChannelEvent(ChannelEventKind.Data, _raw, lastBytes));
+            _raw = null;
+        }
+    }
+
+    private int TakeTextAsBytes(Span<byte> destination)
+    {
+        int chars = 0;
+        int bytes = 0;
+        while (chars < _text.Length)
+        {
+            int width = char.IsHighSurrogate(_text[chars]) && chars + 1 < _text.Length ? 2 : 1;
+            int size = Encoding.UTF8.GetByteCount(_text.ToString(chars, width));
+            if (bytes + size > destination.Length)
+            {
+                break;
+            }
+
+            bytes += Encoding.UTF8.GetBytes(_text.ToString(chars, width), destination[bytes..]);
+            chars += width;
+        }
+
+        _text.Remove(0, chars);
+        return bytes;
+    }
+
+    private static int IndexOf(StringBuilder text, char c, int start)
+    {
+        for (int i = start; i < text.Length; i++)
+        {
+            if (text[i] == c)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed class EditorSink(SshProcessInput input) : ILineEditorSink
+    {
+        public void Echo(string terminalOutput) => input._channel.EchoRaw(terminalOutput);
+
+        public void Input(string text) => input._text.Append(text);
+
+        public void EndOfInput() => input._eof = true;
+
+        public void Interrupt() => input._interrupt();
+    }
+
+    private sealed class InputStream(SshProcessInput input) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => input.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => input.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => input.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

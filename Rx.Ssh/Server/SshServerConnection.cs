@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Connection;
+using Rx.Ssh.Messages.Connection;
+using Rx.Ssh.Server;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Trust;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// An authenticated connection accepted by <see cref="SshServer"/>. Session channels the client
+/// opens are served by the connection's <see cref="SshServerHandler"/> (by default with
+/// <see cref="SshServerOptions.ProcessHandler"/>). Dispose it to disconnect the client.
+/// </summary>
+public sealed class SshServerConnection : SshConnection, IDisposable
+{
+    private const int MaxChannels = 1024;
+
+    internal SshServerConnection(SshTransport transport, string userName, EndPoint? remote, AuthorizedKeyOptions? keyOptions, SshServerOptions options, SshServerHandler handler)
+        : base(transport, userName, remote)
+    {
+        KeyOptions = keyOptions;
+        Options = options;
+        Handler = handler;
+    }
+
+    /// <summary>
+    /// The authorized_keys options of the key the client logged in with (null for other methods):
+    /// <c>command=</c>, <c>environment=</c> and <c>no-pty</c> are enforced on sessions.
+    /// </summary>
+    public AuthorizedKeyOptions? KeyOptions { get; }
+
+    /// <summary>The connection's callbacks.</summary>
+    public SshServerHandler Handler { get; }
+
+    internal SshServerOptions Options { get; }
+
+    private protected override void OnChannelOpen(ref SshReader reader)
+    {
+        // byte SSH_MSG_CHANNEL_OPEN, string channel type, uint32 sender channel, uint32 initial window size, uint32 maximum packet size, ...
+        string type = reader.ReadAsciiString();
+        uint sender = reader.ReadUInt32();
+        uint window = reader.ReadUInt32();
+        uint maxPacket = reader.ReadUInt32();
+        if (type != "session")
+        {
+            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported.");
+            return;
+        }
+
+        reader.ReadEnd();
+        if (ChannelCount >= MaxChannels)
+        {
+            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, "Too many channels.");
+            return;
+        }
+
+        SshServerSession? session;
+        try
+        {
+            session = Handler.SessionRequested(this);
+        }
+        catch (Exception ex)
+        {
+            Transport.Logger.LogWarning(ex, "Session handler failed");
+            session = null;
+        }
+
+        if (session is null)
+        {
+            Refuse(sender, ChannelOpenFailureReason.AdministrativelyProhibited, "Sessions are not allowed.");
+            return;
+        }
+
+        SshChannel channel = AcceptChannel(type, sender, window, maxPacket);
+        var serverChannel = new SshServerChannel(this, channel);
+        _ = ServerSessionPump.RunAsync(serverChannel, session);
+    }
+
+    private void Refuse(uint sender, ChannelOpenFailureReason reason, string description) =>
+        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, reason, description));
+
+    /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
+    public void Dispose() => _ = DisposeAsync().AsTask();
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// The server's per-connection callbacks (AsyncSSH's <c>SSHServer</c>): connection made/lost,
+/// begin auth, password / public key / keyboard-interactive validation, and the session handler
+/// for each session channel. One instance per connection, made by
+/// <see cref="SshServerOptions.HandlerFactory"/>. The base implementation follows the delegates of
+/// <see cref="SshServerOptions"/>, so overriding one callback keeps the others working.
+/// Callbacks run on the connection's own task, one at a time.
+/// </summary>
+public class SshServerHandler
+{
+    private SshServerOptions? _options;
+
+    /// <summary>The options of the server this connection belongs to.</summary>
+    protected SshServerOptions Options => _options ?? throw new InvalidOperationException("The handler is not attached to a server yet.");
+
+    /// <summary>
+    /// Keys accepted for the user being authenticated; <see cref="BeginAuthAsync"/> sets it from
+    /// <see cref="SshServerOptions.AuthorizedKeys"/>, an override may set it itself
+    /// (as AsyncSSH's <c>set_authorized_keys</c>).
+    /// </summary>
+    public AuthorizedKeysFile? AuthorizedKeys { get; set; }
+
+    /// <summary>The client's address, once the connection is made.</summary>
+    public EndPoint? RemoteEndPoint { get; private set; }
+
+    internal void Attach(SshServerOptions options, EndPoint? remote)
+    {
+        _options = options;
+        RemoteEndPoint = remote;
+    }
+
+    /// <summary>A client connected (before key exchange).</summary>
+    public virtual void ConnectionMade(EndPoint? remoteEndPoint)
+    {
+    }
+
+    /// <summary>The connection ended: <paramref name="error"/> is null for a clean close.</summary>
+    public virtual void ConnectionLost(Exception? error)
+    {
+    }
+
+    /// <summary>The client authenticated; the connection is ready for channels.</summary>
+    public virtual void Authenticated(SshServerConnection connection)
+    {
+    }
+
+    /// <summary>
+    /// Called when a user name is first seen; returns whether authentication is required. The
+    /// default loads <see cref="AuthorizedKeys"/> for the user and asks
+    /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required).
+    /// </summary>
+    public virtual ValueTask<bool> BeginAuthAsync(string userName)
+    {
+        AuthorizedKeys = Options.AuthorizedKeys?.Invoke(userName);
+        return ValueTask.FromResult(Options.AuthenticationRequired?.Invoke(userName) ?? true);
+    }
+
+    /// <summary>Whether the <c>password</c> method is offered.</summary>
+    public virtual bool PasswordAuthSupported => Options.PasswordValidator is not null;
+
+    /// <summary>Checks a password. Default: <see cref="SshServerOptions.PasswordValidator"/>.</summary>
+    public virtual ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password) =>
+        Options.PasswordValidator is { } validate ? validate(context, password) : ValueTask.FromResult(false);
+
+    /// <summary>Whether the <c>publickey</c> method is offered.</summary>
+    public virtual bool PublicKeyAuthSupported => Options.PublicKeyValidator is not null || Options.AuthorizedKeys is not null || AuthorizedKeys is not null;
+
+    /// <summary>
+    /// Whether <paramref name="key"/> may log in as the user (asked for queries and for signed
+    /// requests; the signature is checked by the library). Default: <see cref="AuthorizedKeys"/>
+    /// (honouring <c>from=</c> and <c>expiry-time=</c>), then <see cref="SshServerOptions.PublicKeyValidator"/>.
+    /// </summary>
+    public virtual async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(key);
+        if (FindAuthorizedKey(context, key) is not null)
+        {
+            return true;
+        }
+
+        return Options.PublicKeyValidator is { } validate && await validate(context, key).ConfigureAwait(false);
+    }
+
+    /// <summary>The authorized_keys entry that admits <paramref name="key"/> for this client, if any.</summary>
+    public AuthorizedKeyEntry? FindAuthorizedKey(SshAuthContext context, SshPublicKey key)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(key);
+        if (AuthorizedKeys is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = Options.Scheduler.Now;
+        IPAddress? address = (context.RemoteEndPoint as IPEndPoint)?.Address;
+        foreach (AuthorizedKeyEntry entry in AuthorizedKeys.Find(key))
+        {
+            if (entry.IsCertificateAuthority || entry.Options.IsExpired(now))
+            {
+                continue;
+            }
+
+            if (entry.Options.From is not null && (address is null || !entry.MatchesSource(null, address)))
+            {
+                continue;
+            }
+
+            return entry;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <c>keyboard-interactive</c> is offered. Default: when a challenge callback is set,
+    /// or when passwords are checked (a single <c>Password:</c> prompt, as sshd does with PAM).
+    /// </summary>
+    public virtual bool KeyboardInteractiveAuthSupported => Options.KeyboardInteractiveChallenge is not null || Options.PasswordValidator is not null;
+
+    /// <summary>The first challenge for the user, or null to refuse the method.</summary>
+    public virtual ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context)
+    {
+        if (Options.KeyboardInteractiveChallenge is { } challenge)
+        {
+            return challenge(context);
+        }
+
+        return ValueTask.FromResult<SshKeyboardInteractiveChallenge?>(
+            Options.PasswordValidator is null ? null : new SshKeyboardInteractiveChallenge(string.Empty, string.Empty, [new SshPrompt("Password: ")]));
+    }
+
+    /// <summary>Checks the answers to the last challenge.</summary>
+    public virtual async ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        if (Options.KeyboardInteractiveValidator is { } validate)
+        {
+            return await validate(context, answers).ConfigureAwait(false);
+        }
+
+        return answers.Count == 1 && await ValidatePasswordAsync(context, answers[0]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A session channel was requested: returns its handler, or null to refuse the channel.
+    /// The default serves sessions with <see cref="SshServerOptions.ProcessHandler"/> when one is set.
+    /// </summary>
+    public virtual SshServerSession? SessionRequested(SshServerConnection connection) =>
+        Options.ProcessHandler is { } handler ? new Server.ProcessSession(handler) : null;
+}

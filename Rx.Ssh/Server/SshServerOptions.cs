@@ -1,0 +1,107 @@
+using System.Net;
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// How <see cref="SshServer"/> listens, authenticates and serves. Immutable; use <c>with</c> to vary.
+/// Authentication is decided per connection by an <see cref="SshServerHandler"/>: the default one
+/// uses the delegates here (<see cref="PasswordValidator"/>, <see cref="AuthorizedKeys"/>, ...);
+/// subclass it and set <see cref="HandlerFactory"/> for the callback style.
+/// </summary>
+public sealed record SshServerOptions
+{
+    /// <summary>Address to bind. Default <see cref="IPAddress.Loopback"/>: exposing a server is an explicit choice.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Port to bind; 0 picks a free one (read it from <see cref="SshListener.Port"/>). Default 22.</summary>
+    public int Port { get; init; } = 22;
+
+    /// <summary>Host keys; the client picks among their signature algorithms. At least one is required.</summary>
+    public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
+
+    /// <summary>Algorithm preferences.</summary>
+    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
+
+    /// <summary>Our identification string.</summary>
+    public string ServerVersion { get; init; } = "SSH-2.0-RxSsh_0.1";
+
+    /// <summary>Text sent to clients as an authentication banner before they authenticate (optional).</summary>
+    public string? Banner { get; init; }
+
+    /// <summary>
+    /// Creates the per-connection handler that decides authentication and sessions. Default:
+    /// a plain <see cref="SshServerHandler"/> driven by the delegates of these options.
+    /// </summary>
+    public Func<SshServerHandler>? HandlerFactory { get; init; }
+
+    /// <summary>
+    /// Decides, per user, whether authentication is needed at all (AsyncSSH's <c>begin_auth</c>).
+    /// Default: always needed. Returning false lets the user in with any method, <c>none</c> included.
+    /// </summary>
+    public Func<string, bool>? AuthenticationRequired { get; init; }
+
+    /// <summary>Checks a password; enables the <c>password</c> method (and keyboard-interactive password prompts).</summary>
+    public Func<SshAuthContext, string, ValueTask<bool>>? PasswordValidator { get; init; }
+
+    /// <summary>Checks a public key the client proved it holds; enables the <c>publickey</c> method.</summary>
+    public Func<SshAuthContext, SshPublicKey, ValueTask<bool>>? PublicKeyValidator { get; init; }
+
+    /// <summary>
+    /// The authorized_keys file for a user (null when the user has none); enables <c>publickey</c>.
+    /// Entries' <c>from=</c>, <c>expiry-time=</c> and <c>cert-authority</c> are honoured; their other
+    /// options are exposed on <see cref="SshServerConnection.KeyOptions"/> and enforced where the
+    /// library owns the behaviour (<c>no-pty</c>, <c>command=</c>, <c>environment=</c>).
+    /// </summary>
+    public Func<string, AuthorizedKeysFile?>? AuthorizedKeys { get; init; }
+
+    /// <summary>
+    /// Starts a keyboard-interactive exchange for a user (null refuses the method for that user);
+    /// enables the <c>keyboard-interactive</c> method.
+    /// </summary>
+    public Func<SshAuthContext, ValueTask<SshKeyboardInteractiveChallenge?>>? KeyboardInteractiveChallenge { get; init; }
+
+    /// <summary>Checks keyboard-interactive answers: true/false, or another challenge via <see cref="SshKeyboardInteractiveResult"/>.</summary>
+    public Func<SshAuthContext, IReadOnlyList<string>, ValueTask<SshKeyboardInteractiveResult>>? KeyboardInteractiveValidator { get; init; }
+
+    /// <summary>Failed authentication attempts allowed per connection (OpenSSH's MaxAuthTries). Default 6.</summary>
+    public int MaxAuthAttempts { get; init; } = 6;
+
+    /// <summary>
+    /// Every failed attempt is answered no sooner than this after it arrived, whether or not the
+    /// user exists, so timing tells nothing. Default 100 ms.
+    /// </summary>
+    public TimeSpan AuthFailureDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Time allowed from accept to authenticated (OpenSSH's LoginGraceTime). Default 2 minutes.</summary>
+    public TimeSpan LoginGraceTime { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Connections allowed to be unauthenticated at once; more are closed at accept (OpenSSH's MaxStartups). Default 100.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 100;
+
+    /// <summary>
+    /// Runs each session's process (shell, exec or subsystem). When it returns, the process exits
+    /// with <see cref="SshServerProcess.ExitStatus"/> (0 unless set); when it throws, with status 1
+    /// and the message on stderr. Without a handler (and no session from the handler), session
+    /// channels are refused.
+    /// </summary>
+    public Func<SshServerProcess, Task>? ProcessHandler { get; init; }
+
+    /// <summary>Edit input for sessions that requested a pty (echo, line editing, history). Default true.</summary>
+    public bool LineEditor { get; init; } = true;
+
+    /// <summary>Lines kept in the line editor's history. Default 100.</summary>
+    public int LineHistorySize { get; init; } = 100;
+
+    /// <summary>Re-key after this many bytes in one direction. Default 1 GiB.</summary>
+    public long RekeyBytes { get; init; } = 1L << 30;
+
+    /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>Logger for protocol diagnostics.</summary>
+    public ILogger? Logger { get; init; }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Reactive.Subjects;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// One session as a process (AsyncSSH's <c>SSHServerProcess</c>), handed to
+/// <see cref="SshServerOptions.ProcessHandler"/>: what the client asked for, stdin, stdout and
+/// stderr, terminal size changes, breaks and signals, and exit. When the handler returns, the
+/// process exits with <see cref="ExitStatus"/> unless it already exited.
+/// </summary>
+public sealed class SshServerProcess
+{
+    private readonly Subject<SshTerminal> _terminalChanges = new();
+    private readonly Subject<int> _breaks = new();
+    private readonly Subject<string> _signals = new();
+    private readonly CancellationTokenSource _closed = new();
+
+    internal SshServerProcess(SshServerChannel channel)
+    {
+        Channel = channel;
+        Stdin = new SshProcessInput(channel, () => _signals.OnNext("INT"));
+        Stdout = new SshProcessOutput(channel, null);
+        Stderr = new SshProcessOutput(channel, 1);
+    }
+
+    /// <summary>The underlying session channel (line-editor switches, raw writes).</summary>
+    public SshServerChannel Channel { get; }
+
+    /// <summary>The connection this process runs on.</summary>
+    public SshServerConnection Connection => Channel.Connection;
+
+    /// <summary>The authenticated user.</summary>
+    public string UserName => Channel.UserName;
+
+    /// <summary><c>shell</c>, <c>exec</c> or <c>subsystem</c>.</summary>
+    public string RequestType => Channel.RequestType ?? "shell";
+
+    /// <summary>The command of an exec request, else null.</summary>
+    public string? Command => Channel.Command;
+
+    /// <summary>The subsystem of a subsystem request, else null.</summary>
+    public string? Subsystem => Channel.Subsystem;
+
+    /// <summary>Environment variables the client sent.</summary>
+    public IReadOnlyDictionary<string, string> Environment => Channel.Environment;
+
+    /// <summary>The pseudo-terminal (type, current size, modes), when the client asked for one.</summary>
+    public SshTerminal? Terminal => Channel.Terminal;
+
+    /// <summary>Standard input.</summary>
+    public SshProcessInput Stdin { get; }
+
+    /// <summary>Standard output.</summary>
+    public SshProcessOutput Stdout { get; }
+
+    /// <summary>Standard error (extended data type 1).</summary>
+    public SshProcessOutput Stderr { get; }
+
+    /// <summary>Hot: each window-change from the client (the new terminal). Completes when the channel closes.</summary>
+    public IObservable<SshTerminal> TerminalSizeChanges => _terminalChanges;
+
+    /// <summary>Hot: each break the client sends (its length in ms). Completes when the channel closes.</summary>
+    public IObservable<int> Breaks => _breaks;
+
+    /// <summary>Hot: each signal the client sends (e.g. <c>INT</c>; also ctrl-C in the line editor). Completes when the channel closes.</summary>
+    public IObservable<string> Signals => _signals;
+
+    /// <summary>Cancelled when the channel closes (the client left or the process exited).</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>The status to exit with when the handler returns (default 0).</summary>
+    public int ExitStatus { get; set; }
+
+    /// <summary>Exits now with <paramref name="status"/> (queued output goes first).</summary>
+    public Task ExitAsync(int status)
+    {
+        ExitStatus = status;
+        return Channel.ExitAsync(status);
+    }
+
+    /// <summary>Fire-and-forget form of <see cref="ExitAsync"/>.</summary>
+    public void Exit(int status) => SshServerChannel.Observe(ExitAsync(status));
+
+    /// <summary>Exits as killed by <paramref name="signal"/> (name without <c>SIG</c>).</summary>
+    public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "") => Channel.ExitWithSignalAsync(signal, coreDumped, message);
+
+    /// <summary>
+    /// Connects a local OS process to this session: the session's stdin feeds the process's
+    /// stdin (EOF closes it), the process's stdout and stderr go to the client, and the task ends
+    /// with the process's exit code once it has exited and its output is sent. The process must
+    /// be started with all three standard streams redirected. Closing the channel kills it.
+    /// </summary>
+    public async Task<int> RedirectAsync(Process process, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
+        Task input = CopyInputAsync(process.StandardInput.BaseStream, linked.Token);
+        Task output = Stdout.CopyFromAsync(process.StandardOutput.BaseStream, linked.Token);
+        Task errors = Stderr.CopyFromAsync(process.StandardError.BaseStream, linked.Token);
+        try
+        {
+            await Task.WhenAll(output, errors).ConfigureAwait(false);
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill(process);
+            throw;
+        }
+        catch (SshException)
+        {
+            Kill(process);
+            throw;
+        }
+
+        return process.ExitCode;
+
+        static void Kill(Process p)
+        {
+            try
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private async Task CopyInputAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[32 * 1024];
+        try
+        {
+            int n;
+            while ((n = await Stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+            // The process closed its stdin (exited); the rest of the input has nowhere to go.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            try
+            {
+                destination.Dispose();
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    internal void OnTerminalChanged(SshTerminal terminal) => _terminalChanges.OnNext(terminal);
+
+    internal void OnBreak(int milliseconds) => _breaks.OnNext(milliseconds);
+
+    internal void OnSignal(string signal) => _signals.OnNext(signal);
+
+    internal void OnClosed()
+    {
+        _closed.Cancel();
+        Stdin.Complete();
+        _terminalChanges.OnCompleted();
+        _breaks.OnCompleted();
+        _signals.OnCompleted();
+    }
+}
