@@ -17,13 +17,23 @@ public static class ProcessRunner
     /// <param name="timeout">Deadline for the whole run; <see cref="TestTimeout.Default"/> when null.</param>
     /// <param name="cancellationToken">Cancels the run (the process is killed).</param>
     /// <exception cref="TimeoutException">The process did not finish in time; the message holds its output so far.</exception>
-    public static async Task<ProcessResult> RunAsync(
+    public static Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         Stream? stdin = null,
         Stream? stdoutSink = null,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        RunAsync(CreateStartInfo(fileName, arguments), stdin, stdoutSink, timeout, cancellationToken);
+
+    /// <summary>A start info for <paramref name="fileName"/> with all three standard streams redirected and no shell.</summary>
+    /// <param name="fileName">Executable path or name on PATH.</param>
+    /// <param name="arguments">Arguments, each passed verbatim.</param>
+    /// <param name="environment">Variables to set (a null value removes the variable) on top of this process's environment.</param>
+    public static ProcessStartInfo CreateStartInfo(
+        string fileName,
+        IEnumerable<string> arguments,
+        IEnumerable<KeyValuePair<string, string?>>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var startInfo = new ProcessStartInfo(fileName)
@@ -39,6 +49,37 @@ public static class ProcessRunner
             startInfo.ArgumentList.Add(argument);
         }
 
+        foreach ((string name, string? value) in environment ?? [])
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        return startInfo;
+    }
+
+    /// <summary>Runs the process <paramref name="startInfo"/> describes (it must redirect stdin, stdout and stderr).</summary>
+    /// <param name="startInfo">What to run, e.g. from <see cref="CreateStartInfo"/>.</param>
+    /// <param name="stdin">Read to its end into the process's stdin, which is then closed; null closes stdin at once.</param>
+    /// <param name="stdoutSink">Where stdout goes; null captures it into <see cref="ProcessResult.Stdout"/>.</param>
+    /// <param name="timeout">Deadline for the whole run; <see cref="TestTimeout.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the run (the process is killed).</param>
+    /// <exception cref="TimeoutException">The process did not finish in time (it was killed by its PID); the message holds its stderr so far.</exception>
+    public static async Task<ProcessResult> RunAsync(
+        ProcessStartInfo startInfo,
+        Stream? stdin,
+        Stream? stdoutSink,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
+        string fileName = startInfo.FileName;
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start {fileName}.");

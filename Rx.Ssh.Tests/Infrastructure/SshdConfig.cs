@@ -65,7 +65,7 @@ public static class SshdConfig
         List("MACs", options.Macs);
         List("HostKeyAlgorithms", options.HostKeyAlgorithms);
         List("PubkeyAcceptedAlgorithms", options.PubkeyAcceptedAlgorithms);
-        Line("AcceptEnv LANG LC_*");
+        Setting("AcceptEnv", options.AcceptEnv.Count == 0 ? null : string.Join(' ', options.AcceptEnv));
         Line("Subsystem sftp internal-sftp");
         Line("PrintMotd no");
         Line("PrintLastLog no");

@@ -42,6 +42,7 @@ public sealed class SshdConfigTests
             PasswordAuthentication = true,
             AuthenticationMethods = "publickey,password",
             MaxStartups = "2:50:4",
+            AcceptEnv = ["LANG", "RXSSH_*"],
         }));
 
         Assert.Contains("KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256", lines);
@@ -52,6 +53,7 @@ public sealed class SshdConfigTests
         Assert.Contains("PasswordAuthentication yes", lines);
         Assert.Contains("AuthenticationMethods publickey,password", lines);
         Assert.Contains("MaxStartups 2:50:4", lines);
+        Assert.Contains("AcceptEnv LANG RXSSH_*", lines);
     }
 
     [Fact]

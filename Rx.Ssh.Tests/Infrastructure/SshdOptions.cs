@@ -34,6 +34,19 @@ public sealed record SshdOptions
     /// <summary><c>PasswordAuthentication</c>; off by default (without PAM sshd checks the shadow file).</summary>
     public bool PasswordAuthentication { get; init; }
 
+    /// <summary>
+    /// The password <see cref="SshdServer.UserName"/> logs in with (needs <see cref="PasswordAuthentication"/>);
+    /// null leaves the system's (usually locked) password. sshd checks passwords against
+    /// <c>/etc/shadow</c>, so when this is set <see cref="SshdServer"/> starts sshd in a private
+    /// mount namespace (<c>unshare --mount</c>) where a generated shadow file is bind-mounted over
+    /// <c>/etc/shadow</c>: the machine's own file is neither read nor changed. That needs root
+    /// (the CI case); as any other user starting the server fails.
+    /// </summary>
+    public string? UserPassword { get; init; }
+
+    /// <summary><c>AcceptEnv</c>: the variable patterns a client may set (SetEnv / "env" requests); <c>LANG LC_*</c> by default.</summary>
+    public IReadOnlyList<string> AcceptEnv { get; init; } = ["LANG", "LC_*"];
+
     /// <summary><c>KbdInteractiveAuthentication</c>; off by default.</summary>
     public bool KbdInteractiveAuthentication { get; init; }
 

@@ -58,6 +58,9 @@ public sealed class SshdServer : IAsyncDisposable
     /// <summary>A known_hosts file trusting exactly this server's host keys at <c>[127.0.0.1]:Port</c>.</summary>
     public string KnownHostsPath => Path.Combine(Directory, "known_hosts");
 
+    /// <summary>With <see cref="SshdOptions.UserPassword"/>: the shadow file sshd sees as <c>/etc/shadow</c>.</summary>
+    public string ShadowPath => Path.Combine(Directory, "shadow");
+
     /// <summary>The text of <see cref="KnownHostsPath"/>.</summary>
     public string KnownHostsText => TestKeys.KnownHostsText(Port, HostKeys, Host);
 
@@ -95,6 +98,11 @@ public sealed class SshdServer : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(server.AuthorizedKeysPath, TestKeys.AuthorizedKeysText(authorized));
+            if (options.UserPassword is not null)
+            {
+                await server.WriteShadowFileAsync(options.UserPassword);
+            }
+
             var failures = new StringBuilder();
             for (int attempt = 1; attempt <= MaxPortAttempts; attempt++)
             {
@@ -144,18 +152,12 @@ public sealed class SshdServer : IAsyncDisposable
             Options, port, HostKeys.Select(k => k.PrivateKeyPath), AuthorizedKeysPath, Path.Combine(Directory, "sshd.pid"));
         await File.WriteAllTextAsync(ConfigPath, config);
 
-        var startInfo = new ProcessStartInfo(SshdPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in (string[])["-D", "-e", "-f", ConfigPath])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        string[] sshd = [SshdPath, "-D", "-e", "-f", ConfigPath];
+        ProcessStartInfo startInfo = Options.UserPassword is null
+            ? ProcessRunner.CreateStartInfo(sshd[0], sshd[1..])
+            : ProcessRunner.CreateStartInfo(
+                "unshare",
+                ["--mount", "--propagation", "private", "/bin/sh", "-c", "mount --bind \"$0\" /etc/shadow && exec \"$@\"", ShadowPath, .. sshd]);
 
         Process process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start " + SshdPath);
         _process = process;
@@ -186,6 +188,26 @@ public sealed class SshdServer : IAsyncDisposable
 
         await StopProcessAsync();
         return false;
+    }
+
+    private async Task WriteShadowFileAsync(string password)
+    {
+        if (!Environment.IsPrivilegedProcess || !OperatingSystem.IsLinux())
+        {
+            throw new InvalidOperationException(
+                "SshdOptions.UserPassword needs root on Linux: sshd reads passwords from /etc/shadow, which the tests replace only inside a private mount namespace.");
+        }
+
+        ProcessResult hash = await ProcessRunner.RunAsync("openssl", ["passwd", "-6", "-stdin"], Encoding.UTF8.GetBytes(password + "\n"));
+        if (hash.ExitCode != 0)
+        {
+            throw new InvalidOperationException("openssl passwd failed: " + hash);
+        }
+
+        // name:hash:last change (days since 1970, in the past so no change is forced):min:max:warn:::
+        string line = $"{UserName}:{hash.StdoutText.Trim()}:19000:0:99999:7:::\n";
+        await File.WriteAllTextAsync(ShadowPath, line);
+        File.SetUnixFileMode(ShadowPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static async Task PumpStderrAsync(StreamReader stderr, SshdLog log)
