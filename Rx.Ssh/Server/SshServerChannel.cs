@@ -16,6 +16,7 @@ public sealed class SshServerChannel
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly object _editorGate = new();
     private int _exited;
+    private TaskCompletionSource? _inRequest;
 
     internal SshServerChannel(SshServerConnection connection, SshChannel channel)
     {
@@ -152,8 +153,11 @@ public sealed class SshServerChannel
 
         try
         {
+            Task requestDone = Volatile.Read(ref _inRequest)?.Task ?? Task.CompletedTask;
             await Output.EnqueueAsync(async () =>
             {
+                // An exit from inside a request callback waits for the request's reply to go out first.
+                await requestDone.ConfigureAwait(false);
                 await Inner.SendEofAsync().ConfigureAwait(false);
                 await Inner.SendRequestAsync(request, false, body, CancellationToken.None).ConfigureAwait(false);
                 await Inner.CloseAsync().ConfigureAwait(false);
@@ -164,6 +168,12 @@ public sealed class SshServerChannel
             // The client went away first; nothing left to tell it.
         }
     }
+
+    /// <summary>The pump is about to run a request callback; exits wait until <see cref="EndRequest"/>.</summary>
+    internal void BeginRequest() => Volatile.Write(ref _inRequest, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>The request was answered.</summary>
+    internal void EndRequest() => Interlocked.Exchange(ref _inRequest, null)?.TrySetResult();
 
     internal static void Observe(Task task) =>
         task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
