@@ -72,6 +72,18 @@ public sealed class ServerSessionTests
     }
 
     [Fact]
+    public async Task AHandlerThatReturnsAtOnceStillAnswersTheExecAndExits()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(_ => Task.CompletedTask));
+
+        for (int i = 0; i < 20; i++)
+        {
+            SshCompletedProcess result = await pair.Client.RunAsync("true").WaitAsync(TestTimeout.Default);
+            Assert.Equal(0, result.ExitStatus);
+        }
+    }
+
+    [Fact]
     public async Task WrongPasswordIsRefused()
     {
         SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = "wrong" };
