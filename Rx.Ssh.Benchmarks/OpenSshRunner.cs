@@ -8,13 +8,15 @@ using System.Globalization;
 /// </summary>
 internal sealed class OpenSshRunner(IServerUnderTest server)
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary><c>head -c N /dev/zero | ssh host 'cat &gt; /dev/null'</c>.</summary>
     public Task UploadAsync(string cipher, long bytes) =>
-        ShellAsync($"head -c {bytes} /dev/zero | {Ssh(cipher)} 'cat > /dev/null'");
+        ShellAsync($"head -c {bytes} /dev/zero | {Ssh(cipher)} 'cat > /dev/null'", TransferTimeout(bytes));
 
     /// <summary><c>ssh host 'head -c N /dev/zero' &gt; /dev/null</c>.</summary>
     public Task DownloadAsync(string cipher, long bytes) =>
-        ShellAsync($"{Ssh(cipher)} 'head -c {bytes} /dev/zero' > /dev/null");
+        ShellAsync($"{Ssh(cipher)} 'head -c {bytes} /dev/zero' > /dev/null", TransferTimeout(bytes));
 
     /// <summary>
     /// Checks that the server really moves the bytes: uploads through <c>wc -c</c> on the server and
@@ -22,8 +24,8 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
     /// </summary>
     public async Task VerifyTransfersAsync(string cipher, long bytes)
     {
-        string up = await ShellAsync($"head -c {bytes} /dev/zero | {Ssh(cipher)} 'wc -c'");
-        string down = await ShellAsync($"{Ssh(cipher)} 'head -c {bytes} /dev/zero' | wc -c");
+        string up = await ShellAsync($"head -c {bytes} /dev/zero | {Ssh(cipher)} 'wc -c'", TransferTimeout(bytes));
+        string down = await ShellAsync($"{Ssh(cipher)} 'head -c {bytes} /dev/zero' | wc -c", TransferTimeout(bytes));
         string expected = bytes.ToString(CultureInfo.InvariantCulture);
         if (up.Trim() != expected || down.Trim() != expected)
         {
@@ -40,8 +42,11 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
             psi.ArgumentList.Add(a);
         }
 
-        return RunAsync(psi, "ssh true");
+        return RunAsync(psi, "ssh true", ConnectTimeout);
     }
+
+    /// <summary>A minute plus 5 MB/s: far beyond any healthy run, so that a stuck server ends the measurement instead of the benchmark.</summary>
+    private static TimeSpan TransferTimeout(long bytes) => ConnectTimeout + TimeSpan.FromSeconds(bytes / 5e6);
 
     private string Ssh(string cipher) => string.Join(' ', SshArguments(cipher).Select(Quote));
 
@@ -54,24 +59,35 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
 
     private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static Task<string> ShellAsync(string script)
+    private static Task<string> ShellAsync(string script, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo("bash");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
-        return RunAsync(psi, script);
+        return RunAsync(psi, script, timeout);
     }
 
-    /// <summary>Runs to completion; returns stdout, throws with stderr on a non-zero exit.</summary>
-    private static async Task<string> RunAsync(ProcessStartInfo psi, string what)
+    /// <summary>Runs to completion; returns stdout, throws with stderr on a non-zero exit or after <paramref name="timeout"/>.</summary>
+    private static async Task<string> RunAsync(ProcessStartInfo psi, string what, TimeSpan timeout)
     {
         psi.RedirectStandardError = true;
         psi.RedirectStandardOutput = true;
         psi.UseShellExecute = false;
         using Process p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        string err = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        try
+        {
+            await p.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            p.Kill(entireProcessTree: true); // the bash/ssh/head this call started, by PID
+            await p.WaitForExitAsync();
+            throw new InvalidOperationException($"`{what}` did not finish within {timeout.TotalSeconds:F0} s");
+        }
+
+        string err = await stderr;
         if (p.ExitCode != 0)
         {
             throw new InvalidOperationException($"`{what}` exited with {p.ExitCode}: {err}");
