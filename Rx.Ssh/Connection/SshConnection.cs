@@ -307,18 +307,6 @@ public abstract partial class SshConnection : IAsyncDisposable
         return channel;
     }
 
-    /// <summary>Number of channels open now.</summary>
-    internal int ChannelCount
-    {
-        get
-        {
-            lock (_channelsGate)
-            {
-                return _channels.Count;
-            }
-        }
-    }
-
     internal void RemoveChannel(Connection.SshChannel channel)
     {
         lock (_channelsGate)

@@ -16,7 +16,7 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerConnection : SshConnection, IDisposable
 {
-    private const int MaxChannels = 1024;
+    private int _sessions;
 
     internal SshServerConnection(SshTransport transport, string userName, EndPoint? remote, AuthorizedKeyOptions? keyOptions, SshServerOptions options, SshServerHandler handler)
         : base(transport, userName, remote)
@@ -51,9 +51,9 @@ public sealed class SshServerConnection : SshConnection, IDisposable
         }
 
         reader.ReadEnd();
-        if (ChannelCount >= MaxChannels)
+        if (Volatile.Read(ref _sessions) >= Options.MaxSessions)
         {
-            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, "Too many channels.");
+            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
             return;
         }
 
@@ -76,7 +76,8 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
         SshChannel channel = AcceptChannel(type, sender, window, maxPacket);
         var serverChannel = new SshServerChannel(this, channel);
-        _ = ServerSessionPump.RunAsync(serverChannel, session);
+        Interlocked.Increment(ref _sessions);
+        _ = ServerSessionPump.RunAsync(serverChannel, session).ContinueWith(_ => Interlocked.Decrement(ref _sessions), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void Refuse(uint sender, ChannelOpenFailureReason reason, string description) =>
