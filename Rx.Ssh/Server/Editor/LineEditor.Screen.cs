@@ -140,9 +140,14 @@ internal sealed partial class LineEditor
         _screenCursor = _screenLength;
     }
 
-    /// <summary>^L: draws the line again from its first column.</summary>
+    /// <summary>^L: draws the line again from its first column (nothing with echo off).</summary>
     private void Redraw()
     {
+        if (!_echoOn)
+        {
+            return;
+        }
+
         EraseShownLine(_echo);
         Render(_echo);
     }
