@@ -103,11 +103,15 @@ public sealed class LineEditorModeTests
     }
 
     [Fact]
-    public void A_switch_between_cr_and_lf_hands_the_lf_to_the_application()
+    public void The_lf_of_a_cr_lf_that_entered_a_line_is_swallowed_after_a_switch()
     {
         _t.Sink.OnInput = _ => _t.Editor.LineMode = false;
-        _t.Type("cmd\r").Type("\n");
+        _t.Type("cmd\r").Type("\n").Type("\nq");
 
-        Assert.Equal(["cmd\n", "\n"], _t.Inputs);
+        Assert.Equal(["cmd\n", "\nq"], _t.Inputs);
+
+        _t.Editor.LineMode = true;
+        _t.Type("cmd\r\nq");
+        Assert.Equal(["cmd\n", "\nq", "cmd\n", "q"], _t.Inputs);
     }
 }

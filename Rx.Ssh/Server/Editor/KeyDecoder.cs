@@ -58,9 +58,6 @@ internal sealed class KeyDecoder
         Ss3,
     }
 
-    /// <summary>True while a sequence has been started and not finished.</summary>
-    public bool InSequence => _state != State.Ground;
-
     /// <summary>The characters of the unfinished sequence (at most 16 are kept).</summary>
     public ReadOnlySpan<char> Unfinished => _recorded.AsSpan(0, _recordedLength);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Rx.Ssh.Server.Editor;
@@ -180,11 +179,11 @@ internal sealed partial class LineEditor
         }
         else if (delta < 0)
         {
-            sb.Append("\x1b[").Append((-delta).ToString(CultureInfo.InvariantCulture)).Append('D');
+            sb.Append("\x1b[").Append(-delta).Append('D');
         }
         else if (delta > 0)
         {
-            sb.Append("\x1b[").Append(delta.ToString(CultureInfo.InvariantCulture)).Append('C');
+            sb.Append("\x1b[").Append(delta).Append('C');
         }
     }
 

@@ -29,7 +29,9 @@ namespace Rx.Ssh.Server.Editor;
 /// written, so terminals never auto-wrap.</para>
 /// <para>Modes: switching <see cref="LineMode"/> off takes effect on the next character; a partial line stays in
 /// the editor (not flushed to the application) and is redrawn, where the cursor then is, when line mode comes
-/// back; the characters of an unfinished escape sequence are passed on to the application. Not thread-safe: one
+/// back; the characters of an unfinished escape sequence are passed on to the application, and the LF of a CR LF
+/// whose CR entered a line is still swallowed. Everything handed to <see cref="Process"/> in character mode goes to
+/// the application in one <see cref="ILineEditorSink.Input"/> call. Not thread-safe: one
 /// caller at a time (the session's input loop); <see cref="FormatOutput"/> may be called from a sink callback.</para>
 /// </remarks>
 internal sealed partial class LineEditor
@@ -85,7 +87,6 @@ internal sealed partial class LineEditor
             }
 
             _lineMode = value;
-            _afterCarriageReturn = false;
             ForgetScreen(); // the application owns the terminal in character mode
         }
     }
@@ -126,6 +127,19 @@ internal sealed partial class LineEditor
     {
         Render(_echo);
         FlushEcho(sink);
+        if (_afterCarriageReturn)
+        {
+            _afterCarriageReturn = false;
+            if (rest[0] == '\n')
+            {
+                rest = rest[1..]; // the LF of a CR LF pair whose CR ended a line in line mode
+                if (rest.IsEmpty)
+                {
+                    return;
+                }
+            }
+        }
+
         ReadOnlySpan<char> unfinished = _decoder.Unfinished;
         if (unfinished.IsEmpty && _pendingHighSurrogate == '\0')
         {
@@ -151,7 +165,7 @@ internal sealed partial class LineEditor
         if (_afterCarriageReturn)
         {
             _afterCarriageReturn = false;
-            if (c == '\n' && !_decoder.InSequence)
+            if (c == '\n')
             {
                 return; // the LF of a CR LF pair
             }
