@@ -9,7 +9,7 @@ internal sealed partial class LineEditor
     {
         if (_length >= _maxLineLength)
         {
-            _echo.Append('\a');
+            _output.Append('\a');
             return;
         }
 
@@ -78,9 +78,9 @@ internal sealed partial class LineEditor
 
     private void Enter(ILineEditorSink sink)
     {
-        Render(_echo);
-        MoveScreenCursorToEnd(_echo);
-        _echo.Append("\r\n");
+        Render(_output);
+        MoveScreenCursorToEnd(_output);
+        _output.Append("\r\n");
         string line = LineToString(appendNewline: true);
         if (_echoOn && _length > 0)
         {
@@ -94,9 +94,9 @@ internal sealed partial class LineEditor
 
     private void Interrupt(ILineEditorSink sink)
     {
-        Render(_echo);
-        MoveScreenCursorToEnd(_echo);
-        _echo.Append("^C\r\n");
+        Render(_output);
+        MoveScreenCursorToEnd(_output);
+        _output.Append("^C\r\n");
         StartNewLine();
         FlushEcho(sink);
         sink.Interrupt();
@@ -110,7 +110,7 @@ internal sealed partial class LineEditor
             return;
         }
 
-        Render(_echo);
+        Render(_output);
         FlushEcho(sink);
         sink.EndOfInput();
     }

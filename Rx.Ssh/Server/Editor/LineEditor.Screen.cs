@@ -147,8 +147,8 @@ internal sealed partial class LineEditor
             return;
         }
 
-        EraseShownLine(_echo);
-        Render(_echo);
+        EraseShownLine(_output);
+        Render(_output);
     }
 
     private void EraseShownLine(StringBuilder sb)

@@ -26,7 +26,9 @@ namespace Rx.Ssh.Server.Editor;
 /// <para>Display: the line is drawn from the column where the application's output left the cursor (tracked
 /// by <see cref="FormatOutput"/>) using only relative moves (\b, ESC[nC, ESC[nD, ESC[K). A line wider than the
 /// space left on the row scrolls horizontally, keeping the cursor visible; the last column of the row is never
-/// written, so terminals never auto-wrap.</para>
+/// written, so terminals never auto-wrap. The screen is brought up to date once per <see cref="Process"/> call,
+/// writing only what changed. With <see cref="Echo"/> off nothing of the line is shown (moves, history and ^L
+/// write nothing); Enter still echoes "\r\n", ^C "^C\r\n", and the bell still rings at the length limit.</para>
 /// <para>Modes: switching <see cref="LineMode"/> off takes effect on the next character; a partial line stays in
 /// the editor (not flushed to the application) and is redrawn, where the cursor then is, when line mode comes
 /// back; the characters of an unfinished escape sequence are passed on to the application, and the LF of a CR LF
@@ -41,7 +43,7 @@ internal sealed partial class LineEditor
     private readonly int _maxLineLength;
     private readonly LineHistory _history;
     private readonly KeyDecoder _decoder = new();
-    private readonly StringBuilder _echo = new();
+    private readonly StringBuilder _output = new();
 
     private Rune[] _line = new Rune[64];
     private int _length;
@@ -119,13 +121,13 @@ internal sealed partial class LineEditor
             ProcessLineModeChar(typed[i], sink);
         }
 
-        Render(_echo);
+        Render(_output);
         FlushEcho(sink);
     }
 
     private void PassThrough(ReadOnlySpan<char> rest, ILineEditorSink sink)
     {
-        Render(_echo);
+        Render(_output);
         FlushEcho(sink);
         if (_afterCarriageReturn)
         {
@@ -253,10 +255,10 @@ internal sealed partial class LineEditor
 
     private void FlushEcho(ILineEditorSink sink)
     {
-        if (_echo.Length > 0)
+        if (_output.Length > 0)
         {
-            string output = _echo.ToString();
-            _echo.Clear();
+            string output = _output.ToString();
+            _output.Clear();
             sink.Echo(output);
         }
     }
