@@ -55,6 +55,19 @@ public sealed class LineEditorScrollTests
         Assert.Equal(cursor, t.Cursor);
     }
 
+    [Fact]
+    public void Ctrl_c_on_a_full_row_shows_within_the_row()
+    {
+        var t = new EditorHarness(width: Width);
+
+        t.Type("abcdefghijklmnopqrstuvwxyz\x03");
+
+        Assert.EndsWith("^C", t.Terminal.RowText(0), StringComparison.Ordinal);
+        Assert.Equal(Width - 1, t.Terminal.RowText(0).Length);
+        Assert.Equal(0, t.Terminal.LastColumnWrites);
+        Assert.Equal(["interrupt"], t.Sink.Events);
+    }
+
     /// <summary>
     /// Random editing (seeded, so repeatable) on a narrow terminal behind a prompt: after every call the row must
     /// show what the application wrote on it and then exactly a window of the line, with the terminal's cursor on

@@ -95,8 +95,14 @@ internal sealed partial class LineEditor
     private void Interrupt(ILineEditorSink sink)
     {
         Render(_output);
-        MoveScreenCursorToEnd(_output);
-        _output.Append("^C\r\n");
+        int at = Math.Min(_screenLength, AvailableColumns - 2); // "^C" must not reach the row's last column
+        if (at >= 0)
+        {
+            AppendMove(_output, _screenCursor, at);
+            _output.Append("^C");
+        }
+
+        _output.Append("\r\n");
         StartNewLine();
         FlushEcho(sink);
         sink.Interrupt();
