@@ -307,6 +307,15 @@ public abstract partial class SshConnection : IAsyncDisposable
         return channel;
     }
 
+    /// <summary>Channels of <paramref name="type"/> open now (closed ones leave the table on the dispatch loop, so the count is exact there).</summary>
+    internal int CountChannels(string type)
+    {
+        lock (_channelsGate)
+        {
+            return _channels.Values.Count(c => c.ChannelType == type);
+        }
+    }
+
     internal void RemoveChannel(Connection.SshChannel channel)
     {
         lock (_channelsGate)

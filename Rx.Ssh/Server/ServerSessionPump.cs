@@ -160,7 +160,10 @@ internal static class ServerSessionPump
                     channel.Terminal = channel.Terminal with { Columns = cols, Rows = rows, PixelWidth = px, PixelHeight = py };
                     if (channel.Editor is { } editor)
                     {
-                        editor.TerminalWidth = Math.Max(cols, 1);
+                        lock (channel.EditorGate)
+                        {
+                            editor.TerminalWidth = Math.Max(cols, 1);
+                        }
                     }
 
                     session.TerminalSizeChanged(channel.Terminal);

@@ -260,7 +260,10 @@ public sealed class SshProcessInput
 
         if (_channel.Editor is { } editor)
         {
-            editor.Process(chars.AsSpan(0, count), _sink);
+            lock (_channel.EditorGate)
+            {
+                editor.Process(chars.AsSpan(0, count), _sink);
+            }
         }
         else
         {

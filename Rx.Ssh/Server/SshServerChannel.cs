@@ -14,7 +14,6 @@ public sealed class SshServerChannel
 {
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
-    private readonly object _editorGate = new();
     private int _exited;
     private TaskCompletionSource? _inRequest;
 
@@ -60,7 +59,7 @@ public sealed class SshServerChannel
         {
             if (Editor is { } editor)
             {
-                lock (_editorGate)
+                lock (EditorGate)
                 {
                     editor.Echo = value;
                 }
@@ -79,7 +78,7 @@ public sealed class SshServerChannel
         {
             if (Editor is { } editor)
             {
-                lock (_editorGate)
+                lock (EditorGate)
                 {
                     editor.LineMode = value;
                 }
@@ -92,6 +91,9 @@ public sealed class SshServerChannel
     internal ChannelOutput Output { get; }
 
     internal LineEditor? Editor { get; set; }
+
+    /// <summary>Serialises use of <see cref="Editor"/> (input processing, output formatting, mode switches).</summary>
+    internal object EditorGate { get; } = new();
 
     internal Dictionary<string, string> MutableEnvironment => _environment;
 
@@ -183,7 +185,7 @@ public sealed class SshServerChannel
         ArgumentNullException.ThrowIfNull(text);
         if (Editor is { } editor)
         {
-            lock (_editorGate)
+            lock (EditorGate)
             {
                 text = editor.FormatOutput(text);
             }
@@ -209,7 +211,7 @@ public sealed class SshServerChannel
         }
 
         var sink = new CallbackSink(this, session);
-        lock (_editorGate)
+        lock (EditorGate)
         {
             Editor.Process(chars.AsSpan(0, count), sink);
         }

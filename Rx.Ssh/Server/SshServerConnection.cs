@@ -16,8 +16,6 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerConnection : SshConnection, IDisposable
 {
-    private int _sessions;
-
     internal SshServerConnection(SshTransport transport, string userName, EndPoint? remote, AuthorizedKeyOptions? keyOptions, SshServerOptions options, SshServerHandler handler)
         : base(transport, userName, remote)
     {
@@ -51,7 +49,7 @@ public sealed class SshServerConnection : SshConnection, IDisposable
         }
 
         reader.ReadEnd();
-        if (Volatile.Read(ref _sessions) >= Options.MaxSessions)
+        if (CountChannels("session") >= Options.MaxSessions)
         {
             Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
             return;
@@ -76,8 +74,7 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
         SshChannel channel = AcceptChannel(type, sender, window, maxPacket);
         var serverChannel = new SshServerChannel(this, channel);
-        Interlocked.Increment(ref _sessions);
-        _ = ServerSessionPump.RunAsync(serverChannel, session).ContinueWith(_ => Interlocked.Decrement(ref _sessions), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = ServerSessionPump.RunAsync(serverChannel, session);
     }
 
     private void Refuse(uint sender, ChannelOpenFailureReason reason, string description) =>
