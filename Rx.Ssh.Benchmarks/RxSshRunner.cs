@@ -1,6 +1,4 @@
-using System.Reactive.Linq;
 using Rx.Ssh;
-using Rx.Ssh.Connection;
 using Rx.Ssh.Trust;
 
 /// <summary>Bulk transfers and connection setup through Rx.Ssh against a server under test.</summary>
@@ -18,53 +16,40 @@ internal sealed class RxSshRunner(IServerUnderTest server)
             Algorithms = SshAlgorithms.Default with { Ciphers = [cipher] },
         });
 
-    /// <summary>Writes <paramref name="bytes"/> from one reused buffer to <c>cat &gt; /dev/null</c>, then EOF; waits for the exit status.</summary>
+    /// <summary>Writes <paramref name="bytes"/> from one reused buffer to <c>cat &gt; /dev/null</c> through the public process API, then EOF; waits for the exit.</summary>
     public static async Task UploadAsync(SshClientConnection connection, long bytes)
     {
-        SshChannel channel = await connection.OpenChannelAsync("session", null, CancellationToken.None);
-        try
+        await using SshClientProcess process = await connection.CreateProcessAsync("cat > /dev/null");
+        var buffer = new byte[BufferSize];
+        for (long left = bytes; left > 0; left -= BufferSize)
         {
-            await SessionRequests.StartAsync(channel, "exec", "cat > /dev/null", new SshProcessOptions(), CancellationToken.None);
-            var buffer = new byte[BufferSize];
-            Task<int?> drain = DrainAsync(channel);
-            for (long left = bytes; left > 0; left -= BufferSize)
-            {
-                await channel.WriteAsync(buffer.AsMemory(0, (int)Math.Min(left, BufferSize)), null, CancellationToken.None);
-            }
-
-            await channel.SendEofAsync();
-            int? status = await drain;
-            if (status != 0)
-            {
-                throw new InvalidOperationException($"upload command exited with {status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no status"}");
-            }
+            await process.Stdin.WriteAsync(buffer.AsMemory(0, (int)Math.Min(left, BufferSize)));
         }
-        finally
+
+        await process.Stdin.CloseAsync();
+        SshProcessExit exit = await process.WaitForExitAsync();
+        if (!exit.Succeeded)
         {
-            await channel.CloseAsync();
+            throw new InvalidOperationException($"upload command ended with {exit}");
         }
     }
 
-    /// <summary>Runs <c>head -c N /dev/zero</c> through the public <see cref="SshClientConnection.Exec"/> observable and counts stdout bytes.</summary>
+    /// <summary>Runs <c>head -c N /dev/zero</c> and reads stdout through the public process API into one reused buffer.</summary>
     public static async Task DownloadAsync(SshClientConnection connection, long bytes)
     {
+        await using SshClientProcess process = await connection.CreateProcessAsync($"head -c {bytes} /dev/zero");
+        var buffer = new byte[BufferSize];
         long received = 0;
-        int? status = null;
-        await connection.Exec($"head -c {bytes} /dev/zero").Do(e =>
+        int n;
+        while ((n = await process.Stdout.ReadAsync(buffer)) > 0)
         {
-            switch (e)
-            {
-                case SshDataReceived { Stream: SshDataStream.Stdout } d:
-                    received += d.Data.Length;
-                    break;
-                case SshExitStatusReceived s:
-                    status = s.ExitStatus;
-                    break;
-            }
-        }).LastOrDefaultAsync();
-        if (received != bytes || status != 0)
+            received += n;
+        }
+
+        SshProcessExit exit = await process.WaitForExitAsync();
+        if (received != bytes || !exit.Succeeded)
         {
-            throw new InvalidOperationException($"download got {received} bytes, exit status {status}");
+            throw new InvalidOperationException($"download got {received} bytes, {exit}");
         }
     }
 
@@ -80,28 +65,5 @@ internal sealed class RxSshRunner(IServerUnderTest server)
                 throw new InvalidOperationException("`true` failed");
             }
         }
-    }
-
-    /// <summary>Reads the session's events until it closes, returning window as it goes; returns the exit status.</summary>
-    private static async Task<int?> DrainAsync(SshChannel channel)
-    {
-        int? status = null;
-        while (await channel.Events.WaitToReadAsync())
-        {
-            while (channel.Events.TryRead(out ChannelEvent e))
-            {
-                channel.Consumed(e);
-                if (e is { Kind: ChannelEventKind.Request, RequestType: "exit-status", RequestData.Length: >= 4 })
-                {
-                    status = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(e.RequestData);
-                }
-                else if (e.Kind == ChannelEventKind.Close)
-                {
-                    return status;
-                }
-            }
-        }
-
-        return status;
     }
 }

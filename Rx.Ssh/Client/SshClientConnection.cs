@@ -56,6 +56,42 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         return Observable.FromAsync(ct => RunAsync(command, options, ct));
     }
 
+    /// <summary>
+    /// Starts <paramref name="command"/> (a shell when null) with the options' environment and
+    /// terminal, and returns it for interaction (stdin, stdout, stderr, signals, exit).
+    /// <see cref="SshProcessOptions.Input"/> is written first, followed by EOF, when given.
+    /// The process belongs to the caller: dispose it to close the channel.
+    /// </summary>
+    public async Task<SshClientProcess> CreateProcessAsync(string? command, SshProcessOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SshProcessOptions();
+        SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var process = new SshClientProcess(channel, command);
+        if (options.Input is { } input)
+        {
+            _ = WriteInputAsync(channel, input, CancellationToken.None);
+        }
+
+        return process;
+    }
+
+    /// <summary>
+    /// Cold: each subscription starts a process (see <see cref="CreateProcessAsync"/>), emits it and
+    /// completes; the process then belongs to the subscriber.
+    /// </summary>
+    public IObservable<SshClientProcess> CreateProcess(string? command, SshProcessOptions? options = null) =>
+        Observable.FromAsync(ct => CreateProcessAsync(command, options, ct));
+
     /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given.</summary>
     public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
 
