@@ -1,0 +1,38 @@
+namespace Rx.Ssh.Samples.Servers;
+
+/// <summary>show_terminal: print the client's terminal type and size, then every window size change.</summary>
+internal sealed class ShowTerminal : ISample
+{
+    public string Name => "show_terminal";
+
+    public string Description => "Print the terminal type and size, then each window resize until EOF or break.";
+
+    public async Task<int> RunAsync(SampleContext context)
+    {
+        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
+        {
+            return 1;
+        }
+
+        return await ServerSample.ListenAsync(context, new SshServerOptions
+        {
+            AuthorizedKeys = _ => userCa,
+            ProcessHandler = HandleClientAsync,
+        });
+    }
+
+    private static async Task HandleClientAsync(SshServerProcess process)
+    {
+        SshTerminal terminal = process.Terminal ?? new SshTerminal("none", 0, 0);
+        await process.Stdout.WriteAsync($"Terminal type: {terminal.TerminalType}, size: {Size(terminal)}\nTry resizing your window!\n");
+
+        // Report each resize while input lasts: until EOF, or a break.
+        using (process.TerminalSizeChanges.Subscribe(t => process.Stdout.Write($"New window size: {Size(t)}\n")))
+        {
+            await process.Stdin.Lines.TakeUntil(process.Breaks).LastOrDefaultAsync();
+        }
+    }
+
+    private static string Size(SshTerminal t) =>
+        t.PixelWidth > 0 && t.PixelHeight > 0 ? $"{t.Columns}x{t.Rows} ({t.PixelWidth}x{t.PixelHeight} pixels)" : $"{t.Columns}x{t.Rows}";
+}
