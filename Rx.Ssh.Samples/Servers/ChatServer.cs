@@ -38,14 +38,14 @@ internal sealed class ChatServer : ISample
                 return;
             }
 
-            await process.Stdout.WriteAsync($"\n{Volatile.Read(ref _members)} other users are connected.\n\n");
             var me = new object();
             using (_messages.Where(m => m.From != me).Subscribe(m => Deliver(process, m.Text)))
             {
-                Interlocked.Increment(ref _members);
+                int others = Interlocked.Increment(ref _members) - 1;
                 _messages.OnNext((me, $"*** {name} has entered chat ***\n"));
                 try
                 {
+                    await process.Stdout.WriteAsync($"\n{others} other users are connected.\n\n");
                     await process.Stdin.Lines
                         .TakeUntil(process.Breaks)
                         .ForEachAsync(line => _messages.OnNext((me, $"{name}: {line}\n")));

@@ -30,8 +30,8 @@ internal sealed class Editor : ISample
         await process.Stdin.ReadLineAsync();
         process.Channel.Echo = true;
 
+        process.Channel.LineMode = false; // before the prompt, so the key pressed after it arrives as typed
         await process.Stdout.WriteAsync("\nYour secret is safe with me! Press any key to exit...");
-        process.Channel.LineMode = false;
         await process.Stdin.ReadAsync(1);
         await process.Stdout.WriteAsync("\n");
     }

@@ -1,3 +1,5 @@
+using System.Reactive.Threading.Tasks;
+
 namespace Rx.Ssh.Samples.Servers;
 
 /// <summary>show_terminal: print the client's terminal type and size, then every window size change.</summary>
@@ -23,13 +25,13 @@ internal sealed class ShowTerminal : ISample
 
     private static async Task HandleClientAsync(SshServerProcess process)
     {
-        SshTerminal terminal = process.Terminal ?? new SshTerminal("none", 0, 0);
-        await process.Stdout.WriteAsync($"Terminal type: {terminal.TerminalType}, size: {Size(terminal)}\nTry resizing your window!\n");
-
-        // Report each resize while input lasts: until EOF, or a break.
+        // Subscribe before greeting, so no resize or break sent after the greeting is missed.
         using (process.TerminalSizeChanges.Subscribe(t => process.Stdout.Write($"New window size: {Size(t)}\n")))
         {
-            await process.Stdin.Lines.TakeUntil(process.Breaks).LastOrDefaultAsync();
+            Task inputEnded = process.Stdin.Lines.TakeUntil(process.Breaks).LastOrDefaultAsync().ToTask();
+            SshTerminal terminal = process.Terminal ?? new SshTerminal("none", 0, 0);
+            await process.Stdout.WriteAsync($"Terminal type: {terminal.TerminalType}, size: {Size(terminal)}\nTry resizing your window!\n");
+            await inputEnded; // EOF or a break
         }
     }
 

@@ -81,7 +81,15 @@ internal static class ServerSessionPump
 
     private static void HandleRequest(SshServerChannel channel, SshServerSession session, ChannelEvent e)
     {
-        bool ok;
+        // Output the callback queues (an exit from BreakReceived, say) waits until the reply is
+        // sent: a reply would be dropped once CLOSE went out, and the client would see a failure.
+        TaskCompletionSource? replied = e.WantReply ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        if (replied is not null)
+        {
+            _ = channel.Output.EnqueueAsync(() => replied.Task);
+        }
+
+        bool ok = false;
         try
         {
             ok = Handle(channel, session, e.RequestType!, e.RequestData ?? []);
@@ -90,10 +98,13 @@ internal static class ServerSessionPump
         {
             ok = false;
         }
-
-        if (e.WantReply)
+        finally
         {
-            channel.Inner.Reply(ok);
+            if (replied is not null)
+            {
+                channel.Inner.Reply(ok);
+                replied.SetResult();
+            }
         }
 
         if (ok && e.RequestType is "shell" or "exec" or "subsystem")
