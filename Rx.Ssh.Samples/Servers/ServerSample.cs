@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
@@ -42,10 +43,17 @@ internal static class ServerSample
             return 1;
         }
 
+        // Ctrl-C stops the server (only while it listens: client samples keep the default).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
+        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }))
         await using (listener)
         {
             await context.Out.WriteLineAsync($"Listening on {listener.LocalEndPoint.Address} port {listener.Port}");
-            await WhenCancelled(context.Stopping);
+            await WhenCancelled(stop.Token);
         }
 
         await listener.DisconnectAllAsync();
