@@ -73,7 +73,7 @@ internal sealed class SampleServer : IAsyncDisposable
     }
 
     /// <summary>Runs sample <paramref name="name"/> in a directory prepared by <paramref name="setUp"/> until it exits by itself.</summary>
-    public static async Task<(int ExitCode, string Out, string Error)> RunUntilExitAsync(string name, Action<string> setUp)
+    public static async Task<(int ExitCode, string Out, string Error)> RunUntilExitAsync(string name, Action<string> setUp, Func<SampleContext, SampleContext>? configure = null)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("rxssh-sample-").FullName;
         try
@@ -82,7 +82,8 @@ internal sealed class SampleServer : IAsyncDisposable
             var output = new LineWriter();
             var error = new LineWriter();
             using var stop = new CancellationTokenSource();
-            int exitCode = await SampleCatalog.Find(name)!.RunAsync(CreateContext(directory, output, error, stop.Token)).WithTimeout();
+            SampleContext context = CreateContext(directory, output, error, stop.Token);
+            int exitCode = await SampleCatalog.Find(name)!.RunAsync(configure?.Invoke(context) ?? context).WithTimeout();
             return (exitCode, output.Text, error.Text);
         }
         finally

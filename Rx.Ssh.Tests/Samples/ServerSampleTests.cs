@@ -279,4 +279,35 @@ public sealed class ServerSampleTests
         Assert.Equal(1, exitCode);
         Assert.Equal("Cannot read authorized keys file 'ssh_user_ca': no such file.\n", error);
     }
+
+    [Fact]
+    public async Task PortInUse_IsOneLineOnStderrAndExitCode1()
+    {
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            (int exitCode, string output, string error) = await SampleServer.RunUntilExitAsync("simple_server", SampleServer.WriteDefaultFiles, context => context with { Port = port });
+
+            Assert.Equal(1, exitCode);
+            Assert.Equal("", output);
+            Assert.StartsWith($"Cannot listen on 127.0.0.1 port {port}", error, StringComparison.Ordinal);
+            Assert.Single(error.TrimEnd('\n').Split('\n'));
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task InvalidListenAddress_IsOneLineOnStderrAndExitCode1()
+    {
+        (int exitCode, _, string error) = await SampleServer.RunUntilExitAsync("simple_server", SampleServer.WriteDefaultFiles, context => context with { Listen = "not-an-address" });
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("Invalid --listen address 'not-an-address'", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
 }
