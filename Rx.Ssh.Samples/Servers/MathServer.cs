@@ -29,16 +29,14 @@ internal sealed class MathServer : ISample
         long total = await process.Stdin.Lines
             .TakeUntil(process.Breaks)
             .Where(line => line.Length > 0)
-            .Select(line => (Text: line, Ok: long.TryParse(line, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value), Value: value))
-            .Do(number =>
-            {
-                if (!number.Ok)
-                {
-                    process.Stderr.Write($"Invalid number: {number.Text}\n");
-                }
-            })
-            .Where(number => number.Ok)
-            .Sum(number => number.Value);
+            .Select(line => long.TryParse(line, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number) ? number : Invalid(line))
+            .Sum();
         await process.Stdout.WriteAsync($"Total = {total}\n");
+
+        long Invalid(string line)
+        {
+            process.Stderr.Write($"Invalid number: {line}\n");
+            return 0;
+        }
     }
 }
