@@ -16,13 +16,14 @@ internal static class CommandLine
     private static readonly Option<string> DestHostOption = new("--dest-host") { DefaultValueFactory = _ => "www.google.com", Description = "forwarding destination host" };
     private static readonly Option<int> DestPortOption = new("--dest-port") { DefaultValueFactory = _ => 80, Description = "forwarding destination port" };
 
+    /// <summary>Builds the command; <paramref name="run"/> gets a context whose <see cref="SampleContext.Stopping"/> is cancelled by Ctrl-C.</summary>
     public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
     {
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
             NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption,
         };
-        root.SetAction(parse =>
+        root.SetAction((parse, stopping) =>
         {
             var defaults = new SampleContext();
             var context = defaults with
@@ -36,6 +37,7 @@ internal static class CommandLine
                 Password = parse.GetValue(PasswordOption),
                 DestHost = parse.GetValue(DestHostOption) ?? defaults.DestHost,
                 DestPort = parse.GetValue(DestPortOption),
+                Stopping = stopping,
             };
             return run(parse.GetValue(NameArgument), context);
         });

@@ -1,4 +1,5 @@
 using Rx.Ssh.Samples.Clients;
+using Rx.Ssh.Samples.Servers;
 
 namespace Rx.Ssh.Samples;
 
@@ -12,6 +13,15 @@ internal static class SampleCatalog
         new CallbackClient(),
         new CallbackClient2(),
         new CallbackClient3(),
+        new SimpleServer(),
+        new SimpleKeyedServer(),
+        new MathServer(),
+        new CallbackMathServer(),
+        new RedirectServer(),
+        new ChatServer(),
+        new Editor(),
+        new ShowEnvironment(),
+        new ShowTerminal(),
     ];
 
     public static ISample? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -28,6 +28,12 @@ internal sealed record SampleContext
 
     public TextWriter Error { get; init; } = Console.Error;
 
+    /// <summary>Cancelled when the sample should stop (Ctrl-C); server samples run until then.</summary>
+    public CancellationToken Stopping { get; init; }
+
+    /// <summary>Where server samples find the files the document names (<c>ssh_host_key</c>, ...): the current directory unless given.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>Port for client samples: 22 unless given.</summary>
     public int ClientPort => Port ?? 22;
 

@@ -81,8 +81,15 @@ internal static class ServerSessionPump
 
     private static void HandleRequest(SshServerChannel channel, SshServerSession session, ChannelEvent e)
     {
+        // Output the callback queues (an exit from BreakReceived, say) waits until the reply is
+        // sent: a reply would be dropped once CLOSE went out, and the client would see a failure.
+        TaskCompletionSource? replied = e.WantReply ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        if (replied is not null)
+        {
+            _ = channel.Output.EnqueueAsync(() => replied.Task);
+        }
+
         bool ok = false;
-        channel.BeginRequest();
         try
         {
             ok = Handle(channel, session, e.RequestType!, e.RequestData ?? []);
@@ -93,12 +100,11 @@ internal static class ServerSessionPump
         }
         finally
         {
-            if (e.WantReply)
+            if (replied is not null)
             {
                 channel.Inner.Reply(ok);
+                replied.SetResult();
             }
-
-            channel.EndRequest();
         }
 
         if (ok && e.RequestType is "shell" or "exec" or "subsystem")

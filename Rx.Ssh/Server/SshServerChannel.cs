@@ -15,7 +15,6 @@ public sealed class SshServerChannel
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private int _exited;
-    private TaskCompletionSource? _inRequest;
 
     internal SshServerChannel(SshServerConnection connection, SshChannel channel)
     {
@@ -155,11 +154,8 @@ public sealed class SshServerChannel
 
         try
         {
-            Task requestDone = Volatile.Read(ref _inRequest)?.Task ?? Task.CompletedTask;
             await Output.EnqueueAsync(async () =>
             {
-                // An exit from inside a request callback waits for the request's reply to go out first.
-                await requestDone.ConfigureAwait(false);
                 await Inner.SendEofAsync().ConfigureAwait(false);
                 await Inner.SendRequestAsync(request, false, body, CancellationToken.None).ConfigureAwait(false);
                 await Inner.CloseAsync().ConfigureAwait(false);
@@ -170,12 +166,6 @@ public sealed class SshServerChannel
             // The client went away first; nothing left to tell it.
         }
     }
-
-    /// <summary>The pump is about to run a request callback; exits wait until <see cref="EndRequest"/>.</summary>
-    internal void BeginRequest() => Volatile.Write(ref _inRequest, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-
-    /// <summary>The request was answered.</summary>
-    internal void EndRequest() => Interlocked.Exchange(ref _inRequest, null)?.TrySetResult();
 
     internal static void Observe(Task task) =>
         task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -1,0 +1,38 @@
+namespace Rx.Ssh.Samples.Servers;
+
+/// <summary>editor: the line editor at work: echo off while a secret is typed, then single-key input.</summary>
+internal sealed class Editor : ISample
+{
+    public string Name => "editor";
+
+    public string Description => "Line editing: read a secret without echo, then wait for any key.";
+
+    public async Task<int> RunAsync(SampleContext context)
+    {
+        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
+        {
+            return 1;
+        }
+
+        return await ServerSample.ListenAsync(context, new SshServerOptions
+        {
+            AuthorizedKeys = _ => userCa,
+            ProcessHandler = HandleClientAsync,
+        });
+    }
+
+    private static async Task HandleClientAsync(SshServerProcess process)
+    {
+        await process.Stdout.WriteAsync($"Welcome to my SSH server, {process.UserName}!\n\n");
+
+        process.Channel.Echo = false;
+        await process.Stdout.WriteAsync("Tell me a secret: ");
+        await process.Stdin.ReadLineAsync();
+        process.Channel.Echo = true;
+
+        process.Channel.LineMode = false; // before the prompt, so the key pressed after it arrives as typed
+        await process.Stdout.WriteAsync("\nYour secret is safe with me! Press any key to exit...");
+        await process.Stdin.ReadAsync(1);
+        await process.Stdout.WriteAsync("\n");
+    }
+}
