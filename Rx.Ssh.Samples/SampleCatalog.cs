@@ -12,6 +12,9 @@ internal static class SampleCatalog
         new CallbackClient(),
         new CallbackClient2(),
         new CallbackClient3(),
+
+        // serve: a general-purpose server built from the library (Serve/).
+        new Serve.ServeCommand(),
     ];
 
     public static ISample? Find(string name) => All.FirstOrDefault(s => s.Name == name);
