@@ -34,11 +34,11 @@ internal sealed unsafe class ChildProcess : IDisposable
     /// <summary>The write end of the child's stdin (pipe mode).</summary>
     public Stream? Stdin { get; private set; }
 
-    /// <summary>The read end of the child's stdout (pipe mode).</summary>
-    public Stream? Stdout { get; private set; }
+    /// <summary>The read end of the child's stdout (pipe mode), for <see cref="BlockingReader"/>.</summary>
+    public SafeFileHandle? Stdout { get; private set; }
 
-    /// <summary>The read end of the child's stderr (pipe mode).</summary>
-    public Stream? Stderr { get; private set; }
+    /// <summary>The read end of the child's stderr (pipe mode), for <see cref="BlockingReader"/>.</summary>
+    public SafeFileHandle? Stderr { get; private set; }
 
     /// <summary>Starts <paramref name="path"/> with stdin, stdout and stderr on three new pipes.</summary>
     public static ChildProcess StartWithPipes(string path, IReadOnlyList<string> argv, IEnumerable<KeyValuePair<string, string>> environment, string? directory)
@@ -85,8 +85,8 @@ internal sealed unsafe class ChildProcess : IDisposable
         _ = Native.close(fds[3]);
         _ = Native.close(fds[5]);
         child.Stdin = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(fds[1], ownsHandle: true));
-        child.Stdout = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fds[2], ownsHandle: true));
-        child.Stderr = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fds[4], ownsHandle: true));
+        child.Stdout = new SafeFileHandle(fds[2], ownsHandle: true);
+        child.Stderr = new SafeFileHandle(fds[4], ownsHandle: true);
         return child;
     }
 

@@ -69,7 +69,7 @@ internal static class CommandRunner
         Task input = PumpInputAsync(process.Stdin, child.Stdin!, inputDone.Token);
         try
         {
-            await Task.WhenAll(PumpOutputAsync(child.Stdout!, process.Stdout), PumpOutputAsync(child.Stderr!, process.Stderr));
+            await Task.WhenAll(StartPump(child.Stdout!, process.Stdout), StartPump(child.Stderr!, process.Stderr));
         }
         catch (Exception ex) when (ex is SshException or OperationCanceledException or IOException)
         {
@@ -95,8 +95,7 @@ internal static class CommandRunner
         using var inputDone = new CancellationTokenSource();
         Task input = Task.Run(() => PumpInputAsync(process.Stdin, pty, inputDone.Token));
 
-        // read() on the master blocks, so the output pump has a thread of its own.
-        Task output = Task.Factory.StartNew(() => PumpOutput(pty, process.Stdout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task output = StartPump(pty.Read, process.Stdout);
         ChildExit exit = await child.Exited;
         try
         {
@@ -144,26 +143,38 @@ internal static class CommandRunner
         return environment;
     }
 
-    /// <summary>Channel output pump: one buffer per session, reused for every chunk; each write waits for the client's window.</summary>
-    private static async Task PumpOutputAsync(Stream source, SshProcessOutput destination)
-    {
-        byte[] buffer = new byte[BufferSize];
-        int n;
-        while ((n = await source.ReadAsync(buffer)) > 0)
-        {
-            await destination.WriteAsync(buffer.AsMemory(0, n));
-        }
-    }
+    /// <summary>Output pump from a pipe: see <see cref="StartPump(ReadBlocking, SshProcessOutput)"/>.</summary>
+    private static Task StartPump(Microsoft.Win32.SafeHandles.SafeFileHandle pipe, SshProcessOutput destination) =>
+        StartPump(buffer => BlockingReader.Read((int)pipe.DangerousGetHandle(), buffer), destination);
 
-    private static void PumpOutput(Pty pty, SshProcessOutput destination)
-    {
-        byte[] buffer = new byte[BufferSize];
-        int n;
-        while ((n = pty.Read(buffer)) > 0)
-        {
-            destination.WriteAsync(buffer.AsMemory(0, n)).GetAwaiter().GetResult();
-        }
-    }
+    /// <summary>
+    /// Output pump on a thread of its own: blocking reads (gathering what is waiting, see
+    /// <see cref="BlockingReader"/>) into one buffer reused for every chunk, each chunk handed to the
+    /// channel before the next read. The write usually completes at once (it only queues the packet
+    /// for the connection); it blocks only when the client's window or the connection's send
+    /// budget is used up, which is the flow control this pump obeys. No per-chunk allocation of
+    /// its own, and no thread pool hop per chunk.
+    /// </summary>
+    private static Task StartPump(ReadBlocking read, SshProcessOutput destination) =>
+        Task.Factory.StartNew(
+            () =>
+            {
+                byte[] buffer = new byte[BufferSize];
+                int n;
+                while ((n = read(buffer)) > 0)
+                {
+                    Task written = destination.WriteAsync(buffer.AsMemory(0, n));
+                    if (!written.IsCompletedSuccessfully)
+                    {
+                        written.GetAwaiter().GetResult();
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    private delegate int ReadBlocking(Span<byte> buffer);
 
     /// <summary>Client input to the child's stdin pipe; EOF from the client closes the pipe.</summary>
     private static async Task PumpInputAsync(SshProcessInput source, Stream destination, CancellationToken cancellationToken)

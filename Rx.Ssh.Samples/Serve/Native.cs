@@ -31,6 +31,9 @@ internal static unsafe partial class Native
     // asm-generic/ioctls.h: set the window size of a terminal (the kernel then sends SIGWINCH to its foreground group).
     public const ulong TIOCSWINSZ = 0x5414;
 
+    // asm-generic/ioctls.h: bytes waiting to be read (pipes and terminals).
+    public const ulong FIONREAD = 0x541B;
+
     /// <summary>Room for glibc's opaque posix_spawn_file_actions_t (80 bytes) / posix_spawnattr_t (336 bytes), with margin.</summary>
     public const int SpawnStructSize = 1024;
 
@@ -64,6 +67,10 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int ioctl(int fd, ulong request, WinSize* size);
+
+    [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int ioctl_int(int fd, ulong request, int* value);
 
     [LibraryImport(Libc, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -83,36 +83,8 @@ internal sealed unsafe class Pty : IDisposable
     /// </summary>
     public int Read(Span<byte> buffer)
     {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                int fd = Volatile.Read(ref _master);
-                if (fd < 0)
-                {
-                    return 0;
-                }
-
-                nint n = Native.read(fd, p, (nuint)buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Native.EINTR)
-                {
-                    continue;
-                }
-
-                if (errno == Native.EIO)
-                {
-                    return 0;
-                }
-
-                throw Native.Error("read(pty)", errno);
-            }
-        }
+        int fd = Volatile.Read(ref _master);
+        return fd < 0 ? 0 : BlockingReader.Read(fd, buffer);
     }
 
     /// <summary>Writes all of <paramref name="data"/> to the terminal's input (blocking while the tty's input queue is full).</summary>
