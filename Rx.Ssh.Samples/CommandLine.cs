@@ -15,13 +15,16 @@ internal static class CommandLine
     private static readonly Option<string?> PasswordOption = new("--password") { Description = "password authentication" };
     private static readonly Option<string> DestHostOption = new("--dest-host") { DefaultValueFactory = _ => "www.google.com", Description = "forwarding destination host" };
     private static readonly Option<int> DestPortOption = new("--dest-port") { DefaultValueFactory = _ => 80, Description = "forwarding destination port" };
+    private static readonly Option<string[]> HostKeyOption = new("--host-key") { Description = "server host key file (repeatable; serve)", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> AuthorizedKeysOption = new("--authorized-keys") { Description = "authorized keys file (serve; default ssh_user_ca, else ~/.ssh/authorized_keys)" };
+    private static readonly Option<string?> RootOption = new("--root") { Description = "root directory for SFTP and SCP (serve; default /)" };
 
     /// <summary>Builds the command; <paramref name="run"/> gets a context whose <see cref="SampleContext.Stopping"/> is cancelled by Ctrl-C.</summary>
     public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
     {
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
-            NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption,
+            NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
         };
         root.SetAction((parse, stopping) =>
         {
@@ -38,6 +41,9 @@ internal static class CommandLine
                 DestHost = parse.GetValue(DestHostOption) ?? defaults.DestHost,
                 DestPort = parse.GetValue(DestPortOption),
                 Stopping = stopping,
+                HostKeys = parse.GetValue(HostKeyOption) ?? [],
+                AuthorizedKeys = parse.GetValue(AuthorizedKeysOption),
+                Root = parse.GetValue(RootOption),
             };
             return run(parse.GetValue(NameArgument), context);
         });

@@ -22,6 +22,9 @@ internal static class SampleCatalog
         new Editor(),
         new ShowEnvironment(),
         new ShowTerminal(),
+
+        // serve: a general-purpose server built from the library (Serve/).
+        new Serve.ServeCommand(),
     ];
 
     public static ISample? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -24,6 +24,15 @@ internal sealed record SampleContext
 
     public int DestPort { get; init; } = 80;
 
+    /// <summary>serve: host key files (<c>--host-key</c>, repeatable); empty means <c>ssh_host_key</c>, made if missing.</summary>
+    public IReadOnlyList<string> HostKeys { get; init; } = [];
+
+    /// <summary>serve: the authorized keys file (<c>--authorized-keys</c>).</summary>
+    public string? AuthorizedKeys { get; init; }
+
+    /// <summary>serve: the root directory for SFTP and SCP (<c>--root</c>).</summary>
+    public string? Root { get; init; }
+
     public TextWriter Out { get; init; } = Console.Out;
 
     public TextWriter Error { get; init; } = Console.Error;

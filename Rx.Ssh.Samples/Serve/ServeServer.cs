@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh.Samples.Serve;
+
+/// <summary>What <c>serve</c> needs to run, already loaded and checked (see <see cref="ServeCommand"/> for the command line).</summary>
+internal sealed record ServeSettings
+{
+    /// <summary>Address to bind; loopback unless asked (serve runs shell commands).</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Port to bind; 0 picks a free one.</summary>
+    public int Port { get; init; } = 8022;
+
+    /// <summary>Host keys.</summary>
+    public required IReadOnlyList<SshPrivateKey> HostKeys { get; init; }
+
+    /// <summary>Keys (and cert-authority lines) that may log in.</summary>
+    public required AuthorizedKeysFile AuthorizedKeys { get; init; }
+
+    /// <summary>Root of the file system served over SFTP/SCP (when they land).</summary>
+    public string Root { get; init; } = "/";
+
+    /// <summary>Where the connection and session lines go.</summary>
+    public TextWriter Log { get; init; } = Console.Out;
+}
+
+/// <summary>
+/// serve's server: the library's <see cref="SshServer"/> with public-key authentication from
+/// one authorized_keys file and every session run by <see cref="CommandRunner"/>. Used by the
+/// <c>serve</c> command, by the tour (on a free port) and by tests.
+/// </summary>
+internal static class ServeServer
+{
+    /// <summary>Starts listening; the listener's <see cref="SshListener.Port"/> is the port bound.</summary>
+    public static Task<SshListener> StartAsync(ServeSettings settings) => SshServer.StartAsync(CreateOptions(settings));
+
+    /// <summary>The library options serve runs with.</summary>
+    public static SshServerOptions CreateOptions(ServeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var log = new ServeLog(settings.Log);
+        return new SshServerOptions
+        {
+            Address = settings.Address,
+            Port = settings.Port,
+            HostKeys = settings.HostKeys,
+            AuthorizedKeys = _ => settings.AuthorizedKeys,
+            HandlerFactory = () => new ServeHandler(log),
+
+            // A real terminal does echo and line editing; the library's editor would do them twice.
+            LineEditor = false,
+            ProcessHandler = process => RunSessionAsync(process, log),
+        };
+    }
+
+    private static async Task RunSessionAsync(SshServerProcess process, ServeLog log)
+    {
+        (process.Connection.Handler as ServeHandler)?.SessionStarted();
+        var clock = Stopwatch.StartNew();
+        string what = process.RequestType switch
+        {
+            "exec" => $"exec '{process.Command}'",
+            "subsystem" => $"subsystem {process.Subsystem}",
+            _ => "shell",
+        };
+        if (process.Terminal is { } terminal)
+        {
+            what += $" on a pty ({terminal.TerminalType} {terminal.Columns}x{terminal.Rows})";
+        }
+
+        string how;
+        try
+        {
+            ChildExit exit = await CommandRunner.RunAsync(process);
+            how = exit.ToString();
+        }
+        catch (Exception ex)
+        {
+            how = "failed: " + ex.Message;
+            log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how}");
+            throw;
+        }
+
+        log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how} after {ServeLog.Duration(clock.Elapsed)}");
+    }
+}
