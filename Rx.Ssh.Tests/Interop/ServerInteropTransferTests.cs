@@ -77,6 +77,47 @@ public sealed class ServerInteropTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_client_rekeys_during_transfers_both_ways()
+    {
+        const long size = 8L * 1024 * 1024;
+        OpenSshClient ssh = Server.Client().WithOptions("RekeyLimit=1M", "LogLevel=DEBUG1");
+        using var input = new GeneratedStream(size, seed: 14);
+
+        ProcessResult up = await ssh.RunAsync("sha256", input, null);
+        ProcessResult down = await ssh.RunAsync($"generate {size} 15", null, new Sha256Sink());
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal($"{size} {Convert.ToHexStringLower(GeneratedStream.ComputeSha256(size, seed: 14))}\n", up.StdoutText);
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.True(CountNewKeys(up.Stderr) > 2, up.Stderr);
+        Assert.True(CountNewKeys(down.Stderr) > 2, down.Stderr);
+    }
+
+    [Fact]
+    public async Task The_server_rekeys_during_transfers_both_ways()
+    {
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(
+            new SshServerOptions { ProcessHandler = ServerInteropCommands.HandleAsync, RekeyBytes = 1024 * 1024 });
+        const long size = 8L * 1024 * 1024;
+        OpenSshClient ssh = server.Client().WithOptions("LogLevel=DEBUG1");
+        using var input = new GeneratedStream(size, seed: 16);
+        using var sink = new Sha256Sink();
+
+        ProcessResult up = await ssh.RunAsync("sha256", input, null);
+        ProcessResult down = await ssh.RunAsync($"generate {size} 17", null, sink);
+
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal($"{size} {Convert.ToHexStringLower(GeneratedStream.ComputeSha256(size, seed: 16))}\n", up.StdoutText);
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Equal(Convert.ToHexStringLower(GeneratedStream.ComputeSha256(size, seed: 17)), sink.GetHashHex());
+        Assert.True(CountNewKeys(up.Stderr) > 2, up.Stderr);
+        Assert.True(CountNewKeys(down.Stderr) > 2, down.Stderr);
+    }
+
+    private static int CountNewKeys(string log) =>
+        log.Split('\n').Count(l => l.Contains("SSH2_MSG_NEWKEYS received", StringComparison.Ordinal));
+
+    [Fact]
     public async Task The_server_survives_a_client_killed_mid_upload()
     {
         using var input = new GeneratedStream(Size, seed: 13);
