@@ -6,7 +6,7 @@ using Rx.Ssh;
 /// Runs the comparison against a private sshd: bulk upload and download per cipher, then
 /// connection setup latency, for Rx.Ssh and OpenSSH's <c>ssh</c>; prints progress and a markdown table.
 /// </summary>
-internal sealed class BenchmarkSuite(SshdServer server, TextWriter output)
+internal sealed class BenchmarkSuite(IServerUnderTest server, TextWriter output)
 {
     private static readonly string[] Ciphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
     private readonly RxSshRunner _rx = new(server);

@@ -1,35 +1,33 @@
-// Rx.Ssh benchmarks against a private OpenSSH sshd, compared with OpenSSH's own client.
-//   dotnet run -c Release --project Rx.Ssh.Benchmarks [--size-mb N] [--iterations N] [--ciphers-only]
-// --ciphers-only measures the packet ciphers in-process instead (no sshd).
-using System.Globalization;
-
-int sizeMb = 1024;
-int iterations = 50;
-for (int i = 0; i < args.Length; i++)
+// Rx.Ssh benchmarks; see BenchmarkOptions.Usage and the README's Benchmarks section.
+//   dotnet run -c Release --project Rx.Ssh.Benchmarks [--size-mb N] [--iterations N]   Rx.Ssh client vs ssh, against sshd
+//   ... --servers      OpenSSH ssh against sshd and the Rx.Ssh serve sample: MB/s and connections/s
+//   ... --in-process   Rx.Ssh client to Rx.Ssh server in one process: connection setups/s
+//   ... --ciphers-only the packet ciphers in-process (no sshd)
+BenchmarkOptions? options = BenchmarkOptions.Parse(args, Console.Error);
+if (options is null)
 {
-    switch (args[i])
-    {
-        case "--size-mb" when i + 1 < args.Length:
-            sizeMb = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            break;
-        case "--iterations" when i + 1 < args.Length:
-            iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            break;
-        case "--ciphers-only":
-            CipherThroughput.Run(Console.Out);
-            return 0;
-        default:
-            Console.Error.WriteLine("usage: Rx.Ssh.Benchmarks [--size-mb N] [--iterations N] [--ciphers-only]");
-            return 2;
-    }
-}
-
-if (sizeMb < 1 || iterations < 1)
-{
-    Console.Error.WriteLine("--size-mb and --iterations must be at least 1");
     return 2;
 }
 
-await using SshdServer server = await SshdServer.StartAsync();
-await new BenchmarkSuite(server, Console.Out).RunAsync(sizeMb, iterations);
-return 0;
+switch (options.Mode)
+{
+    case BenchmarkMode.Ciphers:
+        CipherThroughput.Run(Console.Out);
+        return 0;
+    case BenchmarkMode.InProcess:
+        return await InProcessSetup.RunAsync(options, Console.Out);
+    case BenchmarkMode.Servers:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            return await new ServerComparison(keys, options, Console.Out).RunAsync();
+        }
+
+    default:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            await using SshdServer server = await SshdServer.StartAsync(keys);
+            await new BenchmarkSuite(server, Console.Out).RunAsync(options.SizeMb, options.Iterations ?? 50);
+        }
+
+        return 0;
+}

@@ -3,18 +3,18 @@ using Rx.Ssh;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Trust;
 
-/// <summary>Bulk transfers and connection setup through Rx.Ssh against <see cref="SshdServer"/>.</summary>
-internal sealed class RxSshRunner(SshdServer server)
+/// <summary>Bulk transfers and connection setup through Rx.Ssh against a server under test.</summary>
+internal sealed class RxSshRunner(IServerUnderTest server)
 {
     private const int BufferSize = 256 * 1024;
 
     public Task<SshClientConnection> ConnectAsync(string cipher) =>
         SshClient.ConnectAsync("127.0.0.1", server.Port, new SshClientOptions
         {
-            UserName = server.UserName,
-            KeyFiles = [server.UserKey],
+            UserName = server.Keys.UserName,
+            KeyFiles = [server.Keys.UserKey],
             UseDefaultKeys = false,
-            HostKeyVerifier = new KnownHostsVerifier(server.KnownHosts),
+            HostKeyVerifier = new KnownHostsVerifier(server.Keys.KnownHosts),
             Algorithms = SshAlgorithms.Default with { Ciphers = [cipher] },
         });
 

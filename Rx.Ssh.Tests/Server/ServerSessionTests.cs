@@ -72,6 +72,35 @@ public sealed class ServerSessionTests
     }
 
     [Fact]
+    public async Task AHandlerThatReturnsAtOnceStillAnswersTheExecAndExits()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(_ => Task.CompletedTask));
+
+        for (int i = 0; i < 20; i++)
+        {
+            SshCompletedProcess result = await pair.Client.RunAsync("true").WaitAsync(TestTimeout.Default);
+            Assert.Equal(0, result.ExitStatus);
+        }
+    }
+
+    [Fact]
+    public async Task SessionsBeyondMaxSessionsAreRefusedWithResourceShortage()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(_ => release.Task) with { MaxSessions = 2 });
+        Task<SshCompletedProcess> first = pair.Client.RunAsync("a");
+        Task<SshCompletedProcess> second = pair.Client.RunAsync("b");
+
+        // The two opens above went out first on the same connection, so the server counts them before this one.
+        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.RunAsync("c").WaitAsync(TestTimeout.Default));
+
+        Assert.Equal(ChannelOpenFailureReason.ResourceShortage, refused.Reason);
+        release.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TestTimeout.Default);
+        Assert.Equal(0, (await pair.Client.RunAsync("d").WaitAsync(TestTimeout.Default)).ExitStatus);
+    }
+
+    [Fact]
     public async Task WrongPasswordIsRefused()
     {
         SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = "wrong" };

@@ -307,15 +307,12 @@ public abstract partial class SshConnection : IAsyncDisposable
         return channel;
     }
 
-    /// <summary>Number of channels open now.</summary>
-    internal int ChannelCount
+    /// <summary>Channels of <paramref name="type"/> open now (closed ones leave the table on the dispatch loop, so the count is exact there).</summary>
+    internal int CountChannels(string type)
     {
-        get
+        lock (_channelsGate)
         {
-            lock (_channelsGate)
-            {
-                return _channels.Count;
-            }
+            return _channels.Values.Count(c => c.ChannelType == type);
         }
     }
 

@@ -81,7 +81,8 @@ internal static class ServerSessionPump
 
     private static void HandleRequest(SshServerChannel channel, SshServerSession session, ChannelEvent e)
     {
-        bool ok;
+        bool ok = false;
+        channel.BeginRequest();
         try
         {
             ok = Handle(channel, session, e.RequestType!, e.RequestData ?? []);
@@ -90,10 +91,14 @@ internal static class ServerSessionPump
         {
             ok = false;
         }
-
-        if (e.WantReply)
+        finally
         {
-            channel.Inner.Reply(ok);
+            if (e.WantReply)
+            {
+                channel.Inner.Reply(ok);
+            }
+
+            channel.EndRequest();
         }
 
         if (ok && e.RequestType is "shell" or "exec" or "subsystem")
@@ -155,7 +160,10 @@ internal static class ServerSessionPump
                     channel.Terminal = channel.Terminal with { Columns = cols, Rows = rows, PixelWidth = px, PixelHeight = py };
                     if (channel.Editor is { } editor)
                     {
-                        editor.TerminalWidth = Math.Max(cols, 1);
+                        lock (channel.EditorGate)
+                        {
+                            editor.TerminalWidth = Math.Max(cols, 1);
+                        }
                     }
 
                     session.TerminalSizeChanged(channel.Terminal);

@@ -52,6 +52,22 @@ public sealed class SshProcessInput
         observer.OnCompleted();
     });
 
+    /// <summary>
+    /// Input text as it arrives (decoded UTF-8; with the line editor, whole edited lines or single
+    /// keys), until EOF. Cold: subscribing starts reading (one subscriber at a time); the client
+    /// gets window back after each <c>OnNext</c> returns.
+    /// </summary>
+    public IObservable<string> Chunks => Observable.Create<string>(async (observer, ct) =>
+    {
+        string chunk;
+        while ((chunk = await ReadAsync(int.MaxValue, ct).ConfigureAwait(false)).Length > 0)
+        {
+            observer.OnNext(chunk);
+        }
+
+        observer.OnCompleted();
+    });
+
     /// <summary>Reads one line (without <c>\n</c> / <c>\r\n</c>); null at end of input. A last line without newline is returned as a line.</summary>
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
@@ -244,7 +260,10 @@ public sealed class SshProcessInput
 
         if (_channel.Editor is { } editor)
         {
-            editor.Process(chars.AsSpan(0, count), _sink);
+            lock (_channel.EditorGate)
+            {
+                editor.Process(chars.AsSpan(0, count), _sink);
+            }
         }
         else
         {

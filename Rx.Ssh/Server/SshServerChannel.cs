@@ -14,8 +14,8 @@ public sealed class SshServerChannel
 {
     private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
-    private readonly object _editorGate = new();
     private int _exited;
+    private TaskCompletionSource? _inRequest;
 
     internal SshServerChannel(SshServerConnection connection, SshChannel channel)
     {
@@ -59,7 +59,7 @@ public sealed class SshServerChannel
         {
             if (Editor is { } editor)
             {
-                lock (_editorGate)
+                lock (EditorGate)
                 {
                     editor.Echo = value;
                 }
@@ -78,7 +78,7 @@ public sealed class SshServerChannel
         {
             if (Editor is { } editor)
             {
-                lock (_editorGate)
+                lock (EditorGate)
                 {
                     editor.LineMode = value;
                 }
@@ -91,6 +91,9 @@ public sealed class SshServerChannel
     internal ChannelOutput Output { get; }
 
     internal LineEditor? Editor { get; set; }
+
+    /// <summary>Serialises use of <see cref="Editor"/> (input processing, output formatting, mode switches).</summary>
+    internal object EditorGate { get; } = new();
 
     internal Dictionary<string, string> MutableEnvironment => _environment;
 
@@ -152,8 +155,11 @@ public sealed class SshServerChannel
 
         try
         {
+            Task requestDone = Volatile.Read(ref _inRequest)?.Task ?? Task.CompletedTask;
             await Output.EnqueueAsync(async () =>
             {
+                // An exit from inside a request callback waits for the request's reply to go out first.
+                await requestDone.ConfigureAwait(false);
                 await Inner.SendEofAsync().ConfigureAwait(false);
                 await Inner.SendRequestAsync(request, false, body, CancellationToken.None).ConfigureAwait(false);
                 await Inner.CloseAsync().ConfigureAwait(false);
@@ -165,6 +171,12 @@ public sealed class SshServerChannel
         }
     }
 
+    /// <summary>The pump is about to run a request callback; exits wait until <see cref="EndRequest"/>.</summary>
+    internal void BeginRequest() => Volatile.Write(ref _inRequest, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>The request was answered.</summary>
+    internal void EndRequest() => Interlocked.Exchange(ref _inRequest, null)?.TrySetResult();
+
     internal static void Observe(Task task) =>
         task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
@@ -173,7 +185,7 @@ public sealed class SshServerChannel
         ArgumentNullException.ThrowIfNull(text);
         if (Editor is { } editor)
         {
-            lock (_editorGate)
+            lock (EditorGate)
             {
                 text = editor.FormatOutput(text);
             }
@@ -199,7 +211,7 @@ public sealed class SshServerChannel
         }
 
         var sink = new CallbackSink(this, session);
-        lock (_editorGate)
+        lock (EditorGate)
         {
             Editor.Process(chars.AsSpan(0, count), sink);
         }

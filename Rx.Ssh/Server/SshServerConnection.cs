@@ -16,8 +16,6 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerConnection : SshConnection, IDisposable
 {
-    private const int MaxChannels = 1024;
-
     internal SshServerConnection(SshTransport transport, string userName, EndPoint? remote, AuthorizedKeyOptions? keyOptions, SshServerOptions options, SshServerHandler handler)
         : base(transport, userName, remote)
     {
@@ -51,9 +49,9 @@ public sealed class SshServerConnection : SshConnection, IDisposable
         }
 
         reader.ReadEnd();
-        if (ChannelCount >= MaxChannels)
+        if (CountChannels("session") >= Options.MaxSessions)
         {
-            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, "Too many channels.");
+            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
             return;
         }
 

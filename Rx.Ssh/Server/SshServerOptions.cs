@@ -83,6 +83,12 @@ public sealed record SshServerOptions
     public int MaxUnauthenticatedConnections { get; init; } = 100;
 
     /// <summary>
+    /// Session channels open at once per connection (OpenSSH's MaxSessions); more are refused with
+    /// RESOURCE_SHORTAGE. Bounds memory: each channel may hold up to its 2 MiB window unread. Default 10.
+    /// </summary>
+    public int MaxSessions { get; init; } = 10;
+
+    /// <summary>
     /// Runs each session's process (shell, exec or subsystem). When it returns, the process exits
     /// with <see cref="SshServerProcess.ExitStatus"/> (0 unless set); when it throws, with status 1
     /// and the message on stderr. Without a handler (and no session from the handler), session

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+/// <summary>What to run, from the command line (see <see cref="Usage"/>).</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string Usage =
+        "usage: Rx.Ssh.Benchmarks [--size-mb N] [--iterations N]                        Rx.Ssh client vs OpenSSH ssh, against sshd\n" +
+        "       Rx.Ssh.Benchmarks --servers [--size-mb N] [--iterations N] [--cipher NAME]...\n" +
+        "                         [--connections K] [--concurrency C] [--serve-dll PATH]  OpenSSH ssh against sshd and the serve sample\n" +
+        "       Rx.Ssh.Benchmarks --in-process [--connections K] [--concurrency C]     Rx.Ssh client to Rx.Ssh server, one process\n" +
+        "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
+
+    public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
+
+    public BenchmarkMode Mode { get; init; } = BenchmarkMode.Client;
+
+    public int SizeMb { get; init; } = 1024;
+
+    /// <summary>Null: the mode's default (50 connection latencies for the client mode, 3 transfers per server for --servers).</summary>
+    public int? Iterations { get; init; }
+
+    public IReadOnlyList<string> Ciphers { get; init; } = DefaultCiphers;
+
+    public int Connections { get; init; } = 200;
+
+    public int Concurrency { get; init; } = 4;
+
+    public string? ServeDll { get; init; }
+
+    /// <summary>Hidden (--sshd-as-serve): a second sshd stands in for the serve sample, to test the harness.</summary>
+    public bool SshdAsServe { get; init; }
+
+    /// <summary>The options, or null with a message on <paramref name="error"/> when the command line is wrong.</summary>
+    public static BenchmarkOptions? Parse(string[] args, TextWriter error)
+    {
+        var options = new BenchmarkOptions();
+        var ciphers = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            bool hasValue = i + 1 < args.Length;
+            switch (args[i])
+            {
+                case "--size-mb" when hasValue:
+                    options = options with { SizeMb = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--iterations" when hasValue:
+                    options = options with { Iterations = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--cipher" when hasValue:
+                    ciphers.Add(args[++i]);
+                    break;
+                case "--connections" when hasValue:
+                    options = options with { Connections = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--concurrency" when hasValue:
+                    options = options with { Concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--serve-dll" when hasValue:
+                    options = options with { ServeDll = args[++i] };
+                    break;
+                case "--sshd-as-serve":
+                    options = options with { SshdAsServe = true };
+                    break;
+                case "--servers":
+                    options = options with { Mode = BenchmarkMode.Servers };
+                    break;
+                case "--in-process":
+                    options = options with { Mode = BenchmarkMode.InProcess };
+                    break;
+                case "--ciphers-only":
+                    options = options with { Mode = BenchmarkMode.Ciphers };
+                    break;
+                default:
+                    error.WriteLine(Usage);
+                    return null;
+            }
+        }
+
+        if (ciphers.Count > 0)
+        {
+            options = options with { Ciphers = ciphers };
+        }
+
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1)
+        {
+            error.WriteLine("--size-mb, --iterations, --connections and --concurrency must be at least 1");
+            return null;
+        }
+
+        return options;
+    }
+}
+
+internal enum BenchmarkMode
+{
+    Client,
+    Servers,
+    InProcess,
+    Ciphers,
+}
