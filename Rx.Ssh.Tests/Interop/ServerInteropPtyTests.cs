@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Threading.Channels;
 using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Tests.Server.Editor;
 using Xunit;
 
 namespace Rx.Ssh.Tests.Interop;
@@ -12,7 +13,6 @@ namespace Rx.Ssh.Tests.Interop;
 /// </summary>
 public sealed class ServerInteropPtyTests : IAsyncLifetime
 {
-    private const string NeedsFullEditor = "needs full LineEditor";
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private RxSshServerUnderTest? _server;
 
@@ -39,6 +39,16 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
             return;
         }
 
+        if (process.Command == "secret")
+        {
+            process.Channel.Echo = false;
+            await process.Stdout.WriteAsync("Password: ");
+            string? secret = await process.Stdin.ReadLineAsync();
+            process.Channel.Echo = true;
+            await process.Stdout.WriteLineAsync($"\nlength={secret?.Length}");
+            return;
+        }
+
         using IDisposable signals = process.Signals.Subscribe(s => process.Stdout.Write($"signal {s}\n> "));
         await process.Stdout.WriteAsync("> ");
         while (await process.Stdin.ReadLineAsync() is { } line)
@@ -59,7 +69,9 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         pty.Write(keys);
         string line = await NextLineAsync();
         await pty.WaitForOutputAsync($"got [{line}]");
-        IReadOnlyList<string> screen = TerminalScreen.Render(pty.Output);
+        var terminal = new VirtualTerminal(pty.Size.Columns);
+        terminal.Write(pty.Output);
+        IReadOnlyList<string> screen = terminal.Rows;
         int gotRow = screen.ToList().FindLastIndex(l => l == $"got [{line}]");
         Assert.True(gotRow > 0, string.Join('\n', screen));
         return (line, screen[gotRow - 1]);
@@ -109,7 +121,7 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         Assert.Equal("fresh", line);
     }
 
-    [Fact(Skip = NeedsFullEditor)]
+    [Fact]
     public async Task Ctrl_u_erases_the_line()
     {
         await using PtySession pty = Server.Client().StartPty();
@@ -121,7 +133,7 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         Assert.Equal("> real", screen);
     }
 
-    [Fact(Skip = NeedsFullEditor)]
+    [Fact]
     public async Task Ctrl_w_erases_the_previous_word()
     {
         await using PtySession pty = Server.Client().StartPty();
@@ -133,7 +145,7 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         Assert.Equal("> one three", screen);
     }
 
-    [Fact(Skip = NeedsFullEditor)]
+    [Fact]
     public async Task Left_arrow_moves_the_cursor_and_typing_inserts()
     {
         await using PtySession pty = Server.Client().StartPty();
@@ -145,7 +157,7 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         Assert.Equal("> abcd", screen);
     }
 
-    [Fact(Skip = NeedsFullEditor)]
+    [Fact]
     public async Task Up_arrow_recalls_earlier_lines()
     {
         await using PtySession pty = Server.Client().StartPty();
@@ -160,5 +172,18 @@ public sealed class ServerInteropPtyTests : IAsyncLifetime
         (line, screen) = await TypeLineAsync(pty, "\x1b[A!\r");
         Assert.Equal("first!", line);
         Assert.Equal("> first!", screen);
+    }
+
+    [Fact]
+    public async Task With_echo_off_a_typed_secret_never_reaches_the_terminal()
+    {
+        await using PtySession pty = Server.Client().StartPty("secret");
+        await pty.WaitForOutputAsync("Password: ");
+
+        pty.Write("hunter2\r");
+
+        await pty.WaitForOutputAsync("length=7");
+        Assert.Equal(0, await pty.WaitForExitAsync());
+        Assert.DoesNotContain("hunter", pty.Output, StringComparison.Ordinal);
     }
 }
