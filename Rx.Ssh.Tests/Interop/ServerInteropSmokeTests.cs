@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Rx.Ssh.Keys;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Trust;
 using Xunit;
@@ -10,33 +8,17 @@ namespace Rx.Ssh.Tests.Interop;
 /// <summary>OpenSSH's ssh against the Rx.Ssh server: the basics (fuller coverage lives beside it).</summary>
 public sealed class ServerInteropSmokeTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rxssh-srv-").FullName;
-    private SshListener? _listener;
+    private RxSshServerUnderTest? _server;
 
-    public async Task InitializeAsync()
-    {
-        SshPrivateKey hostKey = InMemoryServer.HostKey;
-        AuthorizedKeysFile authorized = AuthorizedKeysFile.Parse(TestKeys.Ed25519.PublicKeyLine + "\n");
-        _listener = await SshServer.StartAsync(new SshServerOptions
+    public async Task InitializeAsync() =>
+        _server = await RxSshServerUnderTest.StartAsync(new SshServerOptions
         {
-            Port = 0,
-            HostKeys = [hostKey],
-            AuthorizedKeys = _ => authorized,
+            HostKeys = [InMemoryServer.HostKey],
+            AuthorizedKeys = _ => AuthorizedKeysFile.Parse(TestKeys.Ed25519.PublicKeyLine + "\n"),
             ProcessHandler = HandleAsync,
         });
-        await File.WriteAllTextAsync(Path.Combine(_dir, "known_hosts"), KnownHostsFile.FormatEntry("127.0.0.1", _listener.Port, hostKey.PublicKey, hashed: false) + "\n");
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_listener is not null)
-        {
-            await _listener.DisposeAsync();
-            await _listener.DisconnectAllAsync();
-        }
-
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _server!.DisposeAsync();
 
     private static async Task HandleAsync(SshServerProcess process)
     {
@@ -78,13 +60,7 @@ public sealed class ServerInteropSmokeTests : IAsyncLifetime
         }
     }
 
-    private OpenSshClient Ssh => new()
-    {
-        Port = _listener!.Port,
-        User = "tester",
-        IdentityFile = TestKeys.Ed25519.PrivateKeyPath,
-        KnownHostsFile = Path.Combine(_dir, "known_hosts"),
-    };
+    private OpenSshClient Ssh => _server!.Client(TestKeys.Ed25519);
 
     [Fact]
     public async Task ExecWithKeyAuthReturnsOutputAndExitStatus()
