@@ -184,7 +184,7 @@ public sealed class SshProcessInput
     }
 
     /// <summary>The input as a read-only <see cref="Stream"/> (for copying into files or other processes).</summary>
-    public Stream AsStream() => new InputStream(this);
+    public Stream AsStream() => new IO.ReadOnlyStreamAdapter(ReadAsync);
 
     internal void Enqueue(in ChannelEvent e)
     {
@@ -323,34 +323,5 @@ public sealed class SshProcessInput
         public void EndOfInput() => input._eof = true;
 
         public void Interrupt() => input._interrupt();
-    }
-
-    private sealed class InputStream(SshProcessInput input) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => input.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => input.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => input.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -56,40 +56,8 @@ public sealed class SshProcessOutput
     }
 
     /// <summary>The output as a write-only <see cref="Stream"/> (raw bytes).</summary>
-    public Stream AsStream() => new OutputStream(this);
+    public Stream AsStream() => new IO.WriteOnlyStreamAdapter(WriteAsync);
 
     /// <summary>An observer that writes each string it receives (for <c>Subscribe</c>); completion does nothing.</summary>
     public IObserver<string> AsObserver() => System.Reactive.Observer.Create<string>(Write);
-
-    private sealed class OutputStream(SshProcessOutput output) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => output.WriteAsync(buffer.AsMemory(offset, count)).GetAwaiter().GetResult();
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            new(output.WriteAsync(buffer, cancellationToken));
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            output.WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
 }

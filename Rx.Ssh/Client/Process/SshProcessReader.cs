@@ -149,7 +149,7 @@ public sealed class SshProcessReader
     }
 
     /// <summary>The output as a read-only <see cref="Stream"/>.</summary>
-    public Stream AsStream() => new ReaderStream(this);
+    public Stream AsStream() => new IO.ReadOnlyStreamAdapter(ReadAsync);
 
     internal void Enqueue(in ChannelEvent e)
     {
@@ -229,34 +229,5 @@ public sealed class SshProcessReader
         }
 
         return Encoding.UTF8.GetString(bytes);
-    }
-
-    private sealed class ReaderStream(SshProcessReader reader) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => reader.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => reader.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => reader.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -99,51 +99,15 @@ public sealed class SshProcessWriter
     }
 
     /// <summary>Stdin as a write-only <see cref="Stream"/>; disposing it sends EOF.</summary>
-    public Stream AsStream() => new WriterStream(this);
-
-    private sealed class WriterStream(SshProcessWriter writer) : Stream
+    public Stream AsStream() => new IO.WriteOnlyStreamAdapter(WriteAsync, () =>
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => writer.WriteAsync(buffer.AsMemory(offset, count)).GetAwaiter().GetResult();
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => new(writer.WriteAsync(buffer, cancellationToken));
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => writer.WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
-
-        public override void Flush()
+        try
         {
+            CloseAsync().GetAwaiter().GetResult();
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
+        catch (SshException)
         {
-            if (disposing)
-            {
-                try
-                {
-                    writer.CloseAsync().GetAwaiter().GetResult();
-                }
-                catch (SshException)
-                {
-                    // The channel is gone; there is no input left to end.
-                }
-            }
-
-            base.Dispose(disposing);
+            // The channel is gone; there is no input left to end.
         }
-    }
+    });
 }
