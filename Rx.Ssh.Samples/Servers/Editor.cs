@@ -7,19 +7,7 @@ internal sealed class Editor : ISample
 
     public string Description => "Line editing: read a secret without echo, then wait for any key.";
 
-    public async Task<int> RunAsync(SampleContext context)
-    {
-        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
-        {
-            return 1;
-        }
-
-        return await ServerSample.ListenAsync(context, new SshServerOptions
-        {
-            AuthorizedKeys = _ => userCa,
-            ProcessHandler = HandleClientAsync,
-        });
-    }
+    public Task<int> RunAsync(SampleContext context) => ServerSample.ListenWithUserCaAsync(context, HandleClientAsync);
 
     private static async Task HandleClientAsync(SshServerProcess process)
     {

@@ -9,19 +9,7 @@ internal sealed class RedirectServer : ISample
 
     public string Description => "Run the calculator 'bc' locally for each client, its I/O redirected over SSH.";
 
-    public async Task<int> RunAsync(SampleContext context)
-    {
-        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
-        {
-            return 1;
-        }
-
-        return await ServerSample.ListenAsync(context, new SshServerOptions
-        {
-            AuthorizedKeys = _ => userCa,
-            ProcessHandler = HandleClientAsync,
-        });
-    }
+    public Task<int> RunAsync(SampleContext context) => ServerSample.ListenWithUserCaAsync(context, HandleClientAsync);
 
     private static async Task HandleClientAsync(SshServerProcess process)
     {

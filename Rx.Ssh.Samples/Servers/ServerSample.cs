@@ -61,6 +61,20 @@ internal static class ServerSample
     }
 
     /// <summary>Loads an authorized_keys-format file (<c>ssh_user_ca</c>); null after one line on stderr when it cannot be read.</summary>
+    /// <summary>
+    /// The document's usual server: clients whose keys are in <c>ssh_user_ca</c> may log in, and
+    /// <paramref name="handler"/> serves each session (AsyncSSH's <c>listen(authorized_client_keys=..., process_factory=...)</c>).
+    /// </summary>
+    public static async Task<int> ListenWithUserCaAsync(SampleContext context, Func<SshServerProcess, Task> handler)
+    {
+        if (LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
+        {
+            return 1;
+        }
+
+        return await ListenAsync(context, new SshServerOptions { AuthorizedKeys = _ => userCa, ProcessHandler = handler });
+    }
+
     public static AuthorizedKeysFile? LoadAuthorizedKeys(SampleContext context, string fileName) =>
         Read(context, fileName, "authorized keys", path => AuthorizedKeysFile.Parse(File.ReadAllText(path), path));
 

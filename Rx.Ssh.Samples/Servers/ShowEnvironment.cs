@@ -7,19 +7,7 @@ internal sealed class ShowEnvironment : ISample
 
     public string Description => "List the environment variables the client sent (exit 1 if none).";
 
-    public async Task<int> RunAsync(SampleContext context)
-    {
-        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
-        {
-            return 1;
-        }
-
-        return await ServerSample.ListenAsync(context, new SshServerOptions
-        {
-            AuthorizedKeys = _ => userCa,
-            ProcessHandler = HandleClientAsync,
-        });
-    }
+    public Task<int> RunAsync(SampleContext context) => ServerSample.ListenWithUserCaAsync(context, HandleClientAsync);
 
     private static async Task HandleClientAsync(SshServerProcess process)
     {

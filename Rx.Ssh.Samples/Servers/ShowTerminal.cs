@@ -9,19 +9,7 @@ internal sealed class ShowTerminal : ISample
 
     public string Description => "Print the terminal type and size, then each window resize until EOF or break.";
 
-    public async Task<int> RunAsync(SampleContext context)
-    {
-        if (ServerSample.LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
-        {
-            return 1;
-        }
-
-        return await ServerSample.ListenAsync(context, new SshServerOptions
-        {
-            AuthorizedKeys = _ => userCa,
-            ProcessHandler = HandleClientAsync,
-        });
-    }
+    public Task<int> RunAsync(SampleContext context) => ServerSample.ListenWithUserCaAsync(context, HandleClientAsync);
 
     private static async Task HandleClientAsync(SshServerProcess process)
     {
