@@ -101,6 +101,57 @@ public sealed class ServerBadInputTests
     }
 
     [Fact]
+    public async Task Service_other_than_userauth_is_refused()
+    {
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.ServiceRequest);
+                w.WriteString("ssh-connection");
+            });
+            await AssertDisconnectedAsync(client, DisconnectReason.ServiceNotAvailable);
+        }
+    }
+
+    [Fact]
+    public async Task Truncated_auth_request_is_a_protocol_error()
+    {
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.UserAuthRequest);
+                w.WriteString("alice");
+                w.WriteUInt32(0xFFFF_FFF0); // service name length that lies
+            });
+            await AssertDisconnectedAsync(client, DisconnectReason.ProtocolError);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_global_request_gets_request_failure()
+    {
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.LoginAsync();
+            await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
+            await client.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.GlobalRequest);
+                w.WriteString("keepalive@openssh.com");
+                w.WriteBoolean(true);
+            });
+            Assert.Equal(MessageNumber.RequestFailure, (await client.ReceiveAsync())[0]);
+            await client.OpenSessionAsync();
+        }
+    }
+
+    [Fact]
     public async Task Unknown_channel_type_is_refused_and_the_connection_stays_up()
     {
         (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());

@@ -73,7 +73,14 @@ public static class SshServer
                 // Fail the transport with the grace error first (it records the first failure and tells
                 // the client why), then wake the reader; the cancellation alone would be reported instead.
                 _ = transport.FailAsync(graceError);
-                cts.Cancel();
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Failing the transport already ended the attempt, and it has cleaned up.
+                }
             })
             : System.Reactive.Disposables.Disposable.Empty;
         ServerAuthResult auth;
