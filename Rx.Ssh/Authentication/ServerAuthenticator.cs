@@ -28,7 +28,9 @@ internal sealed class ServerAuthenticator
     private readonly SshServerOptions _options;
     private readonly SshServerHandler _handler;
     private readonly EndPoint? _remote;
-    private readonly Dictionary<string, bool> _authRequired = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usersTried = new(StringComparer.Ordinal);
+    private string? _currentUser;
+    private bool _currentRequired;
     private int _failures;
 
     public ServerAuthenticator(SshTransport transport, SshServerOptions options, SshServerHandler handler, EndPoint? remote)
@@ -106,16 +108,21 @@ internal sealed class ServerAuthenticator
             throw new SshConnectionException(DisconnectReason.ServiceNotAvailable, $"Service '{service}' is not available.");
         }
 
-        if (!_authRequired.TryGetValue(user, out bool required))
+        if (user != _currentUser)
         {
-            if (_authRequired.Count >= 16)
+            // A new (or returning) user name: begin auth again, so the handler's per-user state
+            // (AuthorizedKeys) is that user's and not the previous one's.
+            if (_usersTried.Add(user) && _usersTried.Count > 16)
             {
                 throw new SshConnectionException(DisconnectReason.ProtocolError, "Too many user names tried on one connection.");
             }
 
-            required = await _handler.BeginAuthAsync(user).ConfigureAwait(false);
-            _authRequired[user] = required;
+            _currentUser = null;
+            _currentRequired = await _handler.BeginAuthAsync(user).ConfigureAwait(false);
+            _currentUser = user;
         }
+
+        bool required = _currentRequired;
 
         var context = new SshAuthContext(user, _remote, _transport.RemoteVersion);
         if (!required)

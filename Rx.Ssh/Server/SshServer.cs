@@ -66,12 +66,21 @@ public static class SshServer
             Logger = logger,
         });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bool graceExpired = false;
+        var graceError = new SshConnectionException(DisconnectReason.ByApplication, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.", true, new TimeoutException());
         IDisposable grace = options.LoginGraceTime > TimeSpan.Zero && options.LoginGraceTime != Timeout.InfiniteTimeSpan
             ? options.Scheduler.Schedule(options.LoginGraceTime, () =>
             {
-                graceExpired = true;
-                cts.Cancel();
+                // Fail the transport with the grace error first (it records the first failure and tells
+                // the client why), then wake the reader; the cancellation alone would be reported instead.
+                _ = transport.FailAsync(graceError);
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Failing the transport already ended the attempt, and it has cleaned up.
+                }
             })
             : System.Reactive.Disposables.Disposable.Empty;
         ServerAuthResult auth;
@@ -85,10 +94,7 @@ public static class SshServer
         }
         catch (Exception ex)
         {
-            Exception cause = graceExpired
-                ? new SshConnectionException(DisconnectReason.ByApplication, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.", true, new TimeoutException())
-                : ex;
-            Exception error = await transport.FailAsync(cause).ConfigureAwait(false);
+            Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
             await transport.DisposeAsync().ConfigureAwait(false);
             logger.LogInformation("Connection from {Remote} ended before authentication: {Error}", remote, error.Message);
             NotifyLost(handler, error, logger);

@@ -58,6 +58,9 @@ public static class InMemoryStream
         {
             if (disposing)
             {
+                // As closing a socket does, wake a read in progress on this side (it then fails),
+                // and end the peer's reads (EOF) and writes.
+                reader.CancelPendingRead();
                 writer.Complete();
                 reader.Complete();
             }

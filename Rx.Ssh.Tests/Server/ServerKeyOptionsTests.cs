@@ -1,0 +1,92 @@
+using Rx.Ssh.Keys;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh.Tests.Server;
+
+/// <summary>authorized_keys options the server enforces on sessions: command=, environment=, no-pty.</summary>
+public sealed class ServerKeyOptionsTests
+{
+    private static readonly Lazy<SshPrivateKey> Key = new(() => SshPrivateKey.Generate("ssh-ed25519"));
+
+    private static Task<InMemoryServer> StartAsync(string keyOptions)
+    {
+        string line = keyOptions + " " + Key.Value.PublicKey.ToOpenSshString("k") + "\n";
+        SshServerOptions server = InMemoryServer.DefaultServerOptions(async p =>
+        {
+            p.Environment.TryGetValue("SSH_ORIGINAL_COMMAND", out string? original);
+            p.Environment.TryGetValue("FOO", out string? foo);
+            await p.Stdout.WriteAsync($"command={p.Command} original={original} foo={foo} pty={p.Terminal is not null}\n");
+        }) with
+        {
+            PasswordValidator = null,
+            AuthorizedKeys = user => AuthorizedKeysFile.Parse(line),
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [Key.Value] };
+        return InMemoryServer.StartAsync(server, client);
+    }
+
+    [Fact]
+    public async Task Command_option_forces_the_command_and_keeps_the_original()
+    {
+        await using InMemoryServer pair = await StartAsync("command=\"/usr/bin/forced --flag\"");
+
+        SshCompletedProcess result = await pair.Client.RunAsync("rm -rf /tmp/x").WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("command=/usr/bin/forced --flag original=rm -rf /tmp/x foo= pty=False\n", result.Stdout);
+        Assert.Equal("/usr/bin/forced --flag", pair.Server.KeyOptions?.Command);
+    }
+
+    [Fact]
+    public async Task Environment_option_adds_variables()
+    {
+        await using InMemoryServer pair = await StartAsync("environment=\"FOO=bar baz\"");
+
+        SshCompletedProcess result = await pair.Client.RunAsync("show").WaitAsync(TestTimeout.Default);
+
+        Assert.Equal("command=show original= foo=bar baz pty=False\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Environment_option_overrides_what_the_client_sent()
+    {
+        await using InMemoryServer pair = await StartAsync("environment=\"FOO=from-key\"");
+
+        SshCompletedProcess result = await pair.Client.RunAsync("show", new SshProcessOptions
+        {
+            Environment = new Dictionary<string, string> { ["FOO"] = "from-client" },
+        }).WaitAsync(TestTimeout.Default);
+
+        Assert.Contains("foo=from-key ", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_pty_refuses_a_terminal()
+    {
+        await using InMemoryServer pair = await StartAsync("no-pty");
+
+        ChannelRequestException error = await Assert.ThrowsAsync<ChannelRequestException>(
+            () => pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default));
+        Assert.Contains("pty-req", error.Message, StringComparison.Ordinal);
+
+        // Without a terminal the key still works.
+        SshCompletedProcess result = await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default);
+        Assert.Equal("command=x original= foo= pty=False\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Restrict_refuses_a_terminal_unless_pty_is_given_back()
+    {
+        await using (InMemoryServer pair = await StartAsync("restrict"))
+        {
+            await Assert.ThrowsAsync<ChannelRequestException>(
+                () => pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default));
+        }
+
+        await using (InMemoryServer pair = await StartAsync("restrict,pty"))
+        {
+            SshCompletedProcess result = await pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default);
+            Assert.Contains("pty=True", result.Stdout, StringComparison.Ordinal);
+        }
+    }
+}

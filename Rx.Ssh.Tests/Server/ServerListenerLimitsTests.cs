@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Text;
+using Rx.Ssh.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Rx.Ssh.Tests.Server;
+
+/// <summary>The listener under load on real loopback sockets: unauthenticated limit and connection floods.</summary>
+public sealed class ServerListenerLimitsTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public ServerListenerLimitsTests(ITestOutputHelper output) => _output = output;
+
+    private static SshServerOptions Options() => InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Port = 0 };
+
+    private static SshClientOptions ClientOptions() => InMemoryServer.DefaultClientOptions() with { LoginTimeout = TestTimeout.Default };
+
+    [Fact]
+    public async Task Unauthenticated_connections_over_the_limit_are_closed_at_once()
+    {
+        const int limit = 4;
+        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = limit });
+        var silent = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                TcpClient c = await ConnectAsync(listener.Port);
+                silent.Add(c);
+                // The server speaks first: its version line proves it has accepted and counted us.
+                Assert.StartsWith("SSH-2.0-", await ReadLineAsync(c.GetStream()), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(limit, listener.UnauthenticatedConnections);
+
+            using (TcpClient refused = await ConnectAsync(listener.Port))
+            {
+                Assert.Equal(0, await ReadOrResetAsync(refused.GetStream()));
+            }
+
+            // While the silent ones hold every slot, a real client is refused too.
+            await Assert.ThrowsAnyAsync<SshConnectionException>(() => SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default));
+        }
+        finally
+        {
+            silent.ForEach(c => c.Dispose());
+        }
+
+        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0);
+        await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
+        Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+        Assert.Equal(1, listener.ActiveConnections);
+    }
+
+    [Fact]
+    public async Task A_flood_of_connections_does_not_stop_an_authenticated_client_and_memory_stays_bounded()
+    {
+        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = 20 });
+        await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
+
+        // Warm up once so the figure measures growth, not first-use allocations.
+        await FloodAsync(listener.Port, 50);
+        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        long workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
+
+        var stopwatch = Stopwatch.StartNew();
+        Task flood = FloodAsync(listener.Port, 600);
+        int runs = 0;
+        while (!flood.IsCompleted || runs < 3)
+        {
+            SshCompletedProcess result = await client.RunAsync("x").WaitAsync(TestTimeout.Long);
+            Assert.Equal("ok\n", result.Stdout);
+            runs++;
+        }
+
+        await flood.WaitAsync(TestTimeout.Long);
+        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0, TestTimeout.Long);
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        long workingSetAfter = Process.GetCurrentProcess().WorkingSet64;
+        _output.WriteLine($"600 flood connections in {stopwatch.ElapsedMilliseconds} ms; {runs} commands meanwhile; managed heap {before / 1024} KiB -> {after / 1024} KiB; working set {workingSetBefore / (1024 * 1024)} MiB -> {workingSetAfter / (1024 * 1024)} MiB");
+
+        Assert.True(after - before < 16 * 1024 * 1024, $"managed heap grew by {(after - before) / 1024} KiB");
+        Assert.Equal(1, listener.ActiveConnections);
+
+        // New clients still get in.
+        await using SshClientConnection second = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
+        Assert.Equal("ok\n", (await second.RunAsync("y").WaitAsync(TestTimeout.Default)).Stdout);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> connections, 50 at a time: each sends a version line and garbage,
+    /// half of them then close at once and half read until the server closes them.
+    /// </summary>
+    private static async Task FloodAsync(int port, int count)
+    {
+        using var gate = new SemaphoreSlim(50);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, port);
+                NetworkStream s = c.GetStream();
+                try
+                {
+                    await s.WriteAsync(Encoding.ASCII.GetBytes("SSH-2.0-Flood\r\n"));
+                    await s.WriteAsync(new byte[] { 0, 0, 0, 12, 6, 94, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 });
+                    if (i % 2 == 0)
+                    {
+                        await ReadOrResetAsync(s);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Refused at accept: the server closed us first.
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    private static async Task<TcpClient> ConnectAsync(int port)
+    {
+        var c = new TcpClient();
+        await c.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TestTimeout.Default);
+        return c;
+    }
+
+    private static async Task<string> ReadLineAsync(NetworkStream s)
+    {
+        var line = new StringBuilder();
+        byte[] one = new byte[1];
+        while (await s.ReadAsync(one).AsTask().WaitAsync(TestTimeout.Default) == 1 && one[0] != '\n')
+        {
+            line.Append((char)one[0]);
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>Reads until the server closes; returns the byte count (0 when closed or reset at once).</summary>
+    private static async Task<int> ReadOrResetAsync(NetworkStream s)
+    {
+        int total = 0;
+        byte[] buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buffer).AsTask().WaitAsync(TestTimeout.Default)) > 0)
+            {
+                total += n;
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return total;
+    }
+
+    /// <summary>Polls a counter the server updates on its own tasks (yielding, not sleeping) until it holds.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < (timeout ?? TestTimeout.Default), "condition not met in time");
+            await Task.Yield();
+        }
+    }
+}
