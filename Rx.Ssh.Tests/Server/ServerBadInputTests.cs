@@ -259,6 +259,28 @@ public sealed class ServerBadInputTests
     }
 
     [Fact]
+    public async Task Channel_data_beyond_the_maximum_packet_size_is_a_protocol_error()
+    {
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.LoginAsync();
+            await server.WaitAsync(TestTimeout.Default);
+            uint remote = await client.OpenSessionAsync();
+
+            // Within the window (2 MiB) but above the 32 KiB maximum packet the server announced.
+            await client.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.ChannelData);
+                w.WriteUInt32(remote);
+                w.WriteString(new byte[65536]);
+            });
+
+            await AssertDisconnectedAsync(client, DisconnectReason.ProtocolError, "maximum");
+        }
+    }
+
+    [Fact]
     public async Task Oversized_packet_is_refused()
     {
         (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());

@@ -50,7 +50,7 @@ public sealed class ServerListenerLimitsTests
             silent.ForEach(c => c.Dispose());
         }
 
-        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0);
+        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Default);
         await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
         Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
         Assert.Equal(1, listener.ActiveConnections);
@@ -64,7 +64,7 @@ public sealed class ServerListenerLimitsTests
 
         // Warm up once so the figure measures growth, not first-use allocations.
         await FloodAsync(listener.Port, 50);
-        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0);
+        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Default);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         long workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
 
@@ -79,7 +79,7 @@ public sealed class ServerListenerLimitsTests
         }
 
         await flood.WaitAsync(TestTimeout.Long);
-        await EventuallyAsync(() => listener.UnauthenticatedConnections == 0, TestTimeout.Long);
+        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Long);
         long after = GC.GetTotalMemory(forceFullCollection: true);
         long workingSetAfter = Process.GetCurrentProcess().WorkingSet64;
         _output.WriteLine($"600 flood connections in {stopwatch.ElapsedMilliseconds} ms; {runs} commands meanwhile; managed heap {before / 1024} KiB -> {after / 1024} KiB; working set {workingSetBefore / (1024 * 1024)} MiB -> {workingSetAfter / (1024 * 1024)} MiB");
@@ -165,16 +165,5 @@ public sealed class ServerListenerLimitsTests
         }
 
         return total;
-    }
-
-    /// <summary>Polls a counter the server updates on its own tasks (yielding, not sleeping) until it holds.</summary>
-    private static async Task EventuallyAsync(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < (timeout ?? TestTimeout.Default), "condition not met in time");
-            await Task.Yield();
-        }
     }
 }

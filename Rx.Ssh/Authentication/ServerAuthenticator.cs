@@ -238,7 +238,7 @@ internal sealed class ServerAuthenticator
 
         if (!_options.Algorithms.HostKey.Contains(algorithm) || !AlgorithmCatalog.HostKey.Contains(algorithm))
         {
-            return Outcome.Fail(counts: true);
+            return Outcome.Fail(counts: hasSignature);
         }
 
         SshPublicKey key;

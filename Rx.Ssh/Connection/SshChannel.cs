@@ -89,6 +89,11 @@ internal sealed class SshChannel
             return; // data racing our CLOSE is dropped, as the protocol allows
         }
 
+        if (data.Length > LocalMaxPacket)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent {data.Length} bytes in one packet on channel {LocalId}; the maximum is {LocalMaxPacket}.");
+        }
+
         if (Interlocked.Add(ref _receiveWindow, -data.Length) < 0)
         {
             throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent more data than the window allows on channel {LocalId}.");

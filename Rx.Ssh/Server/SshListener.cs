@@ -24,7 +24,9 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<SshServerConnection, byte> _live = new();
     private readonly Task _acceptLoop;
+    private readonly object _authenticatingGate = new();
     private int _unauthenticated;
+    private TaskCompletionSource _noneAuthenticating = NewIdleSignal(completed: true);
     private int _disposed;
 
     private SshListener(Socket socket, SshServerOptions options)
@@ -103,6 +105,9 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Completes when no connection is authenticating (for tests that count slots).</summary>
+    internal Task WhenNoneAuthenticatingAsync() => Volatile.Read(ref _noneAuthenticating).Task;
+
     /// <summary>Synchronous form of <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -114,9 +119,9 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             {
                 Socket client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
                 client.NoDelay = true;
-                if (Interlocked.Increment(ref _unauthenticated) > _options.MaxUnauthenticatedConnections)
+                if (IncrementAuthenticating() > _options.MaxUnauthenticatedConnections)
                 {
-                    Interlocked.Decrement(ref _unauthenticated);
+                    DecrementAuthenticating();
                     _logger.LogWarning("Refusing connection from {Remote}: {Max} connections are already authenticating", client.RemoteEndPoint, _options.MaxUnauthenticatedConnections);
                     client.Dispose();
                     continue;
@@ -136,6 +141,41 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
     }
 
+    private static TaskCompletionSource NewIdleSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
+    }
+
+    private int IncrementAuthenticating()
+    {
+        lock (_authenticatingGate)
+        {
+            if (_unauthenticated++ == 0)
+            {
+                _noneAuthenticating = NewIdleSignal(completed: false);
+            }
+
+            return _unauthenticated;
+        }
+    }
+
+    private void DecrementAuthenticating()
+    {
+        lock (_authenticatingGate)
+        {
+            if (--_unauthenticated == 0)
+            {
+                _noneAuthenticating.TrySetResult();
+            }
+        }
+    }
+
     private async Task ServeAsync(Socket client)
     {
         EndPoint? remote = client.RemoteEndPoint;
@@ -151,7 +191,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _unauthenticated);
+            DecrementAuthenticating();
         }
 
         _live.TryAdd(connection, 0);
