@@ -116,12 +116,15 @@ public sealed class HostKeyVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task AddressEntriesAreConsulted()
+    public async Task AddressEntriesCountOnlyWithCheckHostIp()
     {
         string user = _temp.File("known_hosts");
         File.WriteAllText(user, $"198.51.100.4 {TrustTestKeys.Line(KeyA)}\n");
-        var verifier = new KnownHostsVerifier(user);
-        await verifier.VerifyAsync(Context("name.example", 22, KeyA, IPAddress.Parse("198.51.100.4")));
+        HostKeyContext context = Context("name.example", 22, KeyA, IPAddress.Parse("198.51.100.4"));
+
+        // As OpenSSH (CheckHostIP no, its default since 8.5): a key known only for the address does not vouch for the name.
+        await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => new KnownHostsVerifier(user).VerifyAsync(context).AsTask());
+        await new KnownHostsVerifier(user) { CheckHostIp = true }.VerifyAsync(context);
     }
 
     [Fact]

@@ -57,6 +57,13 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     /// </summary>
     public Func<HostKeyContext, HostKeyCheckResult, CancellationToken, ValueTask<bool>>? ConfirmUnknownKey { get; init; }
 
+    /// <summary>
+    /// Also consult entries for the address connected to (OpenSSH's <c>CheckHostIP</c>). Off by
+    /// default, as in OpenSSH since 8.5: a key recorded for an address then vouches for any name
+    /// that resolves to it.
+    /// </summary>
+    public bool CheckHostIp { get; init; }
+
     /// <summary>Looks the key up in every file without deciding anything.</summary>
     public async ValueTask<HostKeyCheckResult> CheckAsync(HostKeyContext context, CancellationToken cancellationToken = default)
     {
@@ -68,7 +75,7 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
             entries.AddRange(file.Entries);
         }
 
-        return KnownHostsFile.Check(entries, context.Host, context.Port, context.KeyType, context.Blob.Span, context.Address);
+        return KnownHostsFile.Check(entries, context.Host, context.Port, context.KeyType, context.Blob.Span, CheckHostIp ? context.Address : null);
     }
 
     /// <inheritdoc/>
