@@ -76,7 +76,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
             throw;
         }
 
-        var process = new SshClientProcess(channel, command);
+        var process = new SshClientProcess(channel, command, options.DisposeSignal);
         if (options.Input is { } input)
         {
             _ = WriteInputAsync(channel, input, CancellationToken.None);
@@ -153,6 +153,11 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         }
         finally
         {
+            if (cancellationToken.IsCancellationRequested && options.DisposeSignal is { } signal)
+            {
+                await SessionRequests.TrySignalAsync(channel, signal).ConfigureAwait(false);
+            }
+
             await channel.CloseAsync().ConfigureAwait(false);
         }
     }
@@ -181,6 +186,20 @@ public sealed class SshClientConnection : SshConnection, IDisposable
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
+    /// <summary>Sends a <c>signal</c> request, ignoring a channel or connection that has already gone.</summary>
+    public static async Task TrySignalAsync(SshChannel channel, string signal)
+    {
+        try
+        {
+            // string signal name (without the "SIG" prefix)
+            await channel.SendRequestAsync("signal", false, w => w.WriteString(signal), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SshException)
+        {
+            // Already closed: the process has ended or the connection is gone.
+        }
+    }
+
     public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
     {
         foreach (KeyValuePair<string, string> variable in options.Environment)
