@@ -139,6 +139,10 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         return result;
     }
 
+    /// <summary>Task form of <see cref="Exec"/>: the returned task ends after the channel is closed (and, when cancelled, after the dispose signal went out).</summary>
+    internal Task ExecAsync(string command, SshProcessOptions? options, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken) =>
+        RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, cancellationToken);
+
     // copyData: false only for observers that use each data event before OnNext returns (RunAsync copies into its buffers).
     private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {

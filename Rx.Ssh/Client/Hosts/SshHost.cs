@@ -138,7 +138,10 @@ public sealed record SshHost
     /// <summary>
     /// Connects, subscribes to what <paramref name="use"/> returns for the connection, forwards its
     /// values, and disconnects when it ends (before completion or the error is passed on) or when
-    /// the subscription is disposed (the inner subscription is disposed first, closing its channels).
+    /// the subscription is disposed (the inner subscription is disposed first, then the connection
+    /// is closed at once, so cleanup the inner operation would still send, such as
+    /// <see cref="SshProcessOptions.DisposeSignal"/>, may not go out; <see cref="Exec"/>,
+    /// <see cref="Run(string, SshProcessOptions?)"/> and <see cref="CreateProcess"/> wait for theirs).
     /// Cold: one connection per subscription.
     /// </summary>
     public IObservable<T> Using<T>(Func<SshClientConnection, IObservable<T>> use)
@@ -172,7 +175,7 @@ public sealed record SshHost
     public IObservable<SshCompletedProcess> Run(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return Using(connection => connection.Run(command, options));
+        return Observable.FromAsync(ct => RunAsync(command, options, ct));
     }
 
     /// <summary>Task form of <see cref="Run(string, SshProcessOptions?)"/>: connect, run, disconnect.</summary>
@@ -194,7 +197,16 @@ public sealed record SshHost
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return Using(connection => connection.Exec(command, options));
+        return Observable.Create<SshSessionEvent>(async (observer, ct) =>
+        {
+            SshClientConnection connection = await ConnectAsync(ct).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.ExecAsync(command, options, observer, ct).ConfigureAwait(false);
+            }
+
+            observer.OnCompleted();
+        });
     }
 
     /// <summary>
