@@ -36,6 +36,9 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     /// once; disposing the subscription closes the channel. Only one observer per subscription
     /// sees the data; use <c>Publish</c> to share. A refused exec fails with
     /// <see cref="ChannelRequestException"/>; a lost connection with <see cref="SshConnectionException"/>.
+    /// Flow control: window goes back to the server when <c>OnNext</c> returns, so a slow observer
+    /// slows the command; after <c>ObserveOn</c> (e.g. to a UI thread) <c>OnNext</c> returns at once
+    /// and the scheduler's queue, not the channel window, bounds memory (events still arrive in order).
     /// </summary>
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {

@@ -27,7 +27,8 @@ public sealed class InMemorySshPair : IAsyncDisposable
     /// <summary>
     /// Connects a client with <paramref name="clientOptions"/> to a server with
     /// <paramref name="serverOptions"/> over an in-memory stream pair (host name <c>in-memory</c>,
-    /// port 22 for host key checks). Fails, with nothing left open, when either side fails.
+    /// port 22 for host key checks). Fails, with nothing left open, when either side fails: with the
+    /// client's exception when the client failed, else the server's.
     /// </summary>
     public static async Task<InMemorySshPair> StartAsync(SshServerOptions serverOptions, SshClientOptions clientOptions, CancellationToken cancellationToken = default)
     {
@@ -46,6 +47,12 @@ public sealed class InMemorySshPair : IAsyncDisposable
             await DisposeQuietlyAsync(serverTask).ConfigureAwait(false);
             await clientStream.DisposeAsync().ConfigureAwait(false);
             await serverStream.DisposeAsync().ConfigureAwait(false);
+            if (clientTask.IsFaulted)
+            {
+                // The client's error says what a test usually checks (PermissionDeniedException, ...).
+                await clientTask.ConfigureAwait(false);
+            }
+
             throw;
         }
 
