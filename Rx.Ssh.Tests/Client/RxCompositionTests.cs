@@ -216,6 +216,42 @@ public sealed class RxCompositionTests
         Assert.All(results, r => Assert.Equal(0, r.ExitStatus));
     }
 
+    [Fact]
+    public async Task DisconnectingSendsWhatWasAlreadyQueuedFirst()
+    {
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            var text = new System.Text.StringBuilder();
+            try
+            {
+                while (await p.Stdin.ReadAsync(1024) is { Length: > 0 } chunk)
+                {
+                    text.Append(chunk);
+                }
+            }
+            catch (SshException)
+            {
+                // The connection went away after the data: what arrived is what counts.
+            }
+
+            received.TrySetResult(text.ToString());
+        }));
+        try
+        {
+            SshClientProcess process = await pair.Client.CreateProcessAsync("cat").WithTimeout();
+            await process.Stdin.WriteAsync("last words").WithTimeout();
+
+            await pair.Client.DisposeAsync().WithTimeout();
+
+            Assert.Equal("last words", await received.Task.WithTimeout());
+        }
+        finally
+        {
+            await pair.DisposeAsync();
+        }
+    }
+
     private static async Task WaitForCloseAsync(SshServerProcess p, TaskCompletionSource<string[]> saw)
     {
         if (p.Command == "next")
