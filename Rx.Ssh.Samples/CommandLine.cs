@@ -6,7 +6,7 @@ namespace Rx.Ssh.Samples;
 internal static class CommandLine
 {
     private static readonly Argument<string?> NameArgument = new("name") { Arity = ArgumentArity.ZeroOrOne, Description = "sample to run, 'list', or nothing for the tour" };
-    private static readonly Option<string> HostOption = new("--host") { DefaultValueFactory = _ => "localhost", Description = "server to connect to" };
+    private static readonly Option<string[]> HostOption = new("--host") { Description = "server to connect to (default localhost; repeatable for gather_results, [user@]host[:port])", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<int?> PortOption = new("--port") { Description = "port (22 for clients, 8022 for servers)" };
     private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds" };
     private static readonly Option<string> UserOption = new("--username") { DefaultValueFactory = _ => Environment.UserName, Description = "login name" };
@@ -29,9 +29,11 @@ internal static class CommandLine
         root.SetAction((parse, stopping) =>
         {
             var defaults = new SampleContext();
+            string[] hosts = parse.GetValue(HostOption) ?? [];
             var context = defaults with
             {
-                Host = parse.GetValue(HostOption) ?? defaults.Host,
+                Host = hosts.FirstOrDefault() ?? defaults.Host,
+                AllHosts = hosts,
                 Port = parse.GetValue(PortOption),
                 Listen = parse.GetValue(ListenOption),
                 UserName = parse.GetValue(UserOption) ?? defaults.UserName,

@@ -13,6 +13,13 @@ internal static class SampleCatalog
         new CallbackClient(),
         new CallbackClient2(),
         new CallbackClient3(),
+
+        // Composition and interaction (issue 5).
+        new MathClient(),
+        new GatherResults(),
+        new SetEnvironment(),
+        new SetTerminal(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new MathServer(),

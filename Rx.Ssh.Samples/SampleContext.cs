@@ -8,6 +8,12 @@ internal sealed record SampleContext
 {
     public string Host { get; init; } = "localhost";
 
+    /// <summary>Every <c>--host</c> given (gather_results); empty means just <see cref="Host"/>.</summary>
+    public IReadOnlyList<string> AllHosts { get; init; } = [];
+
+    /// <summary>The hosts a multi-host sample works on: every <c>--host</c>, else <see cref="Host"/>.</summary>
+    public IReadOnlyList<string> Hosts => AllHosts.Count > 0 ? AllHosts : [Host];
+
     public int? Port { get; init; }
 
     public string? Listen { get; init; }

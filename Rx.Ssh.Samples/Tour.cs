@@ -23,6 +23,12 @@ internal static class Tour
         ("callback_client", 0, ["Connection made", "abc", "Session closed."]),
         ("callback_client2", 0, ["abc"]),
         ("callback_client3", 0, ["abc"]),
+
+        // Composition and interaction (issue 5). gather_results gets a host with a closed port on purpose.
+        ("math_client", 0, ["2+2 = 4", "1*2*3*4 = 24", "2^32 = 4294967296"]),
+        ("gather_results", 1, ["127.0.0.1:", "localhost:", "exit status 0", ": failed: "]),
+        ("set_environment", 0, ["LANG=en_GB", "LC_COLLATE=C"]),
+        ("set_terminal", 0, ["xterm-color", "24 80"]),
     ];
 
     public static async Task<int> RunAsync(SampleContext context)
@@ -46,7 +52,8 @@ internal static class Tour
             try
             {
                 string knownHosts = Path.Combine(dir, "known_hosts");
-                await File.WriteAllTextAsync(knownHosts, KnownHostsFile.FormatEntry("127.0.0.1", server.Port, hostKey.PublicKey, hashed: true) + "\n");
+                await File.WriteAllTextAsync(knownHosts, KnownHostsFile.FormatEntry("127.0.0.1", server.Port, hostKey.PublicKey, hashed: true) + "\n"
+                    + KnownHostsFile.FormatEntry("localhost", server.Port, hostKey.PublicKey, hashed: true) + "\n");
                 await context.Out.WriteLineAsync($"Tour server (embedded Rx.Ssh): 127.0.0.1 port {server.Port}, host key {hostKey.PublicKey.GetFingerprint()}");
                 SampleContext clientContext = context with
                 {
@@ -54,6 +61,7 @@ internal static class Tour
                     Port = server.Port,
                     Keys = [userKeyPath],
                     KnownHosts = knownHosts,
+                    AllHosts = [$"127.0.0.1:{server.Port}", $"localhost:{server.Port}", $"127.0.0.1:{ClosedPort()}"],
                 };
                 int failures = 0;
                 foreach ((string name, int exitCode, string[] mustContain) in Expectations)
@@ -73,6 +81,16 @@ internal static class Tour
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>A loopback port nothing listens on (bound, then released), for a host that fails on purpose.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static async Task<bool> RunSampleAsync(TextWriter report, SampleContext context, string name, int exitCode, string[] mustContain)

@@ -12,20 +12,18 @@ public sealed class InMemoryServer : IAsyncDisposable
 {
     private static readonly Lazy<SshPrivateKey> SharedHostKey = new(() => SshPrivateKey.Generate("ssh-ed25519"));
 
-    private InMemoryServer(SshClientConnection client, SshServerConnection server)
-    {
-        Client = client;
-        Server = server;
-    }
+    private readonly InMemorySshPair _pair;
+
+    private InMemoryServer(InMemorySshPair pair) => _pair = pair;
 
     /// <summary>A host key shared by the tests (generated once).</summary>
     public static SshPrivateKey HostKey => SharedHostKey.Value;
 
     /// <summary>The client side.</summary>
-    public SshClientConnection Client { get; }
+    public SshClientConnection Client => _pair.Client;
 
     /// <summary>The server side.</summary>
-    public SshServerConnection Server { get; }
+    public SshServerConnection Server => _pair.Server;
 
     /// <summary>Server options with the shared host key and the alice/secret password check.</summary>
     public static SshServerOptions DefaultServerOptions(Func<SshServerProcess, Task>? handler = null) => new()
@@ -45,43 +43,14 @@ public sealed class InMemoryServer : IAsyncDisposable
         HostKeyVerifier = new CallbackHostKeyVerifier(context => ValueTask.FromResult(HostKey.PublicKey.Equals(context.Key))),
     };
 
-    /// <summary>Connects a client to a server in memory; both sides must succeed.</summary>
+    /// <summary>Connects a client to a server in memory (the public <see cref="InMemorySshPair"/>); both sides must succeed.</summary>
     public static async Task<InMemoryServer> StartAsync(SshServerOptions? server = null, SshClientOptions? client = null)
     {
-        (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
-        Task<SshServerConnection> serverTask = SshServer.AcceptAsync(serverStream, server ?? DefaultServerOptions());
-        Task<SshClientConnection> clientTask = SshClient.ConnectAsync(clientStream, "in-memory", 22, client ?? DefaultClientOptions());
-        try
-        {
-            await Task.WhenAll(serverTask, clientTask).WaitAsync(TestTimeout.Default);
-        }
-        catch
-        {
-            await DisposeQuietly(serverTask);
-            await DisposeQuietly(clientTask);
-            throw;
-        }
-
-        return new InMemoryServer(clientTask.Result, serverTask.Result);
+        using CancellationTokenSource deadline = TestTimeout.CreateCancellation();
+        InMemorySshPair pair = await InMemorySshPair.StartAsync(server ?? DefaultServerOptions(), client ?? DefaultClientOptions(), deadline.Token).WithTimeout();
+        return new InMemoryServer(pair);
     }
 
     /// <summary>Disconnects both sides.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await Client.DisposeAsync();
-        await Server.DisposeAsync();
-    }
-
-    private static async Task DisposeQuietly<T>(Task<T> task)
-        where T : SshConnection
-    {
-        try
-        {
-            await (await task.WaitAsync(TestTimeout.Default)).DisposeAsync();
-        }
-        catch (Exception)
-        {
-            // The side that failed has nothing to dispose.
-        }
-    }
+    public ValueTask DisposeAsync() => _pair.DisposeAsync();
 }

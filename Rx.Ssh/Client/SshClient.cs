@@ -22,8 +22,29 @@ public static class SshClient
     /// Errors: <see cref="HostKeyNotTrustedException"/>, <see cref="PermissionDeniedException"/>,
     /// <see cref="SshKeyExchangeException"/>, <see cref="SshConnectionException"/> (timeouts included).
     /// </summary>
+    /// <remarks>
+    /// Each subscription is a fresh attempt, so the Rx operators behave as expected:
+    /// <c>Timeout</c> disposes the attempt in progress (its socket is closed) and <c>Retry</c>
+    /// subscribes again, which opens a new connection. A connection that completes after the
+    /// subscription was disposed is disconnected, never leaked.
+    /// </remarks>
     public static IObservable<SshClientConnection> Connect(string host, int port = 22, SshClientOptions? options = null) =>
-        Observable.FromAsync(ct => ConnectAsync(host, port, options, ct));
+        ConnectCold(ct => ConnectAsync(host, port, options, ct));
+
+    /// <summary>Cold connect around <paramref name="connect"/>: one attempt per subscription; a late result after disposal is disposed.</summary>
+    internal static IObservable<SshClientConnection> ConnectCold(Func<CancellationToken, Task<SshClientConnection>> connect) =>
+        Observable.Create<SshClientConnection>(async (observer, ct) =>
+        {
+            SshClientConnection connection = await connect(ct).ConfigureAwait(false);
+            if (ct.IsCancellationRequested)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            observer.OnNext(connection);
+            observer.OnCompleted();
+        });
 
     /// <summary>
     /// Connects, hands the connection to <paramref name="use"/>, and disconnects when the returned

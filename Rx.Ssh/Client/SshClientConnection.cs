@@ -36,6 +36,9 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     /// once; disposing the subscription closes the channel. Only one observer per subscription
     /// sees the data; use <c>Publish</c> to share. A refused exec fails with
     /// <see cref="ChannelRequestException"/>; a lost connection with <see cref="SshConnectionException"/>.
+    /// Flow control: window goes back to the server when <c>OnNext</c> returns, so a slow observer
+    /// slows the command; after <c>ObserveOn</c> (e.g. to a UI thread) <c>OnNext</c> returns at once
+    /// and the scheduler's queue, not the channel window, bounds memory (events still arrive in order).
     /// </summary>
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
@@ -76,7 +79,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
             throw;
         }
 
-        var process = new SshClientProcess(channel, command);
+        var process = new SshClientProcess(channel, command, options.DisposeSignal);
         if (options.Input is { } input)
         {
             _ = WriteInputAsync(channel, input, CancellationToken.None);
@@ -139,6 +142,10 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         return result;
     }
 
+    /// <summary>Task form of <see cref="Exec"/>: the returned task ends after the channel is closed (and, when cancelled, after the dispose signal went out).</summary>
+    internal Task ExecAsync(string command, SshProcessOptions? options, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken) =>
+        RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, cancellationToken);
+
     // copyData: false only for observers that use each data event before OnNext returns (RunAsync copies into its buffers).
     private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {
@@ -153,6 +160,11 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         }
         finally
         {
+            if (cancellationToken.IsCancellationRequested && options.DisposeSignal is { } signal)
+            {
+                await SessionRequests.TrySignalAsync(channel, signal).ConfigureAwait(false);
+            }
+
             await channel.CloseAsync().ConfigureAwait(false);
         }
     }
@@ -181,6 +193,20 @@ public sealed class SshClientConnection : SshConnection, IDisposable
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
+    /// <summary>Sends a <c>signal</c> request, ignoring a channel or connection that has already gone.</summary>
+    public static async Task TrySignalAsync(SshChannel channel, string signal)
+    {
+        try
+        {
+            // string signal name (without the "SIG" prefix)
+            await channel.SendRequestAsync("signal", false, w => w.WriteString(signal), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SshException)
+        {
+            // Already closed: the process has ended or the connection is gone.
+        }
+    }
+
     public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
     {
         foreach (KeyValuePair<string, string> variable in options.Environment)

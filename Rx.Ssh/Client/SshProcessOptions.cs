@@ -33,4 +33,11 @@ public sealed record SshProcessOptions
 
     /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }
+
+    /// <summary>
+    /// A signal (name without <c>SIG</c>, e.g. <c>TERM</c>) sent to the process when it is stopped
+    /// early (the subscription of <c>Exec</c>/<c>Run</c> disposed, or an <see cref="SshClientProcess"/>
+    /// disposed before it exited), just before the channel is closed. Null (the default) only closes the channel.
+    /// </summary>
+    public string? DisposeSignal { get; init; }
 }

@@ -169,7 +169,11 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// Ends the transport because of <paramref name="error"/>: tells the peer why when the error is
     /// ours, closes the stream, and returns the exception that callers should see.
     /// </summary>
-    public async Task<Exception> FailAsync(Exception error, bool sendDisconnect = true)
+    public Task<Exception> FailAsync(Exception error, bool sendDisconnect = true) => FailAsync(error, sendDisconnect, afterQueued: false);
+
+    // afterQueued: an orderly close (DisposeAsync) puts DISCONNECT behind what is already queued
+    // (a channel's last data, a signal, CHANNEL_CLOSE) instead of letting it overtake them.
+    private async Task<Exception> FailAsync(Exception error, bool sendDisconnect, bool afterQueued)
     {
         Exception result = Normalize(error);
         if (Interlocked.CompareExchange(ref _failure, result, null) != null)
@@ -184,7 +188,14 @@ internal sealed partial class SshTransport : IAsyncDisposable
             {
                 using var buffer = new SshBuffer();
                 new DisconnectMessage(local.Reason, local.Message).WriteTo(buffer);
-                SendKex(buffer);
+                if (afterQueued)
+                {
+                    Enqueue(_queue, buffer, PacketAction.None, countBudget: true);
+                }
+                else
+                {
+                    SendKex(buffer);
+                }
             }
             catch (SshException)
             {
@@ -233,7 +244,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
             return;
         }
 
-        await FailAsync(new SshConnectionException(DisconnectReason.ByApplication, "Disconnected by application.")).ConfigureAwait(false);
+        await FailAsync(new SshConnectionException(DisconnectReason.ByApplication, "Disconnected by application."), sendDisconnect: true, afterQueued: true).ConfigureAwait(false);
         _shutdown.Dispose();
     }
 }

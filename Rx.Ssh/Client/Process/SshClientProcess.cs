@@ -18,11 +18,13 @@ public sealed class SshClientProcess : IAsyncDisposable
     private readonly SshChannel _channel;
     private readonly TaskCompletionSource<SshProcessExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
+    private readonly string? _disposeSignal;
     private int _disposed;
 
-    internal SshClientProcess(SshChannel channel, string? command)
+    internal SshClientProcess(SshChannel channel, string? command, string? disposeSignal = null)
     {
         _channel = channel;
+        _disposeSignal = disposeSignal;
         Command = command;
         Stdin = new SshProcessWriter(channel);
         Stdout = new SshProcessReader(channel);
@@ -86,12 +88,29 @@ public sealed class SshClientProcess : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Closes the channel and releases buffered output.</summary>
+    /// <summary>
+    /// stdout and stderr merged, as text chunks tagged with their stream, in the order they are
+    /// read; completes when both have ended. Cold: subscribing reads both readers (so no one else
+    /// may read them meanwhile); window goes back after each <c>OnNext</c>.
+    /// </summary>
+    public IObservable<SshOutputText> Output => Observable.Merge(
+        Stdout.Text.Select(text => new SshOutputText(text, SshDataStream.Stdout)),
+        Stderr.Text.Select(text => new SshOutputText(text, SshDataStream.Stderr)));
+
+    /// <summary>
+    /// Closes the channel and releases buffered output. When the process is still running and
+    /// <see cref="SshProcessOptions.DisposeSignal"/> was set, that signal is sent first.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_disposeSignal is not null && !_exit.Task.IsCompleted)
+        {
+            await SessionRequests.TrySignalAsync(_channel, _disposeSignal).ConfigureAwait(false);
         }
 
         await _channel.CloseAsync().ConfigureAwait(false);
