@@ -86,12 +86,19 @@ public sealed class ClientSessionInteropTests
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long received = 0;
+        var stderr = new System.Text.StringBuilder();
         await conn.Exec($"cat {file}").OfType<SshDataReceived>().Do(d =>
         {
+            if (d.Stream == SshDataStream.Stderr)
+            {
+                stderr.Append(d.Text);
+                return;
+            }
+
             hash.AppendData(d.Data.Span);
             received += d.Data.Length;
         }).LastOrDefaultAsync();
-        Assert.Equal(data.Length, received);
+        Assert.True(data.Length == received, $"received {received} bytes; stderr: {stderr}");
         Assert.Equal(expected, Convert.ToHexStringLower(hash.GetHashAndReset()));
         Assert.True(conn.KeyExchangeCount > 2, $"expected re-keys, saw {conn.KeyExchangeCount} key exchanges");
     }
