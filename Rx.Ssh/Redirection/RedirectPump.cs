@@ -28,6 +28,7 @@ internal static class RedirectPump
         }
         catch (Exception ex)
         {
+            await AbortQuietlyAsync(sink).ConfigureAwait(false);
             throw new SshRedirectException(stream, sourceFailed: true, ex);
         }
 
@@ -39,6 +40,11 @@ internal static class RedirectPump
         catch (Exception ex)
         {
             await reader.CloseAsync(false).ConfigureAwait(false);
+            if (drainSource is not null)
+            {
+                Observe(drainSource());
+            }
+
             throw new SshRedirectException(stream, sourceFailed: false, ex);
         }
 
@@ -126,6 +132,19 @@ internal static class RedirectPump
                 pending.ForEach(Observe);
                 await done.ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The source never opened: still end the destination (EOF), so nothing waits on it.</summary>
+    private static async Task AbortQuietlyAsync(SshSink sink)
+    {
+        try
+        {
+            await sink.Open().AbortAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or SshException)
+        {
+            // The destination cannot be opened either; the source's error is the one to report.
         }
     }
 
