@@ -117,21 +117,36 @@ internal static class RedirectPump
     }
 
     /// <summary>
-    /// Completes when every task has; fails as soon as one fails (the others carry on, their
-    /// later failures observed so none goes unobserved).
+    /// Completes when every task has. A failure is reported as soon as it happens with
+    /// <paramref name="failFast"/> (the other tasks carry on, their later failures observed), or
+    /// once all have finished otherwise; either way the first failure in time is the one thrown.
     /// </summary>
-    public static async Task WhenAllOrFirstFailure(IReadOnlyCollection<Task> tasks)
+    public static async Task WhenAll(IReadOnlyCollection<Task> tasks, bool failFast)
     {
         var pending = new List<Task>(tasks);
+        Task? firstFailure = null;
         while (pending.Count > 0)
         {
             Task done = await Task.WhenAny(pending).ConfigureAwait(false);
             pending.Remove(done);
-            if (done.IsFaulted || done.IsCanceled)
+            if ((done.IsFaulted || done.IsCanceled) && firstFailure is null)
             {
-                pending.ForEach(Observe);
-                await done.ConfigureAwait(false);
+                firstFailure = done;
+                if (failFast)
+                {
+                    pending.ForEach(Observe);
+                    break;
+                }
             }
+            else if (done.IsFaulted)
+            {
+                _ = done.Exception; // a later failure; the first one is reported
+            }
+        }
+
+        if (firstFailure is not null)
+        {
+            await firstFailure.ConfigureAwait(false);
         }
     }
 

@@ -112,7 +112,7 @@ public sealed class SshServerProcess
             pumps.Add(RedirectPump.RunAsync(stderr, SshSink.ToRemote(this, stderr: true), SshStandardStream.Stderr, cancellationToken));
         }
 
-        return RedirectPump.WhenAllOrFirstFailure(pumps);
+        return RedirectPump.WhenAll(pumps, failFast: true);
     }
 
     /// <summary>

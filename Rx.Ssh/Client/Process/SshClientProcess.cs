@@ -72,26 +72,8 @@ public sealed class SshClientProcess : IAsyncDisposable
     /// destination failed is read and dropped from then on so the other output and the exit are
     /// not held up. A stream given here must not be read or written elsewhere meanwhile.
     /// </summary>
-    public Task RedirectAsync(SshSource? stdin = null, SshSink? stdout = null, SshSink? stderr = null, CancellationToken cancellationToken = default)
-    {
-        var pumps = new List<Task>(3);
-        if (stdin is not null)
-        {
-            pumps.Add(RedirectPump.RunAsync(stdin, SshSink.ToRemote(this), SshStandardStream.Stdin, cancellationToken));
-        }
-
-        if (stdout is not null)
-        {
-            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this), stdout, SshStandardStream.Stdout, cancellationToken, () => Stdout.DiscardAsync()));
-        }
-
-        if (stderr is not null)
-        {
-            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this, stderr: true), stderr, SshStandardStream.Stderr, cancellationToken, () => Stderr.DiscardAsync()));
-        }
-
-        return RedirectPump.WhenAllOrFirstFailure(pumps);
-    }
+    public Task RedirectAsync(SshSource? stdin = null, SshSink? stdout = null, SshSink? stderr = null, CancellationToken cancellationToken = default) =>
+        RedirectPump.WhenAll(StartPumps(stdin, stdout, stderr, cancellationToken), failFast: true);
 
     /// <summary>Sends a signal (name without <c>SIG</c>, e.g. <c>INT</c>); servers may ignore it (OpenSSH honours it since 7.9).</summary>
     public Task SendSignalAsync(string signal, CancellationToken cancellationToken = default)
@@ -156,12 +138,31 @@ public sealed class SshClientProcess : IAsyncDisposable
             pumps.Add(FeedInputAsync(stdin));
         }
 
-        if (options.Stdout is not null || options.Stderr is not null)
+        pumps.AddRange(StartPumps(null, options.Stdout, options.Stderr, CancellationToken.None));
+
+        // Every pump ends by the time the process has (outputs at EOF, stdin stopped), so wait for all of them.
+        return RedirectPump.WhenAll(pumps, failFast: false);
+    }
+
+    private List<Task> StartPumps(SshSource? stdin, SshSink? stdout, SshSink? stderr, CancellationToken cancellationToken)
+    {
+        var pumps = new List<Task>(3);
+        if (stdin is not null)
         {
-            pumps.Add(RedirectAsync(null, options.Stdout, options.Stderr));
+            pumps.Add(RedirectPump.RunAsync(stdin, SshSink.ToRemote(this), SshStandardStream.Stdin, cancellationToken));
         }
 
-        return pumps.Count == 0 ? Task.CompletedTask : RedirectPump.WhenAllOrFirstFailure(pumps);
+        if (stdout is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this), stdout, SshStandardStream.Stdout, cancellationToken, () => Stdout.DiscardAsync()));
+        }
+
+        if (stderr is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this, stderr: true), stderr, SshStandardStream.Stderr, cancellationToken, () => Stderr.DiscardAsync()));
+        }
+
+        return pumps;
     }
 
     /// <summary>Feeds stdin from the options' source; input not yet produced when the process ends is not an error.</summary>
