@@ -13,6 +13,12 @@ internal static class SampleCatalog
         new CallbackClient(),
         new CallbackClient2(),
         new CallbackClient3(),
+
+        // Redirection (issue 5).
+        new RedirectInput(),
+        new RedirectLocalPipe(),
+        new RedirectRemotePipe(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new MathServer(),

@@ -23,6 +23,11 @@ internal static class Tour
         ("callback_client", 0, ["Connection made", "abc", "Session closed."]),
         ("callback_client2", 0, ["abc"]),
         ("callback_client3", 0, ["abc"]),
+
+        // Redirection (issue 5).
+        ("redirect_input", 0, ["Output written to", "3\n2\n1\n"]),
+        ("redirect_local_pipe", 0, ["HELLO FROM A LOCAL PROCESS!"]),
+        ("redirect_remote_pipe", 0, ["HELLO, WORLD!"]),
     ];
 
     public static async Task<int> RunAsync(SampleContext context)
