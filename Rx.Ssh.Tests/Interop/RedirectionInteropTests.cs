@@ -60,6 +60,28 @@ public sealed class RedirectionInteropTests : IDisposable
     }
 
     [Fact]
+    public async Task BytesAndFileSourcesIntoRemoteAndDiscardSinks()
+    {
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        string input = Path.Combine(_dir, "in.txt");
+        await File.WriteAllTextAsync(input, "b\na\n");
+
+        await using SshClientProcess sort = await conn.CreateProcessAsync("sort").WaitAsync(TestTimeout.Default);
+        Task<string> sorted = sort.Stdout.ReadToEndAsync();
+        await using SshClientProcess first = await conn.CreateProcessAsync("cat; echo noise >&2", new SshProcessOptions
+        {
+            Stdin = SshSource.FromFile(input),
+            Stdout = SshSink.ToRemote(sort),
+            Stderr = SshSink.Discard,
+        }).WaitAsync(TestTimeout.Default);
+        SshCompletedProcess fromBytes = await conn.RunAsync("wc -c", new SshProcessOptions { Stdin = SshSource.FromBytes(new byte[12345]) }).WaitAsync(TestTimeout.Default);
+
+        Assert.True((await first.WaitForExitAsync().WaitAsync(TestTimeout.Default)).Succeeded);
+        Assert.Equal("a\nb\n", await sorted.WaitAsync(TestTimeout.Default)); // EOF reached sort when cat's output ended
+        Assert.Equal("12345", fromBytes.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task RemoteToRemotePipeKeepsEveryByte()
     {
         long size = RedirectionFlowTests.PipeBytes;

@@ -155,11 +155,11 @@ internal static class RedirectPump
     {
         try
         {
-            await sink.Open().AbortAsync().ConfigureAwait(false);
+            await sink.AbandonAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception or SshException)
+        catch (SshException)
         {
-            // The destination cannot be opened either; the source's error is the one to report.
+            // The channel is gone; the source's error is the one to report.
         }
     }
 

@@ -101,18 +101,23 @@ internal sealed class ObservableSourceReader(IObservable<ReadOnlyMemory<byte>> s
         {
             _started = true;
 
-            // Off this thread: a source that emits while subscribing would otherwise block us in OnNext.
-            _ = Task.Run(() =>
-            {
-                try
+            // On a thread of its own: a source that emits while subscribing blocks in OnNext, which
+            // must hold up neither us nor the thread pool.
+            _ = Task.Factory.StartNew(
+                () =>
                 {
-                    _subscription.Disposable = source.Subscribe(this);
-                }
-                catch (Exception ex)
-                {
-                    OnError(ex);
-                }
-            }, CancellationToken.None);
+                    try
+                    {
+                        _subscription.Disposable = source.Subscribe(this);
+                    }
+                    catch (Exception ex)
+                    {
+                        OnError(ex);
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
         }
 
         if (_current.IsEmpty)

@@ -62,9 +62,8 @@ public abstract class SshSink
     public static SshSink ToRemote(SshClientProcess process, bool sendEof = true)
     {
         ArgumentNullException.ThrowIfNull(process);
-        return new Opener(() => new DelegateSinkWriter(
-            (data, ct) => new ValueTask(process.Stdin.WriteAsync(data, ct)),
-            sendEof ? ct => new ValueTask(process.Stdin.CloseAsync(ct)) : null));
+        Func<CancellationToken, ValueTask>? eof = sendEof ? ct => new ValueTask(process.Stdin.CloseAsync(ct)) : null;
+        return new Opener(() => new DelegateSinkWriter((data, ct) => new ValueTask(process.Stdin.WriteAsync(data, ct)), eof), eof);
     }
 
     /// <summary>
@@ -76,20 +75,26 @@ public abstract class SshSink
     {
         ArgumentNullException.ThrowIfNull(process);
         SshProcessOutput output = stderr ? process.Stderr : process.Stdout;
-        return new Opener(() => new DelegateSinkWriter(
-            (data, ct) => new ValueTask(output.WriteAsync(data, ct)),
-            sendEof ? _ => new ValueTask(process.Channel.SendEofAsync()) : null));
+        Func<CancellationToken, ValueTask>? eof = sendEof ? _ => new ValueTask(process.Channel.SendEofAsync()) : null;
+        return new Opener(() => new DelegateSinkWriter((data, ct) => new ValueTask(output.WriteAsync(data, ct)), eof), eof);
     }
 
     /// <summary>A raw session channel's data (for <c>Exec</c>, which has no process object).</summary>
-    internal static SshSink ToChannel(Connection.SshChannel channel) => new Opener(() => new DelegateSinkWriter(
-        (data, ct) => channel.WriteAsync(data, null, ct),
-        ct => channel.SendEofAsync(ct)));
+    internal static SshSink ToChannel(Connection.SshChannel channel)
+    {
+        Func<CancellationToken, ValueTask> eof = ct => channel.SendEofAsync(ct);
+        return new Opener(() => new DelegateSinkWriter((data, ct) => channel.WriteAsync(data, null, ct), eof), eof);
+    }
 
     internal abstract SinkWriter Open();
 
-    private sealed class Opener(Func<SinkWriter> open) : SshSink
+    /// <summary>The source never opened: end a remote destination (EOF) so nothing waits on it; leave local ones untouched.</summary>
+    internal abstract ValueTask AbandonAsync();
+
+    private sealed class Opener(Func<SinkWriter> open, Func<CancellationToken, ValueTask>? abandon = null) : SshSink
     {
         internal override SinkWriter Open() => open();
+
+        internal override ValueTask AbandonAsync() => abandon?.Invoke(CancellationToken.None) ?? default;
     }
 }
