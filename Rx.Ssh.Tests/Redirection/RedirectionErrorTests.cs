@@ -68,6 +68,28 @@ public sealed class RedirectionErrorTests
     }
 
     [Fact]
+    public async Task AConnectionDroppedMidPipeFailsItWithTheCauseAndTheOtherConnectionCarriesOn()
+    {
+        var sourceCommands = new RedirectCommands();
+        await using InMemoryServer first = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(sourceCommands.HandleAsync));
+        await using InMemoryServer second = await StartAsync();
+        await using SshClientProcess source = await first.Client.CreateProcessAsync("gen 67108864").WaitAsync(TestTimeout.Default);
+        await using SshClientProcess digest = await second.Client.CreateProcessAsync("sha256").WaitAsync(TestTimeout.Default);
+        Task<string> answer = digest.Stdout.ReadToEndAsync();
+
+        Task pipe = digest.RedirectAsync(stdin: SshSource.FromRemote(source));
+        await sourceCommands.SentAtLeast(1024 * 1024).WaitAsync(TestTimeout.Default);
+        await first.Server.DisposeAsync(); // the source's server goes away mid-transfer
+
+        var error = await Assert.ThrowsAsync<SshRedirectException>(() => pipe.WaitAsync(TestTimeout.Default));
+        Assert.Equal(SshStandardStream.Stdin, error.Stream);
+        Assert.True(error.SourceFailed);
+        Assert.IsAssignableFrom<SshException>(error.InnerException);
+        Assert.Equal(64, (await answer.WaitAsync(TestTimeout.Default)).Trim().Length); // EOF went on: sha256 finished with what it had
+        Assert.True((await digest.WaitForExitAsync().WaitAsync(TestTimeout.Default)).Succeeded);
+    }
+
+    [Fact]
     public async Task ALocalSourceProcessThatCannotStartFailsTheRunAndTheRemoteGetsEof()
     {
         await using InMemoryServer pair = await StartAsync();

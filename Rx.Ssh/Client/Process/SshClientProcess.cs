@@ -185,6 +185,11 @@ public sealed class SshClientProcess : IAsyncDisposable
         {
             exit = await _exit.Task.ConfigureAwait(false);
         }
+        catch
+        {
+            RedirectPump.Observe(_redirection); // the lost connection is the error to report
+            throw;
+        }
         finally
         {
             await _inputStop.CancelAsync().ConfigureAwait(false);
