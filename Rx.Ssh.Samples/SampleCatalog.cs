@@ -20,6 +20,11 @@ internal static class SampleCatalog
         new SetEnvironment(),
         new SetTerminal(),
 
+        // Redirection (issue 5).
+        new RedirectInput(),
+        new RedirectLocalPipe(),
+        new RedirectRemotePipe(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new MathServer(),

@@ -29,6 +29,11 @@ internal static class Tour
         ("gather_results", 1, ["127.0.0.1:", "localhost:", "exit status 0", ": failed: "]),
         ("set_environment", 0, ["LANG=en_GB", "LC_COLLATE=C"]),
         ("set_terminal", 0, ["xterm-color", "24 80"]),
+
+        // Redirection (issue 5).
+        ("redirect_input", 0, ["Output written to", "3\n2\n1\n"]),
+        ("redirect_local_pipe", 0, ["HELLO FROM A LOCAL PROCESS!"]),
+        ("redirect_remote_pipe", 0, ["HELLO, WORLD!"]),
     ];
 
     public static async Task<int> RunAsync(SampleContext context)

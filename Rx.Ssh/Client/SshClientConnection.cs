@@ -43,6 +43,12 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (options is { Stdout: not null } or { Stderr: not null })
+        {
+            throw new ArgumentException("Exec reports the output as events; redirect stdout and stderr with Run or CreateProcess.", nameof(options));
+        }
+
+        CheckInput(options);
         return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, ct));
     }
 
@@ -62,12 +68,15 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     /// <summary>
     /// Starts <paramref name="command"/> (a shell when null) with the options' environment and
     /// terminal, and returns it for interaction (stdin, stdout, stderr, signals, exit).
-    /// <see cref="SshProcessOptions.Input"/> is written first, followed by EOF, when given.
+    /// <see cref="SshProcessOptions.Input"/> is written first, followed by EOF, when given; the
+    /// options' <c>Stdin</c>, <c>Stdout</c> and <c>Stderr</c> redirections start at once and
+    /// join the process's <see cref="SshClientProcess.Exit"/>.
     /// The process belongs to the caller: dispose it to close the channel.
     /// </summary>
     public async Task<SshClientProcess> CreateProcessAsync(string? command, SshProcessOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SshProcessOptions();
+        CheckInput(options);
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -79,7 +88,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
             throw;
         }
 
-        var process = new SshClientProcess(channel, command, options.DisposeSignal);
+        var process = new SshClientProcess(channel, command, options);
         if (options.Input is { } input)
         {
             _ = WriteInputAsync(channel, input, CancellationToken.None);
@@ -98,11 +107,21 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given.</summary>
     public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
 
-    /// <summary>Task form of <see cref="Run(string, SshProcessOptions?)"/>.</summary>
+    /// <summary>
+    /// Task form of <see cref="Run(string, SshProcessOptions?)"/>. With the options' <c>Stdin</c>,
+    /// <c>Stdout</c> or <c>Stderr</c>, those streams are redirected (a redirected output is not
+    /// captured in the result) and the run ends when the process and its redirections have; a failed
+    /// redirection fails it with <see cref="SshRedirectException"/>.
+    /// </summary>
     public async Task<SshCompletedProcess> RunAsync(string command, SshProcessOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         options ??= new SshProcessOptions();
+        CheckInput(options);
+        if (options is { Stdin: not null } or { Stdout: not null } or { Stderr: not null })
+        {
+            return await RunRedirectedAsync(command, options, cancellationToken).ConfigureAwait(false);
+        }
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
         int? status = null;
@@ -146,17 +165,65 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     internal Task ExecAsync(string command, SshProcessOptions? options, IObserver<SshSessionEvent> observer, CancellationToken cancellationToken) =>
         RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, cancellationToken);
 
+    private async Task<SshCompletedProcess> RunRedirectedAsync(string command, SshProcessOptions options, CancellationToken cancellationToken)
+    {
+        SshClientProcess process = await CreateProcessAsync(command, options, cancellationToken).ConfigureAwait(false);
+        await using (process.ConfigureAwait(false))
+        {
+            var stdout = new MemoryStream();
+            var stderr = new MemoryStream();
+            Task captureOut = options.Stdout is null ? process.Stdout.CopyToAsync(stdout, cancellationToken) : Task.CompletedTask;
+            Task captureErr = options.Stderr is null ? process.Stderr.CopyToAsync(stderr, cancellationToken) : Task.CompletedTask;
+            SshProcessExit exit = await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(captureOut, captureErr).ConfigureAwait(false);
+            var result = new SshCompletedProcess
+            {
+                Command = command,
+                ExitStatus = exit.ExitStatus,
+                ExitSignal = exit.ExitSignal,
+                StdoutBytes = stdout.GetBuffer().AsMemory(0, (int)stdout.Length),
+                StderrBytes = stderr.GetBuffer().AsMemory(0, (int)stderr.Length),
+            };
+            if (options.Check && !exit.Succeeded)
+            {
+                throw new ProcessException(result);
+            }
+
+            return result;
+        }
+    }
+
+    private static void CheckInput(SshProcessOptions? options)
+    {
+        if (options is { Input: not null, Stdin: not null })
+        {
+            throw new ArgumentException("Give the input either as Input or as Stdin, not both.", nameof(options));
+        }
+    }
+
     // copyData: false only for observers that use each data event before OnNext returns (RunAsync copies into its buffers).
     private async Task RunSessionAsync(string requestType, string? command, SshProcessOptions options, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         Task input = Task.CompletedTask;
+        using var inputStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             await SessionRequests.StartAsync(channel, requestType, command, options, cancellationToken).ConfigureAwait(false);
-            input = WriteInputAsync(channel, options.Input, cancellationToken);
+            input = options.Stdin is { } source
+                ? RedirectPump.RunAsync(source, SshSink.ToChannel(channel), SshStandardStream.Stdin, inputStop.Token)
+                : WriteInputAsync(channel, options.Input, cancellationToken);
             await SessionPump.RunAsync(channel, observer, copyData, cancellationToken).ConfigureAwait(false);
-            await input.ConfigureAwait(false);
+
+            // The session is over: a source still waiting for data has nothing left to feed.
+            await inputStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await input.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
         }
         finally
         {
@@ -165,6 +232,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
                 await SessionRequests.TrySignalAsync(channel, signal).ConfigureAwait(false);
             }
 
+            RedirectPump.Observe(input);
             await channel.CloseAsync().ConfigureAwait(false);
         }
     }

@@ -28,8 +28,25 @@ public sealed record SshProcessOptions
     /// <summary>Request a pseudo-terminal with these settings.</summary>
     public SshTerminal? Terminal { get; init; }
 
-    /// <summary>Bytes written to the command's stdin, followed by EOF. When null, EOF is sent at once.</summary>
+    /// <summary>Bytes written to the command's stdin, followed by EOF. When null (and <see cref="Stdin"/> is null), EOF is sent at once.</summary>
     public ReadOnlyMemory<byte>? Input { get; init; }
+
+    /// <summary>
+    /// Where the command's stdin comes from (a file, a local or remote process, a stream, an
+    /// observable...), EOF following at its end. Not together with <see cref="Input"/>. A source
+    /// failure fails the run (see <see cref="SshRedirectException"/>).
+    /// </summary>
+    public SshSource? Stdin { get; init; }
+
+    /// <summary>
+    /// Where the command's stdout goes instead of being captured (for <c>Run</c> the result's
+    /// stdout is then empty; for <c>CreateProcess</c> do not read <see cref="SshClientProcess.Stdout"/>).
+    /// Not supported by <c>Exec</c>, whose events carry the output.
+    /// </summary>
+    public SshSink? Stdout { get; init; }
+
+    /// <summary>Where the command's stderr goes instead of being captured; see <see cref="Stdout"/>.</summary>
+    public SshSink? Stderr { get; init; }
 
     /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }

@@ -86,21 +86,50 @@ public sealed class SshServerProcess
     public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "") => Channel.ExitWithSignalAsync(signal, coreDumped, message);
 
     /// <summary>
+    /// Redirects this session's streams: what the client sends (stdin) goes to
+    /// <paramref name="stdin"/> (closed at EOF), and <paramref name="stdout"/> and
+    /// <paramref name="stderr"/> are sent to the client until they end (raw bytes; no EOF is sent,
+    /// exiting does that). Each stream is copied with one buffer, every write awaited before the
+    /// next read: a slow client slows the sources, a slow destination slows the client. Completes
+    /// when every redirection given has finished; fails with <see cref="SshRedirectException"/>
+    /// (the stream, the failing side and the cause) as soon as one fails; the others carry on.
+    /// </summary>
+    public Task RedirectAsync(SshSink? stdin = null, SshSource? stdout = null, SshSource? stderr = null, CancellationToken cancellationToken = default)
+    {
+        var pumps = new List<Task>(3);
+        if (stdin is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this), stdin, SshStandardStream.Stdin, cancellationToken));
+        }
+
+        if (stdout is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(stdout, SshSink.ToRemote(this), SshStandardStream.Stdout, cancellationToken));
+        }
+
+        if (stderr is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(stderr, SshSink.ToRemote(this, stderr: true), SshStandardStream.Stderr, cancellationToken));
+        }
+
+        return RedirectPump.WhenAll(pumps, failFast: true);
+    }
+
+    /// <summary>
     /// Connects a local OS process to this session: the session's stdin feeds the process's
     /// stdin (EOF closes it), the process's stdout and stderr go to the client, and the task ends
     /// with the process's exit code once it has exited and its output is sent. The process must
     /// be started with all three standard streams redirected. Closing the channel kills it.
+    /// Input the process no longer takes (it closed its stdin or exited) is dropped.
     /// </summary>
     public async Task<int> RedirectAsync(Process process, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(process);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
-        Task input = CopyInputAsync(process.StandardInput.BaseStream, linked.Token);
-        Task output = Stdout.CopyFromAsync(process.StandardOutput.BaseStream, linked.Token);
-        Task errors = Stderr.CopyFromAsync(process.StandardError.BaseStream, linked.Token);
+        Task input = FeedProcessAsync(process, linked.Token);
         try
         {
-            await Task.WhenAll(output, errors).ConfigureAwait(false);
+            await RedirectAsync(null, SshSource.FromProcess(process), SshSource.FromProcess(process, stderr: true), linked.Token).ConfigureAwait(false);
             await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -113,50 +142,28 @@ public sealed class SshServerProcess
             Kill(process);
             throw;
         }
+        finally
+        {
+            RedirectPump.Observe(input);
+        }
 
         return process.ExitCode;
 
-        static void Kill(Process p)
-        {
-            try
-            {
-                p.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
+        static void Kill(Process p) => LocalProcesses.Kill(p);
     }
 
-    private async Task CopyInputAsync(Stream destination, CancellationToken cancellationToken)
+    private async Task FeedProcessAsync(Process process, CancellationToken cancellationToken)
     {
-        byte[] buffer = new byte[32 * 1024];
         try
         {
-            int n;
-            while ((n = await Stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await RedirectAsync(SshSink.ToProcess(process), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (SshRedirectException e) when (!e.SourceFailed && e.InnerException is IOException)
         {
             // The process closed its stdin (exited); the rest of the input has nowhere to go.
         }
         catch (OperationCanceledException)
         {
-        }
-        finally
-        {
-            try
-            {
-                destination.Dispose();
-            }
-            catch (IOException)
-            {
-            }
         }
     }
 

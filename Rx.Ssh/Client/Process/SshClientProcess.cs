@@ -19,17 +19,22 @@ public sealed class SshClientProcess : IAsyncDisposable
     private readonly TaskCompletionSource<SshProcessExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
     private readonly string? _disposeSignal;
+    private readonly CancellationTokenSource _inputStop = new();
+    private readonly Task _redirection;
+    private readonly Task<SshProcessExit> _completion;
     private int _disposed;
 
-    internal SshClientProcess(SshChannel channel, string? command, string? disposeSignal = null)
+    internal SshClientProcess(SshChannel channel, string? command, SshProcessOptions? options = null)
     {
         _channel = channel;
-        _disposeSignal = disposeSignal;
+        _disposeSignal = options?.DisposeSignal;
         Command = command;
         Stdin = new SshProcessWriter(channel);
         Stdout = new SshProcessReader(channel);
         Stderr = new SshProcessReader(channel);
         _pump = Task.Run(PumpAsync);
+        _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
+        _completion = CompleteAsync();
     }
 
     /// <summary>The command run, or null for a shell.</summary>
@@ -47,11 +52,30 @@ public sealed class SshClientProcess : IAsyncDisposable
     /// <summary>
     /// Emits how the process ended once the channel has closed, then completes (replayed to late
     /// subscribers). Fails with <see cref="SshConnectionException"/> when the connection is lost first.
+    /// With redirections from <see cref="SshProcessOptions"/> (<c>Stdin</c>, <c>Stdout</c>,
+    /// <c>Stderr</c>), it also waits for them to finish (the output file complete, say) and fails
+    /// with <see cref="SshRedirectException"/> when one failed.
     /// </summary>
-    public IObservable<SshProcessExit> Exit => _exit.Task.ToObservable();
+    public IObservable<SshProcessExit> Exit => _completion.ToObservable();
 
-    /// <summary>Waits for the process to end (its output need not be read for this, but see <see cref="SshProcessReader"/> on flow control).</summary>
-    public Task<SshProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default) => _exit.Task.WaitAsync(cancellationToken);
+    /// <summary>
+    /// Waits for the process to end (its output need not be read for this, but see
+    /// <see cref="SshProcessReader"/> on flow control), and for the redirections of its options; see <see cref="Exit"/>.
+    /// </summary>
+    public Task<SshProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default) => _completion.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Redirects this process's streams: <paramref name="stdin"/> feeds its input (EOF at the
+    /// source's end), <paramref name="stdout"/> and <paramref name="stderr"/> take its output until
+    /// EOF. Each stream is copied with one buffer, every write awaited before the next read, so
+    /// the slower side sets the pace and memory stays bounded. Completes when every redirection
+    /// given has finished; fails with <see cref="SshRedirectException"/> (the stream, the failing
+    /// side and the cause) as soon as one fails; the others carry on, and an output whose
+    /// destination failed is read and dropped from then on so the other output and the exit are
+    /// not held up. A stream given here must not be read or written elsewhere meanwhile.
+    /// </summary>
+    public Task RedirectAsync(SshSource? stdin = null, SshSink? stdout = null, SshSink? stderr = null, CancellationToken cancellationToken = default) =>
+        RedirectPump.WhenAll(StartPumps(stdin, stdout, stderr, cancellationToken), failFast: true);
 
     /// <summary>Sends a signal (name without <c>SIG</c>, e.g. <c>INT</c>); servers may ignore it (OpenSSH honours it since 7.9).</summary>
     public Task SendSignalAsync(string signal, CancellationToken cancellationToken = default)
@@ -116,10 +140,82 @@ public sealed class SshClientProcess : IAsyncDisposable
         await _channel.CloseAsync().ConfigureAwait(false);
         await _channel.Closed.ConfigureAwait(false);
         await _pump.ConfigureAwait(false);
+        await _inputStop.CancelAsync().ConfigureAwait(false);
         Stdout.ReleaseUnread();
         Stderr.ReleaseUnread();
         _exit.TrySetException(new SshChannelException("The process was disposed before it ended."));
         _ = _exit.Task.Exception;
+        RedirectPump.Observe(_completion);
+    }
+
+    /// <summary>Starts the redirections the options ask for (their outcome joins <see cref="Exit"/>).</summary>
+    private Task StartRedirection(SshProcessOptions options)
+    {
+        var pumps = new List<Task>(3);
+        if (options.Stdin is { } stdin)
+        {
+            pumps.Add(FeedInputAsync(stdin));
+        }
+
+        pumps.AddRange(StartPumps(null, options.Stdout, options.Stderr, CancellationToken.None));
+
+        // Every pump ends by the time the process has (outputs at EOF, stdin stopped), so wait for all of them.
+        return RedirectPump.WhenAll(pumps, failFast: false);
+    }
+
+    private List<Task> StartPumps(SshSource? stdin, SshSink? stdout, SshSink? stderr, CancellationToken cancellationToken)
+    {
+        var pumps = new List<Task>(3);
+        if (stdin is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(stdin, SshSink.ToRemote(this), SshStandardStream.Stdin, cancellationToken));
+        }
+
+        if (stdout is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this), stdout, SshStandardStream.Stdout, cancellationToken, () => Stdout.DiscardAsync()));
+        }
+
+        if (stderr is not null)
+        {
+            pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this, stderr: true), stderr, SshStandardStream.Stderr, cancellationToken, () => Stderr.DiscardAsync()));
+        }
+
+        return pumps;
+    }
+
+    /// <summary>Feeds stdin from the options' source; input not yet produced when the process ends is not an error.</summary>
+    private async Task FeedInputAsync(SshSource source)
+    {
+        try
+        {
+            await RedirectPump.RunAsync(source, SshSink.ToRemote(this), SshStandardStream.Stdin, _inputStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_inputStop.IsCancellationRequested)
+        {
+            // The process ended while its source had nothing more to give.
+        }
+    }
+
+    private async Task<SshProcessExit> CompleteAsync()
+    {
+        SshProcessExit exit;
+        try
+        {
+            exit = await _exit.Task.ConfigureAwait(false);
+        }
+        catch
+        {
+            RedirectPump.Observe(_redirection); // the lost connection is the error to report
+            throw;
+        }
+        finally
+        {
+            await _inputStop.CancelAsync().ConfigureAwait(false);
+        }
+
+        await _redirection.ConfigureAwait(false);
+        return exit;
     }
 
     private async Task PumpAsync()
