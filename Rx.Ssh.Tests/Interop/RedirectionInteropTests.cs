@@ -82,13 +82,14 @@ public sealed class RedirectionInteropTests : IDisposable
     }
 
     [Fact]
-    public async Task RemoteToRemotePipeKeepsEveryByte()
+    public async Task RemoteToRemotePipeOfOneGibibyteKeepsEveryByte()
     {
-        long size = RedirectionFlowTests.PipeBytes;
+        // Issue 5's figure: 1 GiB from one remote process into another, checked by sha256.
+        const long size = 1L << 30;
         await using SshClientConnection first = await ClientInterop.ConnectAsync(_server);
         await using SshClientConnection second = await ClientInterop.ConnectAsync(_server);
 
-        await using SshClientProcess source = await first.CreateProcessAsync($"seq 1 100000000 | head -c {size}", new SshProcessOptions { Stderr = SshSink.Discard }).WaitAsync(TestTimeout.Default);
+        await using SshClientProcess source = await first.CreateProcessAsync($"seq 1 200000000 | head -c {size}", new SshProcessOptions { Stderr = SshSink.Discard }).WaitAsync(TestTimeout.Default);
         SshCompletedProcess digest = await second.RunAsync("sha256sum", new SshProcessOptions { Stdin = SshSource.FromRemote(source) }).WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.Equal(Sha256OfSeq(size), digest.Stdout.Split(' ')[0]);
