@@ -31,6 +31,8 @@ public sealed class SampleInteropTests
         Assert.Equal("Welcome to my SSH server, user123!\n", result.StdoutText);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("password", await File.ReadAllTextAsync(prompts), StringComparison.OrdinalIgnoreCase);
+        await server.Out.WaitForLineAsync(line => line == "SSH connection closed.").WithTimeout();
+        Assert.Contains("SSH connection received from 127.0.0.1.", server.Out.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,6 +139,9 @@ public sealed class SampleInteropTests
         await alice.WaitForOutputAsync("*** Bob has left chat ***");
         await carol.WaitForOutputAsync("*** Bob has left chat ***");
         Assert.Equal(0, await bob.WaitForExitAsync());
+        carol.Write("~B"); // a break leaves too
+        await alice.WaitForOutputAsync("*** Carol has left chat ***");
+        Assert.Equal(0, await carol.WaitForExitAsync());
         Assert.DoesNotContain("Bob: hi all", bob.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Carol: hello bob", carol.Output, StringComparison.Ordinal);
 
@@ -170,10 +175,26 @@ public sealed class SampleInteropTests
     {
         await using SampleServer server = await SampleServer.StartAsync("redirect_server");
 
-        ProcessResult result = await Piped(server.Ssh()).RunAsync(null, "2+2\n2^32\n"u8.ToArray());
+        ProcessResult result = await Piped(server.Ssh()).RunAsync(null, "2+2\n2^32\n1/0\n"u8.ToArray());
 
         Assert.Equal("4\n4294967296\n", result.StdoutText);
+        Assert.Contains("divide by zero", result.Stderr, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task RedirectServer_IsAnInteractiveCalculatorOnATerminal()
+    {
+        await using SampleServer server = await SampleServer.StartAsync("redirect_server");
+        await using PtySession pty = server.Ssh().StartPty();
+
+        pty.Write("6*7\r");
+        await pty.WaitForOutputAsync("42\r\n"); // the echo "6*7" cannot contain it
+        pty.Write("2^10\r");
+        await pty.WaitForOutputAsync("1024\r\n");
+        pty.Write("\x04"); // ^D: EOF, and bc ends
+
+        Assert.Equal(0, await pty.WaitForExitAsync());
     }
 
     [Fact]
@@ -245,6 +266,18 @@ public sealed class SampleInteropTests
         Assert.Equal("out\ngot line\n", result.StdoutText);
         Assert.Equal("err\n", result.Stderr);
         Assert.Equal(7, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Serve_PassesOnTheEnvironmentSshSends()
+    {
+        await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
+
+        ProcessResult result = await (serve.Ssh with { SetEnv = new Dictionary<string, string> { ["RXSSH_GREETING"] = "hello there" } })
+            .RunAsync("echo \"$RXSSH_GREETING\"");
+
+        Assert.Equal("hello there\n", result.StdoutText);
+        Assert.Equal(0, result.ExitCode);
     }
 
     [Fact]

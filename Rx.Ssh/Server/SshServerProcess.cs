@@ -90,14 +90,17 @@ public sealed class SshServerProcess
     /// stdin (EOF closes it), the process's stdout and stderr go to the client, and the task ends
     /// with the process's exit code once it has exited and its output is sent. The process must
     /// be started with all three standard streams redirected. Closing the channel kills it.
+    /// On a pty with the line editor the process's output is UTF-8 text like any other output
+    /// (<c>\n</c> goes to the client as <c>\r\n</c>), as a terminal would show it; otherwise its bytes pass unchanged.
     /// </summary>
     public async Task<int> RedirectAsync(Process process, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(process);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
         Task input = CopyInputAsync(process.StandardInput.BaseStream, linked.Token);
-        Task output = Stdout.CopyFromAsync(process.StandardOutput.BaseStream, linked.Token);
-        Task errors = Stderr.CopyFromAsync(process.StandardError.BaseStream, linked.Token);
+        bool text = Channel.IsLineEditing;
+        Task output = Stdout.CopyFromAsync(process.StandardOutput.BaseStream, text, linked.Token);
+        Task errors = Stderr.CopyFromAsync(process.StandardError.BaseStream, text, linked.Token);
         try
         {
             await Task.WhenAll(output, errors).ConfigureAwait(false);
