@@ -41,10 +41,17 @@ public sealed class SampleInteropTests
         await using SampleServer server = await SampleServer.StartAsync("simple_server");
 
         // Batch mode and no key: ssh can only succeed with its initial "none" request.
-        ProcessResult result = await Piped(server.Ssh("guest", withKey: false)).RunAsync(null);
+        ProcessResult batch = await Piped(server.Ssh("guest", withKey: false)).RunAsync(null);
 
-        Assert.Equal("Welcome to my SSH server, guest!\n", result.StdoutText);
-        Assert.Equal(0, result.ExitCode);
+        // Able to ask for a password, ssh is never asked for one.
+        string prompts = Path.Combine(server.Directory, "prompts");
+        ProcessResult asking = await Piped(server.Ssh("guest", withKey: false) with { Password = "unused", AskpassLogFile = prompts }).RunAsync(null);
+
+        Assert.Equal("Welcome to my SSH server, guest!\n", batch.StdoutText);
+        Assert.Equal(0, batch.ExitCode);
+        Assert.Equal("Welcome to my SSH server, guest!\n", asking.StdoutText);
+        Assert.Equal(0, asking.ExitCode);
+        Assert.False(File.Exists(prompts) && new FileInfo(prompts).Length > 0, "ssh asked for a password");
     }
 
     [Theory]
