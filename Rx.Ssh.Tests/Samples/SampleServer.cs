@@ -102,6 +102,36 @@ internal sealed class SampleServer : IAsyncDisposable
         HostKeyVerifier = new CallbackHostKeyVerifier(context => ValueTask.FromResult(HostKey.PublicKey.Equals(context.Key))),
     };
 
+    /// <summary>The known_hosts line that trusts <see cref="HostKey"/> for 127.0.0.1 on <paramref name="port"/>.</summary>
+    public static string KnownHostsLine(int port) => KnownHostsFile.FormatEntry("127.0.0.1", port, HostKey.PublicKey, hashed: false);
+
+    /// <summary>
+    /// OpenSSH's ssh for a server on <paramref name="port"/> holding <see cref="HostKey"/>: it trusts only that key
+    /// (a <c>known_hosts</c> file written into <paramref name="directory"/>) and logs in as <paramref name="user"/> with
+    /// <see cref="UserKey"/> (saved there as <c>id_user</c>), or with no key at all when <paramref name="withKey"/> is false.
+    /// </summary>
+    public static OpenSshClient OpenSsh(string directory, int port, string user, bool withKey = true)
+    {
+        string knownHosts = Path.Combine(directory, "known_hosts");
+        string identity = Path.Combine(directory, "id_user");
+        if (!File.Exists(knownHosts))
+        {
+            File.WriteAllText(knownHosts, KnownHostsLine(port) + "\n");
+            UserKey.Save(identity);
+        }
+
+        return new OpenSshClient
+        {
+            Port = port,
+            User = user,
+            KnownHostsFile = knownHosts,
+            IdentityFile = withKey ? identity : null,
+        };
+    }
+
+    /// <inheritdoc cref="OpenSsh(string, int, string, bool)"/>
+    public OpenSshClient Ssh(string user = "alice", bool withKey = true) => OpenSsh(Directory, Port, user, withKey);
+
     public Task<SshClientConnection> ConnectAsync(SshClientOptions options) =>
         SshClient.ConnectAsync("127.0.0.1", Port, options).WithTimeout();
 

@@ -170,6 +170,20 @@ public sealed class ServerSampleTests
     }
 
     [Fact]
+    public async Task RedirectServer_OnAPtyShowsBcsOutputAsTerminalLines()
+    {
+        await using SampleServer server = await SampleServer.StartAsync("redirect_server");
+        await using SshClientConnection client = await server.ConnectAsync();
+        await using InteractiveSession session = await InteractiveSession.StartAsync(client, new SshProcessOptions { Terminal = Pty });
+
+        await session.WriteAsync("6*7\r");
+        await session.Stdout.WaitForTextAsync("6*7\r\n42\r\n"); // the editor's echo, then bc's line with \n sent as \r\n
+        await session.WriteAsync("\x04");
+
+        Assert.Equal(0, await session.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task ShowEnvironment_ListsTheVariablesSent()
     {
         await using SampleServer server = await SampleServer.StartAsync("show_environment");

@@ -1,3 +1,4 @@
+using System.Text;
 
 namespace Rx.Ssh;
 
@@ -44,14 +45,31 @@ public sealed class SshProcessOutput
     }
 
     /// <summary>Copies <paramref name="source"/> to this output until it ends, following flow control.</summary>
-    public async Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default)
+    public Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default) => CopyFromAsync(source, asText: false, cancellationToken);
+
+    /// <summary>Copies <paramref name="source"/> as raw bytes, or with <paramref name="asText"/> decoded as UTF-8 and written as text (line-editor translation).</summary>
+    internal async Task CopyFromAsync(Stream source, bool asText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         byte[] buffer = new byte[32 * 1024];
+        char[] chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        Decoder decoder = Encoding.UTF8.GetDecoder(); // a character split between two reads is kept for the next
         int n;
         while ((n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            if (!asText)
+            {
+                await WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+            else if (decoder.GetChars(buffer, 0, n, chars, 0, flush: false) is int count and > 0)
+            {
+                await WriteAsync(new string(chars, 0, count), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (asText && decoder.GetChars([], 0, 0, chars, 0, flush: true) is int last and > 0)
+        {
+            await WriteAsync(new string(chars, 0, last), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -121,6 +121,8 @@ public sealed class SshServerProcess
     /// with the process's exit code once it has exited and its output is sent. The process must
     /// be started with all three standard streams redirected. Closing the channel kills it.
     /// Input the process no longer takes (it closed its stdin or exited) is dropped.
+    /// On a pty with the line editor the process's output is UTF-8 text like any other output
+    /// (<c>\n</c> goes to the client as <c>\r\n</c>), as a terminal would show it; otherwise its bytes pass unchanged.
     /// </summary>
     public async Task<int> RedirectAsync(Process process, CancellationToken cancellationToken = default)
     {
@@ -129,7 +131,17 @@ public sealed class SshServerProcess
         Task input = FeedProcessAsync(process, linked.Token);
         try
         {
-            await RedirectAsync(null, SshSource.FromProcess(process), SshSource.FromProcess(process, stderr: true), linked.Token).ConfigureAwait(false);
+            if (Channel.IsLineEditing)
+            {
+                await Task.WhenAll(
+                    Stdout.CopyFromAsync(process.StandardOutput.BaseStream, asText: true, linked.Token),
+                    Stderr.CopyFromAsync(process.StandardError.BaseStream, asText: true, linked.Token)).ConfigureAwait(false);
+            }
+            else
+            {
+                await RedirectAsync(null, SshSource.FromProcess(process), SshSource.FromProcess(process, stderr: true), linked.Token).ConfigureAwait(false);
+            }
+
             await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
