@@ -68,6 +68,21 @@ public sealed class HybridKeyExchangeTests
     }
 
     [Fact]
+    public void An_ML_KEM_encapsulation_key_with_unreduced_coefficients_is_refused()
+    {
+        using IKeyExchange client = HybridKeyExchange.MLKem768X25519.Create();
+        using IKeyExchange server = HybridKeyExchange.MLKem768X25519.Create();
+        byte[] init = client.CreateClientPublic();
+        Assert.True(MLKem768.CoefficientsAreReduced(init));
+        init[0] = 0xFF;
+        init[1] |= 0x0F; // first coefficient 4095 >= q
+        Assert.False(MLKem768.CoefficientsAreReduced(init));
+
+        SshKeyExchangeException error = Assert.Throws<SshKeyExchangeException>(() => server.CreateServerReply(init, out _));
+        Assert.Contains("modulus check", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Combination_is_sha256_of_kem_secret_then_x25519_secret()
     {
         byte[] kem = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];

@@ -27,10 +27,14 @@ internal sealed class MLKem768 : IKem
 
     public byte[] Encapsulate(ReadOnlySpan<byte> publicKey, out byte[] secret)
     {
+        if (!CoefficientsAreReduced(publicKey))
+        {
+            throw new SshKeyExchangeException("The client's ML-KEM-768 encapsulation key fails the FIPS 203 modulus check.");
+        }
+
         MLKemPublicKeyParameters key;
         try
         {
-            // FromEncoding runs FIPS 203's encapsulation key check (coefficients below q).
             key = MLKemPublicKeyParameters.FromEncoding(Parameters, publicKey.ToArray());
         }
         catch (ArgumentException ex)
@@ -44,6 +48,27 @@ internal sealed class MLKem768 : IKem
         secret = new byte[encapsulator.SecretLength];
         encapsulator.Encapsulate(ciphertext, secret);
         return ciphertext;
+    }
+
+    /// <summary>
+    /// FIPS 203 section 7.2 modulus check: the encapsulation key's polynomial part (3 x 384 bytes
+    /// of 12-bit coefficients, two per 3 bytes, little-endian) must hold only values below q = 3329.
+    /// </summary>
+    internal static bool CoefficientsAreReduced(ReadOnlySpan<byte> encapsulationKey)
+    {
+        const int q = 3329;
+        ReadOnlySpan<byte> polynomials = encapsulationKey[..(3 * 384)];
+        for (int i = 0; i < polynomials.Length; i += 3)
+        {
+            int first = polynomials[i] | ((polynomials[i + 1] & 0x0F) << 8);
+            int second = (polynomials[i + 1] >> 4) | (polynomials[i + 2] << 4);
+            if (first >= q || second >= q)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public byte[] Decapsulate(ReadOnlySpan<byte> ciphertext)
