@@ -29,7 +29,31 @@ public sealed class AlgorithmCatalogTests
         Assert.DoesNotContain("ssh-rsa", d.HostKey);
         Assert.DoesNotContain(d.Ciphers, c => c.EndsWith("-cbc", StringComparison.Ordinal));
         Assert.DoesNotContain(d.Macs, m => m.Contains("sha1", StringComparison.Ordinal) || m.Contains("md5", StringComparison.Ordinal));
-        Assert.Equal("curve25519-sha256", d.KeyExchange[0]);
+        Assert.DoesNotContain(d.KeyExchange, k => k.EndsWith("-sha1", StringComparison.Ordinal));
+        Assert.DoesNotContain("diffie-hellman-group1-sha1", d.KeyExchange);
+    }
+
+    [Fact]
+    public void Post_quantum_hybrids_come_first_in_the_default_kex_order()
+    {
+        Assert.Equal(
+            [
+                "mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
+                "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
+                "diffie-hellman-group-exchange-sha256", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group14-sha256",
+            ],
+            SshAlgorithms.Default.KeyExchange);
+    }
+
+    [Theory]
+    [InlineData("diffie-hellman-group14-sha1")]
+    [InlineData("diffie-hellman-group1-sha1")]
+    [InlineData("diffie-hellman-group-exchange-sha1")]
+    public void Legacy_kex_is_implemented_but_off_by_default(string name)
+    {
+        Assert.True(AlgorithmCatalog.KeyExchange.ContainsKey(name));
+        Assert.DoesNotContain(name, SshAlgorithms.Default.KeyExchange);
+        Assert.Contains(name, SshAlgorithms.Edit(SshAlgorithms.Default.KeyExchange, "+" + name));
     }
 
     [Theory]

@@ -12,13 +12,36 @@ public sealed class AlgorithmInteropTests
     [InlineData("ecdh-sha2-nistp256")]
     [InlineData("ecdh-sha2-nistp384")]
     [InlineData("ecdh-sha2-nistp521")]
+    [InlineData("sntrup761x25519-sha512")]
+    [InlineData("sntrup761x25519-sha512@openssh.com")]
+    [InlineData("diffie-hellman-group-exchange-sha256")]
+    [InlineData("diffie-hellman-group16-sha512")]
+    [InlineData("diffie-hellman-group18-sha512")]
+    [InlineData("diffie-hellman-group14-sha256")]
+    [InlineData("diffie-hellman-group14-sha1")]
+    [InlineData("diffie-hellman-group1-sha1")]
+    [InlineData("diffie-hellman-group-exchange-sha1")]
     public async Task Key_exchange(string kex)
     {
         await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { KexAlgorithms = [kex] });
-        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
+        // The SHA-1 methods are off by default: name the method explicitly, as a user must.
+        SshClientOptions options = ClientInterop.Options(server) with { Algorithms = SshAlgorithms.Default with { KeyExchange = [kex] } };
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server, options);
         Assert.Equal(kex, conn.KeyExchange);
+        conn.Rekey();
         SshCompletedProcess result = await conn.Run("echo ok");
         Assert.Equal("ok\n", result.Stdout);
+        Assert.Equal(2, conn.KeyExchangeCount);
+    }
+
+    [Fact]
+    public async Task Legacy_sha1_kex_is_not_offered_by_default()
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { KexAlgorithms = ["diffie-hellman-group14-sha1"] });
+        SshKeyExchangeException error = await Assert.ThrowsAsync<SshKeyExchangeException>(() => ClientInterop.ConnectAsync(server));
+        Assert.Equal("key exchange", error.Kind);
+        Assert.Contains("diffie-hellman-group14-sha1", error.Theirs);
+        Assert.DoesNotContain("diffie-hellman-group14-sha1", error.Ours);
     }
 
     [Theory]

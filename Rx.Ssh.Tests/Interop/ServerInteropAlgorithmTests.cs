@@ -77,6 +77,12 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
     [InlineData("ecdh-sha2-nistp256")]
     [InlineData("ecdh-sha2-nistp384")]
     [InlineData("ecdh-sha2-nistp521")]
+    [InlineData("sntrup761x25519-sha512")]
+    [InlineData("sntrup761x25519-sha512@openssh.com")]
+    [InlineData("diffie-hellman-group-exchange-sha256")]
+    [InlineData("diffie-hellman-group16-sha512")]
+    [InlineData("diffie-hellman-group18-sha512")]
+    [InlineData("diffie-hellman-group14-sha256")]
     public async Task Each_key_exchange_works(string kex)
     {
         OpenSshClient ssh = Server.Client() with { KexAlgorithms = [kex], Options = ["LogLevel=DEBUG1"] };
@@ -85,6 +91,28 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("hello tester\n", result.StdoutText);
+        Assert.Contains("kex: algorithm: " + kex, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("diffie-hellman-group14-sha1")]
+    [InlineData("diffie-hellman-group1-sha1")]
+    [InlineData("diffie-hellman-group-exchange-sha1")]
+    public async Task Legacy_key_exchange_works_once_enabled_and_is_refused_by_default(string kex)
+    {
+        OpenSshClient ssh = Server.Client() with { KexAlgorithms = [kex], Options = ["LogLevel=DEBUG1"] };
+        ProcessResult refused = await ssh.RunAsync("hello");
+        Assert.True(refused.ExitCode == 255, refused.ToString());
+        Assert.Contains("no matching key exchange method found", refused.Stderr, StringComparison.Ordinal);
+
+        await using RxSshServerUnderTest legacy = await RxSshServerUnderTest.StartAsync(new SshServerOptions
+        {
+            ProcessHandler = ServerInteropCommands.HandleAsync,
+            Algorithms = SshAlgorithms.Default with { KeyExchange = SshAlgorithms.Edit(SshAlgorithms.Default.KeyExchange, "+" + kex) },
+        });
+        ProcessResult result = await (legacy.Client() with { KexAlgorithms = [kex], Options = ["LogLevel=DEBUG1"] }).RunAsync("hello");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("kex: algorithm: " + kex, result.Stderr, StringComparison.Ordinal);
     }
 

@@ -11,11 +11,21 @@ internal static class AlgorithmCatalog
 {
     public static readonly IReadOnlyDictionary<string, KeyExchangeAlgorithm> KeyExchange = Index(
     [
+        HybridKeyExchange.MLKem768X25519,
+        HybridKeyExchange.Sntrup761X25519,
+        HybridKeyExchange.Sntrup761X25519OpenSsh,
         Curve25519KeyExchange.Algorithm,
         Curve25519KeyExchange.LibSshAlgorithm,
         EcdhKeyExchange.Nistp256,
         EcdhKeyExchange.Nistp384,
         EcdhKeyExchange.Nistp521,
+        DiffieHellmanKeyExchange.GroupExchangeSha256,
+        DiffieHellmanKeyExchange.Group16Sha512,
+        DiffieHellmanKeyExchange.Group18Sha512,
+        DiffieHellmanKeyExchange.Group14Sha256,
+        DiffieHellmanKeyExchange.Group14Sha1,
+        DiffieHellmanKeyExchange.Group1Sha1,
+        DiffieHellmanKeyExchange.GroupExchangeSha1,
     ], a => a.Name);
 
     /// <summary>Host key signature algorithms we can verify (client) or produce (server).</summary>

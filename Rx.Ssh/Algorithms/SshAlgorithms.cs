@@ -10,14 +10,26 @@ public sealed record SshAlgorithms
     /// <summary>Secure modern defaults: strict kex, no SHA-1, no CBC, no legacy DH.</summary>
     public static SshAlgorithms Default { get; } = new();
 
-    /// <summary>Key exchange methods.</summary>
+    /// <summary>
+    /// Key exchange methods: post-quantum hybrids first, then elliptic curves, then finite-field
+    /// Diffie-Hellman. Implemented but off by default (SHA-1 or 1024-bit groups):
+    /// <c>diffie-hellman-group14-sha1</c>, <c>diffie-hellman-group1-sha1</c>,
+    /// <c>diffie-hellman-group-exchange-sha1</c>; enable them with <see cref="Edit"/> (<c>"+name"</c>).
+    /// </summary>
     public IReadOnlyList<string> KeyExchange { get; init; } =
     [
+        "mlkem768x25519-sha256",
+        "sntrup761x25519-sha512",
+        "sntrup761x25519-sha512@openssh.com",
         "curve25519-sha256",
         "curve25519-sha256@libssh.org",
         "ecdh-sha2-nistp256",
         "ecdh-sha2-nistp384",
         "ecdh-sha2-nistp521",
+        "diffie-hellman-group-exchange-sha256",
+        "diffie-hellman-group16-sha512",
+        "diffie-hellman-group18-sha512",
+        "diffie-hellman-group14-sha256",
     ];
 
     /// <summary>Host key signature algorithms.</summary>

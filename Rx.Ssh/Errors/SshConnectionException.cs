@@ -36,9 +36,24 @@ public class SshConnectionException : SshException
     public bool IsLocal { get; }
 }
 
-/// <summary>No algorithm of one kind is supported by both sides.</summary>
+/// <summary>
+/// The key exchange failed: no algorithm of one kind is supported by both sides (<see cref="Kind"/>,
+/// <see cref="Ours"/> and <see cref="Theirs"/> say which), or the peer sent a value the method
+/// forbids (a Diffie-Hellman value out of range, a hybrid value of the wrong length, a group
+/// outside the requested bounds; then both lists are empty). The reason is always
+/// <see cref="DisconnectReason.KeyExchangeFailed"/>.
+/// </summary>
 public sealed class SshKeyExchangeException : SshConnectionException
 {
+    /// <summary>Creates the exception for a key exchange that failed on a bad value from the peer.</summary>
+    public SshKeyExchangeException(string message, Exception? innerException = null)
+        : base(DisconnectReason.KeyExchangeFailed, message, true, innerException)
+    {
+        Kind = "key exchange";
+        Ours = [];
+        Theirs = [];
+    }
+
     /// <summary>Creates the exception naming both algorithm lists.</summary>
     public SshKeyExchangeException(string kind, IReadOnlyList<string> ours, IReadOnlyList<string> theirs)
         : base(DisconnectReason.KeyExchangeFailed,

@@ -14,6 +14,10 @@ internal static class MessageNumber
     public const byte NewKeys = 21;
     public const byte KexEcdhInit = 30;
     public const byte KexEcdhReply = 31;
+    public const byte KexDhGexGroup = 31;
+    public const byte KexDhGexInit = 32;
+    public const byte KexDhGexReply = 33;
+    public const byte KexDhGexRequest = 34;
     public const byte UserAuthRequest = 50;
     public const byte UserAuthFailure = 51;
     public const byte UserAuthSuccess = 52;

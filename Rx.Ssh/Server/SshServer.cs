@@ -63,6 +63,7 @@ public static class SshServer
             Version = options.ServerVersion,
             HostKeys = options.HostKeys,
             RekeyBytes = options.RekeyBytes,
+            ModuliFile = options.ModuliFile,
             Logger = logger,
         });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -102,6 +102,13 @@ public sealed record SshServerOptions
     /// <summary>Lines kept in the line editor's history. Default 100.</summary>
     public int LineHistorySize { get; init; } = 100;
 
+    /// <summary>
+    /// An OpenSSH moduli(5) file with the groups offered for <c>diffie-hellman-group-exchange-*</c>.
+    /// Null (the default) reads <c>/etc/ssh/moduli</c>; when the file is missing, unreadable or has no
+    /// usable group, the RFC 3526 groups (2048 to 8192 bits) serve instead.
+    /// </summary>
+    public string? ModuliFile { get; init; }
+
     /// <summary>Re-key after this many bytes in one direction. Default 1 GiB.</summary>
     public long RekeyBytes { get; init; } = 1L << 30;
 

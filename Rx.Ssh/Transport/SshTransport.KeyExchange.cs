@@ -12,7 +12,7 @@ using Rx.Ssh.Wire;
 
 namespace Rx.Ssh.Transport;
 
-/// <summary>Key exchange and re-exchange (RFC 4253 sections 7-9, RFC 5656, RFC 8731, strict kex).</summary>
+/// <summary>Key exchange and re-exchange (RFC 4253 sections 7-9, RFC 5656, RFC 8731, RFC 8268, strict kex; group exchange in SshTransport.GroupExchange.cs).</summary>
 internal sealed partial class SshTransport
 {
     private const string StrictClient = "kex-strict-c-v00@openssh.com";
@@ -169,20 +169,37 @@ internal sealed partial class SshTransport
 
         string clientVersion = IsServer ? RemoteVersion : LocalVersion;
         string serverVersion = IsServer ? LocalVersion : RemoteVersion;
-        using IKeyExchange kex = negotiated.KeyExchange.Create();
+        KeyExchangeAlgorithm algorithm = negotiated.KeyExchange;
+        byte initNumber = MessageNumber.KexEcdhInit, replyNumber = MessageNumber.KexEcdhReply;
+        byte[] groupFields = [];
+        IKeyExchange kex;
+        if (algorithm.IsGroupExchange)
+        {
+            (kex, groupFields) = IsServer
+                ? await ServeGroupExchangeAsync(algorithm, initial, cancellationToken).ConfigureAwait(false)
+                : await RequestGroupExchangeAsync(algorithm, negotiated, initial, cancellationToken).ConfigureAwait(false);
+            initNumber = MessageNumber.KexDhGexInit;
+            replyNumber = MessageNumber.KexDhGexReply;
+        }
+        else
+        {
+            kex = algorithm.Create();
+        }
+
+        using IKeyExchange kexScope = kex;
         byte[] secret;
         byte[] exchangeHash;
         if (IsServer)
         {
-            ReadOnlyMemory<byte> init = await ReadKexPacketAsync(MessageNumber.KexEcdhInit, initial, cancellationToken).ConfigureAwait(false);
-            byte[] clientPublic = KexEcdhInitMessage.Read(init.Span).ToArray();
+            ReadOnlyMemory<byte> init = await ReadKexPacketAsync(initNumber, initial, cancellationToken).ConfigureAwait(false);
+            byte[] clientPublic = KexEcdhInitMessage.Read(init.Span, initNumber).ToArray();
             byte[] serverPublic = kex.CreateServerReply(clientPublic, out secret);
             SshPrivateKey hostKey = _settings.HostKeys.First(k => k.SignatureAlgorithms.Contains(negotiated.HostKey));
             byte[] hostKeyBlob = hostKey.PublicKey.Blob.ToArray();
-            exchangeHash = ComputeExchangeHash(negotiated.KeyExchange, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, clientPublic, serverPublic, secret);
+            exchangeHash = ComputeExchangeHash(algorithm, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, groupFields, clientPublic, serverPublic, secret);
             byte[] signature = hostKey.Sign(negotiated.HostKey, exchangeHash);
             using var reply = new SshBuffer(1024);
-            KexEcdhReplyMessage.Write(reply, hostKeyBlob, serverPublic, signature);
+            KexEcdhReplyMessage.Write(reply, hostKeyBlob, serverPublic, signature, replyNumber);
             SendKex(reply);
         }
         else
@@ -190,16 +207,16 @@ internal sealed partial class SshTransport
             byte[] clientPublic = kex.CreateClientPublic();
             using (var init = new SshBuffer(256))
             {
-                KexEcdhInitMessage.Write(init, clientPublic);
+                KexEcdhInitMessage.Write(init, clientPublic, initNumber);
                 SendKex(init);
             }
 
-            ReadOnlyMemory<byte> replyPayload = await ReadKexPacketAsync(MessageNumber.KexEcdhReply, initial, cancellationToken).ConfigureAwait(false);
-            KexEcdhReplyMessage reply = KexEcdhReplyMessage.Read(replyPayload.Span);
+            ReadOnlyMemory<byte> replyPayload = await ReadKexPacketAsync(replyNumber, initial, cancellationToken).ConfigureAwait(false);
+            KexEcdhReplyMessage reply = KexEcdhReplyMessage.Read(replyPayload.Span, replyNumber);
             byte[] hostKeyBlob = reply.HostKey.ToArray();
             byte[] signatureBlob = reply.Signature.ToArray();
             secret = kex.ComputeClientSecret(reply.ServerPublic);
-            exchangeHash = ComputeExchangeHash(negotiated.KeyExchange, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, clientPublic, reply.ServerPublic, secret);
+            exchangeHash = ComputeExchangeHash(algorithm, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, groupFields, clientPublic, reply.ServerPublic, secret);
             SshPublicKey hostKey = VerifyServerSignature(negotiated.HostKey, hostKeyBlob, signatureBlob, exchangeHash);
             if (initial)
             {
@@ -290,7 +307,7 @@ internal sealed partial class SshTransport
 
     private static byte[] ComputeExchangeHash(
         KeyExchangeAlgorithm kex, string clientVersion, string serverVersion, byte[] clientInit, byte[] serverInit,
-        byte[] hostKey, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
+        byte[] hostKey, ReadOnlySpan<byte> groupFields, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
     {
         using var buffer = new SshBuffer(4096);
         SshWriter w = buffer.Writer;
@@ -299,6 +316,7 @@ internal sealed partial class SshTransport
         w.WriteString(clientInit);
         w.WriteString(serverInit);
         w.WriteString(hostKey);
+        w.WriteRaw(groupFields); // RFC 4419: uint32 min, n, max, mpint p, g (group exchange only)
         w.WriteString(clientPublic);
         w.WriteString(serverPublic);
         if (kex.SecretIsString)

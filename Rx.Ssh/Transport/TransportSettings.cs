@@ -19,6 +19,9 @@ internal sealed class TransportSettings
     /// <summary>Server: the host keys to offer.</summary>
     public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
 
+    /// <summary>Server: the moduli(5) file for Diffie-Hellman group exchange (null: /etc/ssh/moduli, else RFC 3526 groups).</summary>
+    public string? ModuliFile { get; init; }
+
     /// <summary>Re-key after this many bytes sent or received under one set of keys.</summary>
     public long RekeyBytes { get; init; } = 1L << 30;
 

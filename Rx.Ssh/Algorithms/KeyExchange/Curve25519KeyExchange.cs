@@ -26,14 +26,14 @@ internal sealed class Curve25519KeyExchange : IKeyExchange
     {
         if (peerPublic.Length != 32 || !PublicKey.TryImport(X25519, peerPublic, KeyBlobFormat.RawPublicKey, out PublicKey? peer) || peer is null)
         {
-            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "Invalid curve25519 public key from peer.");
+            throw new SshKeyExchangeException("Invalid curve25519 public key from peer.");
         }
 
         using SharedSecret? secret = X25519.Agree(_key, peer, new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         if (secret is null)
         {
             // NSec returns null for a low-order point (all-zero shared secret), which RFC 8731 forbids.
-            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "curve25519 agreement gave an all-zero secret.");
+            throw new SshKeyExchangeException("curve25519 agreement gave an all-zero secret.");
         }
 
         return secret.Export(SharedSecretBlobFormat.RawSharedSecret);

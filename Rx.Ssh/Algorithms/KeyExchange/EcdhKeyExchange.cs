@@ -44,7 +44,7 @@ internal sealed class EcdhKeyExchange : IKeyExchange
     {
         if (peerPoint.Length != 1 + (2 * _coordinateSize) || peerPoint[0] != 0x04)
         {
-            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "Invalid ECDH public point from peer.");
+            throw new SshKeyExchangeException("Invalid ECDH public point from peer.");
         }
 
         try
@@ -63,7 +63,7 @@ internal sealed class EcdhKeyExchange : IKeyExchange
         }
         catch (CryptographicException ex)
         {
-            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "ECDH public point from peer is not on the curve.", true, ex);
+            throw new SshKeyExchangeException("ECDH public point from peer is not on the curve.", ex);
         }
     }
 

@@ -21,8 +21,17 @@ internal interface IKeyExchange : IDisposable
 /// <summary>Catalogue entry for one key exchange method.</summary>
 internal sealed class KeyExchangeAlgorithm
 {
-    private readonly Func<IKeyExchange> _create;
+    private readonly Func<IKeyExchange>? _create;
+    private readonly Func<DiffieHellmanGroup, IKeyExchange>? _createForGroup;
     private readonly Func<bool>? _isAvailable;
+
+    /// <summary>A group exchange method (RFC 4419): the group is negotiated before the exchange.</summary>
+    public KeyExchangeAlgorithm(string name, HashAlgorithmName hash, Func<DiffieHellmanGroup, IKeyExchange> createForGroup)
+    {
+        Name = name;
+        Hash = hash;
+        _createForGroup = createForGroup;
+    }
 
     public KeyExchangeAlgorithm(string name, HashAlgorithmName hash, Func<IKeyExchange> create, bool secretIsString = false, Func<bool>? isAvailable = null)
     {
@@ -43,5 +52,10 @@ internal sealed class KeyExchangeAlgorithm
 
     public bool IsAvailable => _isAvailable?.Invoke() ?? true;
 
-    public IKeyExchange Create() => _create();
+    /// <summary>True for Diffie-Hellman group exchange: create with <see cref="Create(DiffieHellmanGroup)"/>.</summary>
+    public bool IsGroupExchange => _createForGroup is not null;
+
+    public IKeyExchange Create() => (_create ?? throw new InvalidOperationException($"{Name} needs a group.")).Invoke();
+
+    public IKeyExchange Create(DiffieHellmanGroup group) => (_createForGroup ?? throw new InvalidOperationException($"{Name} has a fixed group.")).Invoke(group);
 }
