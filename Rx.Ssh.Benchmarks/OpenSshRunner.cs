@@ -3,7 +3,7 @@ using System.Globalization;
 
 /// <summary>
 /// Transfers and connection setup through OpenSSH's <c>ssh</c> client against a server under test.
-/// Key exchange is pinned to curve25519-sha256, the one Rx.Ssh negotiates (OpenSSH would
+/// Key exchange is pinned to curve25519-sha256 on both sides (OpenSSH would
 /// otherwise pick the slower sntrup761x25519-sha512).
 /// </summary>
 internal sealed class OpenSshRunner(IServerUnderTest server)

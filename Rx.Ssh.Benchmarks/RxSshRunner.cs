@@ -13,7 +13,7 @@ internal sealed class RxSshRunner(IServerUnderTest server)
             KeyFiles = [server.Keys.UserKey],
             UseDefaultKeys = false,
             HostKeyVerifier = new KnownHostsVerifier(server.Keys.KnownHosts),
-            Algorithms = SshAlgorithms.Default with { Ciphers = [cipher] },
+            Algorithms = SshAlgorithms.Default with { Ciphers = [cipher], KeyExchange = ["curve25519-sha256"] },
         });
 
     /// <summary>Writes <paramref name="bytes"/> from one reused buffer to <c>cat &gt; /dev/null</c> through the public process API, then EOF; waits for the exit.</summary>
