@@ -109,6 +109,8 @@ public static class SshClient
             Algorithms = options.Algorithms,
             Version = options.ClientVersion,
             RekeyBytes = options.RekeyBytes,
+            RekeyInterval = options.RekeyInterval,
+            Scheduler = options.Scheduler,
             Logger = logger,
             VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(new HostKeyContext(host, port, key, address), timeout.Token),
         });
@@ -135,6 +137,7 @@ public static class SshClient
 
         var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
         connection.StartDispatch();
+        connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         return connection;
     }
 

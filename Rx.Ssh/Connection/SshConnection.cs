@@ -17,7 +17,9 @@ public abstract partial class SshConnection : IAsyncDisposable
     private readonly Dictionary<uint, Connection.SshChannel> _channels = [];
     private readonly object _channelsGate = new();
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<Action<bool>> _globalReplies = new();
     private uint _nextChannelId;
+    private Connection.KeepAlive? _keepAlive;
     private Task _dispatch = Task.CompletedTask;
     private int _disposed;
 
@@ -60,6 +62,62 @@ public abstract partial class SshConnection : IAsyncDisposable
     internal int KeyExchangeCount => Transport.KeyExchangeCount;
 
     internal void StartDispatch() => _dispatch = Task.Run(DispatchLoopAsync);
+
+    /// <summary>Starts keepalives (see <see cref="Connection.KeepAlive"/>); they stop when the connection ends.</summary>
+    internal void StartKeepAlive(TimeSpan interval, int countMax, System.Reactive.Concurrency.IScheduler scheduler)
+    {
+        Connection.KeepAlive? keepAlive = Connection.KeepAlive.Start(this, interval, countMax, scheduler);
+        if (keepAlive is not null)
+        {
+            _keepAlive = keepAlive;
+            _ = Completion.ContinueWith(_ => keepAlive.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
+    internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
+
+    /// <summary>
+    /// Sends a global request with want-reply and no data; <paramref name="onReply"/> runs on the
+    /// dispatch loop with the peer's verdict (replies come in request order, RFC 4254 section 4).
+    /// False when the connection is closed.
+    /// </summary>
+    internal bool TrySendGlobalRequest(string name, Action<bool> onReply)
+    {
+        lock (_globalReplies)
+        {
+            // Queued before sending so that a fast reply always finds its entry.
+            _globalReplies.Enqueue(onReply);
+            try
+            {
+                using SshBuffer request = ConnectionMessages.GlobalRequest(name, wantReply: true);
+                Transport.Send(request);
+                return true;
+            }
+            catch (SshConnectionException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private void CompleteGlobalRequest(bool success)
+    {
+        Action<bool>? onReply;
+        lock (_globalReplies)
+        {
+            _globalReplies.TryDequeue(out onReply);
+        }
+
+        onReply?.Invoke(success);
+        GlobalReplyReceived?.Invoke(success);
+    }
+
+    /// <summary>Raised on the dispatch loop for each global request reply (tests and diagnostics).</summary>
+    internal event Action<bool>? GlobalReplyReceived;
+
+    /// <summary>Raised on the dispatch loop with the name of each global request the peer sends (tests and diagnostics).</summary>
+    internal event Action<string>? GlobalRequestReceived;
 
     private async Task DispatchLoopAsync()
     {
@@ -171,6 +229,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 {
                     string name = r.ReadAsciiString();
                     bool wantReply = r.ReadBoolean();
+                    GlobalRequestReceived?.Invoke(name);
                     bool ok = OnGlobalRequest(name, r.RemainingSpan);
                     if (wantReply)
                     {
@@ -182,6 +241,7 @@ public abstract partial class SshConnection : IAsyncDisposable
 
             case MessageNumber.RequestSuccess:
             case MessageNumber.RequestFailure:
+                CompleteGlobalRequest(number == MessageNumber.RequestSuccess);
                 OnGlobalReply(number == MessageNumber.RequestSuccess, r.RemainingSpan);
                 break;
             case MessageNumber.UserAuthSuccess:

@@ -63,6 +63,8 @@ public static class SshServer
             Version = options.ServerVersion,
             HostKeys = options.HostKeys,
             RekeyBytes = options.RekeyBytes,
+            RekeyInterval = options.RekeyInterval,
+            Scheduler = options.Scheduler,
             ModuliFile = options.ModuliFile,
             Logger = logger,
         });
@@ -104,6 +106,7 @@ public static class SshServer
 
         var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler);
         connection.StartDispatch();
+        connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         handler.Authenticated(connection);
         return connection;

@@ -109,8 +109,33 @@ public sealed record SshServerOptions
     /// </summary>
     public string? ModuliFile { get; init; }
 
-    /// <summary>Re-key after this many bytes in one direction. Default 1 GiB.</summary>
-    public long RekeyBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Re-key after this many bytes in one direction under one set of keys. 0 (the default): the
+    /// cipher's safe limit as OpenSSH computes it from RFC 4344 (64 GiB for AES ciphers, 1 GiB for
+    /// chacha20-poly1305). A value above the cipher's limit is capped to it.
+    /// </summary>
+    public long RekeyBytes { get; init; }
+
+    /// <summary>
+    /// Re-key this long after each key exchange, on <see cref="Scheduler"/>. Default 1 hour (OpenSSH
+    /// has no time limit by default; AsyncSSH uses an hour). <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
+    /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
+    /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ClientAliveInterval</c>.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; }
+
+    /// <summary>
+    /// Keepalives that may go unanswered in a row; when one more interval passes without a reply the
+    /// connection ends with an <see cref="SshConnectionException"/> whose inner exception is a
+    /// <see cref="TimeoutException"/>. Default 3, as OpenSSH's <c>ClientAliveCountMax</c>.
+    /// </summary>
+    public int KeepAliveCountMax { get; init; } = 3;
 
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;

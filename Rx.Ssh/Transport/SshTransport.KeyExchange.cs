@@ -245,6 +245,7 @@ internal sealed partial class SshTransport
 
         _pendingEncryptor = encryptor;
         _pendingResetSequence = _strictKex;
+        SetRekeyLimits(negotiated);
         using (var newKeys = new SshBuffer(8))
         {
             newKeys.Writer.WriteByte(MessageNumber.NewKeys);
@@ -267,6 +268,7 @@ internal sealed partial class SshTransport
 
         _firstKexDone = true;
         Logger.LogDebug("Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}", KeyExchangeCount, negotiated.KeyExchange.Name, negotiated.HostKey, negotiated.CipherClientToServer.Name);
+        OnKeyExchangeCompleted(KeyExchangeCount);
     }
 
     private void SendServerSignatureAlgorithms()

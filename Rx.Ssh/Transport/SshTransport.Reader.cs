@@ -92,7 +92,7 @@ internal sealed partial class SshTransport
         _packetsReceived++;
         _bytesReceivedSinceKex += total;
         payload = _receiveBuffer.AsMemory(5, payloadLength);
-        if (_bytesReceivedSinceKex > _settings.RekeyBytes && _firstKexDone)
+        if (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) && _firstKexDone)
         {
             RequestKeyExchange();
         }

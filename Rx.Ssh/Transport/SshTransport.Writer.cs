@@ -152,7 +152,7 @@ internal sealed partial class SshTransport
                     break;
             }
 
-            if (!_kexInProgress && _bytesSentSinceKex > _settings.RekeyBytes && _firstKexDone)
+            if (!_kexInProgress && _bytesSentSinceKex > Interlocked.Read(ref _sendRekeyLimit) && _firstKexDone)
             {
                 RequestKeyExchange();
             }

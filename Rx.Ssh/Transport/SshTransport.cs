@@ -182,6 +182,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         }
 
         _budget.Fail(result);
+        StopRekeyTimer();
         if (sendDisconnect && result is SshConnectionException { IsLocal: true } local && local.Reason != DisconnectReason.None && _writer != Task.CompletedTask)
         {
             try

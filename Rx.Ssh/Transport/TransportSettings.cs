@@ -22,8 +22,14 @@ internal sealed class TransportSettings
     /// <summary>Server: the moduli(5) file for Diffie-Hellman group exchange (null: /etc/ssh/moduli, else RFC 3526 groups).</summary>
     public string? ModuliFile { get; init; }
 
-    /// <summary>Re-key after this many bytes sent or received under one set of keys.</summary>
-    public long RekeyBytes { get; init; } = 1L << 30;
+    /// <summary>Re-key after this many bytes sent or received under one set of keys; 0: the cipher's own limit (the cipher's limit also caps larger values).</summary>
+    public long RekeyBytes { get; init; }
+
+    /// <summary>Re-key this long after each key exchange; zero or infinite: never by time.</summary>
+    public TimeSpan RekeyInterval { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Scheduler for the re-key timer.</summary>
+    public System.Reactive.Concurrency.IScheduler Scheduler { get; init; } = System.Reactive.Concurrency.DefaultScheduler.Instance;
 
     /// <summary>Largest packet (packet_length) accepted from the peer.</summary>
     public int MaxPacketLength { get; init; } = 256 * 1024;

@@ -1,0 +1,76 @@
+using System.Reactive.Concurrency;
+
+namespace Rx.Ssh.Connection;
+
+/// <summary>
+/// Sends <c>keepalive@openssh.com</c> (want-reply) every interval and ends the connection when
+/// <c>countMax</c> of them in a row got no reply by the next tick, like OpenSSH's
+/// ServerAlive*/ClientAlive* options. Any reply, success or failure, counts.
+/// </summary>
+internal sealed class KeepAlive : IDisposable
+{
+    public const string RequestName = "keepalive@openssh.com";
+
+    private readonly SshConnection _connection;
+    private readonly TimeSpan _interval;
+    private readonly int _countMax;
+    private readonly IDisposable _timer;
+    private int _unanswered;
+    private int _disposed;
+
+    private KeepAlive(SshConnection connection, TimeSpan interval, int countMax, IScheduler scheduler)
+    {
+        _connection = connection;
+        _interval = interval;
+        _countMax = countMax;
+        _timer = scheduler.Schedule(interval, Tick);
+    }
+
+    /// <summary>Keepalives sent and not answered yet.</summary>
+    public int Unanswered => Volatile.Read(ref _unanswered);
+
+    /// <summary>Starts keepalives on <paramref name="connection"/>, or returns null when <paramref name="interval"/> turns them off.</summary>
+    public static KeepAlive? Start(SshConnection connection, TimeSpan interval, int countMax, IScheduler scheduler)
+    {
+        if (interval <= TimeSpan.Zero || interval == Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(countMax);
+        return new KeepAlive(connection, interval, countMax, scheduler);
+    }
+
+    private void Tick(Action<TimeSpan> again)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _unanswered) >= _countMax)
+        {
+            var error = new SshConnectionException(
+                DisconnectReason.ConnectionLost,
+                $"The peer did not answer {_countMax} keepalive(s) sent every {_interval.TotalSeconds:0.###} s.",
+                true,
+                new TimeoutException("Keepalive timeout."));
+            _ = _connection.Transport.FailAsync(error);
+            return;
+        }
+
+        Interlocked.Increment(ref _unanswered);
+        if (_connection.TrySendGlobalRequest(RequestName, _ => Volatile.Write(ref _unanswered, 0)))
+        {
+            again(_interval);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _timer.Dispose();
+        }
+    }
+}
