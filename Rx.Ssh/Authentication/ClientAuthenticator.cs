@@ -7,7 +7,7 @@ using Rx.Ssh.Wire;
 
 namespace Rx.Ssh.Authentication;
 
-/// <summary>The client side of RFC 4252: none, publickey, password, keyboard-interactive (password answers).</summary>
+/// <summary>The client side of RFC 4252: none, publickey, password, keyboard-interactive (RFC 4256; answers from the application's callback or the password).</summary>
 internal sealed class ClientAuthenticator
 {
     private const string ConnectionService = "ssh-connection";
@@ -82,7 +82,8 @@ internal sealed class ClientAuthenticator
     private bool CanTry(string method) => method switch
     {
         "publickey" => _keys.Count > 0,
-        "password" or "keyboard-interactive" => _options.Password is not null,
+        "password" => _options.Password is not null,
+        "keyboard-interactive" => _options.KeyboardInteractive is not null || _options.Password is not null,
         _ => false,
     };
 
@@ -153,6 +154,8 @@ internal sealed class ClientAuthenticator
 
     private async Task<(bool Success, string[] Methods, bool Partial)> KeyboardInteractiveAsync(CancellationToken cancellationToken)
     {
+        Func<SshKeyboardInteractiveChallenge, CancellationToken, ValueTask<IReadOnlyList<string>>> answer =
+            _options.KeyboardInteractive ?? SshKeyboardInteractive.PasswordResponder(_options.Password!);
         using (var request = new SshBuffer())
         {
             SshWriter w = request.Writer;
@@ -170,30 +173,50 @@ internal sealed class ClientAuthenticator
                 return ParseResult(reply.Span);
             }
 
-            // RFC 4256 section 3.2: string name, string instruction, string language, int num-prompts, {string prompt, boolean echo}
-            var r = new SshReader(reply.Span[1..]);
-            r.ReadUtf8String();
-            r.ReadUtf8String();
-            r.ReadString();
-            uint count = r.ReadUInt32();
-            if (count > 64)
+            SshKeyboardInteractiveChallenge challenge = ReadInfoRequest(reply.Span);
+            IReadOnlyList<string> answers = await answer(challenge, cancellationToken).ConfigureAwait(false);
+            if (answers is null || answers.Count != challenge.Prompts.Count)
             {
-                throw new SshConnectionException(DisconnectReason.ProtocolError, "Too many keyboard-interactive prompts.");
+                throw new SshConnectionException(
+                    DisconnectReason.ByApplication,
+                    $"The keyboard-interactive callback gave {answers?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no"} answer(s) to {challenge.Prompts.Count} prompt(s).");
             }
 
+            // byte SSH_MSG_USERAUTH_INFO_RESPONSE, int num-responses, string response[1..n] (UTF-8)
             using var response = new SshBuffer();
             SshWriter w = response.Writer;
             w.WriteByte(MessageNumber.UserAuthInfoResponse);
-            w.WriteUInt32(count);
-            for (uint i = 0; i < count; i++)
+            w.WriteUInt32((uint)answers.Count);
+            foreach (string a in answers)
             {
-                string prompt = r.ReadUtf8String();
-                r.ReadBoolean();
-                w.WriteString(prompt.Contains("assword", StringComparison.Ordinal) || count == 1 ? _options.Password ?? string.Empty : string.Empty);
+                w.WriteString(a ?? string.Empty);
             }
 
             await _transport.SendAsync(response, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static SshKeyboardInteractiveChallenge ReadInfoRequest(ReadOnlySpan<byte> payload)
+    {
+        // byte SSH_MSG_USERAUTH_INFO_REQUEST, string name, string instruction, string language tag,
+        // int num-prompts, then per prompt: string prompt, boolean echo (RFC 4256 section 3.2)
+        var r = new SshReader(payload[1..]);
+        string name = r.ReadUtf8String();
+        string instruction = r.ReadUtf8String();
+        r.ReadString();
+        uint count = r.ReadUInt32();
+        if (count > 64)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"Too many keyboard-interactive prompts ({count}).");
+        }
+
+        var prompts = new SshPrompt[count];
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            prompts[i] = new SshPrompt(r.ReadUtf8String(), r.ReadBoolean());
+        }
+
+        return new SshKeyboardInteractiveChallenge(name, instruction, prompts);
     }
 
     private async Task<(bool Success, string[] Methods, bool Partial)> TryAsync(string method, Action<SshWriter>? body, CancellationToken cancellationToken)

@@ -26,8 +26,21 @@ public sealed record SshClientOptions
     /// </summary>
     public bool UseDefaultKeys { get; init; } = true;
 
-    /// <summary>Password for <c>password</c> (and single-prompt keyboard-interactive) authentication.</summary>
+    /// <summary>
+    /// Password for <c>password</c> authentication, and for <c>keyboard-interactive</c> when
+    /// <see cref="KeyboardInteractive"/> is not set (answered by <see cref="SshKeyboardInteractive.PasswordResponder"/>).
+    /// </summary>
     public string? Password { get; init; }
+
+    /// <summary>
+    /// Answers the server's keyboard-interactive prompts (RFC 4256): called once per round with the
+    /// challenge (name, instruction, prompts with their echo flags), it returns one answer per prompt,
+    /// in order (none for a round without prompts, which is only informational). The server may ask
+    /// several rounds. The token is the connect's (login timeout included). Null (the default): the
+    /// method is tried only when <see cref="Password"/> is set, with
+    /// <see cref="SshKeyboardInteractive.PasswordResponder"/>.
+    /// </summary>
+    public Func<SshKeyboardInteractiveChallenge, CancellationToken, ValueTask<IReadOnlyList<string>>>? KeyboardInteractive { get; init; }
 
     /// <summary>
     /// Decides whether the server's host key is trusted. Default: OpenSSH's known_hosts files
