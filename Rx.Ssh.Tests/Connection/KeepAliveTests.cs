@@ -161,4 +161,17 @@ public sealed class KeepAliveTests
 
         Assert.Equal(0, clock.PendingCount);
     }
+
+    [Fact]
+    public async Task A_negative_count_max_is_refused_before_connecting()
+    {
+        (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
+        await using (clientStream)
+        await using (serverStream)
+        {
+            ArgumentOutOfRangeException ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SshClient.ConnectAsync(
+                clientStream, InMemorySshServer.DefaultHostName, 22, InMemoryServer.DefaultClientOptions() with { KeepAliveCountMax = -1 }));
+            Assert.Contains("KeepAliveCountMax", ex.ParamName, StringComparison.Ordinal);
+        }
+    }
 }

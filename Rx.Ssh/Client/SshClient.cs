@@ -60,6 +60,7 @@ public static class SshClient
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
         using var timeout = new TimeoutScope(options, cancellationToken);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -94,6 +95,7 @@ public static class SshClient
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new SshClientOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
         using var timeout = new TimeoutScope(options, cancellationToken);
         return await ConnectCoreAsync(stream, host, port, null, options, timeout).ConfigureAwait(false);
     }

@@ -52,6 +52,8 @@ public static class SshServer
             throw new ArgumentException("At least one host key is required.", nameof(options));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+
         ILogger logger = options.Logger ?? NullLogger.Instance;
         SshServerHandler handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
         handler.Attach(options, remote);
