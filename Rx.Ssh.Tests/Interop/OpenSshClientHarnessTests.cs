@@ -115,11 +115,13 @@ public sealed class OpenSshClientHarnessTests(SshdFixture fixture)
         pty.Write("echo \"T=$TERM\"; stty size; echo ready-$((6*7))\r");
         string first = await pty.WaitForOutputAsync("ready-42");
         Assert.Contains("T=vt220\r\n31 97\r\n", first, StringComparison.Ordinal);
+        await pty.WaitForOutputAsync("rx> "); // type only once the shell prompts again, or the tty echoes ahead of the prompt
 
         pty.Resize(new TerminalSize(120, 40));
         pty.Write("stty size; echo ready-$((7*7))\r");
         string second = await pty.WaitForOutputAsync("ready-49");
         Assert.Contains("\n40 120\r\n", second, StringComparison.Ordinal);
+        await pty.WaitForOutputAsync("rx> ");
 
         pty.Write("echo abX\x7f" + "c; echo ready-$((8*8))\r");
         string third = await pty.WaitForOutputAsync("ready-64");
