@@ -111,13 +111,37 @@ public abstract class SshPrivateKey : IDisposable
     public string ToOpenSshPrivateKey(string? passphrase = null) => OpenSshKeyFile.Write(this, passphrase);
 
     /// <summary>
-    /// Saves <see cref="ToOpenSshPrivateKey"/> to <paramref name="path"/>, replacing the file. On Unix the
+    /// Writes the key in OpenSSH's <c>openssh-key-v1</c> format, encrypted (when a passphrase is given)
+    /// with <paramref name="cipher"/>: <c>aes256-ctr</c> (the default, as ssh-keygen) or
+    /// <c>aes256-gcm@openssh.com</c> (authenticated: a wrong passphrase is detected by the tag).
+    /// </summary>
+    /// <param name="passphrase">The passphrase; null or empty writes an unencrypted key.</param>
+    /// <param name="cipher">The cipher name; see <see cref="OpenSshPrivateKeyCiphers"/>.</param>
+    /// <exception cref="ArgumentException">The cipher is not one of <see cref="OpenSshPrivateKeyCiphers"/>.</exception>
+    public string ToOpenSshPrivateKey(string? passphrase, string cipher)
+    {
+        ArgumentNullException.ThrowIfNull(cipher);
+        return OpenSshKeyFile.Write(this, passphrase, cipher);
+    }
+
+    /// <summary>The ciphers <see cref="ToOpenSshPrivateKey(string?, string)"/> and <see cref="Save(string, string?, string)"/> can encrypt with.</summary>
+    public static IReadOnlyList<string> OpenSshPrivateKeyCiphers => OpenSshKeyFile.WriteCiphers;
+
+    /// <summary>
+    /// Saves <see cref="ToOpenSshPrivateKey(string?)"/> to <paramref name="path"/>, replacing the file. On Unix the
     /// file is readable and writable by its owner only (mode 0600), as ssh refuses keys others can read.
     /// </summary>
-    public void Save(string path, string? passphrase = null)
+    public void Save(string path, string? passphrase = null) => Save(path, passphrase, "aes256-ctr");
+
+    /// <summary>
+    /// Saves <see cref="ToOpenSshPrivateKey(string?, string)"/> to <paramref name="path"/> (mode 0600 on Unix),
+    /// encrypted with <paramref name="cipher"/> when a passphrase is given.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cipher is not one of <see cref="OpenSshPrivateKeyCiphers"/>.</exception>
+    public void Save(string path, string? passphrase, string cipher)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = Encoding.UTF8.GetBytes(ToOpenSshPrivateKey(passphrase));
+        byte[] bytes = Encoding.UTF8.GetBytes(ToOpenSshPrivateKey(passphrase, cipher));
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
