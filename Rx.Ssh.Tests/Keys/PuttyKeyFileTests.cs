@@ -285,4 +285,64 @@ public sealed class PuttyKeyFileTests
         using SshPrivateKey loaded = SshPrivateKey.Parse(text, "pw");
         Assert.Equal(key.PublicKey, loaded.PublicKey);
     }
+
+    [Fact]
+    public void Parse_WindowsLineEndings_AreAccepted()
+    {
+        (string ppk, string publicKey) = PuttygenKeys.Files["p521.v2enc"];
+
+        using SshPrivateKey key = SshPrivateKey.Parse(ppk.ReplaceLineEndings("\r\n") + "\r\n", PuttygenKeys.Passphrase);
+
+        Assert.Equal(publicKey, key.PublicKey.ToOpenSshString());
+    }
+
+    [Fact]
+    public void PublicKeyParse_WhatPuttygenExportsAsPublic_IsTheKey()
+    {
+        // puttygen ed25519.v3.ppk -O public
+        const string Exported = """
+            ---- BEGIN SSH2 PUBLIC KEY ----
+            Comment: "ed25519 from ssh-keygen"
+            AAAAC3NzaC1lZDI1NTE5AAAAIJGvbrmOUr8a76Nhn3+n86762JRH79yu0XtGocVf
+            NQXb
+            ---- END SSH2 PUBLIC KEY ----
+            """;
+
+        SshPublicKey key = SshPublicKey.Parse(Exported, out string comment);
+
+        Assert.Equal(PuttygenKeys.Files["ed25519.v3"].PublicKey, key.ToOpenSshString());
+        Assert.Equal("ed25519 from ssh-keygen", comment);
+    }
+
+    [Theory]
+    [InlineData(PuttyKeyDerivation.Argon2id, 8, 1)]
+    [InlineData(PuttyKeyDerivation.Argon2id, 1024, 2)]
+    [InlineData(PuttyKeyDerivation.Argon2i, 64, 3)]
+    [InlineData(PuttyKeyDerivation.Argon2i, 100, 4)]
+    public void V3KeyDerivation_LibsodiumAndBouncyCastle_Agree(PuttyKeyDerivation variant, int memoryKiB, int passes)
+    {
+        byte[] salt = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+
+        byte[]? native = PuttyKeyDerivationFunctions.TryLibsodium("pässword", variant, memoryKiB, passes, 1, salt);
+        byte[] managed = PuttyKeyDerivationFunctions.V3KeysManaged("pässword", variant, memoryKiB, passes, 1, salt);
+
+        Assert.NotNull(native);
+        Assert.Equal(Convert.ToHexStringLower(managed), Convert.ToHexStringLower(native));
+    }
+
+    [Theory]
+    [InlineData(PuttyKeyDerivation.Argon2d, 1, 16)]
+    [InlineData(PuttyKeyDerivation.Argon2id, 2, 16)]
+    [InlineData(PuttyKeyDerivation.Argon2id, 1, 8)]
+    [InlineData(PuttyKeyDerivation.Argon2i, 1, 16)]
+    public void V3KeyDerivation_ParametersLibsodiumLacks_FallBackToBouncyCastle(PuttyKeyDerivation variant, int parallelism, int saltLength)
+    {
+        byte[] salt = new byte[saltLength];
+        int passes = variant == PuttyKeyDerivation.Argon2i ? 2 : 1;
+
+        Assert.Null(PuttyKeyDerivationFunctions.TryLibsodium("pw", variant, 64, passes, parallelism, salt));
+        Assert.Equal(
+            PuttyKeyDerivationFunctions.V3KeysManaged("pw", variant, 64, passes, parallelism, salt),
+            PuttyKeyDerivationFunctions.V3Keys("pw", variant, 64, passes, parallelism, salt));
+    }
 }

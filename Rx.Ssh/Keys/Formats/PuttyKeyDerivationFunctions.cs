@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
+using Rx.Ssh.Algorithms.Native;
 
 namespace Rx.Ssh.Keys.Formats;
 
@@ -62,8 +63,47 @@ internal static class PuttyKeyDerivationFunctions
         }
     }
 
-    /// <summary>Version 3: 80 bytes of Argon2 output (AES key, IV, MAC key).</summary>
+    /// <summary>
+    /// Version 3: 80 bytes of Argon2 output (AES key, IV, MAC key). PuTTY's usual parameters (one lane,
+    /// 16-byte salt, Argon2id or Argon2i) run in native libsodium, over ten times faster than the
+    /// managed BouncyCastle generator that handles the rest (Argon2d, several lanes, other salts).
+    /// </summary>
     public static byte[] V3Keys(string passphrase, PuttyKeyDerivation variant, int memoryKiB, int passes, int parallelism, byte[] salt)
+    {
+        byte[]? fast = TryLibsodium(passphrase, variant, memoryKiB, passes, parallelism, salt);
+        return fast ?? V3KeysManaged(passphrase, variant, memoryKiB, passes, parallelism, salt);
+    }
+
+    /// <summary>Argon2 by libsodium when it can take these parameters; null otherwise.</summary>
+    internal static unsafe byte[]? TryLibsodium(string passphrase, PuttyKeyDerivation variant, int memoryKiB, int passes, int parallelism, byte[] salt)
+    {
+        // libsodium: one lane, fixed salt size, no Argon2d, Argon2i needs 3 passes or more.
+        if (variant == PuttyKeyDerivation.Argon2d || parallelism != 1 || salt.Length != Libsodium.PwhashSaltBytes
+            || (variant == PuttyKeyDerivation.Argon2i && passes < 3) || !Libsodium.IsAvailable)
+        {
+            return null;
+        }
+
+        int algorithm = variant == PuttyKeyDerivation.Argon2i ? Libsodium.PwhashArgon2i13 : Libsodium.PwhashArgon2id13;
+        byte[] password = Encoding.UTF8.GetBytes(passphrase);
+        byte[] output = new byte[CipherKeyLength + IvLength + V3MacKeyLength];
+        try
+        {
+            fixed (byte* o = output, p = password, s = salt)
+            {
+                int result = Libsodium.crypto_pwhash(
+                    o, (ulong)output.Length, p, (ulong)password.Length, s, (ulong)passes, (nuint)memoryKiB * 1024, algorithm);
+                return result == 0 ? output : null;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
+    /// <summary>Argon2 by BouncyCastle's managed generator (every variant and lane count).</summary>
+    internal static byte[] V3KeysManaged(string passphrase, PuttyKeyDerivation variant, int memoryKiB, int passes, int parallelism, byte[] salt)
     {
         int type = variant switch
         {
