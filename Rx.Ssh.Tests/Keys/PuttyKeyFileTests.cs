@@ -25,9 +25,9 @@ public sealed class PuttyKeyFileTests
     public void Parse_WhatPuttygenWrote_IsTheKeySshKeygenMade(string name)
     {
         (string ppk, string publicKey) = PuttygenKeys.Files[name];
-        string? passphrase = name.Contains(".v2enc", StringComparison.Ordinal) || name.Contains(".v3", StringComparison.Ordinal) && name != name.Split('.')[0] + ".v3"
-            ? PuttygenKeys.Passphrase
-            : null;
+        // "key.v2" and "key.v3" are unencrypted; every other variant is encrypted.
+        bool plain = name.EndsWith(".v2", StringComparison.Ordinal) || name.EndsWith(".v3", StringComparison.Ordinal);
+        string? passphrase = plain ? null : PuttygenKeys.Passphrase;
 
         using SshPrivateKey key = SshPrivateKey.Parse(ppk, passphrase);
 
