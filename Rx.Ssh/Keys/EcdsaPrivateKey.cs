@@ -45,7 +45,22 @@ internal sealed class EcdsaPrivateKey : SshPrivateKey
         }
 
         ECPoint q = curve.DecodePoint(reader.ReadString());
-        ReadOnlySpan<byte> dBytes = reader.ReadUnsignedMPInt();
+        return FromScalar(curve, q, reader.ReadUnsignedMPInt());
+    }
+
+    /// <summary>Reads PuTTY's private field (mpint d); Q comes from <paramref name="publicKey"/>.</summary>
+    public static EcdsaPrivateKey ReadPuttyFields(EcdsaPublicKey publicKey, ref SshReader reader)
+    {
+        ReadOnlySpan<byte> d = reader.ReadUnsignedMPInt();
+        var blob = new SshReader(publicKey.Blob.Span);
+        blob.ReadString();
+        blob.ReadString();
+        ECPoint q = publicKey.Curve.DecodePoint(blob.ReadString());
+        return FromScalar(publicKey.Curve, q, d);
+    }
+
+    private static EcdsaPrivateKey FromScalar(EcdsaCurve curve, ECPoint q, ReadOnlySpan<byte> dBytes)
+    {
         if (dBytes.Length > curve.FieldSize)
         {
             throw new SshKeyFormatException($"the {curve.Name} private scalar is too long");
@@ -76,6 +91,19 @@ internal sealed class EcdsaPrivateKey : SshPrivateKey
         {
             writer.WriteString(_publicKey.Curve.Name);
             writer.WriteString(_publicKey.Curve.EncodePoint(parameters.Q));
+            writer.WriteMPInt(parameters.D);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(parameters.D);
+        }
+    }
+
+    internal override void WritePuttyFields(ref SshWriter writer)
+    {
+        ECParameters parameters = _ecdsa.ExportParameters(includePrivateParameters: true);
+        try
+        {
             writer.WriteMPInt(parameters.D);
         }
         finally

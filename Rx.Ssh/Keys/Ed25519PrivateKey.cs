@@ -84,6 +84,32 @@ internal sealed class Ed25519PrivateKey : SshPrivateKey
         }
     }
 
+    /// <summary>Reads PuTTY's private field (string seed, 32 bytes); it must match <paramref name="publicKey"/>.</summary>
+    public static Ed25519PrivateKey ReadPuttyFields(Ed25519PublicKey publicKey, ref SshReader reader)
+    {
+        Ed25519PrivateKey key = FromSeed(reader.ReadString());
+        if (!key._publicKey.RawKey.AsSpan().SequenceEqual(publicKey.RawKey))
+        {
+            key.Dispose();
+            throw new SshKeyFormatException("the Ed25519 private key does not match its public key");
+        }
+
+        return key;
+    }
+
+    internal override void WritePuttyFields(ref SshWriter writer)
+    {
+        byte[] seed = _key.Export(KeyBlobFormat.RawPrivateKey);
+        try
+        {
+            writer.WriteString(seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
     public override byte[] Sign(string signatureAlgorithm, ReadOnlySpan<byte> data)
     {
         ThrowIfUnsupported(signatureAlgorithm);

@@ -58,6 +58,15 @@ internal static class KeyTypes
         throw Unsupported(keyType);
     }
 
+    /// <summary>Reads PuTTY's private blob for <paramref name="publicKey"/> (which holds the public fields).</summary>
+    public static SshPrivateKey ReadPuttyPrivateFields(SshPublicKey publicKey, ref SshReader reader) => publicKey switch
+    {
+        Ed25519PublicKey ed25519 => Ed25519PrivateKey.ReadPuttyFields(ed25519, ref reader),
+        RsaPublicKey rsa => RsaPrivateKey.ReadPuttyFields(rsa, ref reader),
+        EcdsaPublicKey ecdsa => EcdsaPrivateKey.ReadPuttyFields(ecdsa, ref reader),
+        _ => throw Unsupported(publicKey.KeyType),
+    };
+
     /// <summary>Creates a new random key of <paramref name="keyType"/>.</summary>
     public static SshPrivateKey Generate(string keyType, int bits)
     {

@@ -48,6 +48,29 @@ internal sealed class RsaPrivateKey : SshPrivateKey
         ReadOnlySpan<byte> iqmp = reader.ReadUnsignedMPInt();
         ReadOnlySpan<byte> p = reader.ReadUnsignedMPInt();
         ReadOnlySpan<byte> q = reader.ReadUnsignedMPInt();
+        return FromComponents(n, e, d, iqmp, p, q);
+    }
+
+    /// <summary>
+    /// Reads PuTTY's private fields (mpint d, p, q, iqmp); n and e come from <paramref name="publicKey"/>.
+    /// </summary>
+    public static RsaPrivateKey ReadPuttyFields(RsaPublicKey publicKey, ref SshReader reader)
+    {
+        ReadOnlySpan<byte> d = reader.ReadUnsignedMPInt();
+        ReadOnlySpan<byte> p = reader.ReadUnsignedMPInt();
+        ReadOnlySpan<byte> q = reader.ReadUnsignedMPInt();
+        ReadOnlySpan<byte> iqmp = reader.ReadUnsignedMPInt();
+        var blob = new SshReader(publicKey.Blob.Span);
+        blob.ReadString();
+        ReadOnlySpan<byte> e = blob.ReadUnsignedMPInt();
+        ReadOnlySpan<byte> n = blob.ReadUnsignedMPInt();
+        return FromComponents(n, e, d, iqmp, p, q);
+    }
+
+    /// <summary>Builds a key from its components; the CRT exponents are recomputed.</summary>
+    private static RsaPrivateKey FromComponents(
+        ReadOnlySpan<byte> n, ReadOnlySpan<byte> e, ReadOnlySpan<byte> d, ReadOnlySpan<byte> iqmp, ReadOnlySpan<byte> p, ReadOnlySpan<byte> q)
+    {
         if (n.Length == 0 || p.Length == 0 || q.Length == 0)
         {
             throw new SshKeyFormatException("the RSA private key has an empty modulus or prime");
@@ -94,6 +117,22 @@ internal sealed class RsaPrivateKey : SshPrivateKey
             writer.WriteMPInt(parameters.InverseQ);
             writer.WriteMPInt(parameters.P);
             writer.WriteMPInt(parameters.Q);
+        }
+        finally
+        {
+            Clear(parameters);
+        }
+    }
+
+    internal override void WritePuttyFields(ref SshWriter writer)
+    {
+        RSAParameters parameters = _rsa.ExportParameters(includePrivateParameters: true);
+        try
+        {
+            writer.WriteMPInt(parameters.D);
+            writer.WriteMPInt(parameters.P);
+            writer.WriteMPInt(parameters.Q);
+            writer.WriteMPInt(parameters.InverseQ);
         }
         finally
         {

@@ -35,7 +35,8 @@ public abstract class SshPrivateKey : IDisposable
     /// Reads a private key file. Formats (detected from the content): OpenSSH <c>openssh-key-v1</c>
     /// (unencrypted, or bcrypt with aes128/192/256-ctr, aes128/192/256-cbc, aes128/256-gcm@openssh.com),
     /// PEM <c>RSA PRIVATE KEY</c> (PKCS#1), <c>EC PRIVATE KEY</c> (SEC1), <c>PRIVATE KEY</c> (PKCS#8
-    /// RSA/EC/Ed25519), <c>ENCRYPTED PRIVATE KEY</c> (PKCS#8), and legacy <c>Proc-Type: 4,ENCRYPTED</c> PEM.
+    /// RSA/EC/Ed25519), <c>ENCRYPTED PRIVATE KEY</c> (PKCS#8), legacy <c>Proc-Type: 4,ENCRYPTED</c> PEM,
+    /// and PuTTY <c>.ppk</c> versions 2 and 3 (unencrypted or aes256-cbc; the Private-MAC is verified).
     /// </summary>
     /// <param name="path">The file to read.</param>
     /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
@@ -67,13 +68,20 @@ public abstract class SshPrivateKey : IDisposable
     public static SshPrivateKey Parse(string text, string? passphrase = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (PuttyKeyFile.LooksLikePutty(text))
+        {
+            try
+            {
+                return PuttyKeyFile.Read(text, passphrase);
+            }
+            catch (SshFormatException e)
+            {
+                throw new SshKeyFormatException($"the PuTTY private key is truncated or malformed: {e.Message}", e);
+            }
+        }
+
         if (!PemText.LooksLikePem(text))
         {
-            if (text.StartsWith("PuTTY-User-Key-File", StringComparison.Ordinal))
-            {
-                throw new SshKeyFormatException("PuTTY .ppk private keys are not supported; convert with puttygen");
-            }
-
             throw new SshKeyFormatException("not a private key file: no PEM '-----BEGIN' line found");
         }
 
@@ -111,13 +119,61 @@ public abstract class SshPrivateKey : IDisposable
     public string ToOpenSshPrivateKey(string? passphrase = null) => OpenSshKeyFile.Write(this, passphrase);
 
     /// <summary>
-    /// Saves <see cref="ToOpenSshPrivateKey"/> to <paramref name="path"/>, replacing the file. On Unix the
-    /// file is readable and writable by its owner only (mode 0600), as ssh refuses keys others can read.
+    /// Writes the key in OpenSSH's <c>openssh-key-v1</c> format, encrypted (when a passphrase is given)
+    /// with <paramref name="cipher"/>: <c>aes256-ctr</c> (the default, as ssh-keygen) or
+    /// <c>aes256-gcm@openssh.com</c> (authenticated: a wrong passphrase is detected by the tag).
     /// </summary>
-    public void Save(string path, string? passphrase = null)
+    /// <param name="passphrase">The passphrase; null or empty writes an unencrypted key.</param>
+    /// <param name="cipher">The cipher name; see <see cref="OpenSshPrivateKeyCiphers"/>.</param>
+    /// <exception cref="ArgumentException">The cipher is not one of <see cref="OpenSshPrivateKeyCiphers"/>.</exception>
+    public string ToOpenSshPrivateKey(string? passphrase, string cipher)
+    {
+        ArgumentNullException.ThrowIfNull(cipher);
+        return OpenSshKeyFile.Write(this, passphrase, cipher);
+    }
+
+    /// <summary>The ciphers <see cref="ToOpenSshPrivateKey(string?, string)"/> and <see cref="Save(string, string?, string)"/> can encrypt with.</summary>
+    public static IReadOnlyList<string> OpenSshPrivateKeyCiphers => OpenSshKeyFile.WriteCiphers;
+
+    /// <summary>
+    /// Writes the key as a PuTTY <c>.ppk</c> file (version 3 by default; see <paramref name="options"/>)
+    /// with <see cref="Comment"/>. With a passphrase the private blob is encrypted with aes256-cbc: in
+    /// version 3 under keys derived by Argon2, in version 2 by PuTTY's SHA-1 scheme.
+    /// </summary>
+    /// <param name="passphrase">The passphrase; null or empty writes an unencrypted key.</param>
+    /// <param name="options">Version and Argon2 parameters; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public string ToPuttyPrivateKey(string? passphrase = null, PuttyKeyFileOptions? options = null) =>
+        PuttyKeyFile.Write(this, passphrase, options ?? new PuttyKeyFileOptions());
+
+    /// <summary>Saves <see cref="ToPuttyPrivateKey"/> to <paramref name="path"/>, replacing the file (mode 0600 on Unix).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void SavePutty(string path, string? passphrase = null, PuttyKeyFileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = Encoding.UTF8.GetBytes(ToOpenSshPrivateKey(passphrase));
+        WritePrivateFile(path, ToPuttyPrivateKey(passphrase, options));
+    }
+
+    /// <summary>
+    /// Saves <see cref="ToOpenSshPrivateKey(string?)"/> to <paramref name="path"/>, replacing the file. On Unix the
+    /// file is readable and writable by its owner only (mode 0600), as ssh refuses keys others can read.
+    /// </summary>
+    public void Save(string path, string? passphrase = null) => Save(path, passphrase, "aes256-ctr");
+
+    /// <summary>
+    /// Saves <see cref="ToOpenSshPrivateKey(string?, string)"/> to <paramref name="path"/> (mode 0600 on Unix),
+    /// encrypted with <paramref name="cipher"/> when a passphrase is given.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cipher is not one of <see cref="OpenSshPrivateKeyCiphers"/>.</exception>
+    public void Save(string path, string? passphrase, string cipher)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        WritePrivateFile(path, ToOpenSshPrivateKey(passphrase, cipher));
+    }
+
+    private static void WritePrivateFile(string path, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -140,6 +196,10 @@ public abstract class SshPrivateKey : IDisposable
 
     /// <summary>Writes the fields OpenSSH's private section holds after the key type name.</summary>
     internal virtual void WriteOpenSshFields(ref SshWriter writer) =>
+        throw new NotSupportedException($"this {KeyType} key cannot be exported");
+
+    /// <summary>Writes the fields of PuTTY's private blob (the public blob holds the rest).</summary>
+    internal virtual void WritePuttyFields(ref SshWriter writer) =>
         throw new NotSupportedException($"this {KeyType} key cannot be exported");
 
     /// <summary>Throws <see cref="ArgumentException"/> unless this key can produce <paramref name="signatureAlgorithm"/>.</summary>

@@ -79,11 +79,22 @@ internal static class OpenSshKeyFile
         }
     }
 
-    /// <summary>Encodes <paramref name="key"/> as PEM text, encrypted with aes256-ctr + bcrypt when a passphrase is given.</summary>
-    public static string Write(SshPrivateKey key, string? passphrase)
+    /// <summary>The cipher names <see cref="Write"/> accepts for encrypted files.</summary>
+    public static readonly IReadOnlyList<string> WriteCiphers = ["aes256-ctr", "aes256-gcm@openssh.com"];
+
+    /// <summary>
+    /// Encodes <paramref name="key"/> as PEM text, encrypted with <paramref name="cipherName"/> + bcrypt
+    /// when a passphrase is given.
+    /// </summary>
+    public static string Write(SshPrivateKey key, string? passphrase, string cipherName = "aes256-ctr")
     {
+        if (!WriteCiphers.Contains(cipherName))
+        {
+            throw new ArgumentException($"cannot write private keys encrypted with '{cipherName}'; use one of {string.Join(", ", WriteCiphers)}", nameof(cipherName));
+        }
+
         bool encrypt = !string.IsNullOrEmpty(passphrase);
-        KeyFileCipher cipher = encrypt ? KeyFileCipher.Aes256Ctr : KeyFileCipher.None;
+        KeyFileCipher cipher = encrypt ? KeyFileCipher.Find(cipherName)! : KeyFileCipher.None;
 
         using var plain = new SecretBuffer(4096);
         SshWriter writer = plain.Writer;
