@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc) when missing.
+# Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc, puttygen) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,6 +7,7 @@ need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v bc >/dev/null 2>&1 || need+=(bc)
+command -v puttygen >/dev/null 2>&1 || need+=(putty-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} ..."
