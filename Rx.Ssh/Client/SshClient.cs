@@ -101,7 +101,7 @@ public static class SshClient
     private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)
     {
         ILogger logger = options.Logger ?? NullLogger.Instance;
-        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger);
+        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger, out IReadOnlyList<Keys.Certificates.SshCertificate> certificates);
         IPAddress? address = (remote as IPEndPoint)?.Address;
         var transport = new SshTransport(stream, new TransportSettings
         {
@@ -117,7 +117,7 @@ public static class SshClient
             using (timeout.Arm(options.LoginTimeout, "login"))
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                await new ClientAuthenticator(transport, options, keys).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                await new ClientAuthenticator(transport, options, keys, certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

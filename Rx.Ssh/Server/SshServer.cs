@@ -102,7 +102,7 @@ public static class SshServer
             throw error;
         }
 
-        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler);
+        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate };
         connection.StartDispatch();
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         handler.Authenticated(connection);
