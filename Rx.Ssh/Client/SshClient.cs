@@ -110,7 +110,8 @@ public static class SshClient
             Version = options.ClientVersion,
             RekeyBytes = options.RekeyBytes,
             Logger = logger,
-            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(new HostKeyContext(host, port, key, address), timeout.Token),
+            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
+            OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
         });
         try
         {

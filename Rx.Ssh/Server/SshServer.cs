@@ -62,6 +62,7 @@ public static class SshServer
             Algorithms = options.Algorithms,
             Version = options.ServerVersion,
             HostKeys = options.HostKeys,
+            HostCertificates = options.HostCertificates,
             RekeyBytes = options.RekeyBytes,
             ModuliFile = options.ModuliFile,
             Logger = logger,

@@ -23,6 +23,13 @@ public sealed record SshServerOptions
     /// <summary>Host keys; the client picks among their signature algorithms. At least one is required.</summary>
     public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
 
+    /// <summary>
+    /// OpenSSH host certificates for <see cref="HostKeys"/> (sshd's <c>HostCertificate</c>): each is
+    /// offered under its <c>*-cert-v01@openssh.com</c> algorithm names, before the plain keys, to
+    /// clients that ask for them. A certificate without its private key among the host keys is ignored.
+    /// </summary>
+    public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
+
     /// <summary>Algorithm preferences.</summary>
     public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
 
