@@ -107,3 +107,87 @@ public sealed class CertificateInteropTests : IDisposable
         return path;
     }
 }
+
+/// <summary>
+/// Host certificates across implementations: the Rx.Ssh client trusting sshd's <c>HostCertificate</c>
+/// through an <c>@cert-authority</c> line, and OpenSSH's ssh trusting the Rx.Ssh server's.
+/// </summary>
+public sealed class HostCertificateInteropTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(TestKeyType.Ed25519)]
+    [InlineData(TestKeyType.Rsa2048)]
+    public async Task Rx_client_trusts_sshd_host_certificate_from_a_known_ca(TestKeyType hostKeyType)
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ecdsa-sha2-nistp256");
+        string caPath = _dir.File("host_ca");
+        ca.Save(caPath);
+        TestKey hostKey = HostKeys.Get(hostKeyType);
+        string hostPub = _dir.File("host.pub");
+        File.Copy(hostKey.PublicKeyPath, hostPub);
+        OpenSshTool.SshKeygen("-q", "-s", caPath, "-h", "-I", "sshd-host", "-n", SshdServer.Host, hostPub);
+        string knownHosts = _dir.File("known_hosts");
+        File.WriteAllText(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
+        await using SshdServer sshd = await SshdServer.StartAsync(new SshdOptions
+        {
+            HostKeyTypes = [hostKeyType],
+            ExtraLines = [$"HostCertificate {_dir.File("host-cert.pub")}"],
+        });
+        SshClientOptions options = ClientInterop.Options(sshd) with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) };
+
+        await using SshClientConnection connection = await ClientInterop.ConnectAsync(sshd, options);
+
+        SshCompletedProcess result = await connection.RunAsync("echo host-certified").WaitAsync(TestTimeout.Long);
+        Assert.Equal("host-certified\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Rx_client_refuses_sshd_host_certificate_for_another_name()
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ssh-ed25519");
+        string caPath = _dir.File("host_ca");
+        ca.Save(caPath);
+        string hostPub = _dir.File("host.pub");
+        File.Copy(HostKeys.Get(TestKeyType.Ed25519).PublicKeyPath, hostPub);
+        OpenSshTool.SshKeygen("-q", "-s", caPath, "-h", "-I", "sshd-host", "-n", "other.example", hostPub);
+        string knownHosts = _dir.File("known_hosts");
+        File.WriteAllText(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
+        await using SshdServer sshd = await SshdServer.StartAsync(new SshdOptions
+        {
+            HostKeyTypes = [TestKeyType.Ed25519],
+            ExtraLines = [$"HostCertificate {_dir.File("host-cert.pub")}"],
+        });
+
+        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+            () => ClientInterop.ConnectAsync(sshd, ClientInterop.Options(sshd) with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) }));
+
+        Assert.Equal(HostKeyTrustFailure.InvalidCertificate, error.Failure);
+        Assert.Contains("other.example", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenSsh_client_trusts_our_host_certificate_from_a_known_ca()
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey hostKey = SshPrivateKey.Generate("ssh-ed25519");
+        SshCertificate cert = new SshCertificateBuilder(hostKey.PublicKey, SshCertificateType.Host, "rx-host") { Principals = ["127.0.0.1"] }.Sign(ca);
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(new SshServerOptions
+        {
+            HostKeys = [hostKey],
+            HostCertificates = [cert],
+            ProcessHandler = async p => await p.Stdout.WriteAsync("ok\n"),
+        });
+        string knownHosts = _dir.File("known_hosts");
+        File.WriteAllText(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
+
+        ProcessResult result = await (server.Client() with { KnownHostsFile = knownHosts }).WithOptions("LogLevel=DEBUG1").RunAsync("x");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("ok\n", result.StdoutText);
+        Assert.Contains("ED25519-CERT", result.Stderr, StringComparison.Ordinal);
+    }
+}
