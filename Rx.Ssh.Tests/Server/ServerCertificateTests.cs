@@ -2,6 +2,7 @@ using System.Net;
 using System.Reactive.Concurrency;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Certificates;
+using Rx.Ssh.Messages;
 using Rx.Ssh.Server;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Trust;
@@ -132,6 +133,33 @@ public sealed class ServerCertificateTests
 
         Assert.Equal(expected, error.Problem);
         Assert.Contains(hint, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Certificate_query_gets_pk_ok_and_a_truncated_certificate_a_failure()
+    {
+        SshCertificate cert = Certificate();
+        const string algorithm = "ecdsa-sha2-nistp256-cert-v01@openssh.com";
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(Server(CaLine(Ca.Value)));
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendAuthRequestAsync("alice", "publickey", w =>
+            {
+                w.WriteBoolean(false);
+                w.WriteString(algorithm);
+                w.WriteString(cert.Blob.Span);
+            });
+            Assert.Equal(MessageNumber.UserAuthPkOk, (await client.ReceiveSkippingBannersAsync())[0]);
+
+            await client.SendAuthRequestAsync("alice", "publickey", w =>
+            {
+                w.WriteBoolean(false);
+                w.WriteString(algorithm);
+                w.WriteString(cert.Blob.Span[..(cert.Blob.Length / 2)]);
+            });
+            ServerAuthenticationTests.AssertFailure(await client.ReceiveAsync());
+        }
     }
 
     private static (string Keys, SshCertificate Cert, DateTimeOffset Now) Refused(string problem) => problem switch
