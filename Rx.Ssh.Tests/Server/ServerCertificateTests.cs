@@ -162,6 +162,24 @@ public sealed class ServerCertificateTests
         }
     }
 
+    [Fact]
+    public async Task Revoked_ca_or_key_is_refused()
+    {
+        SshCertificate cert = Certificate();
+        var context = new SshAuthContext("alice", null, "SSH-2.0-test");
+
+        var byCa = Assert.Throws<SshCertificateException>(() => UserCertificateCheck.Authorize(AuthorizedKeysFile.Parse(CaLine(Ca.Value)), context, cert, Now, [Ca.Value.PublicKey]));
+        var byKey = Assert.Throws<SshCertificateException>(() => UserCertificateCheck.Authorize(AuthorizedKeysFile.Parse(CaLine(Ca.Value)), context, cert, Now, [UserKey.Value.PublicKey]));
+
+        Assert.Equal(SshCertificateProblem.Revoked, byCa.Problem);
+        Assert.Contains("its CA", byCa.Message, StringComparison.Ordinal);
+        Assert.Equal(SshCertificateProblem.Revoked, byKey.Problem);
+        SshServerOptions server = Server(CaLine(Ca.Value) + UserKey.Value.PublicKey.ToOpenSshString() + "\n") with { RevokedKeys = [UserKey.Value.PublicKey] };
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(server, Client(cert)));
+        await Assert.ThrowsAsync<PermissionDeniedException>(
+            () => InMemoryServer.StartAsync(server, InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [UserKey.Value] }));
+    }
+
     private static (string Keys, SshCertificate Cert, DateTimeOffset Now) Refused(string problem) => problem switch
     {
         "untrusted" => (CaLine(RsaCa.Value), Certificate(), Now),

@@ -255,7 +255,7 @@ internal sealed class ServerAuthenticator
         }
 
         AuthorizedKeyOptions? certificateOptions = null;
-        if (!key.SignatureAlgorithms.Contains(algorithm))
+        if (!key.SignatureAlgorithms.Contains(algorithm) || _options.RevokedKeys.Contains(key))
         {
             return Outcome.Fail(counts: hasSignature);
         }

@@ -105,7 +105,7 @@ public class SshServerHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(certificate);
-        return ValueTask.FromResult(UserCertificateCheck.Authorize(AuthorizedKeys, context, certificate, Options.Scheduler.Now));
+        return ValueTask.FromResult(UserCertificateCheck.Authorize(AuthorizedKeys, context, certificate, Options.Scheduler.Now, Options.RevokedKeys));
     }
 
     /// <summary>The authorized_keys entry that admits <paramref name="key"/> for this client, if any.</summary>

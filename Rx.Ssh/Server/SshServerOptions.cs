@@ -30,6 +30,12 @@ public sealed record SshServerOptions
     /// </summary>
     public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
 
+    /// <summary>
+    /// Revoked user keys (sshd's <c>RevokedKeys</c>, as public keys): refused for public key
+    /// authentication, and a certificate is refused when its key or its CA is listed.
+    /// </summary>
+    public IReadOnlyList<SshPublicKey> RevokedKeys { get; init; } = [];
+
     /// <summary>Algorithm preferences.</summary>
     public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
 

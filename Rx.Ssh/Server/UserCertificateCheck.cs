@@ -16,8 +16,17 @@ internal static class UserCertificateCheck
 {
     private static readonly HashSet<string> KnownCriticalOptions = new(StringComparer.Ordinal) { "force-command", "source-address", "verify-required" };
 
-    public static AuthorizedKeyOptions Authorize(AuthorizedKeysFile? authorizedKeys, SshAuthContext context, SshCertificate certificate, DateTimeOffset now)
+    public static AuthorizedKeyOptions Authorize(AuthorizedKeysFile? authorizedKeys, SshAuthContext context, SshCertificate certificate, DateTimeOffset now, IReadOnlyList<Keys.SshPublicKey>? revoked = null)
     {
+        foreach (Keys.SshPublicKey key in revoked ?? [])
+        {
+            if (key.Equals(certificate.Key) || key.Equals(certificate.SignatureKey) || key.Blob.Span.SequenceEqual(certificate.Blob.Span))
+            {
+                string which = key.Equals(certificate.SignatureKey) ? $"its CA {key.GetFingerprint()}" : $"its key {certificate.Key.GetFingerprint()}";
+                throw new SshCertificateException(SshCertificateProblem.Revoked, $"certificate '{certificate.KeyId}' is refused: {which} is revoked on this server");
+            }
+        }
+
         certificate.Validate(SshCertificateType.User, now, principal: null);
         IPAddress? address = (context.RemoteEndPoint as IPEndPoint)?.Address;
         AuthorizedKeyEntry? authority = null;
