@@ -43,6 +43,7 @@ public sealed class SshCertificateTests : IDisposable
         Assert.True(cert.PermitPty);
         Assert.True(cert.PermitPortForwarding);
         Assert.Equal(cert.Key.KeyType + SshCertificate.Suffix, cert.KeyType);
+        Assert.Equal(cert, Assert.IsType<SshCertificate>(SshPublicKey.Load(user + "-cert.pub")));
         cert.Validate(SshCertificateType.User, new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), "bob");
         cert.ValidateSourceAddress(System.Net.IPAddress.Parse("10.1.2.3"));
     }

@@ -209,6 +209,20 @@ public sealed partial class SshCertificate : SshPublicKey
         }
     }
 
+    /// <summary>Whether a key blob starts with a certificate type name.</summary>
+    internal static bool IsCertificateBlob(ReadOnlySpan<byte> blob)
+    {
+        try
+        {
+            var reader = new SshReader(blob);
+            return IsCertificateType(reader.ReadAsciiString());
+        }
+        catch (SshFormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Decodes a certificate blob.</summary>
     /// <exception cref="SshKeyFormatException">The blob is truncated, malformed or of an unsupported type.</exception>
     public static SshCertificate FromBlob(ReadOnlyMemory<byte> blob)
