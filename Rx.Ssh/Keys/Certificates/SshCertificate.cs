@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Rx.Ssh.Trust;
 using Rx.Ssh.Wire;
 
@@ -12,7 +11,7 @@ namespace Rx.Ssh.Keys.Certificates;
 /// <see cref="SshPublicKey.KeyType"/> is the certificate type, its blob the certificate, and it
 /// verifies signatures made by the certified key (<see cref="Key"/>).
 /// </summary>
-public sealed partial class SshCertificate : SshPublicKey
+public sealed class SshCertificate : SshPublicKey
 {
     /// <summary>The suffix OpenSSH appends to a key type or signature algorithm to name its certificate form.</summary>
     public const string Suffix = "-cert-v01@openssh.com";
@@ -412,68 +411,4 @@ public sealed partial class SshCertificate : SshPublicKey
         Dictionary<string, string> Extensions,
         SshPublicKey SignatureKey,
         byte[] Signature);
-
-    /// <summary>Encodes the certificate blob; <see cref="SshCertificateBuilder"/> signs it.</summary>
-    internal static byte[] Encode(SshCertificateBuilder b, SshPublicKey key, SshPrivateKey ca, byte[] nonce)
-    {
-        using var buffer = new SshBuffer(1024);
-        SshWriter w = buffer.Writer;
-        w.WriteString(key.KeyType + Suffix);
-        w.WriteString(nonce);
-        var keyReader = new SshReader(key.Blob.Span);
-        keyReader.ReadString();
-        w.WriteRaw(key.Blob.Span[(key.Blob.Length - keyReader.Remaining)..]);
-        w.WriteUInt64(b.Serial);
-        w.WriteUInt32((uint)b.Type);
-        w.WriteString(b.KeyId);
-        using (var principals = new SshBuffer())
-        {
-            SshWriter pw = principals.Writer;
-            foreach (string principal in b.Principals)
-            {
-                pw.WriteString(principal);
-            }
-
-            w.WriteString(principals.WrittenSpan);
-        }
-
-        w.WriteUInt64(ToSeconds(b.ValidAfter));
-        w.WriteUInt64(ToSeconds(b.ValidBefore));
-        w.WriteString(EncodeOptions(b.CriticalOptions));
-        w.WriteString(EncodeOptions(b.Extensions));
-        w.WriteString(ReadOnlySpan<byte>.Empty);
-        w.WriteString(ca.PublicKey.Blob.Span);
-        string algorithm = ca.SignatureAlgorithms[0];
-        byte[] signature = ca.Sign(algorithm, buffer.WrittenSpan);
-        w.WriteString(signature);
-        return buffer.ToArray();
-    }
-
-    private static ulong ToSeconds(DateTimeOffset time) =>
-        time == DateTimeOffset.MaxValue ? ulong.MaxValue
-        : time <= DateTimeOffset.UnixEpoch ? 0
-        : (ulong)time.ToUnixTimeSeconds();
-
-    private static byte[] EncodeOptions(IReadOnlyDictionary<string, string> options)
-    {
-        using var buffer = new SshBuffer();
-        SshWriter w = buffer.Writer;
-        foreach (KeyValuePair<string, string> option in options.OrderBy(o => o.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(option.Key);
-            if (option.Value.Length == 0)
-            {
-                w.WriteString(ReadOnlySpan<byte>.Empty);
-            }
-            else
-            {
-                byte[] value = Encoding.UTF8.GetBytes(option.Value);
-                using var inner = new SshBuffer(value.Length + 4);
-                inner.Writer.WriteString(value);
-                w.WriteString(inner.WrittenSpan);
-            }
-        }
-
-        return buffer.ToArray();
-    }
 }

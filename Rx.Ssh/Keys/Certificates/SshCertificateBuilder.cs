@@ -87,6 +87,6 @@ public sealed class SshCertificateBuilder
         }
 
         byte[] nonce = RandomNumberGenerator.GetBytes(32);
-        return SshCertificate.FromBlob(SshCertificate.Encode(this, Key, ca, nonce));
+        return SshCertificate.FromBlob(SshCertificateWriter.Encode(this, Key, ca, nonce));
     }
 }
