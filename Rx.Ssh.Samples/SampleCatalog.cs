@@ -27,6 +27,7 @@ internal static class SampleCatalog
 
         new SimpleServer(),
         new SimpleKeyedServer(),
+        new SimpleCertServer(),
         new MathServer(),
         new CallbackMathServer(),
         new RedirectServer(),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Keys.Certificates;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Transport;
 using Rx.Ssh.Transport;
@@ -14,12 +15,14 @@ internal sealed class ClientAuthenticator
     private readonly SshTransport _transport;
     private readonly SshClientOptions _options;
     private readonly IReadOnlyList<SshPrivateKey> _keys;
+    private readonly IReadOnlyList<SshCertificate> _certificates;
 
-    public ClientAuthenticator(SshTransport transport, SshClientOptions options, IReadOnlyList<SshPrivateKey> keys)
+    public ClientAuthenticator(SshTransport transport, SshClientOptions options, IReadOnlyList<SshPrivateKey> keys, IReadOnlyList<SshCertificate>? certificates = null)
     {
         _transport = transport;
         _options = options;
         _keys = keys;
+        _certificates = certificates ?? [];
     }
 
     public async Task AuthenticateAsync(CancellationToken cancellationToken)
@@ -90,12 +93,12 @@ internal sealed class ClientAuthenticator
     private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(CancellationToken cancellationToken)
     {
         (bool, string[], bool) last = (false, [], false);
-        foreach (SshPrivateKey key in _keys)
+        foreach ((SshPrivateKey key, SshPublicKey offered) in KeysToOffer())
         {
-            string algorithm = PickSignatureAlgorithm(key);
-            byte[] blob = key.PublicKey.Blob.ToArray();
+            string algorithm = PickSignatureAlgorithm(offered);
+            byte[] blob = offered.Blob.ToArray();
             byte[] signed = BuildSignedData(algorithm, blob);
-            byte[] signature = key.Sign(algorithm, signed);
+            byte[] signature = key.Sign(SshCertificate.BaseAlgorithm(algorithm), signed);
             last = await TryAsync("publickey", w =>
             {
                 w.WriteBoolean(true);
@@ -108,20 +111,38 @@ internal sealed class ClientAuthenticator
                 return last;
             }
 
-            _transport.Logger.LogDebug("Server rejected key {Key}", key.PublicKey);
+            _transport.Logger.LogDebug("Server rejected key {Key}", offered);
         }
 
         return last;
     }
 
-    private string PickSignatureAlgorithm(SshPrivateKey key)
+    /// <summary>Each key, preceded by its certificates (OpenSSH's order: certificate first, then the plain key).</summary>
+    private IEnumerable<(SshPrivateKey Key, SshPublicKey Offered)> KeysToOffer()
+    {
+        foreach (SshPrivateKey key in _keys)
+        {
+            foreach (SshCertificate certificate in _certificates)
+            {
+                if (certificate.Key.Equals(key.PublicKey))
+                {
+                    yield return (key, certificate);
+                }
+            }
+
+            yield return (key, key.PublicKey);
+        }
+    }
+
+    private string PickSignatureAlgorithm(SshPublicKey key)
     {
         IReadOnlyList<string> algorithms = key.SignatureAlgorithms;
         IReadOnlyList<string>? server = _transport.ServerSignatureAlgorithms;
         IReadOnlyList<string> ours = _options.Algorithms.HostKey;
         foreach (string a in algorithms)
         {
-            if ((server is null || server.Contains(a)) && (a != "ssh-rsa" || ours.Contains(a)))
+            string plain = SshCertificate.BaseAlgorithm(a);
+            if ((server is null || server.Contains(plain)) && (plain != "ssh-rsa" || ours.Contains(plain)))
             {
                 return a;
             }

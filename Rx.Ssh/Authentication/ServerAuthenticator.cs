@@ -4,6 +4,7 @@ using System.Reactive.Threading.Tasks;
 using Rx.Ssh.Algorithms;
 using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Keys.Certificates;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Transport;
 using Rx.Ssh.Transport;
@@ -13,7 +14,7 @@ using Rx.Ssh.Wire;
 namespace Rx.Ssh.Authentication;
 
 /// <summary>What authentication established.</summary>
-internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? KeyOptions);
+internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? KeyOptions, SshCertificate? Certificate = null);
 
 /// <summary>
 /// The server side of RFC 4252 (and RFC 4256 keyboard-interactive): answers the client's requests
@@ -142,7 +143,7 @@ internal sealed class ServerAuthenticator
         if (outcome.Success)
         {
             _transport.Logger.LogInformation("Accepted {Method} for {User} from {Remote}", method, user, _remote);
-            return new ServerAuthResult(user, outcome.KeyOptions);
+            return new ServerAuthResult(user, outcome.KeyOptions, outcome.Certificate);
         }
 
         if (outcome.Replied)
@@ -236,7 +237,8 @@ internal sealed class ServerAuthenticator
             r.ReadEnd();
         }
 
-        if (!_options.Algorithms.HostKey.Contains(algorithm) || !AlgorithmCatalog.HostKey.Contains(algorithm))
+        string signatureAlgorithm = SshCertificate.BaseAlgorithm(algorithm);
+        if (!_options.Algorithms.HostKey.Contains(signatureAlgorithm) || !AlgorithmCatalog.HostKey.Contains(signatureAlgorithm))
         {
             return Outcome.Fail(counts: hasSignature);
         }
@@ -244,14 +246,33 @@ internal sealed class ServerAuthenticator
         SshPublicKey key;
         try
         {
-            key = SshPublicKey.FromBlob(blob);
+            key = signatureAlgorithm == algorithm ? SshPublicKey.FromBlob(blob) : SshCertificate.FromBlob(blob);
         }
-        catch (SshKeyFormatException)
+        catch (SshKeyFormatException e)
         {
+            _transport.Logger.LogInformation("Refused public key of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
             return Outcome.Fail(counts: true);
         }
 
-        if (!key.SignatureAlgorithms.Contains(algorithm) || !await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+        AuthorizedKeyOptions? certificateOptions = null;
+        if (!key.SignatureAlgorithms.Contains(algorithm) || _options.RevokedKeys.Contains(key))
+        {
+            return Outcome.Fail(counts: hasSignature);
+        }
+
+        if (key is SshCertificate certificate)
+        {
+            try
+            {
+                certificateOptions = await _handler.AuthorizeCertificateAsync(context, certificate).ConfigureAwait(false);
+            }
+            catch (SshCertificateException e)
+            {
+                _transport.Logger.LogInformation("Refused certificate of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
+                return Outcome.Fail(counts: hasSignature);
+            }
+        }
+        else if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
         {
             return Outcome.Fail(counts: hasSignature);
         }
@@ -273,9 +294,14 @@ internal sealed class ServerAuthenticator
         _transport.SessionId.CopyTo(signed.AsSpan(4));
         payload.Span[..signedLength].CopyTo(signed.AsSpan(4 + _transport.SessionId.Length));
         var sr = new SshReader(signature);
-        if (sr.ReadAsciiString() != algorithm || !key.VerifySignature(signed, signature))
+        if (sr.ReadAsciiString() != signatureAlgorithm || !key.VerifySignature(signed, signature))
         {
             return Outcome.Fail(counts: true);
+        }
+
+        if (key is SshCertificate signedCertificate)
+        {
+            return Outcome.Succeeded(certificateOptions) with { Certificate = signedCertificate };
         }
 
         return Outcome.Succeeded(_handler.FindAuthorizedKey(context, key)?.Options);
@@ -351,6 +377,8 @@ internal sealed class ServerAuthenticator
 
     private readonly record struct Outcome(bool Success, bool Replied, bool Counts, AuthorizedKeyOptions? KeyOptions)
     {
+        public SshCertificate? Certificate { get; init; }
+
         public static Outcome ReplySent => new(false, true, false, null);
 
         public static Outcome Fail(bool counts) => new(false, false, counts, null);

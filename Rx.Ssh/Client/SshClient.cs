@@ -103,7 +103,7 @@ public static class SshClient
     private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)
     {
         ILogger logger = options.Logger ?? NullLogger.Instance;
-        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger);
+        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger, out IReadOnlyList<Keys.Certificates.SshCertificate> certificates);
         IPAddress? address = (remote as IPEndPoint)?.Address;
         var transport = new SshTransport(stream, new TransportSettings
         {
@@ -114,14 +114,15 @@ public static class SshClient
             RekeyInterval = options.RekeyInterval,
             Scheduler = options.Scheduler,
             Logger = logger,
-            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(new HostKeyContext(host, port, key, address), timeout.Token),
+            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
+            OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
         });
         try
         {
             using (timeout.Arm(options.LoginTimeout, "login"))
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                await new ClientAuthenticator(transport, options, keys).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                await new ClientAuthenticator(transport, options, keys, certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

@@ -14,7 +14,14 @@ public sealed record SshClientOptions
     /// <summary>Keys to offer, in order. When empty and <see cref="KeyFiles"/> is empty, the default key files are tried.</summary>
     public IReadOnlyList<SshPrivateKey> Keys { get; init; } = [];
 
-    /// <summary>Private key files to load and offer, in order.</summary>
+    /// <summary>
+    /// OpenSSH certificates for the keys (<see cref="Keys"/>, <see cref="KeyFiles"/> or the default
+    /// files): a key with a certificate is offered with its certificate first, then plain. A
+    /// <c>&lt;key file&gt;-cert.pub</c> next to a key file is used without being listed here, as OpenSSH does.
+    /// </summary>
+    public IReadOnlyList<Keys.Certificates.SshCertificate> Certificates { get; init; } = [];
+
+    /// <summary>Private key files to load and offer, in order (with a <c>-cert.pub</c> certificate next to one, when present).</summary>
     public IReadOnlyList<string> KeyFiles { get; init; } = [];
 
     /// <summary>Passphrase for encrypted key files.</summary>

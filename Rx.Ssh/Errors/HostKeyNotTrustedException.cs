@@ -14,6 +14,13 @@ public enum HostKeyTrustFailure
 
     /// <summary>An application callback rejected the key.</summary>
     Rejected,
+
+    /// <summary>
+    /// The server presented a host certificate from a trusted <c>@cert-authority</c> that is not valid
+    /// for this host (expired, not yet valid, wrong principal, wrong type, bad signature); the inner
+    /// <see cref="Keys.Certificates.SshCertificateException"/> says which.
+    /// </summary>
+    InvalidCertificate,
 }
 
 /// <summary>The server's host key is not trusted; the connection was closed before authentication.</summary>
@@ -28,6 +35,17 @@ public sealed class HostKeyNotTrustedException : SshConnectionException
         KeyType = keyType;
         Fingerprint = fingerprint;
         Failure = failure;
+    }
+
+    /// <summary>Creates the exception for a refused host certificate, with the certificate check's reason.</summary>
+    internal HostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, Keys.Certificates.SshCertificateException problem)
+        : base(DisconnectReason.HostKeyNotVerifiable, $"Host certificate for {(port == 22 ? host : $"[{host}]:{port}")} is not valid ({keyType} {fingerprint}): {problem.Message}", true, problem)
+    {
+        Host = host;
+        Port = port;
+        KeyType = keyType;
+        Fingerprint = fingerprint;
+        Failure = HostKeyTrustFailure.InvalidCertificate;
     }
 
     /// <summary>The host name as the client used it.</summary>

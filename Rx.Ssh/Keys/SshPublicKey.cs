@@ -56,11 +56,17 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
 
     /// <summary>
     /// Decodes a public key blob (RFC 4253 section 6.6): <c>ssh-ed25519</c>,
-    /// <c>ecdsa-sha2-nistp256/384/521</c> or <c>ssh-rsa</c>.
+    /// <c>ecdsa-sha2-nistp256/384/521</c> or <c>ssh-rsa</c>; a <c>*-cert-v01@openssh.com</c> blob
+    /// gives an <see cref="Certificates.SshCertificate"/>.
     /// </summary>
     /// <exception cref="SshKeyFormatException">The type is unknown or the blob is malformed (including trailing bytes or an invalid curve point).</exception>
     public static SshPublicKey FromBlob(ReadOnlySpan<byte> blob)
     {
+        if (Certificates.SshCertificate.IsCertificateBlob(blob))
+        {
+            return Certificates.SshCertificate.FromBlob(blob.ToArray());
+        }
+
         try
         {
             var reader = new SshReader(blob);

@@ -64,6 +64,7 @@ public static class SshServer
             Algorithms = options.Algorithms,
             Version = options.ServerVersion,
             HostKeys = options.HostKeys,
+            HostCertificates = options.HostCertificates,
             RekeyBytes = options.RekeyBytes,
             RekeyInterval = options.RekeyInterval,
             Scheduler = options.Scheduler,
@@ -106,7 +107,7 @@ public static class SshServer
             throw error;
         }
 
-        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler);
+        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate };
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -30,6 +30,13 @@ public sealed class SshServerConnection : SshConnection, IDisposable
     /// </summary>
     public AuthorizedKeyOptions? KeyOptions { get; }
 
+    /// <summary>
+    /// The user certificate the client logged in with (null otherwise). Its <c>force-command</c> and
+    /// <c>permit-pty</c> are enforced through <see cref="KeyOptions"/>, which merges them with the
+    /// <c>cert-authority</c> line; its other extensions (<c>permit-port-forwarding</c>...) are there too.
+    /// </summary>
+    public Keys.Certificates.SshCertificate? Certificate { get; internal init; }
+
     /// <summary>The connection's callbacks.</summary>
     public SshServerHandler Handler { get; }
 

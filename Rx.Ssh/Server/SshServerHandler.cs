@@ -1,5 +1,7 @@
 using System.Net;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Keys.Certificates;
+using Rx.Ssh.Server;
 using Rx.Ssh.Trust;
 
 namespace Rx.Ssh;
@@ -86,6 +88,24 @@ public class SshServerHandler
         }
 
         return Options.PublicKeyValidator is { } validate && await validate(context, key).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides whether a user certificate (its signature by the client already checked) may log in,
+    /// and returns the options that then apply. Default: the certificate must verify, be a user
+    /// certificate valid now (on <see cref="SshServerOptions.Scheduler"/>), be signed by a
+    /// <c>cert-authority</c> key in <see cref="AuthorizedKeys"/> (honouring its <c>from=</c>,
+    /// <c>expiry-time=</c> and <c>principals=</c>; without <c>principals=</c> the user name must be a
+    /// principal), come from its <c>source-address</c>, and carry no <c>verify-required</c> or unknown
+    /// critical option. The result merges the line's options with the certificate's
+    /// <c>force-command</c> and extensions (<c>permit-pty</c>...).
+    /// </summary>
+    /// <exception cref="SshCertificateException">The certificate is refused; the message (logged by the server) says why.</exception>
+    public virtual ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(certificate);
+        return ValueTask.FromResult(UserCertificateCheck.Authorize(AuthorizedKeys, context, certificate, Options.Scheduler.Now, Options.RevokedKeys));
     }
 
     /// <summary>The authorized_keys entry that admits <paramref name="key"/> for this client, if any.</summary>

@@ -23,6 +23,19 @@ public sealed record SshServerOptions
     /// <summary>Host keys; the client picks among their signature algorithms. At least one is required.</summary>
     public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
 
+    /// <summary>
+    /// OpenSSH host certificates for <see cref="HostKeys"/> (sshd's <c>HostCertificate</c>): each is
+    /// offered under its <c>*-cert-v01@openssh.com</c> algorithm names, before the plain keys, to
+    /// clients that ask for them. A certificate without its private key among the host keys is ignored.
+    /// </summary>
+    public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
+
+    /// <summary>
+    /// Revoked user keys (sshd's <c>RevokedKeys</c>, as public keys): refused for public key
+    /// authentication, and a certificate is refused when its key or its CA is listed.
+    /// </summary>
+    public IReadOnlyList<SshPublicKey> RevokedKeys { get; init; } = [];
+
     /// <summary>Algorithm preferences.</summary>
     public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
 

@@ -78,11 +78,7 @@ internal sealed partial class SshTransport
             kex.Add(IsServer ? StrictServer : StrictClient);
         }
 
-        IEnumerable<string> hostKeys = a.HostKey.Where(AlgorithmCatalog.HostKey.Contains);
-        if (IsServer)
-        {
-            hostKeys = hostKeys.Where(alg => _settings.HostKeys.Any(k => k.SignatureAlgorithms.Contains(alg)));
-        }
+        IEnumerable<string> hostKeys = HostKeyAlgorithms.Offered(_settings, a.HostKey);
 
         string[] ciphers = [.. a.Ciphers.Where(n => AlgorithmCatalog.Ciphers.TryGetValue(n, out CipherAlgorithm? c) && c.IsAvailable)];
         string[] macs = [.. a.Macs.Where(AlgorithmCatalog.Macs.ContainsKey)];
@@ -194,10 +190,9 @@ internal sealed partial class SshTransport
             ReadOnlyMemory<byte> init = await ReadKexPacketAsync(initNumber, initial, cancellationToken).ConfigureAwait(false);
             byte[] clientPublic = KexEcdhInitMessage.Read(init.Span, initNumber).ToArray();
             byte[] serverPublic = kex.CreateServerReply(clientPublic, out secret);
-            SshPrivateKey hostKey = _settings.HostKeys.First(k => k.SignatureAlgorithms.Contains(negotiated.HostKey));
-            byte[] hostKeyBlob = hostKey.PublicKey.Blob.ToArray();
+            (SshPrivateKey hostKey, byte[] hostKeyBlob) = HostKeyAlgorithms.ServerKey(_settings, negotiated.HostKey);
             exchangeHash = ComputeExchangeHash(algorithm, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, groupFields, clientPublic, serverPublic, secret);
-            byte[] signature = hostKey.Sign(negotiated.HostKey, exchangeHash);
+            byte[] signature = hostKey.Sign(Keys.Certificates.SshCertificate.BaseAlgorithm(negotiated.HostKey), exchangeHash);
             using var reply = new SshBuffer(1024);
             KexEcdhReplyMessage.Write(reply, hostKeyBlob, serverPublic, signature, replyNumber);
             SendKex(reply);
@@ -340,7 +335,9 @@ internal sealed partial class SshTransport
         SshPublicKey hostKey;
         try
         {
-            hostKey = SshPublicKey.FromBlob(hostKeyBlob);
+            hostKey = Keys.Certificates.SshCertificate.IsCertificateType(algorithm)
+                ? Keys.Certificates.SshCertificate.FromBlob(hostKeyBlob)
+                : SshPublicKey.FromBlob(hostKeyBlob);
         }
         catch (SshKeyFormatException ex)
         {
@@ -349,7 +346,9 @@ internal sealed partial class SshTransport
 
         var reader = new SshReader(signatureBlob);
         string signatureAlgorithm = reader.ReadAsciiString();
-        if (signatureAlgorithm != algorithm || !hostKey.VerifySignature(exchangeHash, signatureBlob))
+        if (signatureAlgorithm != Keys.Certificates.SshCertificate.BaseAlgorithm(algorithm)
+            || !hostKey.SignatureAlgorithms.Contains(algorithm)
+            || !hostKey.VerifySignature(exchangeHash, signatureBlob))
         {
             throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, $"The server's {algorithm} signature of the key exchange does not verify.");
         }

@@ -19,6 +19,12 @@ internal sealed class TransportSettings
     /// <summary>Server: the host keys to offer.</summary>
     public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
 
+    /// <summary>Server: certificates for <see cref="HostKeys"/>, offered (under <c>*-cert-v01@openssh.com</c> names) before the plain keys.</summary>
+    public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
+
+    /// <summary>Client: also offer the certificate forms of the host key algorithms, first (the verifier can check host certificates).</summary>
+    public bool OfferHostCertificates { get; init; }
+
     /// <summary>Server: the moduli(5) file for Diffie-Hellman group exchange (null: /etc/ssh/moduli, else RFC 3526 groups).</summary>
     public string? ModuliFile { get; init; }
 

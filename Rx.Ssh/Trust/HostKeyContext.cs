@@ -48,6 +48,19 @@ public sealed class HostKeyContext
     /// <summary>The parsed key, when the caller had one.</summary>
     public SshPublicKey? Key { get; }
 
+    /// <summary>
+    /// The host certificate the server presented, when it presented one; <see cref="Key"/>, <see cref="KeyType"/>
+    /// and <see cref="Blob"/> are then the certified plain key, so verifiers that know nothing of
+    /// certificates check that key (as OpenSSH falls back to it when no <c>@cert-authority</c> applies).
+    /// </summary>
+    public Keys.Certificates.SshCertificate? Certificate { get; init; }
+
+    /// <summary>A context for the key a server presented: a certificate is split into <see cref="Certificate"/> and its plain <see cref="Key"/>.</summary>
+    internal static HostKeyContext ForPresentedKey(string host, int port, SshPublicKey key, IPAddress? address) =>
+        key is Keys.Certificates.SshCertificate certificate
+            ? new HostKeyContext(host, port, certificate.Key, address) { Certificate = certificate }
+            : new HostKeyContext(host, port, key, address);
+
     /// <summary>The key's SHA256 fingerprint in OpenSSH notation (<c>SHA256:...</c>).</summary>
     public string Fingerprint { get; }
 

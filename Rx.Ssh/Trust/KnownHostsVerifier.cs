@@ -64,6 +64,13 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     /// </summary>
     public bool CheckHostIp { get; init; }
 
+    /// <summary>The clock host certificates' validity windows are checked against; the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether any file has an <c>@cert-authority</c> line for the host (then the client asks for host certificates).</summary>
+    public bool HasCertificateAuthorities(string host, int port, System.Net.IPAddress? address = null) =>
+        Paths.Any(path => KnownHostsFile.Load(path).CertificateAuthorities(host, port, CheckHostIp ? address : null).Count > 0);
+
     /// <summary>Looks the key up in every file without deciding anything.</summary>
     public async ValueTask<HostKeyCheckResult> CheckAsync(HostKeyContext context, CancellationToken cancellationToken = default)
     {
@@ -81,6 +88,12 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     /// <inheritdoc/>
     public async ValueTask VerifyAsync(HostKeyContext context, CancellationToken cancellationToken = default)
     {
+        if (context.Certificate is not null
+            && await HostCertificateCheck.VerifyAsync(this, context, TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         HostKeyCheckResult result = await CheckAsync(context, cancellationToken).ConfigureAwait(false);
         switch (result.Status)
         {
