@@ -64,6 +64,39 @@ public sealed class AlgorithmInteropTests
     }
 
     [Theory]
+    [InlineData("aes128-cbc", "hmac-sha1")]
+    [InlineData("aes192-cbc", "hmac-md5")]
+    [InlineData("aes256-cbc", "hmac-sha1-96")]
+    [InlineData("3des-cbc", "hmac-md5-96")]
+    [InlineData("aes128-ctr", "hmac-md5-etm@openssh.com")]
+    [InlineData("aes256-cbc", "hmac-md5-96-etm@openssh.com")]
+    [InlineData("3des-cbc", "hmac-sha1-96-etm@openssh.com")]
+    public async Task Legacy_cipher_and_mac_once_enabled(string cipher, string mac)
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = [cipher], Macs = [mac] });
+        SshAlgorithms algorithms = SshAlgorithms.Default with
+        {
+            Ciphers = SshAlgorithms.Edit(SshAlgorithms.Default.Ciphers, "+" + cipher),
+            Macs = SshAlgorithms.Edit(SshAlgorithms.Default.Macs, "+" + mac),
+        };
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server, ClientInterop.Options(server) with { Algorithms = algorithms });
+        Assert.Equal(cipher, conn.Cipher);
+        byte[] input = new byte[200_000];
+        Random.Shared.NextBytes(input);
+        SshCompletedProcess result = await conn.Run("sha256sum", new SshProcessOptions { Input = input });
+        Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)), result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cbc_is_not_offered_by_default()
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = ["aes128-cbc"] });
+        SshKeyExchangeException error = await Assert.ThrowsAsync<SshKeyExchangeException>(() => ClientInterop.ConnectAsync(server));
+        Assert.Contains("aes128-cbc", error.Theirs);
+        Assert.DoesNotContain("aes128-cbc", error.Ours);
+    }
+
+    [Theory]
     [InlineData(TestKeyType.Ed25519, "ssh-ed25519")]
     [InlineData(TestKeyType.Ecdsa256, "ecdsa-sha2-nistp256")]
     [InlineData(TestKeyType.Rsa2048, "rsa-sha2-512")]

@@ -43,7 +43,10 @@ public sealed record SshAlgorithms
         "rsa-sha2-256",
     ];
 
-    /// <summary>Ciphers (both directions).</summary>
+    /// <summary>
+    /// Ciphers (both directions). Implemented but off by default: <c>aes128-cbc</c>,
+    /// <c>aes192-cbc</c>, <c>aes256-cbc</c> and <c>3des-cbc</c>; enable them with <see cref="Edit"/>.
+    /// </summary>
     public IReadOnlyList<string> Ciphers { get; init; } =
     [
         "aes128-gcm@openssh.com",
@@ -54,7 +57,10 @@ public sealed record SshAlgorithms
         "aes256-ctr",
     ];
 
-    /// <summary>MACs (both directions; unused with AEAD ciphers).</summary>
+    /// <summary>
+    /// MACs (both directions; unused with AEAD ciphers). Implemented but off by default:
+    /// <c>hmac-md5</c>, <c>hmac-md5-96</c>, <c>hmac-sha1-96</c> and their <c>-etm@openssh.com</c> forms.
+    /// </summary>
     public IReadOnlyList<string> Macs { get; init; } =
     [
         "hmac-sha2-256-etm@openssh.com",

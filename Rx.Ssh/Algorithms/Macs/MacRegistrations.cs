@@ -11,5 +11,11 @@ internal static class MacRegistrations
         HmacMac.HmacSha256,
         HmacMac.HmacSha512,
         HmacMac.HmacSha1,
+        HmacMac.HmacSha1_96Etm,
+        HmacMac.HmacMd5Etm,
+        HmacMac.HmacMd5_96Etm,
+        HmacMac.HmacSha1_96,
+        HmacMac.HmacMd5,
+        HmacMac.HmacMd5_96,
     ];
 }
