@@ -52,11 +52,22 @@ public sealed class AlgorithmInteropTests
     [InlineData("aes192-ctr", "hmac-sha2-512-etm@openssh.com")]
     [InlineData("aes256-ctr", "hmac-sha2-256")]
     [InlineData("aes128-ctr", "hmac-sha2-512")]
+    [InlineData("aes128-ctr", "umac-64@openssh.com")]
+    [InlineData("aes256-ctr", "umac-128@openssh.com")]
+    [InlineData("aes192-ctr", "umac-64-etm@openssh.com")]
+    [InlineData("aes128-ctr", "umac-128-etm@openssh.com")]
+    [InlineData("aes128-ctr", "hmac-sha1")]
+    [InlineData("aes256-ctr", "hmac-sha1-etm@openssh.com")]
     public async Task Cipher(string cipher, string? mac)
     {
         await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = [cipher], Macs = mac is null ? null : [mac] });
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
         Assert.Equal(cipher, conn.Cipher);
+        if (mac is not null)
+        {
+            Assert.Equal(mac, conn.Mac);
+        }
+
         byte[] input = new byte[300_000];
         Random.Shared.NextBytes(input);
         SshCompletedProcess result = await conn.Run("sha256sum", new SshProcessOptions { Input = input });

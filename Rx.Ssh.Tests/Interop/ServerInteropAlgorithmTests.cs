@@ -126,6 +126,12 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
     [InlineData("aes128-ctr", "hmac-sha2-512-etm@openssh.com")]
     [InlineData("aes192-ctr", "hmac-sha2-256-etm@openssh.com")]
     [InlineData("aes256-ctr", "hmac-sha2-512")]
+    [InlineData("aes128-ctr", "umac-64@openssh.com")]
+    [InlineData("aes256-ctr", "umac-128@openssh.com")]
+    [InlineData("aes192-ctr", "umac-64-etm@openssh.com")]
+    [InlineData("aes128-ctr", "umac-128-etm@openssh.com")]
+    [InlineData("aes128-ctr", "hmac-sha1")]
+    [InlineData("aes256-ctr", "hmac-sha1-etm@openssh.com")]
     public async Task Each_cipher_and_mac_carries_data_both_ways(string cipher, string? mac)
     {
         OpenSshClient ssh = Server.Client() with
@@ -181,9 +187,9 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Hmac_sha1_is_not_offered_by_default()
+    public async Task Hmac_md5_is_not_offered_by_default()
     {
-        OpenSshClient ssh = Server.Client() with { Ciphers = ["aes128-ctr"], Macs = ["hmac-sha1"] };
+        OpenSshClient ssh = Server.Client() with { Ciphers = ["aes128-ctr"], Macs = ["hmac-md5"] };
 
         ProcessResult result = await ssh.RunAsync("hello");
 

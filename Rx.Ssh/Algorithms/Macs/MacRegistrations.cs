@@ -5,9 +5,13 @@ internal static class MacRegistrations
 {
     public static IEnumerable<MacAlgorithm> All =>
     [
+        UmacMac.Umac64Etm,
+        UmacMac.Umac128Etm,
         HmacMac.HmacSha256Etm,
         HmacMac.HmacSha512Etm,
         HmacMac.HmacSha1Etm,
+        UmacMac.Umac64,
+        UmacMac.Umac128,
         HmacMac.HmacSha256,
         HmacMac.HmacSha512,
         HmacMac.HmacSha1,
