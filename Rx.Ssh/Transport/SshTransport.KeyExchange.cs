@@ -244,6 +244,7 @@ internal sealed partial class SshTransport
         CryptographicOperations.ZeroMemory(encodedSecret);
 
         _pendingEncryptor = encryptor;
+        SetNegotiatedCompression(negotiated);
         _pendingResetSequence = _strictKex;
         using (var newKeys = new SshBuffer(8))
         {
@@ -258,6 +259,7 @@ internal sealed partial class SshTransport
 
         await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
         InstallDecryptor(decryptor, _strictKex);
+        ActivateReceiveCompression(negotiated);
         Negotiated = negotiated;
         KeyExchangeCount++;
         lock (_kexLock)
