@@ -29,7 +29,7 @@ public sealed class CompressionInMemoryTests
         Assert.True(pair.Server.Transport.IsSendCompressionActive);
         Assert.True(pair.Server.Transport.IsReceiveCompressionActive);
 
-        // A re-key keeps the streams going.
+        // A re-key starts fresh streams on both sides (as OpenSSH does).
         pair.Client.Rekey();
         result = await pair.Client.RunAsync("y", new SshProcessOptions { Input = Encoding.ASCII.GetBytes("abc") }).WaitAsync(TestTimeout.Default);
         Assert.StartsWith("3\ncompressible", result.Stdout, StringComparison.Ordinal);

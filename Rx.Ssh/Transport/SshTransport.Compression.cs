@@ -7,9 +7,9 @@ namespace Rx.Ssh.Transport;
 /// Payload compression per direction (RFC 4253 section 6.2). <c>zlib</c> starts with the keys of
 /// the exchange that negotiated it; <c>zlib@openssh.com</c> waits for authentication as well: the
 /// server turns it on once it has sent USERAUTH_SUCCESS, the client once it has received it. Each
-/// direction keeps one zlib stream for the life of the connection, across re-keys (its native
-/// memory goes with the transport: the streams are not disposed while the reader or writer might
-/// still be using them).
+/// direction has one zlib stream per set of keys: like OpenSSH, a re-key (NEWKEYS) starts a fresh
+/// stream. The last streams' native memory goes with the transport (they are not disposed while
+/// the reader or writer might still be using them).
 /// </summary>
 internal sealed partial class SshTransport
 {
@@ -78,8 +78,19 @@ internal sealed partial class SshTransport
     private void SetNegotiatedCompression(NegotiatedAlgorithms negotiated) =>
         _pendingSendCompression = IsServer ? negotiated.CompressionServerToClient : negotiated.CompressionClientToServer;
 
-    private void ActivateSendCompression() => _sendCompression = _pendingSendCompression;
+    /// <summary>Writer, at our NEWKEYS: the new method applies and any old stream ends.</summary>
+    private void ActivateSendCompression()
+    {
+        _sendCompression = _pendingSendCompression;
+        _compressor?.Dispose();
+        _compressor = null;
+    }
 
-    private void ActivateReceiveCompression(NegotiatedAlgorithms negotiated) =>
+    /// <summary>Reader, at the peer's NEWKEYS: the new method applies and any old stream ends.</summary>
+    private void ActivateReceiveCompression(NegotiatedAlgorithms negotiated)
+    {
         _receiveCompression = IsServer ? negotiated.CompressionClientToServer : negotiated.CompressionServerToClient;
+        _decompressor?.Dispose();
+        _decompressor = null;
+    }
 }
