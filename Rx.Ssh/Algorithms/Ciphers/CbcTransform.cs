@@ -4,9 +4,9 @@ namespace Rx.Ssh.Algorithms.Ciphers;
 
 /// <summary>
 /// A block cipher in CBC mode (RFC 4253 section 6.3) with the chain carried across packets: the
-/// last ciphertext block of one call is the IV of the next, as SSH's CBC ciphers require. Uses
-/// the one-shot <see cref="SymmetricAlgorithm.EncryptCbc(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>
-/// in place, so nothing is allocated per packet.
+/// last ciphertext block of one call is the IV of the next, as SSH's CBC ciphers require. One
+/// <see cref="ICryptoTransform"/> per direction keeps that chain itself; data goes through a
+/// scratch array that grows to the largest packet, so nothing is allocated per packet.
 /// </summary>
 internal sealed class CbcTransform : IBlockTransform
 {
@@ -22,10 +22,12 @@ internal sealed class CbcTransform : IBlockTransform
     /// <summary>Catalogue entry for <c>3des-cbc</c> (RFC 4253: three-key EDE); off by default.</summary>
     internal static readonly CipherAlgorithm TripleDesCbc = Entry("3des-cbc", 24, 8, TripleDES.Create);
 
+    private const int MaxScratch = 512 * 1024;
+
     private readonly SymmetricAlgorithm _cipher;
-    private readonly bool _encrypt;
-    private readonly byte[] _iv;
-    private readonly byte[] _nextIv;
+    private readonly ICryptoTransform _transform;
+    private readonly int _blockSize;
+    private byte[] _scratch = new byte[4096];
 
     public CbcTransform(SymmetricAlgorithm cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, bool encrypt)
     {
@@ -37,9 +39,12 @@ internal sealed class CbcTransform : IBlockTransform
         }
 
         byte[] keyCopy = key.ToArray();
+        byte[] ivCopy = iv[..block].ToArray();
         try
         {
-            cipher.Key = keyCopy;
+            cipher.Mode = CipherMode.CBC;
+            cipher.Padding = PaddingMode.None;
+            _transform = encrypt ? cipher.CreateEncryptor(keyCopy, ivCopy) : cipher.CreateDecryptor(keyCopy, ivCopy);
         }
         catch
         {
@@ -52,44 +57,38 @@ internal sealed class CbcTransform : IBlockTransform
         }
 
         _cipher = cipher;
-        _encrypt = encrypt;
-        _iv = iv[..block].ToArray();
-        _nextIv = new byte[block];
+        _blockSize = block;
     }
 
-    public int BlockSize => _iv.Length;
+    public int BlockSize => _blockSize;
 
     public void Transform(Span<byte> data)
     {
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
-        if (data.Length % _iv.Length != 0)
+        if (data.Length % _blockSize != 0)
         {
             throw new ArgumentException("CBC data must be a whole number of blocks.", nameof(data));
         }
 
-        Span<byte> last = data[^_iv.Length..];
-        if (_encrypt)
+        while (!data.IsEmpty)
         {
-            _cipher.EncryptCbc(data, _iv, data, PaddingMode.None);
-            last.CopyTo(_iv);
-        }
-        else
-        {
-            last.CopyTo(_nextIv);
-            _cipher.DecryptCbc(data, _iv, data, PaddingMode.None);
-            _nextIv.CopyTo(_iv, 0);
+            if (_scratch.Length < data.Length && _scratch.Length < MaxScratch)
+            {
+                _scratch = new byte[Math.Min(MaxScratch, Math.Max(data.Length, _scratch.Length * 2))];
+            }
+
+            int n = Math.Min(data.Length, _scratch.Length);
+            data[..n].CopyTo(_scratch);
+            _transform.TransformBlock(_scratch, 0, n, _scratch, 0);
+            _scratch.AsSpan(0, n).CopyTo(data);
+            data = data[n..];
         }
     }
 
     public void Dispose()
     {
+        _transform.Dispose();
         _cipher.Dispose();
-        CryptographicOperations.ZeroMemory(_iv);
-        CryptographicOperations.ZeroMemory(_nextIv);
+        CryptographicOperations.ZeroMemory(_scratch);
     }
 
     private static CipherAlgorithm Entry(string name, int keySize, int blockSize, Func<SymmetricAlgorithm> create) => new(

@@ -26,6 +26,7 @@ internal sealed class Umac : IDisposable
     private static readonly BigInteger MaxWordRange128 = (BigInteger.One << 128) - (BigInteger.One << 96);
 
     private readonly Aes _pdfAes;
+    private readonly ICryptoTransform _pdfEcb;
     private readonly int _tagLength;
     private readonly int _iterations;
     private readonly uint[] _l1Key;       // big-endian words, shifted by 4 words per iteration
@@ -90,6 +91,9 @@ internal sealed class Umac : IDisposable
         byte[] pdfKey = Kdf(aes, 0, 16);
         _pdfAes = Aes.Create();
         _pdfAes.Key = pdfKey;
+        _pdfAes.Mode = CipherMode.ECB;
+        _pdfAes.Padding = PaddingMode.None;
+        _pdfEcb = _pdfAes.CreateEncryptor();
         CryptographicOperations.ZeroMemory(pdfKey);
         CryptographicOperations.ZeroMemory(l1);
         CryptographicOperations.ZeroMemory(l2);
@@ -117,6 +121,7 @@ internal sealed class Umac : IDisposable
 
     public void Dispose()
     {
+        _pdfEcb.Dispose();
         _pdfAes.Dispose();
         Array.Clear(_l1Key);
         Array.Clear(_l2Key64);
@@ -159,7 +164,7 @@ internal sealed class Umac : IDisposable
         if (!_pdfValid || !block.SequenceEqual(_pdfNonce))
         {
             block.CopyTo(_pdfNonce);
-            _pdfAes.EncryptEcb(block, _pdfBlock, PaddingMode.None);
+            _pdfEcb.TransformBlock(_pdfNonce, 0, 16, _pdfBlock, 0);
             _pdfValid = true;
         }
 
