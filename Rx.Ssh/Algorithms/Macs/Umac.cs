@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Rx.Ssh.Algorithms;
@@ -210,6 +211,28 @@ internal sealed class Umac : IDisposable
 
     /// <summary>NH over whole 32-byte blocks: message words little-endian, key words big-endian.</summary>
     private static ulong Nh(ReadOnlySpan<uint> key, ReadOnlySpan<byte> data)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return NhPortable(key, data);
+        }
+
+        ReadOnlySpan<uint> m = MemoryMarshal.Cast<byte, uint>(data);
+        key = key[..m.Length];
+        ulong y = 0;
+        for (int w = 0; w < m.Length; w += 8)
+        {
+            y = unchecked(y
+                + ((ulong)(m[w] + key[w]) * (m[w + 4] + key[w + 4]))
+                + ((ulong)(m[w + 1] + key[w + 1]) * (m[w + 5] + key[w + 5]))
+                + ((ulong)(m[w + 2] + key[w + 2]) * (m[w + 6] + key[w + 6]))
+                + ((ulong)(m[w + 3] + key[w + 3]) * (m[w + 7] + key[w + 7])));
+        }
+
+        return y;
+    }
+
+    private static ulong NhPortable(ReadOnlySpan<uint> key, ReadOnlySpan<byte> data)
     {
         ulong y = 0;
         for (int i = 0, w = 0; i < data.Length; i += 32, w += 8)
