@@ -28,9 +28,21 @@ public sealed class AlgorithmCatalogTests
         SshAlgorithms d = SshAlgorithms.Default;
         Assert.DoesNotContain("ssh-rsa", d.HostKey);
         Assert.DoesNotContain(d.Ciphers, c => c.EndsWith("-cbc", StringComparison.Ordinal));
-        Assert.DoesNotContain(d.Macs, m => m.Contains("sha1", StringComparison.Ordinal) || m.Contains("md5", StringComparison.Ordinal));
+        // HMAC-SHA1 is still a sound MAC and OpenSSH offers it; MD5 and truncated MACs stay off.
+        Assert.DoesNotContain(d.Macs, m => m.Contains("md5", StringComparison.Ordinal) || m.Contains("-96", StringComparison.Ordinal));
         Assert.DoesNotContain(d.KeyExchange, k => k.EndsWith("-sha1", StringComparison.Ordinal));
         Assert.DoesNotContain("diffie-hellman-group1-sha1", d.KeyExchange);
+    }
+
+    [Fact]
+    public void Default_MACs_follow_OpenSSH_order()
+    {
+        Assert.Equal(
+            [
+                "umac-64-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
+                "hmac-sha1-etm@openssh.com", "umac-64@openssh.com", "umac-128@openssh.com", "hmac-sha2-256", "hmac-sha2-512", "hmac-sha1",
+            ],
+            SshAlgorithms.Default.Macs);
     }
 
     [Fact]

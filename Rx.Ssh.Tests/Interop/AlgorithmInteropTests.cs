@@ -52,15 +52,59 @@ public sealed class AlgorithmInteropTests
     [InlineData("aes192-ctr", "hmac-sha2-512-etm@openssh.com")]
     [InlineData("aes256-ctr", "hmac-sha2-256")]
     [InlineData("aes128-ctr", "hmac-sha2-512")]
+    [InlineData("aes128-ctr", "umac-64@openssh.com")]
+    [InlineData("aes256-ctr", "umac-128@openssh.com")]
+    [InlineData("aes192-ctr", "umac-64-etm@openssh.com")]
+    [InlineData("aes128-ctr", "umac-128-etm@openssh.com")]
+    [InlineData("aes128-ctr", "hmac-sha1")]
+    [InlineData("aes256-ctr", "hmac-sha1-etm@openssh.com")]
     public async Task Cipher(string cipher, string? mac)
     {
         await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = [cipher], Macs = mac is null ? null : [mac] });
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(server);
         Assert.Equal(cipher, conn.Cipher);
+        if (mac is not null)
+        {
+            Assert.Equal(mac, conn.Mac);
+        }
+
         byte[] input = new byte[300_000];
         Random.Shared.NextBytes(input);
         SshCompletedProcess result = await conn.Run("sha256sum", new SshProcessOptions { Input = input });
         Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)), result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("aes128-cbc", "hmac-sha1")]
+    [InlineData("aes192-cbc", "hmac-md5")]
+    [InlineData("aes256-cbc", "hmac-sha1-96")]
+    [InlineData("3des-cbc", "hmac-md5-96")]
+    [InlineData("aes128-ctr", "hmac-md5-etm@openssh.com")]
+    [InlineData("aes256-cbc", "hmac-md5-96-etm@openssh.com")]
+    [InlineData("3des-cbc", "hmac-sha1-96-etm@openssh.com")]
+    public async Task Legacy_cipher_and_mac_once_enabled(string cipher, string mac)
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = [cipher], Macs = [mac] });
+        SshAlgorithms algorithms = SshAlgorithms.Default with
+        {
+            Ciphers = SshAlgorithms.Edit(SshAlgorithms.Default.Ciphers, "+" + cipher),
+            Macs = SshAlgorithms.Edit(SshAlgorithms.Default.Macs, "+" + mac),
+        };
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(server, ClientInterop.Options(server) with { Algorithms = algorithms });
+        Assert.Equal(cipher, conn.Cipher);
+        byte[] input = new byte[200_000];
+        Random.Shared.NextBytes(input);
+        SshCompletedProcess result = await conn.Run("sha256sum", new SshProcessOptions { Input = input });
+        Assert.StartsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)), result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cbc_is_not_offered_by_default()
+    {
+        await using SshdServer server = await SshdServer.StartAsync(new SshdOptions { Ciphers = ["aes128-cbc"] });
+        SshKeyExchangeException error = await Assert.ThrowsAsync<SshKeyExchangeException>(() => ClientInterop.ConnectAsync(server));
+        Assert.Contains("aes128-cbc", error.Theirs);
+        Assert.DoesNotContain("aes128-cbc", error.Ours);
     }
 
     [Theory]

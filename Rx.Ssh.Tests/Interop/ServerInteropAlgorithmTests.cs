@@ -126,6 +126,12 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
     [InlineData("aes128-ctr", "hmac-sha2-512-etm@openssh.com")]
     [InlineData("aes192-ctr", "hmac-sha2-256-etm@openssh.com")]
     [InlineData("aes256-ctr", "hmac-sha2-512")]
+    [InlineData("aes128-ctr", "umac-64@openssh.com")]
+    [InlineData("aes256-ctr", "umac-128@openssh.com")]
+    [InlineData("aes192-ctr", "umac-64-etm@openssh.com")]
+    [InlineData("aes128-ctr", "umac-128-etm@openssh.com")]
+    [InlineData("aes128-ctr", "hmac-sha1")]
+    [InlineData("aes256-ctr", "hmac-sha1-etm@openssh.com")]
     public async Task Each_cipher_and_mac_carries_data_both_ways(string cipher, string? mac)
     {
         OpenSshClient ssh = Server.Client() with
@@ -146,10 +152,44 @@ public sealed class ServerInteropAlgorithmTests : IAsyncLifetime
         Assert.Contains($"kex: client->server cipher: {cipher} MAC: {macText}", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Hmac_sha1_is_not_offered_by_default()
+    [Theory]
+    [InlineData("aes128-cbc", "hmac-sha1")]
+    [InlineData("aes192-cbc", "hmac-md5")]
+    [InlineData("aes256-cbc", "hmac-sha1-96")]
+    [InlineData("3des-cbc", "hmac-md5-96")]
+    [InlineData("aes128-ctr", "hmac-md5-etm@openssh.com")]
+    [InlineData("aes256-cbc", "hmac-md5-96-etm@openssh.com")]
+    [InlineData("3des-cbc", "hmac-sha1-96-etm@openssh.com")]
+    public async Task Legacy_cipher_and_mac_work_once_enabled_and_are_refused_by_default(string cipher, string mac)
     {
-        OpenSshClient ssh = Server.Client() with { Ciphers = ["aes128-ctr"], Macs = ["hmac-sha1"] };
+        OpenSshClient ssh = Server.Client() with { Ciphers = [cipher], Macs = [mac], Options = ["LogLevel=DEBUG1"] };
+        ProcessResult refused = await ssh.RunAsync("hello");
+        Assert.True(refused.ExitCode == 255, refused.ToString());
+        Assert.Contains("no matching", refused.Stderr, StringComparison.Ordinal);
+
+        await using RxSshServerUnderTest legacy = await RxSshServerUnderTest.StartAsync(new SshServerOptions
+        {
+            ProcessHandler = ServerInteropCommands.HandleAsync,
+            Algorithms = SshAlgorithms.Default with
+            {
+                Ciphers = SshAlgorithms.Edit(SshAlgorithms.Default.Ciphers, "+" + cipher),
+                Macs = SshAlgorithms.Edit(SshAlgorithms.Default.Macs, "+" + mac),
+            },
+        });
+        byte[] input = new byte[100_000];
+        new Random(8).NextBytes(input);
+        ProcessResult result = await (legacy.Client() with { Ciphers = [cipher], Macs = [mac], Options = ["LogLevel=DEBUG1"] }).RunAsync("cat", input);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(input, result.Stdout);
+        Assert.Contains($"kex: client->server cipher: {cipher} MAC: {mac}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"kex: server->client cipher: {cipher} MAC: {mac}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hmac_md5_is_not_offered_by_default()
+    {
+        OpenSshClient ssh = Server.Client() with { Ciphers = ["aes128-ctr"], Macs = ["hmac-md5"] };
 
         ProcessResult result = await ssh.RunAsync("hello");
 

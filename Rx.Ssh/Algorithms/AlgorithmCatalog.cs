@@ -44,7 +44,7 @@ internal static class AlgorithmCatalog
 
     public static readonly IReadOnlyDictionary<string, MacAlgorithm> Macs = Index(MacRegistrations.All, a => a.Name);
 
-    public static readonly IReadOnlySet<string> Compression = new HashSet<string>(StringComparer.Ordinal) { "none" };
+    public static readonly IReadOnlySet<string> Compression = new HashSet<string>(StringComparer.Ordinal) { "none", "zlib@openssh.com", "zlib" };
 
     private static Dictionary<string, T> Index<T>(IEnumerable<T> items, Func<T, string> name)
     {

@@ -7,7 +7,7 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed record SshAlgorithms
 {
-    /// <summary>Secure modern defaults: strict kex, no SHA-1, no CBC, no legacy DH.</summary>
+    /// <summary>Secure modern defaults: strict kex, no SHA-1 key exchange or signatures, no CBC, no legacy DH; MACs as OpenSSH orders them.</summary>
     public static SshAlgorithms Default { get; } = new();
 
     /// <summary>
@@ -43,7 +43,10 @@ public sealed record SshAlgorithms
         "rsa-sha2-256",
     ];
 
-    /// <summary>Ciphers (both directions).</summary>
+    /// <summary>
+    /// Ciphers (both directions). Implemented but off by default: <c>aes128-cbc</c>,
+    /// <c>aes192-cbc</c>, <c>aes256-cbc</c> and <c>3des-cbc</c>; enable them with <see cref="Edit"/>.
+    /// </summary>
     public IReadOnlyList<string> Ciphers { get; init; } =
     [
         "aes128-gcm@openssh.com",
@@ -54,13 +57,23 @@ public sealed record SshAlgorithms
         "aes256-ctr",
     ];
 
-    /// <summary>MACs (both directions; unused with AEAD ciphers).</summary>
+    /// <summary>
+    /// MACs (both directions; unused with AEAD ciphers), in OpenSSH's order: encrypt-then-MAC
+    /// forms first, UMAC before HMAC. Implemented but off by default:
+    /// <c>hmac-md5</c>, <c>hmac-md5-96</c>, <c>hmac-sha1-96</c> and their <c>-etm@openssh.com</c> forms.
+    /// </summary>
     public IReadOnlyList<string> Macs { get; init; } =
     [
+        "umac-64-etm@openssh.com",
+        "umac-128-etm@openssh.com",
         "hmac-sha2-256-etm@openssh.com",
         "hmac-sha2-512-etm@openssh.com",
+        "hmac-sha1-etm@openssh.com",
+        "umac-64@openssh.com",
+        "umac-128@openssh.com",
         "hmac-sha2-256",
         "hmac-sha2-512",
+        "hmac-sha1",
     ];
 
     /// <summary>Compression methods.</summary>

@@ -47,6 +47,12 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>The negotiated cipher (client to server), for diagnostics.</summary>
     public string? Cipher => Transport.Negotiated?.CipherClientToServer.Name;
 
+    /// <summary>The negotiated MAC (client to server), for diagnostics; null with an AEAD cipher.</summary>
+    public string? Mac => Transport.Negotiated?.MacClientToServer?.Name;
+
+    /// <summary>The negotiated compression (client to server), for diagnostics.</summary>
+    public string? Compression => Transport.Negotiated?.CompressionClientToServer;
+
     /// <summary>The negotiated key exchange method, for diagnostics.</summary>
     public string? KeyExchange => Transport.Negotiated?.KeyExchange.Name;
 

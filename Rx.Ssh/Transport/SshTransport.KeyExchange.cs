@@ -239,6 +239,7 @@ internal sealed partial class SshTransport
         CryptographicOperations.ZeroMemory(encodedSecret);
 
         _pendingEncryptor = encryptor;
+        SetNegotiatedCompression(negotiated);
         _pendingResetSequence = _strictKex;
         SetRekeyLimits(negotiated);
         using (var newKeys = new SshBuffer(8))
@@ -254,6 +255,7 @@ internal sealed partial class SshTransport
 
         await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
         InstallDecryptor(decryptor, _strictKex);
+        ActivateReceiveCompression(negotiated);
         Negotiated = negotiated;
         KeyExchangeCount++;
         lock (_kexLock)

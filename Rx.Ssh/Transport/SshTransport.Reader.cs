@@ -91,7 +91,7 @@ internal sealed partial class SshTransport
         _receiveSequence++;
         _packetsReceived++;
         _bytesReceivedSinceKex += total;
-        payload = _receiveBuffer.AsMemory(5, payloadLength);
+        payload = DecompressIncoming(_receiveBuffer.AsMemory(5, payloadLength));
         if (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) && _firstKexDone)
         {
             RequestKeyExchange();

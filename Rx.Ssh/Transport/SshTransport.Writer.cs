@@ -111,7 +111,8 @@ internal sealed partial class SshTransport
         try
         {
             IPacketEncryptor encryptor = _encryptor;
-            int payloadLength = outgoing.Length;
+            ReadOnlySpan<byte> payload = CompressOutgoing(outgoing.Buffer.AsSpan(0, outgoing.Length));
+            int payloadLength = payload.Length;
             int blockSize = encryptor.BlockSize;
             int unpadded = (encryptor.IsLengthExcludedFromPadding ? 1 : 5) + payloadLength;
             int padding = blockSize - (unpadded % blockSize);
@@ -125,12 +126,13 @@ internal sealed partial class SshTransport
             Span<byte> span = _output.GetSpan(total);
             BinaryPrimitives.WriteUInt32BigEndian(span, (uint)packetLength);
             span[4] = (byte)padding;
-            outgoing.Buffer.AsSpan(0, payloadLength).CopyTo(span[5..]);
+            payload.CopyTo(span[5..]);
             RandomNumberGenerator.Fill(span.Slice(5 + payloadLength, padding));
             encryptor.Encrypt(_sendSequence, span[..(4 + packetLength)], span.Slice(4 + packetLength, encryptor.MacLength));
             _output.Advance(total);
             _sendSequence++;
             _bytesSentSinceKex += total;
+            AfterPacketSent(outgoing.Buffer.AsSpan(0, outgoing.Length));
 
             switch (outgoing.Action)
             {
@@ -141,6 +143,7 @@ internal sealed partial class SshTransport
                     IPacketEncryptor old = _encryptor;
                     _encryptor = _pendingEncryptor ?? throw new InvalidOperationException("NEWKEYS without new keys");
                     _pendingEncryptor = null;
+                    ActivateSendCompression();
                     if (_pendingResetSequence)
                     {
                         _sendSequence = 0;

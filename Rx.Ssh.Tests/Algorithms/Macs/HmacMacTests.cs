@@ -38,6 +38,34 @@ public class HmacMacTests
         }
     }
 
+    // RFC 2202 HMAC-MD5 test cases 1 and 2, and HMAC-SHA1 case 1 truncated to 96 bits.
+    [Theory]
+    [InlineData("hmac-md5", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", "9294727a3638bb1c13f48ef8158bfc9d")]
+    [InlineData("hmac-md5", "4a656665", "what do ya want for nothing?", "750c783e6ab0b503eaa86e310a5db738")]
+    [InlineData("hmac-md5-96", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", "9294727a3638bb1c13f48ef8")]
+    [InlineData("hmac-sha1-96", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", "b617318655057264e28bc0b6")]
+    [InlineData("hmac-sha1-96", "4a656665", "what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5")]
+    public void Legacy_MACs_match_the_RFC_vectors(string name, string keyHex, string message, string expectedHex) =>
+        Matches_the_RFC_vectors(name, keyHex, message, expectedHex);
+
+    [Theory]
+    [InlineData("hmac-md5", 16, 16, false)]
+    [InlineData("hmac-md5-96", 16, 12, false)]
+    [InlineData("hmac-sha1-96", 20, 12, false)]
+    [InlineData("hmac-md5-etm@openssh.com", 16, 16, true)]
+    [InlineData("hmac-md5-96-etm@openssh.com", 16, 12, true)]
+    [InlineData("hmac-sha1-96-etm@openssh.com", 20, 12, true)]
+    public void Legacy_catalogue_entries_describe_the_algorithms(string name, int keySize, int length, bool etm)
+    {
+        MacAlgorithm algorithm = Find(name);
+        Assert.Equal(keySize, algorithm.KeySize);
+        Assert.Equal(length, algorithm.Length);
+        Assert.Equal(etm, algorithm.IsEncryptThenMac);
+        using IMac mac = algorithm.Create(new byte[keySize]);
+        Assert.Equal(length, mac.Length);
+        Assert.DoesNotContain(name, SshAlgorithms.Default.Macs);
+    }
+
     [Theory]
     [InlineData("hmac-sha2-256", 32, false)]
     [InlineData("hmac-sha2-512", 64, false)]
@@ -66,14 +94,5 @@ public class HmacMacTests
         Assert.NotEqual(a, b);
     }
 
-    internal static MacAlgorithm Find(string name) => name switch
-    {
-        "hmac-sha2-256" => HmacMac.HmacSha256,
-        "hmac-sha2-512" => HmacMac.HmacSha512,
-        "hmac-sha1" => HmacMac.HmacSha1,
-        "hmac-sha2-256-etm@openssh.com" => HmacMac.HmacSha256Etm,
-        "hmac-sha2-512-etm@openssh.com" => HmacMac.HmacSha512Etm,
-        "hmac-sha1-etm@openssh.com" => HmacMac.HmacSha1Etm,
-        _ => throw new ArgumentException(name, nameof(name)),
-    };
+    internal static MacAlgorithm Find(string name) => AlgorithmCatalog.Macs[name];
 }

@@ -11,5 +11,9 @@ internal static class CipherRegistrations
         AesCtrTransform.Aes128Ctr,
         AesCtrTransform.Aes192Ctr,
         AesCtrTransform.Aes256Ctr,
+        CbcTransform.Aes128Cbc,
+        CbcTransform.Aes192Cbc,
+        CbcTransform.Aes256Cbc,
+        CbcTransform.TripleDesCbc,
     ];
 }

@@ -6,7 +6,8 @@ namespace Rx.Ssh.Algorithms;
 /// <summary>
 /// HMAC over <c>uint32 sequence_number || data</c> (RFC 4253 section 6.4, RFC 6668), and the
 /// catalogue entries for <c>hmac-sha2-256</c>, <c>hmac-sha2-512</c>, <c>hmac-sha1</c> and
-/// their <c>-etm@openssh.com</c> forms.
+/// their <c>-etm@openssh.com</c> forms, plus the legacy (off by default)
+/// <c>hmac-md5</c>, <c>hmac-md5-96</c> and <c>hmac-sha1-96</c>.
 /// </summary>
 internal sealed class HmacMac : IMac
 {
@@ -27,6 +28,24 @@ internal sealed class HmacMac : IMac
 
     /// <summary><c>hmac-sha1-etm@openssh.com</c>.</summary>
     internal static readonly MacAlgorithm HmacSha1Etm = Entry("hmac-sha1-etm@openssh.com", HashAlgorithmName.SHA1, 20, etm: true);
+
+    /// <summary><c>hmac-sha1-96</c> (RFC 4253: first 12 bytes of HMAC-SHA1); off by default.</summary>
+    internal static readonly MacAlgorithm HmacSha1_96 = Entry("hmac-sha1-96", HashAlgorithmName.SHA1, 20, 12, etm: false);
+
+    /// <summary><c>hmac-md5</c> (RFC 4253); off by default.</summary>
+    internal static readonly MacAlgorithm HmacMd5 = Entry("hmac-md5", HashAlgorithmName.MD5, 16, 16, etm: false);
+
+    /// <summary><c>hmac-md5-96</c> (RFC 4253: first 12 bytes of HMAC-MD5); off by default.</summary>
+    internal static readonly MacAlgorithm HmacMd5_96 = Entry("hmac-md5-96", HashAlgorithmName.MD5, 16, 12, etm: false);
+
+    /// <summary><c>hmac-sha1-96-etm@openssh.com</c>; off by default.</summary>
+    internal static readonly MacAlgorithm HmacSha1_96Etm = Entry("hmac-sha1-96-etm@openssh.com", HashAlgorithmName.SHA1, 20, 12, etm: true);
+
+    /// <summary><c>hmac-md5-etm@openssh.com</c>; off by default.</summary>
+    internal static readonly MacAlgorithm HmacMd5Etm = Entry("hmac-md5-etm@openssh.com", HashAlgorithmName.MD5, 16, 16, etm: true);
+
+    /// <summary><c>hmac-md5-96-etm@openssh.com</c>; off by default.</summary>
+    internal static readonly MacAlgorithm HmacMd5_96Etm = Entry("hmac-md5-96-etm@openssh.com", HashAlgorithmName.MD5, 16, 12, etm: true);
 
     private readonly IncrementalHash _hmac;
     private readonly int _hashSize;
@@ -65,6 +84,8 @@ internal sealed class HmacMac : IMac
 
     public void Dispose() => _hmac.Dispose();
 
-    private static MacAlgorithm Entry(string name, HashAlgorithmName hash, int size, bool etm) =>
-        new(name, keySize: size, length: size, isEncryptThenMac: etm, key => new HmacMac(hash, key, size));
+    private static MacAlgorithm Entry(string name, HashAlgorithmName hash, int size, bool etm) => Entry(name, hash, size, size, etm);
+
+    private static MacAlgorithm Entry(string name, HashAlgorithmName hash, int keySize, int length, bool etm) =>
+        new(name, keySize: keySize, length: length, isEncryptThenMac: etm, key => new HmacMac(hash, key, length));
 }
