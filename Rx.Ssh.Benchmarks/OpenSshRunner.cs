@@ -34,10 +34,10 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
     }
 
     /// <summary>Connect, authenticate, run <c>true</c>, disconnect: <c>ssh</c> started directly, no shell.</summary>
-    public Task ConnectRunCloseAsync(string cipher)
+    public Task ConnectRunCloseAsync(string cipher, string kex = CipherSpec.DefaultKex)
     {
         var psi = new ProcessStartInfo("ssh");
-        foreach (string a in SshArguments(cipher).Skip(1).Append("true"))
+        foreach (string a in SshArguments(cipher, kex).Skip(1).Append("true"))
         {
             psi.ArgumentList.Add(a);
         }
@@ -50,9 +50,16 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
 
     private string Ssh(string cipher) => string.Join(' ', SshArguments(cipher).Select(Quote));
 
-    private IEnumerable<string> SshArguments(string cipher) =>
+    private IEnumerable<string> SshArguments(string cipherSpec, string kex = CipherSpec.DefaultKex)
+    {
+        (string cipher, string? mac) = CipherSpec.Split(cipherSpec);
+        IEnumerable<string> macArguments = mac is null ? [] : ["-m", mac];
+        return ["ssh", "-F", "none", "-c", cipher, .. macArguments, .. CommonArguments(kex)];
+    }
+
+    private IEnumerable<string> CommonArguments(string kex) =>
     [
-        "ssh", "-F", "none", "-c", cipher, "-o", "KexAlgorithms=curve25519-sha256", "-i", server.Keys.UserKey,
+        "-o", $"KexAlgorithms={kex}", "-i", server.Keys.UserKey,
         "-o", $"UserKnownHostsFile={server.Keys.KnownHosts}", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
         "-o", "IdentitiesOnly=yes", "-p", server.Port.ToString(CultureInfo.InvariantCulture), $"{server.Keys.UserName}@127.0.0.1",
     ];

@@ -6,15 +6,18 @@ internal sealed class RxSshRunner(IServerUnderTest server)
 {
     private const int BufferSize = 256 * 1024;
 
-    public Task<SshClientConnection> ConnectAsync(string cipher) =>
-        SshClient.ConnectAsync("127.0.0.1", server.Port, new SshClientOptions
+    public Task<SshClientConnection> ConnectAsync(string cipherSpec, string kex = CipherSpec.DefaultKex)
+    {
+        (string cipher, string? mac) = CipherSpec.Split(cipherSpec);
+        return SshClient.ConnectAsync("127.0.0.1", server.Port, new SshClientOptions
         {
             UserName = server.Keys.UserName,
             KeyFiles = [server.Keys.UserKey],
             UseDefaultKeys = false,
             HostKeyVerifier = new KnownHostsVerifier(server.Keys.KnownHosts),
-            Algorithms = SshAlgorithms.Default with { Ciphers = [cipher], KeyExchange = ["curve25519-sha256"] },
+            Algorithms = SshAlgorithms.Default with { Ciphers = [cipher], Macs = mac is null ? SshAlgorithms.Default.Macs : [mac], KeyExchange = [kex] },
         });
+    }
 
     /// <summary>Writes <paramref name="bytes"/> from one reused buffer to <c>cat &gt; /dev/null</c> through the public process API, then EOF; waits for the exit.</summary>
     public static async Task UploadAsync(SshClientConnection connection, long bytes)
@@ -54,9 +57,9 @@ internal sealed class RxSshRunner(IServerUnderTest server)
     }
 
     /// <summary>Connect, authenticate, run <c>true</c>, disconnect.</summary>
-    public async Task ConnectRunCloseAsync(string cipher)
+    public async Task ConnectRunCloseAsync(string cipher, string kex = CipherSpec.DefaultKex)
     {
-        SshClientConnection connection = await ConnectAsync(cipher);
+        SshClientConnection connection = await ConnectAsync(cipher, kex);
         await using (connection)
         {
             SshCompletedProcess result = await connection.RunAsync("true");
