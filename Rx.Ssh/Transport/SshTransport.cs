@@ -215,7 +215,15 @@ internal sealed partial class SshTransport : IAsyncDisposable
             // The writer failing or being slow must not stop the shutdown.
         }
 
-        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _shutdown.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A concurrent dispose got here first; the stream below must still be closed.
+        }
+
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
