@@ -147,7 +147,16 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
             }
         }
 
-        foreach (string line in text.ReplaceLineEndings("\n").Split('\n'))
+        return ParseFirstLine(text.ReplaceLineEndings("\n").Split('\n'), path, Parse, "public key");
+    }
+
+    /// <summary>
+    /// Parses the first line of <paramref name="lines"/> that is neither empty nor a <c>#</c> comment;
+    /// errors name <paramref name="path"/>. Shared by public key and certificate files.
+    /// </summary>
+    internal static T ParseFirstLine<T>(IEnumerable<string> lines, string path, Func<string, T> parse, string what)
+    {
+        foreach (string line in lines)
         {
             string trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#'))
@@ -157,7 +166,7 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
 
             try
             {
-                return Parse(trimmed);
+                return parse(trimmed);
             }
             catch (SshKeyFormatException e)
             {
@@ -165,7 +174,7 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
             }
         }
 
-        throw new SshKeyFormatException($"{path}: no public key found");
+        throw new SshKeyFormatException($"{path}: no {what} found");
     }
 
     /// <inheritdoc/>

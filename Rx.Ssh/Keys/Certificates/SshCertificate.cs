@@ -271,25 +271,7 @@ public sealed class SshCertificate : SshPublicKey
     public static new SshCertificate Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        foreach (string line in File.ReadLines(path))
-        {
-            string trimmed = line.Trim();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
-            {
-                continue;
-            }
-
-            try
-            {
-                return Parse(trimmed);
-            }
-            catch (SshKeyFormatException e)
-            {
-                throw new SshKeyFormatException($"{path}: {e.Message}", e);
-            }
-        }
-
-        throw new SshKeyFormatException($"{path}: no certificate found");
+        return ParseFirstLine(File.ReadLines(path), path, Parse, "certificate");
     }
 
     /// <inheritdoc/>
