@@ -232,7 +232,7 @@ public sealed class SshClientConnection : SshConnection, IDisposable
                 await SessionRequests.TrySignalAsync(channel, signal).ConfigureAwait(false);
             }
 
-            RedirectPump.Observe(input);
+            IO.TaskFaults.Observe(input);
             await channel.CloseAsync().ConfigureAwait(false);
         }
     }

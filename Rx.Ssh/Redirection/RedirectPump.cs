@@ -42,7 +42,7 @@ internal static class RedirectPump
             await reader.CloseAsync(false).ConfigureAwait(false);
             if (drainSource is not null)
             {
-                Observe(drainSource());
+                IO.TaskFaults.Observe(drainSource());
             }
 
             throw new SshRedirectException(stream, sourceFailed: false, ex);
@@ -79,7 +79,7 @@ internal static class RedirectPump
                 {
                     if (drainSource is not null)
                     {
-                        Observe(drainSource());
+                        IO.TaskFaults.Observe(drainSource());
                     }
 
                     throw new SshRedirectException(stream, sourceFailed: false, ex);
@@ -134,7 +134,7 @@ internal static class RedirectPump
                 firstFailure = done;
                 if (failFast)
                 {
-                    pending.ForEach(Observe);
+                    pending.ForEach(IO.TaskFaults.Observe);
                     break;
                 }
             }
@@ -162,9 +162,6 @@ internal static class RedirectPump
             // The channel is gone; the source's error is the one to report.
         }
     }
-
-    public static void Observe(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private static bool IsCancellation(Exception ex, CancellationToken cancellationToken) =>
         ex is OperationCanceledException && cancellationToken.IsCancellationRequested;

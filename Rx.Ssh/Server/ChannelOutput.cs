@@ -47,7 +47,7 @@ internal sealed class ChannelOutput
             throw new SshChannelException($"More than {MaxPendingBytes} bytes of output are waiting for the client; await the Write*Async methods to follow flow control.");
         }
 
-        SshServerChannel.Observe(WriteAsync(data, dataType, CancellationToken.None));
+        IO.TaskFaults.Observe(WriteAsync(data, dataType, CancellationToken.None));
     }
 
     /// <summary>Runs <paramref name="action"/> after everything queued before it.</summary>

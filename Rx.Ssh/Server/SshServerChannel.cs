@@ -137,7 +137,7 @@ public sealed class SshServerChannel
     }
 
     /// <summary>Fire-and-forget form of <see cref="ExitAsync"/> (the callback style's <c>exit</c>).</summary>
-    public void Exit(int status) => Observe(ExitAsync(status));
+    public void Exit(int status) => IO.TaskFaults.Observe(ExitAsync(status));
 
     /// <summary>Sends EOF on stdout after queued output: the client sees end of output; input may go on.</summary>
     public Task SendEofAsync() => Output.EnqueueAsync(() => Inner.SendEofAsync().AsTask());
@@ -166,9 +166,6 @@ public sealed class SshServerChannel
             // The client went away first; nothing left to tell it.
         }
     }
-
-    internal static void Observe(Task task) =>
-        task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private ReadOnlyMemory<byte> Encode(string text)
     {

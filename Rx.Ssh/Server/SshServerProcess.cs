@@ -80,7 +80,7 @@ public sealed class SshServerProcess
     }
 
     /// <summary>Fire-and-forget form of <see cref="ExitAsync"/>.</summary>
-    public void Exit(int status) => SshServerChannel.Observe(ExitAsync(status));
+    public void Exit(int status) => IO.TaskFaults.Observe(ExitAsync(status));
 
     /// <summary>Exits as killed by <paramref name="signal"/> (name without <c>SIG</c>).</summary>
     public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "") => Channel.ExitWithSignalAsync(signal, coreDumped, message);
@@ -156,7 +156,7 @@ public sealed class SshServerProcess
         }
         finally
         {
-            RedirectPump.Observe(input);
+            IO.TaskFaults.Observe(input);
         }
 
         return process.ExitCode;

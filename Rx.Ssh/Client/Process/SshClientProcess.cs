@@ -145,7 +145,7 @@ public sealed class SshClientProcess : IAsyncDisposable
         Stderr.ReleaseUnread();
         _exit.TrySetException(new SshChannelException("The process was disposed before it ended."));
         _ = _exit.Task.Exception;
-        RedirectPump.Observe(_completion);
+        IO.TaskFaults.Observe(_completion);
     }
 
     /// <summary>Starts the redirections the options ask for (their outcome joins <see cref="Exit"/>).</summary>
@@ -206,7 +206,7 @@ public sealed class SshClientProcess : IAsyncDisposable
         }
         catch
         {
-            RedirectPump.Observe(_redirection); // the lost connection is the error to report
+            IO.TaskFaults.Observe(_redirection); // the lost connection is the error to report
             throw;
         }
         finally
