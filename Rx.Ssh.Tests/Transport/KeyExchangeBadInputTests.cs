@@ -3,6 +3,7 @@ using Rx.Ssh.Algorithms.KeyExchange;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Testing;
 using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Tests.Keys.Certificates;
 
 namespace Rx.Ssh.Tests.Transport;
 
@@ -96,6 +97,26 @@ public sealed class KeyExchangeBadInputTests
             await SendReplyAsync(peer, MessageNumber.KexEcdhReply, new byte[1088]);
         });
         AssertKeyExchangeFailed(outcome, "1120 expected");
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1900)] // about as deep as one packet allows
+    public async Task Client_refuses_a_host_certificate_whose_ca_is_a_certificate(int depth)
+    {
+        byte[] hostKey = NestedCertificate.Build(depth, InMemoryServer.HostKey.PublicKey);
+        var outcome = await AgainstScriptedServerAsync("curve25519-sha256", async peer =>
+        {
+            await peer.ReceiveAsync(MessageNumber.KexEcdhInit);
+            await peer.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.KexEcdhReply);
+                w.WriteString(hostKey);
+                w.WriteString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                w.WriteString(new byte[64]); // never checked: the host key fails first
+            });
+        });
+        AssertKeyExchangeFailed(outcome, "CA key is itself a certificate");
     }
 
     [Theory]

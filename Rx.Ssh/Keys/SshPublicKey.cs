@@ -64,7 +64,7 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
     {
         if (Certificates.SshCertificate.IsCertificateBlob(blob))
         {
-            return Certificates.SshCertificate.FromBlob(blob.ToArray());
+            return Certificates.SshCertificate.FromOwnedBlob(blob.ToArray());
         }
 
         try

@@ -343,7 +343,7 @@ internal sealed partial class SshTransport
         }
         catch (SshKeyFormatException ex)
         {
-            throw new SshConnectionException(DisconnectReason.KeyExchangeFailed, "The server sent an unreadable host key: " + ex.Message, true, ex);
+            throw new SshKeyExchangeException("The server sent an unreadable host key: " + ex.Message, ex);
         }
 
         var reader = new SshReader(signatureBlob);

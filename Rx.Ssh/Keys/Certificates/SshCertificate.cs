@@ -226,9 +226,16 @@ public sealed class SshCertificate : SshPublicKey
     /// <exception cref="SshKeyFormatException">The blob is truncated, malformed or of an unsupported type.</exception>
     public static SshCertificate FromBlob(ReadOnlyMemory<byte> blob)
     {
+        return FromOwnedBlob(blob.ToArray());
+    }
+
+    /// <summary>Decodes a certificate blob the new certificate may keep (no copy is made).</summary>
+    /// <exception cref="SshKeyFormatException">The blob is truncated, malformed or of an unsupported type.</exception>
+    internal static SshCertificate FromOwnedBlob(byte[] blob)
+    {
         try
         {
-            return Read(blob.ToArray());
+            return Read(blob);
         }
         catch (SshFormatException e)
         {
@@ -297,7 +304,7 @@ public sealed class SshCertificate : SshPublicKey
         }
 
         string keyType = certificateType[..^Suffix.Length];
-        byte[] nonce = reader.ReadString().ToArray();
+        ReadOnlyMemory<byte> nonce = Slice(blob, ref reader);
         SshPublicKey key = ReadKeyFields(keyType, ref reader);
         ulong serial = reader.ReadUInt64();
         uint type = reader.ReadUInt32();
@@ -313,14 +320,37 @@ public sealed class SshCertificate : SshPublicKey
         Dictionary<string, string> critical = ReadOptions(reader.ReadString(), "critical option");
         Dictionary<string, string> extensions = ReadOptions(reader.ReadString(), "extension");
         reader.ReadString(); // reserved
-        byte[] signatureKeyBlob = reader.ReadString().ToArray();
+        SshPublicKey signatureKey = ReadSignatureKey(reader.ReadString());
         int signedLength = blob.Length - reader.Remaining;
-        byte[] signature = reader.ReadString().ToArray();
+        ReadOnlyMemory<byte> signature = Slice(blob, ref reader);
         reader.ReadEnd();
 
-        SshPublicKey signatureKey = SshPublicKey.FromBlob(signatureKeyBlob);
         var fields = new Fields(nonce, key, serial, (SshCertificateType)type, keyId, principals, validAfter, validBefore, critical, extensions, signatureKey, signature);
         return new SshCertificate(blob, certificateType, signedLength, fields);
+    }
+
+    /// <summary>The next string of <paramref name="reader"/> (which reads <paramref name="blob"/>) as a slice of the blob.</summary>
+    private static ReadOnlyMemory<byte> Slice(byte[] blob, ref SshReader reader)
+    {
+        int length = reader.ReadString().Length;
+        return blob.AsMemory(blob.Length - reader.Remaining - length, length);
+    }
+
+    /// <summary>
+    /// Reads the CA key as a plain key. A certificate is never a valid CA key (PROTOCOL.certkeys), and
+    /// parsing one here would recurse once per nesting level on input the peer controls.
+    /// </summary>
+    private static SshPublicKey ReadSignatureKey(ReadOnlySpan<byte> keyBlob)
+    {
+        if (IsCertificateBlob(keyBlob))
+        {
+            throw new SshKeyFormatException("the certificate's CA key is itself a certificate; a CA key must be a plain key");
+        }
+
+        var reader = new SshReader(keyBlob);
+        SshPublicKey key = KeyTypes.ReadPublicKey(ref reader);
+        reader.ReadEnd();
+        return key;
     }
 
     private static SshPublicKey ReadKeyFields(string keyType, ref SshReader reader)
@@ -381,7 +411,7 @@ public sealed class SshCertificate : SshPublicKey
     }
 
     private sealed record Fields(
-        byte[] Nonce,
+        ReadOnlyMemory<byte> Nonce,
         SshPublicKey Key,
         ulong Serial,
         SshCertificateType Type,
@@ -392,5 +422,5 @@ public sealed class SshCertificate : SshPublicKey
         Dictionary<string, string> CriticalOptions,
         Dictionary<string, string> Extensions,
         SshPublicKey SignatureKey,
-        byte[] Signature);
+        ReadOnlyMemory<byte> Signature);
 }
