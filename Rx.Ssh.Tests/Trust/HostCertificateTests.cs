@@ -15,11 +15,12 @@ public sealed class HostCertificateTests : IDisposable
 
     public void Dispose() => File.Delete(_knownHosts);
 
-    private static SshCertificate HostCertificate(SshPrivateKey? ca = null, string principal = Host, DateTimeOffset? validBefore = null, SshCertificateType type = SshCertificateType.Host) =>
+    private static SshCertificate HostCertificate(SshPrivateKey? ca = null, string principal = Host, DateTimeOffset? validBefore = null, SshCertificateType type = SshCertificateType.Host, IReadOnlyDictionary<string, string>? criticalOptions = null) =>
         new SshCertificateBuilder(InMemoryServer.HostKey.PublicKey, type, "in-memory-host")
         {
             Principals = [principal],
             ValidBefore = validBefore ?? SshCertificate.Forever,
+            CriticalOptions = criticalOptions ?? new Dictionary<string, string>(),
         }.Sign(ca ?? Ca.Value);
 
     private Task<InMemoryServer> ConnectAsync(SshCertificate certificate, string knownHosts, TimeProvider? time = null)
@@ -92,6 +93,21 @@ public sealed class HostCertificateTests : IDisposable
         var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(type: SshCertificateType.User), CaLine(Ca.Value)));
 
         Assert.Equal(SshCertificateProblem.WrongType, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
+    }
+
+    [Theory]
+    [InlineData("force-command", "/bin/true")]
+    [InlineData("source-address", "127.0.0.1")]
+    [InlineData("no-such-option@example.com", "")]
+    public async Task Host_certificate_with_a_critical_option_is_refused(string option, string value)
+    {
+        SshCertificate cert = HostCertificate(criticalOptions: new Dictionary<string, string> { [option] = value });
+
+        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(cert, CaLine(Ca.Value)));
+
+        Assert.Equal(HostKeyTrustFailure.InvalidCertificate, error.Failure);
+        Assert.Equal(SshCertificateProblem.UnsupportedOption, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
+        Assert.Contains(option, error.InnerException!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

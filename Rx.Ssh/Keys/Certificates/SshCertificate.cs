@@ -162,6 +162,8 @@ public sealed class SshCertificate : SshPublicKey
     /// Checks everything but trust in the CA: the CA signature, the type, the validity window at
     /// <paramref name="now"/> and, when <paramref name="principal"/> is given, that it is one of
     /// <see cref="Principals"/> (a certificate without principals matches none, as in OpenSSH).
+    /// A host certificate with any critical option is refused (<see cref="SshCertificateProblem.UnsupportedOption"/>):
+    /// none is defined for host certificates, so one present is one the verifier cannot honour.
     /// </summary>
     /// <exception cref="SshCertificateException">The certificate is refused; <see cref="SshCertificateException.Problem"/> says why.</exception>
     public void Validate(SshCertificateType expectedType, DateTimeOffset now, string? principal)
@@ -174,6 +176,11 @@ public sealed class SshCertificate : SshPublicKey
         if (Type != expectedType)
         {
             throw new SshCertificateException(SshCertificateProblem.WrongType, $"certificate '{KeyId}' is a {Type.ToString().ToLowerInvariant()} certificate, but a {expectedType.ToString().ToLowerInvariant()} certificate is needed{(expectedType == SshCertificateType.Host ? " (sign host keys with 'ssh-keygen -h')" : " (sign user keys without 'ssh-keygen -h')")}");
+        }
+
+        if (Type == SshCertificateType.Host && CriticalOptions.Count > 0)
+        {
+            throw new SshCertificateException(SshCertificateProblem.UnsupportedOption, $"host certificate '{KeyId}' has critical options ({string.Join(", ", CriticalOptions.Keys)}), which no host certificate may carry; re-sign it without 'ssh-keygen -O'");
         }
 
         if (!IsValidAt(now))
