@@ -94,7 +94,16 @@ internal sealed class RsaPrivateKey : SshPrivateKey
             var qValue = new BigInteger(q, isUnsigned: true, isBigEndian: true);
             parameters.DP = Pad(BigInteger.Remainder(dValue, pValue - 1).ToByteArray(isUnsigned: true, isBigEndian: true), half);
             parameters.DQ = Pad(BigInteger.Remainder(dValue, qValue - 1).ToByteArray(isUnsigned: true, isBigEndian: true), half);
-            return new RsaPrivateKey(RSA.Create(parameters));
+            var rsa = RSA.Create(parameters);
+            try
+            {
+                return new RsaPrivateKey(rsa);
+            }
+            catch
+            {
+                rsa.Dispose();
+                throw;
+            }
         }
         catch (CryptographicException ex)
         {

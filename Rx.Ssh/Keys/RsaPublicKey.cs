@@ -6,7 +6,8 @@ namespace Rx.Ssh.Keys;
 /// <summary>
 /// An <c>ssh-rsa</c> public key (RFC 4253 section 6.6): blob = string type, mpint e, mpint n.
 /// Verifies <c>rsa-sha2-512</c>, <c>rsa-sha2-256</c> (RFC 8332) and <c>ssh-rsa</c> (SHA-1)
-/// PKCS#1 v1.5 signatures; keys under <see cref="MinimumBits"/> bits never verify.
+/// PKCS#1 v1.5 signatures. Keys outside <see cref="MinimumBits"/> to <see cref="MaximumBits"/> bits
+/// are refused when read, as OpenSSH does, so a peer cannot make us work on a huge modulus.
 /// </summary>
 internal sealed class RsaPublicKey : SshPublicKey
 {
@@ -14,8 +15,11 @@ internal sealed class RsaPublicKey : SshPublicKey
     public const string Sha512 = "rsa-sha2-512";
     public const string Sha256 = "rsa-sha2-256";
 
-    /// <summary>Smallest modulus accepted for verification.</summary>
+    /// <summary>Smallest modulus accepted.</summary>
     public const int MinimumBits = 1024;
+
+    /// <summary>Largest modulus accepted (OpenSSH's limit; OpenSSL's too).</summary>
+    public const int MaximumBits = 16384;
 
     private static readonly string[] Algorithms = [Sha512, Sha256, TypeName];
 
@@ -33,13 +37,14 @@ internal sealed class RsaPublicKey : SshPublicKey
     public byte[] Modulus { get; }
 
     /// <summary>The modulus size in bits.</summary>
-    public int KeySizeInBits => Modulus.Length == 0 ? 0 : ((Modulus.Length - 1) * 8) + (32 - int.LeadingZeroCount(Modulus[0]));
+    public int KeySizeInBits => BitLength(Modulus);
 
     public override string KeyType => TypeName;
 
     public override IReadOnlyList<string> SignatureAlgorithms => Algorithms;
 
     /// <summary>Creates the key from its exponent and modulus (unsigned big-endian).</summary>
+    /// <exception cref="SshKeyFormatException">The values are not a usable RSA key, or the modulus is under <see cref="MinimumBits"/> or over <see cref="MaximumBits"/> bits.</exception>
     public static RsaPublicKey FromParameters(ReadOnlySpan<byte> exponent, ReadOnlySpan<byte> modulus)
     {
         exponent = TrimZeros(exponent);
@@ -47,6 +52,18 @@ internal sealed class RsaPublicKey : SshPublicKey
         if (exponent.Length == 0 || modulus.Length == 0 || (modulus[^1] & 1) == 0)
         {
             throw new SshKeyFormatException("the RSA public key has a zero exponent or an invalid modulus");
+        }
+
+        int bits = BitLength(modulus);
+        if (bits < MinimumBits || bits > MaximumBits)
+        {
+            throw new SshKeyFormatException($"the RSA key has {bits} bits; {MinimumBits} to {MaximumBits} bits are accepted");
+        }
+
+        // e < n for any valid key; a longer exponent would only make verification expensive.
+        if (exponent.Length > modulus.Length || (exponent.Length == modulus.Length && exponent.SequenceCompareTo(modulus) >= 0))
+        {
+            throw new SshKeyFormatException("the RSA public exponent is not smaller than the modulus");
         }
 
         using var buffer = new SshBuffer(modulus.Length + 32);
@@ -74,9 +91,11 @@ internal sealed class RsaPublicKey : SshPublicKey
         _ => null,
     };
 
+    /// <summary>Verifies a PKCS#1 v1.5 signature; false (never an exception) for any signature or key the backend refuses.</summary>
     public override bool VerifySignature(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signatureBlob)
     {
         if (KeySizeInBits < MinimumBits
+            || KeySizeInBits > MaximumBits
             || !SshSignature.TryDecode(signatureBlob, out string algorithm, out ReadOnlySpan<byte> signature)
             || HashOf(algorithm) is not { } hash
             || signature.Length > Modulus.Length)
@@ -87,9 +106,20 @@ internal sealed class RsaPublicKey : SshPublicKey
         // Some signers drop leading zero bytes; PKCS#1 wants exactly the modulus length.
         byte[] padded = new byte[Modulus.Length];
         signature.CopyTo(padded.AsSpan(padded.Length - signature.Length));
-        using var rsa = RSA.Create(new RSAParameters { Exponent = Exponent, Modulus = Modulus });
-        return rsa.VerifyData(data, padded, hash, RSASignaturePadding.Pkcs1);
+        try
+        {
+            using var rsa = RSA.Create(new RSAParameters { Exponent = Exponent, Modulus = Modulus });
+            return rsa.VerifyData(data, padded, hash, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            // OpenSSL refuses some keys only here (a large exponent with a large modulus, say).
+            return false;
+        }
     }
+
+    private static int BitLength(ReadOnlySpan<byte> unsignedBigEndian) =>
+        unsignedBigEndian.IsEmpty ? 0 : ((unsignedBigEndian.Length - 1) * 8) + (32 - int.LeadingZeroCount(unsignedBigEndian[0]));
 
     internal static ReadOnlySpan<byte> TrimZeros(ReadOnlySpan<byte> value)
     {
