@@ -7,50 +7,97 @@ namespace Rx.Ssh;
 /// <summary>
 /// Collects the keys a client offers: explicit keys, key files, then the default files; and their
 /// certificates: explicit ones, then a <c>&lt;key file&gt;-cert.pub</c> next to each key file, as OpenSSH does.
+/// Keys read from files belong to this object and are cleared when it is disposed (the caller's
+/// <see cref="SshClientOptions.Keys"/> are left alone).
 /// </summary>
-internal static class ClientKeys
+internal sealed class ClientKeys : IDisposable
 {
     public static readonly string[] DefaultFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
-    public static IReadOnlyList<SshPrivateKey> Load(SshClientOptions options, ILogger logger, out IReadOnlyList<SshCertificate> certificates)
+    private readonly List<SshPrivateKey> _keys;
+    private readonly List<SshCertificate> _certificates;
+    private readonly List<SshPrivateKey> _owned = [];
+
+    private ClientKeys(SshClientOptions options)
     {
-        var keys = new List<SshPrivateKey>(options.Keys);
-        var certs = new List<SshCertificate>(options.Certificates);
-        certificates = certs;
-        foreach (string file in options.KeyFiles)
-        {
-            keys.Add(SshPrivateKey.Load(file, options.Passphrase));
-            LoadCertificateNextTo(file, certs, logger);
-        }
+        _keys = [.. options.Keys];
+        _certificates = [.. options.Certificates];
+    }
 
-        if (keys.Count == 0 && options.UseDefaultKeys)
+    /// <summary>The keys to offer, in order.</summary>
+    public IReadOnlyList<SshPrivateKey> Keys => _keys;
+
+    /// <summary>The certificates to offer with them.</summary>
+    public IReadOnlyList<SshCertificate> Certificates => _certificates;
+
+    /// <summary>
+    /// Reads the key files within <see cref="SshClientOptions.KeyLoadLimits"/>. A listed key file that
+    /// cannot be read fails the load; a default file is reported and skipped (a hostile or corrupt
+    /// <c>~/.ssh</c> key over the limits included).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the login timeout, say).</exception>
+    public static ClientKeys Load(SshClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var loaded = new ClientKeys(options);
+        try
         {
-            string sshDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
-            foreach (string name in DefaultFiles)
+            foreach (string file in options.KeyFiles)
             {
-                string path = Path.Combine(sshDir, name);
-                if (!File.Exists(path))
-                {
-                    continue;
-                }
+                loaded.Add(SshPrivateKey.Load(file, options.Passphrase, options.KeyLoadLimits, cancellationToken));
+                loaded.LoadCertificateNextTo(file, logger);
+            }
 
-                try
+            if (loaded._keys.Count == 0 && options.UseDefaultKeys)
+            {
+                string sshDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
+                foreach (string name in DefaultFiles)
                 {
-                    keys.Add(SshPrivateKey.Load(path, options.Passphrase));
-                    LoadCertificateNextTo(path, certs, logger);
-                }
-                catch (SshKeyFormatException ex)
-                {
-                    logger.LogWarning("Skipping default key {Path}: {Message}", path, ex.Message);
+                    string path = Path.Combine(sshDir, name);
+                    if (!File.Exists(path))
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        loaded.Add(SshPrivateKey.Load(path, options.Passphrase, options.KeyLoadLimits, cancellationToken));
+                        loaded.LoadCertificateNextTo(path, logger);
+                    }
+                    catch (SshKeyFormatException ex)
+                    {
+                        logger.LogWarning("Skipping default key {Path}: {Message}", path, ex.Message);
+                    }
                 }
             }
+
+            return loaded;
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Clears the keys read from files.</summary>
+    public void Dispose()
+    {
+        foreach (SshPrivateKey key in _owned)
+        {
+            key.Dispose();
         }
 
-        return keys;
+        _owned.Clear();
+    }
+
+    private void Add(SshPrivateKey key)
+    {
+        _owned.Add(key);
+        _keys.Add(key);
     }
 
     /// <summary>Adds <c>keyFile-cert.pub</c> when it exists; a malformed one is reported and skipped (the plain key still works).</summary>
-    private static void LoadCertificateNextTo(string keyFile, List<SshCertificate> certificates, ILogger logger)
+    private void LoadCertificateNextTo(string keyFile, ILogger logger)
     {
         string path = keyFile + "-cert.pub";
         if (!File.Exists(path))
@@ -60,7 +107,7 @@ internal static class ClientKeys
 
         try
         {
-            certificates.Add(SshCertificate.Load(path));
+            _certificates.Add(SshCertificate.Load(path));
         }
         catch (SshKeyFormatException ex)
         {

@@ -103,45 +103,59 @@ public static class SshClient
     private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)
     {
         ILogger logger = options.Logger ?? NullLogger.Instance;
-        IReadOnlyList<SshPrivateKey> keys = ClientKeys.Load(options, logger, out IReadOnlyList<Keys.Certificates.SshCertificate> certificates);
-        IPAddress? address = (remote as IPEndPoint)?.Address;
-        var transport = new SshTransport(stream, new TransportSettings
-        {
-            IsServer = false,
-            Algorithms = options.Algorithms,
-            Version = options.ClientVersion,
-            RekeyBytes = options.RekeyBytes,
-            RekeyInterval = options.RekeyInterval,
-            Scheduler = options.Scheduler,
-            Logger = logger,
-            VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
-            OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
-        });
+        using IDisposable loginTimer = timeout.Arm(options.LoginTimeout, "login");
+        ClientKeys keys;
         try
         {
-            using (timeout.Arm(options.LoginTimeout, "login"))
-            {
-                await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                await new ClientAuthenticator(transport, options, keys, certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
-            }
+            keys = ClientKeys.Load(options, logger, timeout.Token);
         }
         catch (Exception ex)
         {
-            Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
-            await transport.DisposeAsync().ConfigureAwait(false);
+            // Nothing owns the stream (or the socket under it) yet.
+            await stream.DisposeAsync().ConfigureAwait(false);
             timeout.ThrowIfTimedOut(ex);
-            if (error == ex)
-            {
-                throw;
-            }
-
-            throw error;
+            throw;
         }
 
-        var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
-        connection.StartDispatch();
-        connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
-        return connection;
+        // Only authentication uses the keys: the ones read from files are cleared once it ends.
+        using (keys)
+        {
+            IPAddress? address = (remote as IPEndPoint)?.Address;
+            var transport = new SshTransport(stream, new TransportSettings
+            {
+                IsServer = false,
+                Algorithms = options.Algorithms,
+                Version = options.ClientVersion,
+                RekeyBytes = options.RekeyBytes,
+                RekeyInterval = options.RekeyInterval,
+                Scheduler = options.Scheduler,
+                Logger = logger,
+                VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
+                OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
+            });
+            try
+            {
+                await transport.StartAsync(timeout.Token).ConfigureAwait(false);
+                await new ClientAuthenticator(transport, options, keys.Keys, keys.Certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
+                await transport.DisposeAsync().ConfigureAwait(false);
+                timeout.ThrowIfTimedOut(ex);
+                if (error == ex)
+                {
+                    throw;
+                }
+
+                throw error;
+            }
+
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
+            connection.StartDispatch();
+            connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
+            return connection;
+        }
     }
 
     /// <summary>Cancels the connect on the caller's token or when a scheduler-driven timer fires.</summary>

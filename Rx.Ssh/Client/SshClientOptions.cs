@@ -28,6 +28,15 @@ public sealed record SshClientOptions
     public string? Passphrase { get; init; }
 
     /// <summary>
+    /// The most key derivation work a key file may ask for (bcrypt rounds, Argon2 memory and passes,
+    /// PBKDF2 iterations, scrypt memory). A listed key file over a limit fails the connect with
+    /// <see cref="SshKeyLimitException"/>; a default file over a limit is skipped. Reading keys counts
+    /// against <see cref="LoginTimeout"/> and stops when it or the connect's token fires.
+    /// Default <see cref="SshKeyLoadLimits.Default"/>.
+    /// </summary>
+    public SshKeyLoadLimits KeyLoadLimits { get; init; } = SshKeyLoadLimits.Default;
+
+    /// <summary>
     /// Try <c>~/.ssh/id_ed25519</c>, <c>id_ecdsa</c> and <c>id_rsa</c> when no keys are given
     /// (files that do not exist are skipped; unreadable ones are reported and skipped). Default true.
     /// </summary>
@@ -62,7 +71,7 @@ public sealed record SshClientOptions
     /// <summary>Time allowed for the TCP connection. Default 30 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Time allowed from TCP connect to authenticated. Default 2 minutes, as OpenSSH's LoginGraceTime.</summary>
+    /// <summary>Time allowed from TCP connect to authenticated (reading key files included). Default 2 minutes, as OpenSSH's LoginGraceTime.</summary>
     public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

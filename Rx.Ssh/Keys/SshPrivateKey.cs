@@ -41,18 +41,39 @@ public abstract class SshPrivateKey : IDisposable
     /// <param name="path">The file to read.</param>
     /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
     /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyLimitException">The file asks for more key derivation work than <see cref="SshKeyLoadLimits.Default"/> allow.</exception>
     /// <exception cref="SshKeyFormatException">The file is not a supported key, or is truncated or corrupt; the message names the file.</exception>
-    public static SshPrivateKey Load(string path, string? passphrase = null)
+    public static SshPrivateKey Load(string path, string? passphrase = null) => Load(path, passphrase, null);
+
+    /// <summary>
+    /// Reads a private key file (formats as for <see cref="Load(string, string?)"/>) within
+    /// <paramref name="limits"/>, and can be cancelled: bcrypt (OpenSSH keys) checks the token every
+    /// round; Argon2 (PuTTY), PBKDF2 and scrypt (PKCS#8) check it before they start and then run to
+    /// completion, bounded by the limits.
+    /// </summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
+    /// <param name="limits">The most key derivation work the file may ask for; null for <see cref="SshKeyLoadLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyLimitException">The file asks for more key derivation work than <paramref name="limits"/> allow.</exception>
+    /// <exception cref="SshKeyFormatException">The file is not a supported key, or is truncated or corrupt; the message names the file.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static SshPrivateKey Load(string path, string? passphrase, SshKeyLoadLimits? limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text = File.ReadAllText(path);
         try
         {
-            return Parse(text, passphrase);
+            return Parse(text, passphrase, limits, cancellationToken);
         }
         catch (SshKeyPassphraseException e)
         {
             throw new SshKeyPassphraseException($"{path}: {e.Message}", e);
+        }
+        catch (SshKeyLimitException e)
+        {
+            throw new SshKeyLimitException($"{path}: {e.Message}", e);
         }
         catch (SshKeyFormatException e)
         {
@@ -60,19 +81,37 @@ public abstract class SshPrivateKey : IDisposable
         }
     }
 
-    /// <summary>Reads a private key from the text of a key file; formats as for <see cref="Load"/>.</summary>
+    /// <summary>Reads a private key from the text of a key file; formats as for <see cref="Load(string, string?)"/>.</summary>
     /// <param name="text">The file's text.</param>
     /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
     /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyLimitException">The key asks for more key derivation work than <see cref="SshKeyLoadLimits.Default"/> allow.</exception>
     /// <exception cref="SshKeyFormatException">The text is not a supported key, or is truncated or corrupt.</exception>
-    public static SshPrivateKey Parse(string text, string? passphrase = null)
+    public static SshPrivateKey Parse(string text, string? passphrase = null) => Parse(text, passphrase, null);
+
+    /// <summary>
+    /// Reads a private key from the text of a key file within <paramref name="limits"/>; cancellable
+    /// as <see cref="Load(string, string?, SshKeyLoadLimits?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="passphrase">The passphrase, for encrypted keys; ignored for unencrypted ones.</param>
+    /// <param name="limits">The most key derivation work the key may ask for; null for <see cref="SshKeyLoadLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="SshKeyPassphraseException">The key is encrypted and the passphrase is missing or wrong.</exception>
+    /// <exception cref="SshKeyLimitException">The key asks for more key derivation work than <paramref name="limits"/> allow.</exception>
+    /// <exception cref="SshKeyFormatException">The text is not a supported key, or is truncated or corrupt.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static SshPrivateKey Parse(string text, string? passphrase, SshKeyLoadLimits? limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+        limits ??= SshKeyLoadLimits.Default;
+        limits.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
         if (PuttyKeyFile.LooksLikePutty(text))
         {
             try
             {
-                return PuttyKeyFile.Read(text, passphrase);
+                return PuttyKeyFile.Read(text, passphrase, limits, cancellationToken);
             }
             catch (SshFormatException e)
             {
@@ -88,7 +127,7 @@ public abstract class SshPrivateKey : IDisposable
         PemText pem = PemText.Decode(text);
         try
         {
-            return PemKeyFile.Read(pem, passphrase);
+            return PemKeyFile.Read(pem, passphrase, limits, cancellationToken);
         }
         catch (SshFormatException e)
         {

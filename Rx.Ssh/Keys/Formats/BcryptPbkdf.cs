@@ -16,8 +16,8 @@ internal static class BcryptPbkdf
     // "OxychromaticBlowfishSwatDynamite": the 32-byte plaintext bcrypt_hash encrypts.
     private static ReadOnlySpan<byte> MagicText => "OxychromaticBlowfishSwatDynamite"u8;
 
-    /// <summary>Fills <paramref name="output"/> with key material derived from the passphrase.</summary>
-    public static void DeriveKey(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int rounds, Span<byte> output)
+    /// <summary>Fills <paramref name="output"/> with key material derived from the passphrase; <paramref name="cancellationToken"/> is checked every round.</summary>
+    public static void DeriveKey(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int rounds, Span<byte> output, CancellationToken cancellationToken = default)
     {
         if (rounds < 1)
         {
@@ -45,12 +45,14 @@ internal static class BcryptPbkdf
             int remaining = output.Length;
             for (int count = 1; remaining > 0; count++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 BinaryPrimitives.WriteUInt32BigEndian(countedSalt.AsSpan(salt.Length), (uint)count);
                 SHA512.HashData(countedSalt, saltHash);
                 Hash(blowfish, passwordHash, saltHash, roundOutput);
                 roundOutput.CopyTo(blockOutput);
                 for (int round = 1; round < rounds; round++)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     SHA512.HashData(roundOutput, saltHash);
                     Hash(blowfish, passwordHash, saltHash, roundOutput);
                     for (int j = 0; j < HashSize; j++)

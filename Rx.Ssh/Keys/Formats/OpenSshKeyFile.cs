@@ -25,7 +25,9 @@ internal static class OpenSshKeyFile
     private static ReadOnlySpan<byte> Magic => "openssh-key-v1\0"u8;
 
     /// <summary>Decodes the binary content of an <c>OPENSSH PRIVATE KEY</c> PEM block.</summary>
-    public static SshPrivateKey Read(ReadOnlySpan<byte> data, string? passphrase)
+    /// <exception cref="SshKeyLimitException">The file asks for more bcrypt rounds than <paramref name="limits"/> allow.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during key derivation.</exception>
+    public static SshPrivateKey Read(ReadOnlySpan<byte> data, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         if (!data.StartsWith(Magic))
         {
@@ -68,7 +70,7 @@ internal static class OpenSshKeyFile
             }
             else
             {
-                Decrypt(cipher, kdfName, kdfOptions, passphrase, encrypted, tag, plain);
+                Decrypt(cipher, kdfName, kdfOptions, passphrase, encrypted, tag, plain, limits, cancellationToken);
             }
 
             return ReadPrivateSection(plain, publicBlob, cipher);
@@ -156,7 +158,7 @@ internal static class OpenSshKeyFile
 
     private static void Decrypt(
         KeyFileCipher cipher, string kdfName, ReadOnlySpan<byte> kdfOptions, string? passphrase,
-        ReadOnlySpan<byte> encrypted, ReadOnlySpan<byte> tag, Span<byte> plain)
+        ReadOnlySpan<byte> encrypted, ReadOnlySpan<byte> tag, Span<byte> plain, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         if (kdfName != "bcrypt")
         {
@@ -167,17 +169,19 @@ internal static class OpenSshKeyFile
         ReadOnlySpan<byte> salt = options.ReadString();
         uint rounds = options.ReadUInt32();
         options.ReadEnd();
-        if (rounds is 0 or > 1 << 20)
+        if (rounds == 0)
         {
-            throw new SshKeyFormatException($"the OpenSSH private key asks for {rounds} bcrypt rounds");
+            throw new SshKeyFormatException("the OpenSSH private key asks for 0 bcrypt rounds");
         }
+
+        SshKeyLoadLimits.Check("bcrypt rounds", rounds, limits.MaxBcryptRounds, nameof(limits.MaxBcryptRounds));
 
         if (string.IsNullOrEmpty(passphrase))
         {
             throw new SshKeyPassphraseException("the private key is encrypted; a passphrase is needed");
         }
 
-        byte[] keyAndIv = DeriveKeyAndIv(cipher, passphrase, salt, (int)rounds);
+        byte[] keyAndIv = DeriveKeyAndIv(cipher, passphrase, salt, (int)rounds, cancellationToken);
         try
         {
             if (!cipher.TryDecrypt(keyAndIv.AsSpan(0, cipher.KeyLength), keyAndIv.AsSpan(cipher.KeyLength), encrypted, tag, plain))
@@ -191,14 +195,19 @@ internal static class OpenSshKeyFile
         }
     }
 
-    private static byte[] DeriveKeyAndIv(KeyFileCipher cipher, string passphrase, ReadOnlySpan<byte> salt, int rounds)
+    private static byte[] DeriveKeyAndIv(KeyFileCipher cipher, string passphrase, ReadOnlySpan<byte> salt, int rounds, CancellationToken cancellationToken = default)
     {
         byte[] password = Encoding.UTF8.GetBytes(passphrase);
         byte[] keyAndIv = new byte[cipher.KeyLength + cipher.IvLength];
         try
         {
-            BcryptPbkdf.DeriveKey(password, salt, rounds, keyAndIv);
+            BcryptPbkdf.DeriveKey(password, salt, rounds, keyAndIv, cancellationToken);
             return keyAndIv;
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(keyAndIv);
+            throw;
         }
         finally
         {

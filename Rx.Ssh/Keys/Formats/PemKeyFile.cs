@@ -18,19 +18,20 @@ internal static class PemKeyFile
     private const string Ed25519Oid = "1.3.101.112";
 
     /// <summary>Reads <paramref name="pem"/>; the caller zeroes <see cref="PemText.Data"/>.</summary>
-    public static SshPrivateKey Read(PemText pem, string? passphrase)
+    /// <exception cref="SshKeyLimitException">The key asks for more key derivation work than <paramref name="limits"/> allow.</exception>
+    public static SshPrivateKey Read(PemText pem, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         switch (pem.Label)
         {
             case OpenSshKeyFile.PemLabel:
-                return OpenSshKeyFile.Read(pem.Data, passphrase);
+                return OpenSshKeyFile.Read(pem.Data, passphrase, limits, cancellationToken);
             case "RSA PRIVATE KEY":
             case "EC PRIVATE KEY":
                 return ReadTraditional(pem, passphrase);
             case "PRIVATE KEY":
                 return ReadPkcs8(pem.Data);
             case "ENCRYPTED PRIVATE KEY":
-                return ReadEncryptedPkcs8(pem.Data, passphrase);
+                return ReadEncryptedPkcs8(pem.Data, passphrase, limits, cancellationToken);
             case "DSA PRIVATE KEY":
                 throw new SshKeyFormatException("DSA keys (ssh-dss) are not supported");
             default:
@@ -184,7 +185,7 @@ internal static class PemKeyFile
         }
     }
 
-    private static SshPrivateKey ReadEncryptedPkcs8(byte[] der, string? passphrase)
+    private static SshPrivateKey ReadEncryptedPkcs8(byte[] der, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(passphrase))
         {
@@ -195,12 +196,15 @@ internal static class PemKeyFile
         try
         {
             info = Org.BouncyCastle.Asn1.Pkcs.EncryptedPrivateKeyInfo.GetInstance(der);
+            Pkcs8KdfCheck.Check(info, limits);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
             throw new SshKeyFormatException("the 'ENCRYPTED PRIVATE KEY' block is not valid DER", e);
         }
 
+        // The KDF runs to completion once started (BouncyCastle cannot be interrupted); the limits bound it.
+        cancellationToken.ThrowIfCancellationRequested();
         byte[] plain;
         char[] password = passphrase.ToCharArray();
         try

@@ -30,7 +30,10 @@ internal static class PuttyKeyFile
     /// <summary>True when <paramref name="text"/> starts like a PuTTY key file (any version).</summary>
     public static bool LooksLikePutty(string text) => text.AsSpan().TrimStart().StartsWith(MagicPrefix, StringComparison.Ordinal);
 
-    public static SshPrivateKey Read(string text, string? passphrase)
+    /// <summary>Reads a <c>.ppk</c> file's text.</summary>
+    /// <exception cref="SshKeyLimitException">The file asks for more Argon2 memory or passes than <paramref name="limits"/> allow.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before key derivation.</exception>
+    public static SshPrivateKey Read(string text, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         var lines = new LineReader(text);
         (string magic, string keyType) = lines.Next();
@@ -74,6 +77,8 @@ internal static class PuttyKeyFile
             passes = lines.ExpectNumber("Argon2-Passes", 1, PuttyKeyDerivationFunctions.MaxPasses);
             parallelism = lines.ExpectNumber("Argon2-Parallelism", 1, PuttyKeyDerivationFunctions.MaxParallelism);
             salt = lines.ExpectHex("Argon2-Salt");
+            SshKeyLoadLimits.Check("KiB of Argon2 memory", memory, limits.MaxArgon2MemoryKiB, nameof(limits.MaxArgon2MemoryKiB));
+            SshKeyLoadLimits.Check("Argon2 passes", passes, limits.MaxArgon2Passes, nameof(limits.MaxArgon2Passes));
         }
 
         byte[] privateData = lines.Base64Block("Private-Lines");
@@ -111,6 +116,8 @@ internal static class PuttyKeyFile
             }
             else if (encrypted)
             {
+                // Argon2 runs to completion once started (neither backend can be interrupted); the limits bound it.
+                cancellationToken.ThrowIfCancellationRequested();
                 derived = PuttyKeyDerivationFunctions.V3Keys(secret, variant, memory, passes, parallelism, salt);
                 macKey = derived[^PuttyKeyDerivationFunctions.V3MacKeyLength..];
                 DecryptCbc(
