@@ -132,6 +132,7 @@ public static class SshClient
                 Logger = logger,
                 VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
                 OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
+                KnownHostKeyTypes = options.HostKeyVerifier is KnownHostsVerifier knownTypes ? knownTypes.KnownKeyTypes(host, port, address) : [],
             });
             try
             {

@@ -14,6 +14,8 @@ internal static class HostKeyAlgorithms
     /// Server: the certificate forms it holds certificates for, then the plain algorithms it holds keys for.
     /// Client: the certificate forms first when <see cref="TransportSettings.OfferHostCertificates"/>, then the plain ones.
     /// Certificate names listed in <paramref name="preferences"/> are kept where they are.
+    /// Client with <see cref="TransportSettings.KnownHostKeyTypes"/>: the algorithms of those key types
+    /// (and the certificate forms, when offered) move to the front, keeping their relative order.
     /// </summary>
     public static IEnumerable<string> Offered(TransportSettings settings, IReadOnlyList<string> preferences)
     {
@@ -22,9 +24,26 @@ internal static class HostKeyAlgorithms
         IEnumerable<string> certificates = settings.IsServer || settings.OfferHostCertificates
             ? plain.Select(n => n + SshCertificate.Suffix)
             : [];
-        IEnumerable<string> all = certificates.Concat(known).Distinct(StringComparer.Ordinal);
-        return settings.IsServer ? all.Where(n => ServerCanSign(settings, n)) : all;
+        string[] all = [.. certificates.Concat(known).Distinct(StringComparer.Ordinal)];
+        if (settings.IsServer)
+        {
+            return all.Where(n => ServerCanSign(settings, n));
+        }
+
+        if (settings.KnownHostKeyTypes.Count == 0)
+        {
+            return all;
+        }
+
+        bool First(string algorithm) =>
+            (settings.OfferHostCertificates && SshCertificate.IsCertificateType(algorithm))
+            || settings.KnownHostKeyTypes.Contains(KeyTypeOf(SshCertificate.BaseAlgorithm(algorithm)), StringComparer.Ordinal);
+        return all.Where(First).Concat(all.Where(n => !First(n)));
     }
+
+    /// <summary>The key type a plain host key algorithm signs with (<c>rsa-sha2-512</c> is an <c>ssh-rsa</c> key).</summary>
+    private static string KeyTypeOf(string algorithm) =>
+        RsaPublicKey.HashOf(algorithm) is not null ? RsaPublicKey.TypeName : algorithm;
 
     /// <summary>Server: the private key for <paramref name="algorithm"/> and the blob to send (the certificate for certificate algorithms).</summary>
     public static (SshPrivateKey Key, byte[] Blob) ServerKey(TransportSettings settings, string algorithm)

@@ -25,6 +25,9 @@ internal sealed class TransportSettings
     /// <summary>Client: also offer the certificate forms of the host key algorithms, first (the verifier can check host certificates).</summary>
     public bool OfferHostCertificates { get; init; }
 
+    /// <summary>Client: key types known_hosts has for the server; their host key algorithms are offered first (OpenSSH's order_hostkeyalgs).</summary>
+    public IReadOnlyList<string> KnownHostKeyTypes { get; init; } = [];
+
     /// <summary>Server: the moduli(5) file for Diffie-Hellman group exchange (null: /etc/ssh/moduli, else RFC 3526 groups).</summary>
     public string? ModuliFile { get; init; }
 

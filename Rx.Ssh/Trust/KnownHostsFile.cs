@@ -80,6 +80,10 @@ public sealed partial class KnownHostsFile
     public IReadOnlyList<KnownHostsEntry> CertificateAuthorities(string host, int port, IPAddress? address = null)
         => Applicable(Entries, host, port, address).Where(e => e.Marker == KnownHostsMarker.CertificateAuthority).ToArray();
 
+    /// <summary>The key types of the plain (unmarked) entries that apply to <paramref name="host"/> on <paramref name="port"/>, in file order, without repeats.</summary>
+    public IReadOnlyList<string> KeyTypes(string host, int port, IPAddress? address = null)
+        => Applicable(Entries, host, port, address).Where(e => e.Marker == KnownHostsMarker.None).Select(e => e.KeyType).Distinct(StringComparer.Ordinal).ToArray();
+
     /// <summary>Evaluates <paramref name="entries"/> (possibly from several files) for one presented key.</summary>
     internal static HostKeyCheckResult Check(
         IEnumerable<KnownHostsEntry> entries, string host, int port, string keyType, ReadOnlySpan<byte> blob, IPAddress? address)

@@ -71,6 +71,14 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     public bool HasCertificateAuthorities(string host, int port, System.Net.IPAddress? address = null) =>
         Paths.Any(path => KnownHostsFile.Load(path).CertificateAuthorities(host, port, CheckHostIp ? address : null).Count > 0);
 
+    /// <summary>
+    /// The key types any file lists for the host (plain entries, in file order). The client offers
+    /// the host key algorithms of these types first, as OpenSSH does, so that a server with several
+    /// host keys proves the one known here rather than one that would be refused as unknown.
+    /// </summary>
+    public IReadOnlyList<string> KnownKeyTypes(string host, int port, System.Net.IPAddress? address = null) =>
+        [.. Paths.SelectMany(path => KnownHostsFile.Load(path).KeyTypes(host, port, CheckHostIp ? address : null)).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Looks the key up in every file without deciding anything.</summary>
     public async ValueTask<HostKeyCheckResult> CheckAsync(HostKeyContext context, CancellationToken cancellationToken = default)
     {
