@@ -50,6 +50,25 @@ public sealed class ClientKeyLoadingTests : IDisposable
     }
 
     [Fact]
+    public async Task Keys_the_caller_gave_stay_usable_after_the_connect()
+    {
+        // The client clears only the keys it read from files; the caller's keys are the caller's.
+        using SshPrivateKey key = SshPrivateKey.Generate("ssh-ed25519");
+        SshServerOptions server = InMemoryServer.DefaultServerOptions() with
+        {
+            PublicKeyValidator = (context, offered) => ValueTask.FromResult(offered.Equals(key.PublicKey)),
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Keys = [key], Password = null };
+
+        await using (InMemoryServer pair = await InMemoryServer.StartAsync(server, client))
+        {
+            Assert.Equal("alice", pair.Server.UserName);
+        }
+
+        Assert.True(key.PublicKey.VerifySignature("data"u8, key.Sign("ssh-ed25519", "data"u8)));
+    }
+
+    [Fact]
     public async Task Key_file_over_the_limits_fails_the_connect_at_once_and_closes_the_stream()
     {
         (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
