@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Reactive.Subjects;
+using Rx.Ssh.Server;
 
 namespace Rx.Ssh;
 
@@ -11,9 +11,9 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerProcess
 {
-    private readonly Subject<SshTerminal> _terminalChanges = new();
-    private readonly Subject<int> _breaks = new();
-    private readonly Subject<string> _signals = new();
+    private readonly QueuedUntilSubscribed<SshTerminal> _terminalChanges = new();
+    private readonly QueuedUntilSubscribed<int> _breaks = new();
+    private readonly QueuedUntilSubscribed<string> _signals = new();
     private readonly CancellationTokenSource _closed = new();
 
     internal SshServerProcess(SshServerChannel channel)
@@ -57,13 +57,26 @@ public sealed class SshServerProcess
     /// <summary>Standard error (extended data type 1).</summary>
     public SshProcessOutput Stderr { get; }
 
-    /// <summary>Hot: each window-change from the client (the new terminal). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each window-change from the client (the new terminal). Completes when the channel
+    /// closes. What arrives before the first subscription (up to 256 changes) is kept and replayed
+    /// to the first subscriber, so a change the client sends right after the request is not lost;
+    /// later subscribers see only later changes.
+    /// </summary>
     public IObservable<SshTerminal> TerminalSizeChanges => _terminalChanges;
 
-    /// <summary>Hot: each break the client sends (its length in ms). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each break the client sends (its length in ms). Completes when the channel closes.
+    /// Breaks sent before the first subscription (up to 256) are replayed to the first subscriber;
+    /// later subscribers see only later breaks.
+    /// </summary>
     public IObservable<int> Breaks => _breaks;
 
-    /// <summary>Hot: each signal the client sends (e.g. <c>INT</c>; also ctrl-C in the line editor). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each signal the client sends (e.g. <c>INT</c>; also ctrl-C in the line editor).
+    /// Completes when the channel closes. Signals sent before the first subscription (up to 256)
+    /// are replayed to the first subscriber; later subscribers see only later signals.
+    /// </summary>
     public IObservable<string> Signals => _signals;
 
     /// <summary>Cancelled when the channel closes (the client left or the process exited).</summary>
