@@ -14,6 +14,7 @@ namespace Rx.Ssh.Tests.Samples;
 public sealed class ClientSampleTests : IAsyncLifetime
 {
     private const string WithAbc = "withabc";
+    private const string Dropped = "dropped";
     private const string Listing = "example.txt\n";
     private const string NoSuchFile = "ls: cannot access 'abc': No such file or directory\n";
     private static readonly string Separator = new string('-', 75) + "\n";
@@ -29,6 +30,11 @@ public sealed class ClientSampleTests : IAsyncLifetime
             {
                 await process.Stderr.WriteAsync($"unexpected command {process.Command}\n");
                 process.ExitStatus = 127;
+            }
+            else if (process.UserName == Dropped)
+            {
+                await process.Stdout.WriteAsync(Listing);
+                await process.Connection.DisposeAsync(); // the connection ends mid-session
             }
             else if (process.UserName == WithAbc)
             {
@@ -110,6 +116,20 @@ public sealed class ClientSampleTests : IAsyncLifetime
         ClientSampleRun run = await RunAsync("callback_client3", user);
 
         Assert.Equal(new ClientSampleRun(0, stdout, stderr), run);
+    }
+
+    [Theory]
+    [InlineData("callback_client", "Connection made to 127.0.0.1.\nAuthentication successful.\n")]
+    [InlineData("callback_client2", "")]
+    [InlineData("callback_client3", "")]
+    public async Task CallbackClients_ReportASessionErrorOnStderr(string name, string events)
+    {
+        ClientSampleRun run = await RunAsync(name, Dropped);
+
+        Assert.Equal(events + Listing, run.Out);
+        Assert.StartsWith("SSH session error: ", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(0, run.ExitCode);
     }
 
     [Theory]
