@@ -41,9 +41,10 @@ public sealed class QueuedUntilSubscribedTests
     }
 
     [Fact]
-    public void NobodyListeningKeepsAtMostTheLimit()
+    public void NobodyListeningKeepsAtMostTheLimitAndReportsEachDrop()
     {
-        var source = new QueuedUntilSubscribed<int>();
+        int dropped = 0;
+        var source = new QueuedUntilSubscribed<int>(() => dropped++);
         for (int i = 0; i < QueuedUntilSubscribed<int>.Limit + 10; i++)
         {
             source.OnNext(i);
@@ -53,5 +54,6 @@ public sealed class QueuedUntilSubscribedTests
         using IDisposable a = source.Subscribe(seen.Add);
 
         Assert.Equal(Enumerable.Range(0, QueuedUntilSubscribed<int>.Limit), seen);
+        Assert.Equal(10, dropped);
     }
 }

@@ -4,7 +4,8 @@ namespace Rx.Ssh.Server;
 
 /// <summary>
 /// A hot sequence that keeps what arrives before anyone subscribes: values (at most
-/// <see cref="Limit"/>; later ones are dropped while nobody listens) and completion are queued and
+/// <see cref="Limit"/>; later ones are dropped, and reported to the drop callback, while nobody
+/// listens) and completion are queued and
 /// replayed, in order, to the first subscriber, which then sees the live values. Later subscribers
 /// see only what arrives after they subscribe, as with a <see cref="Subject{T}"/>. Used for a
 /// server process's signals, breaks and window changes, which a client may send right after the
@@ -14,30 +15,46 @@ namespace Rx.Ssh.Server;
 internal sealed class QueuedUntilSubscribed<T> : IObservable<T>
 {
     /// <summary>How many values are kept for the first subscriber (a client cannot grow the queue without bound).</summary>
-    public const int Limit = 256;
+    public const int Limit = 64;
 
     private readonly Lock _gate = new();
+    private readonly Action? _dropped;
     private readonly Subject<T> _live = new();
     private Queue<T>? _pending = new();
     private bool _completed;
 
+    /// <summary>Creates the sequence; <paramref name="dropped"/> is called (outside any lock) for each value dropped because the queue was full.</summary>
+    public QueuedUntilSubscribed(Action? dropped = null) => _dropped = dropped;
+
     /// <summary>Passes <paramref name="value"/> on, or queues it while nobody has subscribed yet.</summary>
     public void OnNext(T value)
     {
+        bool queued;
         lock (_gate)
         {
-            if (_pending is not null)
+            if (_pending is null)
             {
-                if (_pending.Count < Limit)
-                {
-                    _pending.Enqueue(value);
-                }
-
+                queued = false;
+            }
+            else if (_pending.Count < Limit)
+            {
+                _pending.Enqueue(value);
                 return;
+            }
+            else
+            {
+                queued = true; // full: dropped below
             }
         }
 
-        _live.OnNext(value);
+        if (queued)
+        {
+            _dropped?.Invoke();
+        }
+        else
+        {
+            _live.OnNext(value);
+        }
     }
 
     /// <summary>Completes the sequence (queued for the first subscriber when there is none yet).</summary>
