@@ -17,7 +17,11 @@ internal static class CommandLine
     private static readonly Option<int> DestPortOption = new("--dest-port") { DefaultValueFactory = _ => 80, Description = "forwarding destination port" };
     private static readonly Option<string[]> HostKeyOption = new("--host-key") { Description = "server host key file (repeatable; serve)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> AuthorizedKeysOption = new("--authorized-keys") { Description = "authorized keys file (serve; default ssh_user_ca, else ~/.ssh/authorized_keys)" };
-    private static readonly Option<string?> RootOption = new("--root") { Description = "root directory for SFTP and SCP (serve; default /)" };
+    private static readonly Option<string?> RootOption = new("--root") { Description = "file-system root of SFTP/SCP servers (default /tmp/sftp for chroot_sftp_server, / for serve)" };
+    private static readonly Option<int?> ListenPortOption = new("--listen-port") { Description = "port a forwarding client asks to listen on (default as in the document)" };
+    private static readonly Option<int?> AllowPortOption = new("--allow-port") { Description = "the one port a forwarding server sample allows (default as in the document)" };
+    private static readonly Option<string> OutputOption = new("--output") { DefaultValueFactory = _ => "/tmp/stdout", Description = "redirect_input's destination file" };
+    private static readonly Option<string?> CommandsOption = new("--commands") { Description = "reverse_server's commands, separated by ';;' (default the document's three)" };
 
     /// <summary>Builds the command; <paramref name="run"/> gets a context whose <see cref="SampleContext.Stopping"/> is cancelled by Ctrl-C.</summary>
     public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
@@ -25,6 +29,7 @@ internal static class CommandLine
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
             NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
+            ListenPortOption, AllowPortOption, OutputOption, CommandsOption,
         };
         root.SetAction((parse, stopping) =>
         {
@@ -46,6 +51,12 @@ internal static class CommandLine
                 HostKeys = parse.GetValue(HostKeyOption) ?? [],
                 AuthorizedKeys = parse.GetValue(AuthorizedKeysOption),
                 Root = parse.GetValue(RootOption),
+                ListenPort = parse.GetValue(ListenPortOption),
+                AllowPort = parse.GetValue(AllowPortOption),
+                Output = parse.GetValue(OutputOption) ?? defaults.Output,
+                Commands = parse.GetValue(CommandsOption) is { } commands
+                    ? commands.Split(";;", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    : null,
             };
             return run(parse.GetValue(NameArgument), context);
         });

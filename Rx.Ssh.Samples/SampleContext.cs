@@ -11,9 +11,6 @@ internal sealed record SampleContext
     /// <summary>Every <c>--host</c> given (gather_results); empty means just <see cref="Host"/>.</summary>
     public IReadOnlyList<string> AllHosts { get; init; } = [];
 
-    /// <summary>The hosts a multi-host sample works on: every <c>--host</c>, else <see cref="Host"/>.</summary>
-    public IReadOnlyList<string> Hosts => AllHosts.Count > 0 ? AllHosts : [Host];
-
     public int? Port { get; init; }
 
     public string? Listen { get; init; }
@@ -30,13 +27,25 @@ internal sealed record SampleContext
 
     public int DestPort { get; init; } = 80;
 
+    /// <summary>Port a forwarding client asks to listen on (<c>--listen-port</c>); null means the document's.</summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>The one port a forwarding server sample allows (<c>--allow-port</c>); null means the document's.</summary>
+    public int? AllowPort { get; init; }
+
+    /// <summary>redirect_input's destination file (<c>--output</c>).</summary>
+    public string Output { get; init; } = "/tmp/stdout";
+
+    /// <summary>reverse_server's commands (<c>--commands "A;;B"</c>); null means the document's three.</summary>
+    public IReadOnlyList<string>? Commands { get; init; }
+
     /// <summary>serve: host key files (<c>--host-key</c>, repeatable); empty means <c>ssh_host_key</c>, made if missing.</summary>
     public IReadOnlyList<string> HostKeys { get; init; } = [];
 
     /// <summary>serve: the authorized keys file (<c>--authorized-keys</c>).</summary>
     public string? AuthorizedKeys { get; init; }
 
-    /// <summary>serve: the root directory for SFTP and SCP (<c>--root</c>).</summary>
+    /// <summary>File-system root of the SFTP/SCP server samples and serve (<c>--root</c>); null means the sample's default.</summary>
     public string? Root { get; init; }
 
     public TextWriter Out { get; init; } = Console.Out;

@@ -1,8 +1,6 @@
-using System.Reactive.Linq;
-
 namespace Rx.Ssh.Samples.Clients;
 
-/// <summary>callback_client2: the same with only session events, printing output as it arrives.</summary>
+/// <summary>callback_client2: only the session's data, printed as it arrives.</summary>
 internal sealed class CallbackClient2 : ISample
 {
     public string Name => "callback_client2";
@@ -11,19 +9,20 @@ internal sealed class CallbackClient2 : ISample
 
     public async Task<int> RunAsync(SampleContext context)
     {
+        SshClientConnection conn;
         try
         {
-            await using SshClientConnection conn = await SshClient.Connect(context.Host, context.ClientPort, context.ClientOptions);
-            await conn.Exec("ls abc")
-                .OfType<SshDataReceived>()
-                .Do(data => context.Out.Write(data.Text))
-                .LastOrDefaultAsync();
-            return 0;
+            conn = await SshClient.Connect(context.Host, context.ClientPort, context.ClientOptions);
         }
         catch (SshException exc)
         {
             context.Error.WriteLine("SSH connection failed: " + exc.Message);
             return 1;
+        }
+
+        await using (conn)
+        {
+            return await SessionSample.PrintAsync(conn, "ls abc", context, splitStderr: false);
         }
     }
 }

@@ -1,8 +1,6 @@
-using System.Reactive.Linq;
-
 namespace Rx.Ssh.Samples.Clients;
 
-/// <summary>callback_client3: like callback_client2 but stderr output goes to stderr.</summary>
+/// <summary>callback_client3: like callback_client2, but stderr data goes to stderr.</summary>
 internal sealed class CallbackClient3 : ISample
 {
     public string Name => "callback_client3";
@@ -11,19 +9,20 @@ internal sealed class CallbackClient3 : ISample
 
     public async Task<int> RunAsync(SampleContext context)
     {
+        SshClientConnection conn;
         try
         {
-            await using SshClientConnection conn = await SshClient.Connect(context.Host, context.ClientPort, context.ClientOptions);
-            await conn.Exec("ls abc")
-                .OfType<SshDataReceived>()
-                .Do(data => (data.Stream == SshDataStream.Stderr ? context.Error : context.Out).Write(data.Text))
-                .LastOrDefaultAsync();
-            return 0;
+            conn = await SshClient.Connect(context.Host, context.ClientPort, context.ClientOptions);
         }
         catch (SshException exc)
         {
             context.Error.WriteLine("SSH connection failed: " + exc.Message);
             return 1;
+        }
+
+        await using (conn)
+        {
+            return await SessionSample.PrintAsync(conn, "ls abc", context, splitStderr: true);
         }
     }
 }

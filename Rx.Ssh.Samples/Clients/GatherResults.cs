@@ -3,37 +3,51 @@ using System.Reactive.Linq;
 namespace Rx.Ssh.Samples.Clients;
 
 /// <summary>
-/// gather_results: the same command on several hosts at once (<c>--host</c> repeated, each
-/// <c>[user@]host[:port]</c>); one block per host as it finishes, a failing host reported
-/// without stopping the others.
+/// gather_results: <c>ls abc</c> on several hosts at once (<c>--host</c> repeated, each
+/// <c>[user@]host[:port]</c>; given once or not at all, that host five times, as the original's
+/// <c>5 * ['localhost']</c>). When every task has finished, one block per task in list order:
+/// its stdout, its stderr with the exit status, or why it failed; a failing host never stops the others.
 /// </summary>
 internal sealed class GatherResults : ISample
 {
+    private static readonly string Separator = new('-', 75);
+
     public string Name => "gather_results";
 
-    public string Description => "Run 'ls' on every --host at once; print one block per host, failures included.";
+    public string Description => "Run 'ls abc' on five hosts at once (--host repeated for others); print each result in order.";
 
     public async Task<int> RunAsync(SampleContext context)
     {
-        SshHost[] hosts = [.. context.Hosts.Select(h => SshHost.Parse(h, context.ClientOptions, context.ClientPort))];
-        int failed = 0;
+        IReadOnlyList<string> hosts = context.AllHosts.Count > 1 ? context.AllHosts : [.. Enumerable.Repeat(context.Host, 5)];
 
-        // One result per host, success or exception, in the order they finish.
-        await hosts.RunAll("ls").Do(result =>
+        // One result per host, success or exception (asyncio.gather with return_exceptions=True), then list order.
+        IList<SshHostResult<SshCompletedProcess>> results = await hosts
+            .Select(h => SshHost.Parse(h, context.ClientOptions, context.ClientPort))
+            .RunAll("ls abc")
+            .ToList();
+
+        foreach (SshHostResult<SshCompletedProcess> result in results.OrderBy(r => r.Index))
         {
-            if (result.Value is { } process)
+            int task = result.Index + 1;
+            string host = hosts[result.Index];
+            switch (result)
             {
-                context.Out.WriteLine($"== {result.Host}: exit status {process.Returncode}");
-                context.Out.Write(process.Stdout);
-                context.Out.Write(process.Stderr);
+                case { Error: { } error }:
+                    context.Out.WriteLine($"Task {task} to host {host} failed: {error.Message}");
+                    break;
+                case { Value: { ExitStatus: not 0 } process }:
+                    context.Out.WriteLine($"Task {task} to host {host} exited with status {process.Returncode}:");
+                    context.Out.Write(process.Stderr);
+                    break;
+                case { Value: { } process }:
+                    context.Out.WriteLine($"Task {task} to host {host} succeeded:");
+                    context.Out.Write(process.Stdout);
+                    break;
             }
-            else
-            {
-                failed++;
-                context.Out.WriteLine($"== {result.Host}: failed: {result.Error!.Message}");
-            }
-        }).DefaultIfEmpty();
 
-        return failed == 0 ? 0 : 1;
+            context.Out.WriteLine(Separator);
+        }
+
+        return 0;
     }
 }

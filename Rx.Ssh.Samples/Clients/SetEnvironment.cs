@@ -15,7 +15,6 @@ internal sealed class SetEnvironment : ISample
             var options = new SshProcessOptions { Environment = new Dictionary<string, string> { ["LANG"] = "en_GB", ["LC_COLLATE"] = "C" } };
             SshCompletedProcess result = await conn.Run("env", options);
             context.Out.Write(result.Stdout);
-            context.Error.Write(result.Stderr);
             return 0;
         }
         catch (SshException exc)

@@ -18,8 +18,9 @@ internal sealed class SimpleClient : ISample
         }
         catch (ProcessException exc)
         {
-            context.Error.Write(exc.Stderr);
-            context.Error.WriteLine($"Process exited with status {exc.ExitStatus}");
+            // As the original: the failing command's stderr on stdout, the status on stderr.
+            context.Out.Write(exc.Stderr);
+            context.Error.WriteLine($"Process exited with status {exc.Process.Returncode}");
             return 1;
         }
         catch (SshException exc)

@@ -41,12 +41,18 @@ public sealed class CompositionSampleInteropTests
     }
 
     [Fact]
-    public async Task GatherResultsRunsOnEachHost()
+    public async Task GatherResultsRunsOnEachHostInListOrder()
     {
-        (int code, string output) = await RunAsync("gather_results", [$"{SshdServer.Host}:{_server.Port}", $"{SshdServer.UserName}@{SshdServer.Host}"]);
+        string[] hosts = [$"{SshdServer.Host}:{_server.Port}", $"{SshdServer.UserName}@{SshdServer.Host}"];
 
-        Assert.Equal(2, output.Split("== ", StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains($"== {SshdServer.Host}:{_server.Port}: exit status 0\n", output, StringComparison.Ordinal);
+        (int code, string output) = await RunAsync("gather_results", hosts);
+
+        string[] heads = [.. output.Split('\n').Where(line => line.StartsWith("Task ", StringComparison.Ordinal))];
+        Assert.Equal(2, heads.Length);
+        Assert.StartsWith($"Task 1 to host {hosts[0]} ", heads[0], StringComparison.Ordinal);
+        Assert.StartsWith($"Task 2 to host {hosts[1]} ", heads[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(" failed: ", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split('\n').Count(line => line == new string('-', 75)));
         Assert.Equal(0, code);
     }
 

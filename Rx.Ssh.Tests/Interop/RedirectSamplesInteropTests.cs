@@ -1,34 +1,53 @@
 using Rx.Ssh.Samples;
 using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Tests.Samples;
 using Xunit;
 
 namespace Rx.Ssh.Tests.Interop;
 
-/// <summary>The redirection samples against OpenSSH's sshd (the tour runs them against the embedded server).</summary>
+/// <summary>The redirection samples and callback_client against OpenSSH's sshd, stdout and stderr apart (CompositionSampleTests runs them against serve).</summary>
 [Collection(SshdCollection.Name)]
 public sealed class RedirectSamplesInteropTests(SshdFixture fixture)
 {
     [Theory]
-    [InlineData("redirect_input", "3\n2\n1\n")]
-    [InlineData("redirect_local_pipe", "HELLO FROM A LOCAL PROCESS!\n")]
-    [InlineData("redirect_remote_pipe", "HELLO, WORLD!\n")]
-    public async Task SampleWorksAgainstSshd(string name, string expected)
+    [InlineData("redirect_local_pipe")]
+    [InlineData("redirect_remote_pipe")]
+    public async Task PipeSamplePrintsTheReversedLines(string name)
     {
-        var output = new StringWriter();
-        var context = new SampleContext
-        {
-            Host = SshdServer.Host,
-            Port = fixture.Server.Port,
-            UserName = SshdServer.UserName,
-            Keys = [TestKeys.Ed25519.PrivateKeyPath],
-            KnownHosts = fixture.Server.KnownHostsPath,
-            Out = output,
-            Error = output,
-        };
+        ClientSampleRun run = await ClientSampleRun.RunAsync(name, Context());
 
-        int code = await SampleCatalog.Find(name)!.RunAsync(context).WaitAsync(TestTimeout.Long);
-
-        Assert.True(code == 0, output.ToString());
-        Assert.EndsWith(expected, output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(new ClientSampleRun(0, "3\n2\n1\n", ""), run);
     }
+
+    [Fact]
+    public async Task RedirectInputFillsTheOutputFile()
+    {
+        string directory = Directory.CreateTempSubdirectory("rxssh-redirect-").FullName;
+        try
+        {
+            string file = Path.Combine(directory, "stdout");
+
+            ClientSampleRun run = await ClientSampleRun.RunAsync("redirect_input", Context() with { Output = file });
+
+            Assert.Equal(new ClientSampleRun(0, "", ""), run);
+            Assert.Equal("3\n2\n1\n", await File.ReadAllTextAsync(file));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CallbackClientPrintsTheConnectionEventsBeforeTheData()
+    {
+        ClientSampleRun run = await ClientSampleRun.RunAsync("callback_client", Context());
+
+        // ls abc's outcome depends on the sshd user's home; the events' lines do not.
+        Assert.StartsWith("Connection made to 127.0.0.1.\nAuthentication successful.\n", run.Out, StringComparison.Ordinal);
+        Assert.Equal(("", 0), (run.Error, run.ExitCode));
+    }
+
+    private SampleContext Context() =>
+        ClientSampleRun.Context(fixture.Server.Port, fixture.Server.KnownHostsPath, TestKeys.Ed25519.PrivateKeyPath, SshdServer.UserName);
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Samples;
 using Rx.Ssh.Samples.Serve;
@@ -8,7 +6,7 @@ using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Samples;
 
-/// <summary>math_client, gather_results, set_environment and set_terminal run in-process against serve on a free port.</summary>
+/// <summary>math_client, gather_results, set_environment, set_terminal and the redirection samples run in-process against serve on a free port.</summary>
 public sealed class CompositionSampleTests : IAsyncLifetime
 {
     private readonly SshPrivateKey _hostKey = SshPrivateKey.Generate("ssh-ed25519");
@@ -80,34 +78,62 @@ public sealed class CompositionSampleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GatherResultsPrintsOneBlockPerHost()
+    public async Task GatherResultsRunsFiveTasksAgainstTheOneHostInListOrder()
     {
-        (int code, string output) = await RunAsync("gather_results", [$"127.0.0.1:{Port}", $"{Environment.UserName}@127.0.0.1"]);
+        ClientSampleRun run = await ClientSampleRun.RunAsync("gather_results", Context());
 
-        Assert.Contains($"== 127.0.0.1:{Port}: exit status 0\n", output, StringComparison.Ordinal);
-        Assert.Contains($"== {Environment.UserName}@127.0.0.1:{Port}: exit status 0\n", output, StringComparison.Ordinal);
-        Assert.Equal(0, code);
+        // ls abc's outcome depends on this machine's home directory; the blocks' shape does not.
+        string[] heads = [.. run.Out.Split('\n').Where(line => line.StartsWith("Task ", StringComparison.Ordinal))];
+        Assert.Equal(5, heads.Length);
+        Assert.All(heads.Select((line, i) => (line, i)), h => Assert.Matches($"^Task {h.i + 1} to host 127\\.0\\.0\\.1 (succeeded|exited with status [0-9]+):$", h.line));
+        Assert.Equal(5, run.Out.Split('\n').Count(line => line == new string('-', 75)));
+        Assert.EndsWith(new string('-', 75) + "\n", run.Out, StringComparison.Ordinal);
+        Assert.Equal(("", 0), (run.Error, run.ExitCode));
     }
 
     [Fact]
-    public async Task GatherResultsReportsAFailingHostWithoutStoppingTheOthers()
+    public async Task RedirectInputWritesTheReversedLinesToTheOutputFileAndPrintsNothing()
     {
-        int closed = ClosedPort();
-        var hangUp = new TcpListener(IPAddress.Loopback, 0);
-        hangUp.Start();
-        int hangUpPort = ((IPEndPoint)hangUp.LocalEndpoint).Port;
-        Task hungUp = HangUpOnceAsync(hangUp);
+        string file = Path.Combine(_dir, "stdout");
 
-        (int code, string output) = await RunAsync("gather_results", [$"127.0.0.1:{closed}", $"127.0.0.1:{Port}", $"127.0.0.1:{hangUpPort}"]);
-        await hungUp.WithTimeout();
+        ClientSampleRun run = await ClientSampleRun.RunAsync("redirect_input", Context() with { Output = file });
 
-        string[] blocks = output.Split("== ", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, blocks.Length);
-        Assert.Contains(blocks, b => b.StartsWith($"127.0.0.1:{closed}: failed: Cannot connect", StringComparison.Ordinal));
-        Assert.Contains(blocks, b => b.StartsWith($"127.0.0.1:{Port}: exit status 0", StringComparison.Ordinal));
-        Assert.Contains(blocks, b => b.StartsWith($"127.0.0.1:{hangUpPort}: failed: ", StringComparison.Ordinal));
-        Assert.Equal(1, code);
+        Assert.Equal(new ClientSampleRun(0, "", ""), run);
+        Assert.Equal("3\n2\n1\n", await File.ReadAllTextAsync(file));
     }
+
+    [Theory]
+    [InlineData("redirect_local_pipe")]
+    [InlineData("redirect_remote_pipe")]
+    public async Task RedirectPipesPrintTheReversedLines(string name)
+    {
+        ClientSampleRun run = await ClientSampleRun.RunAsync(name, Context());
+
+        Assert.Equal(new ClientSampleRun(0, "3\n2\n1\n", ""), run);
+    }
+
+    [Fact]
+    public async Task RedirectRemotePipeUsesOneConnection()
+    {
+        int connections = 0;
+        using IDisposable counting = _server!.Connections.Subscribe(_ => Interlocked.Increment(ref connections));
+
+        ClientSampleRun run = await ClientSampleRun.RunAsync("redirect_remote_pipe", Context());
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1, connections);
+    }
+
+    [Fact]
+    public async Task SetEnvironmentPrintsOnlyStdout()
+    {
+        ClientSampleRun run = await ClientSampleRun.RunAsync("set_environment", Context());
+
+        Assert.Contains("LANG=en_GB", run.Out.Split('\n'));
+        Assert.Equal(("", 0), (run.Error, run.ExitCode));
+    }
+
+    private SampleContext Context() => ClientSampleRun.Context(Port, Path.Combine(_dir, "known_hosts"), Path.Combine(_dir, "id_ed25519"));
 
     private async Task<(int Code, string Output)> RunAsync(string name, string[]? hosts = null)
     {
@@ -124,27 +150,5 @@ public sealed class CompositionSampleTests : IAsyncLifetime
         };
         int code = await SampleCatalog.Find(name)!.RunAsync(context).WithTimeout();
         return (code, output.ToString());
-    }
-
-    // A peer that accepts one connection and closes it at once, before any SSH is spoken.
-    private static async Task HangUpOnceAsync(TcpListener listener)
-    {
-        try
-        {
-            using Socket socket = await listener.AcceptSocketAsync();
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -25,7 +25,8 @@ internal sealed class ClientAuthenticator
         _certificates = certificates ?? [];
     }
 
-    public async Task AuthenticateAsync(CancellationToken cancellationToken)
+    /// <summary>Authenticates; returns the method the server answered with success.</summary>
+    public async Task<string> AuthenticateAsync(CancellationToken cancellationToken)
     {
         using (var request = new SshBuffer())
         {
@@ -42,7 +43,7 @@ internal sealed class ClientAuthenticator
         (bool success, string[] methods, _) = await TryAsync("none", null, cancellationToken).ConfigureAwait(false);
         if (success)
         {
-            return;
+            return "none";
         }
 
         var tried = new HashSet<string>(StringComparer.Ordinal);
@@ -71,7 +72,7 @@ internal sealed class ClientAuthenticator
             };
             if (success)
             {
-                return;
+                return method;
             }
 
             if (partial)

@@ -47,6 +47,51 @@ public static class SshClient
         });
 
     /// <summary>
+    /// Connects and authenticates like <see cref="Connect"/>, and reports each step as it happens:
+    /// <see cref="SshTcpConnected"/> when the TCP connection is open, <see cref="SshHostKeyAccepted"/>
+    /// when the server's host key is trusted, <see cref="SshAuthenticated"/> (with the method that
+    /// succeeded) when the login is accepted, then <see cref="SshConnectionReady"/> carrying the
+    /// connection, and completes. Cold: each subscription is its own connection attempt and sees all
+    /// of its events (nothing is shared or replayed between subscriptions). Events are emitted on the
+    /// connecting task before the next step starts, in order. A failed attempt emits the steps done,
+    /// then <c>OnError</c> with the same errors as <see cref="Connect"/>. Disposing the subscription
+    /// before <see cref="SshConnectionReady"/> cancels the attempt; after it, the connection belongs
+    /// to the subscriber, who disposes it to disconnect. Any <see cref="SshClientOptions.ConnectionEvents"/>
+    /// callback in <paramref name="options"/> is called too, before the observer.
+    /// </summary>
+    public static IObservable<SshConnectionEvent> ConnectWithEvents(string host, int port = 22, SshClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return Observable.Create<SshConnectionEvent>(async (observer, ct) =>
+        {
+            SshClientOptions given = options ?? new SshClientOptions();
+            Action<SshConnectionEvent>? callback = given.ConnectionEvents;
+            int done = 0;
+            SshClientOptions reporting = given with
+            {
+                ConnectionEvents = e =>
+                {
+                    callback?.Invoke(e);
+                    if (Volatile.Read(ref done) == 0 && !ct.IsCancellationRequested)
+                    {
+                        observer.OnNext(e);
+                    }
+                },
+            };
+            SshClientConnection connection = await ConnectAsync(host, port, reporting, ct).ConfigureAwait(false);
+            Volatile.Write(ref done, 1);
+            if (ct.IsCancellationRequested)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+
+            observer.OnNext(new SshConnectionReady(connection));
+            observer.OnCompleted();
+        });
+    }
+
+    /// <summary>
     /// Connects, hands the connection to <paramref name="use"/>, and disconnects when the returned
     /// sequence ends or its subscription is disposed: the connection's lifetime is the subscription's.
     /// </summary>
@@ -79,6 +124,16 @@ public static class SshClient
                 throw new SshConnectionException(DisconnectReason.ConnectionLost, $"Cannot connect to {host} port {port}: {se.Message}", true, se);
             }
 
+            throw;
+        }
+
+        try
+        {
+            options.ConnectionEvents?.Invoke(new SshTcpConnected(host, port, socket.RemoteEndPoint));
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
 
@@ -130,14 +185,21 @@ public static class SshClient
                 RekeyInterval = options.RekeyInterval,
                 Scheduler = options.Scheduler,
                 Logger = logger,
-                VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),
+                VerifyHostKey = options.ConnectionEvents is null
+                    ? key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token)
+                    : async key =>
+                    {
+                        await options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token).ConfigureAwait(false);
+                        options.ConnectionEvents(new SshHostKeyAccepted(key));
+                    },
                 OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
                 KnownHostKeyTypes = options.HostKeyVerifier is KnownHostsVerifier knownTypes ? knownTypes.KnownKeyTypes(host, port, address) : [],
             });
             try
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                await new ClientAuthenticator(transport, options, keys.Keys, keys.Certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                string method = await new ClientAuthenticator(transport, options, keys.Keys, keys.Certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                options.ConnectionEvents?.Invoke(new SshAuthenticated(options.UserName, method));
             }
             catch (Exception ex)
             {

@@ -318,6 +318,8 @@ internal static class SessionPump
 {
     public static async Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
     {
+        // Text is decoded per stream: a character split across chunks is carried to the next chunk.
+        Utf8Continuation stdoutText = default, stderrText = default;
         while (await channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (channel.Events.TryRead(out ChannelEvent e))
@@ -330,7 +332,9 @@ internal static class SessionPump
                         {
                             if (e.Kind == ChannelEventKind.Data || e.DataType == 1)
                             {
-                                observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, e.Kind == ChannelEventKind.Data ? SshDataStream.Stdout : SshDataStream.Stderr));
+                                bool stdout = e.Kind == ChannelEventKind.Data;
+                                (byte[]? prefix, int heldBack) = stdout ? stdoutText.Next(e.Data.Span) : stderrText.Next(e.Data.Span);
+                                observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, stdout ? SshDataStream.Stdout : SshDataStream.Stderr, prefix, heldBack));
                             }
                         }
                         finally

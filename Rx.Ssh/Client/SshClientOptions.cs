@@ -105,6 +105,15 @@ public sealed record SshClientOptions
     /// <summary>Scheduler for timeouts; default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
+    /// <summary>
+    /// Called as each step of connecting completes (<see cref="SshTcpConnected"/>,
+    /// <see cref="SshHostKeyAccepted"/>, <see cref="SshAuthenticated"/>), synchronously on the
+    /// connecting task and before the next step starts, so "connected" is seen before the login is
+    /// decided. An exception it throws fails the connect. For an observable of the same events, use
+    /// <see cref="SshClient.ConnectWithEvents"/>.
+    /// </summary>
+    public Action<SshConnectionEvent>? ConnectionEvents { get; init; }
+
     /// <summary>Called with each authentication banner the server sends.</summary>
     public Action<string>? BannerReceived { get; init; }
 

@@ -25,8 +25,36 @@ public abstract record SshSessionEvent;
 /// <param name="Stream">Stdout or stderr.</param>
 public sealed record SshDataReceived(ReadOnlyMemory<byte> Data, SshDataStream Stream) : SshSessionEvent
 {
-    /// <summary>The data decoded as UTF-8 (a multi-byte character split across chunks decodes as U+FFFD).</summary>
-    public string Text => Encoding.UTF8.GetString(Data.Span);
+    private readonly byte[]? _textPrefix;
+    private readonly int _textHeldBack;
+
+    /// <summary>Data continuing its stream's text: <see cref="Text"/> starts with <paramref name="textPrefix"/> and leaves out the last <paramref name="textHeldBack"/> bytes.</summary>
+    internal SshDataReceived(ReadOnlyMemory<byte> data, SshDataStream stream, byte[]? textPrefix, int textHeldBack)
+        : this(data, stream)
+    {
+        _textPrefix = textPrefix;
+        _textHeldBack = textHeldBack;
+    }
+
+    /// <summary>
+    /// The data decoded as UTF-8, as part of its stream (stdout and stderr separately): a
+    /// character split across two chunks appears whole in the text of the chunk where it ends,
+    /// so concatenating the texts gives the stream's text. Invalid bytes decode as U+FFFD; an
+    /// incomplete character at the very end of the stream is left out. Decoded on each read.
+    /// </summary>
+    public string Text
+    {
+        get
+        {
+            if (_textPrefix is null)
+            {
+                return Encoding.UTF8.GetString(Data.Span[..^_textHeldBack]);
+            }
+
+            byte[] whole = [.. _textPrefix, .. Data.Span];
+            return Encoding.UTF8.GetString(whole, 0, whole.Length - _textHeldBack);
+        }
+    }
 }
 
 /// <summary>The remote side will send no more data (EOF).</summary>

@@ -6,6 +6,9 @@ namespace Rx.Ssh.Server;
 /// <summary>Serves a session channel with a task-style process handler (<see cref="SshServerOptions.ProcessHandler"/>).</summary>
 internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : SshServerSession
 {
+    /// <summary>What the client sees on stderr when the process handler throws.</summary>
+    internal const string GenericFailure = "Internal server error.\n";
+
     private SshServerProcess? _process;
 
     private SshServerProcess Process => _process ??= new SshServerProcess(Channel);
@@ -55,10 +58,12 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
         }
         catch (Exception ex)
         {
-            process.Connection.Transport.Logger.LogWarning(ex, "Process handler failed");
+            // The exception stays in the log; the client learns only that the session failed
+            // (an exception message may hold paths, names or secrets: ASP.NET Core's 500 rule).
+            process.Connection.Transport.Logger.LogError(ex, "Process handler failed for {User}", process.UserName);
             try
             {
-                await process.Stderr.WriteAsync(ex.Message + "\n").ConfigureAwait(false);
+                await process.Stderr.WriteAsync(GenericFailure).ConfigureAwait(false);
             }
             catch (SshException)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Rx.Ssh.Server;
 
 namespace Rx.Ssh;
 
@@ -11,14 +12,17 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerProcess
 {
-    private readonly Subject<SshTerminal> _terminalChanges = new();
-    private readonly Subject<int> _breaks = new();
-    private readonly Subject<string> _signals = new();
+    private readonly QueuedUntilSubscribed<SshTerminal> _terminalChanges;
+    private readonly QueuedUntilSubscribed<int> _breaks;
+    private readonly QueuedUntilSubscribed<string> _signals;
     private readonly CancellationTokenSource _closed = new();
 
     internal SshServerProcess(SshServerChannel channel)
     {
         Channel = channel;
+        _terminalChanges = new(() => Dropped("window change"));
+        _breaks = new(() => Dropped("break"));
+        _signals = new(() => Dropped("signal"));
         Stdin = new SshProcessInput(channel, () => _signals.OnNext("INT"));
         Stdout = new SshProcessOutput(channel, null);
         Stderr = new SshProcessOutput(channel, 1);
@@ -57,13 +61,26 @@ public sealed class SshServerProcess
     /// <summary>Standard error (extended data type 1).</summary>
     public SshProcessOutput Stderr { get; }
 
-    /// <summary>Hot: each window-change from the client (the new terminal). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each window-change from the client (the new terminal). Completes when the channel
+    /// closes. What arrives before the first subscription (up to 64 changes) is kept and replayed
+    /// to the first subscriber, so a change the client sends right after the request is not lost;
+    /// later subscribers see only later changes.
+    /// </summary>
     public IObservable<SshTerminal> TerminalSizeChanges => _terminalChanges;
 
-    /// <summary>Hot: each break the client sends (its length in ms). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each break the client sends (its length in ms). Completes when the channel closes.
+    /// Breaks sent before the first subscription (up to 64) are replayed to the first subscriber;
+    /// later subscribers see only later breaks.
+    /// </summary>
     public IObservable<int> Breaks => _breaks;
 
-    /// <summary>Hot: each signal the client sends (e.g. <c>INT</c>; also ctrl-C in the line editor). Completes when the channel closes.</summary>
+    /// <summary>
+    /// Hot: each signal the client sends (e.g. <c>INT</c>; also ctrl-C in the line editor).
+    /// Completes when the channel closes. Signals sent before the first subscription (up to 64)
+    /// are replayed to the first subscriber; later subscribers see only later signals.
+    /// </summary>
     public IObservable<string> Signals => _signals;
 
     /// <summary>Cancelled when the channel closes (the client left or the process exited).</summary>
@@ -184,6 +201,9 @@ public sealed class SshServerProcess
     internal void OnBreak(int milliseconds) => _breaks.OnNext(milliseconds);
 
     internal void OnSignal(string signal) => _signals.OnNext(signal);
+
+    private void Dropped(string what) =>
+        Connection.Transport.Logger.LogWarning("Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);
 
     internal void OnClosed()
     {
