@@ -203,7 +203,7 @@ public abstract partial class SshConnection : IAsyncDisposable
             case MessageNumber.ChannelRequest:
                 {
                     Connection.SshChannel? c = Find(r.ReadUInt32());
-                    string type = r.ReadAsciiString();
+                    string type = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
                     c?.OnRequest(type, wantReply, r.RemainingSpan);
                     break;
@@ -233,7 +233,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 break;
             case MessageNumber.GlobalRequest:
                 {
-                    string name = r.ReadAsciiString();
+                    string name = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
                     GlobalRequestReceived?.Invoke(name);
                     bool ok = OnGlobalRequest(name, r.RemainingSpan);
@@ -282,9 +282,9 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>
     private protected virtual void OnChannelOpen(ref SshReader reader)
     {
-        string type = reader.ReadAsciiString();
+        string type = Connection.PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
-        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported."));
+        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{Connection.PeerText.Quote(type)}' is not supported."));
     }
 
     /// <summary>Handles a global request; the default refuses (keepalives get a failure reply, as OpenSSH does).</summary>

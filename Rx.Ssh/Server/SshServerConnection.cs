@@ -45,13 +45,13 @@ public sealed class SshServerConnection : SshConnection, IDisposable
     private protected override void OnChannelOpen(ref SshReader reader)
     {
         // byte SSH_MSG_CHANNEL_OPEN, string channel type, uint32 sender channel, uint32 initial window size, uint32 maximum packet size, ...
-        string type = reader.ReadAsciiString();
+        string type = PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
         uint window = reader.ReadUInt32();
         uint maxPacket = reader.ReadUInt32();
         if (type != "session")
         {
-            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported.");
+            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported.");
             return;
         }
 
