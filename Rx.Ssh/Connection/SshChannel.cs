@@ -29,6 +29,8 @@ internal sealed class SshChannel
     private long _consumed;
     private long _sendWindow;
     private TaskCompletionSource? _windowWaiter;
+    private bool _confirmed;
+    private bool _openFailed;
     private bool _eofSent;
     private bool _closeSent;
     private bool _closeReceived;
@@ -65,21 +67,56 @@ internal sealed class SshChannel
 
     public bool IsEofSent => _eofSent;
 
+    /// <summary>Smallest maximum packet size a peer may announce (as x/crypto/ssh): less cannot carry a byte of data with its header.</summary>
+    public const uint MinRemoteMaxPacket = 9;
+
+    /// <summary>
+    /// Most data bytes we put in one CHANNEL_DATA whatever the peer announces: every transport must
+    /// take a 32768-byte payload (RFC 4253 section 6.1), not necessarily a larger one.
+    /// </summary>
+    public const int MaxOutgoingData = 32768;
+
+    /// <summary>True once the channel is open both ways (the peer confirmed ours, or we accepted the peer's).</summary>
+    public bool IsConfirmed => _confirmed;
+
     // ---- called by the dispatch loop -------------------------------------------------------
 
+    /// <summary>
+    /// The peer's OPEN_CONFIRMATION (or, for a channel the peer opened, the values of its
+    /// CHANNEL_OPEN). Only once, only for a channel that is opening: a second confirmation would
+    /// rewrite the remote id and window of a live channel.
+    /// </summary>
     public void OnOpenConfirmed(uint remoteId, uint window, uint maxPacket)
     {
+        if (_confirmed || _openFailed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer confirmed channel {LocalId}, which is already open.");
+        }
+
+        if (maxPacket < MinRemoteMaxPacket)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer announced a maximum packet size of {maxPacket} on channel {LocalId}; the least allowed is {MinRemoteMaxPacket}.");
+        }
+
         RemoteId = remoteId;
-        RemoteMaxPacket = Math.Max(1, maxPacket);
+        RemoteMaxPacket = maxPacket;
         _sendWindow = window;
+        _confirmed = true;
         _opened.TrySetResult();
     }
 
+    /// <summary>The peer's OPEN_FAILURE: only for a channel that is opening; the channel leaves the table.</summary>
     public void OnOpenFailed(Exception error)
     {
+        if (_confirmed || _openFailed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer refused channel {LocalId}, which is already open.");
+        }
+
+        _openFailed = true;
         _opened.TrySetException(error);
-        _closed.TrySetResult();
         _events.Writer.TryComplete(error);
+        Finish(error);
     }
 
     public void OnData(uint? dataType, ReadOnlySpan<byte> data)
@@ -242,7 +279,7 @@ internal sealed class SshChannel
                 Task? wait = null;
                 lock (_gate)
                 {
-                    chunk = (int)Math.Min(Math.Min(_sendWindow, RemoteMaxPacket), data.Length);
+                    chunk = (int)Math.Min(Math.Min(_sendWindow, Math.Min(RemoteMaxPacket, MaxOutgoingData)), data.Length);
                     if (chunk > 0)
                     {
                         _sendWindow -= chunk;

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Connection;
@@ -164,67 +163,67 @@ public abstract partial class SshConnection : IAsyncDisposable
         {
             case MessageNumber.ChannelData:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     ReadOnlySpan<byte> data = r.ReadString();
                     r.ReadEnd();
-                    c?.OnData(null, data);
+                    c.OnData(null, data);
                     break;
                 }
 
             case MessageNumber.ChannelExtendedData:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     uint type = r.ReadUInt32();
                     ReadOnlySpan<byte> data = r.ReadString();
                     r.ReadEnd();
-                    c?.OnData(type, data);
+                    c.OnData(type, data);
                     break;
                 }
 
             case MessageNumber.ChannelWindowAdjust:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     uint bytes = r.ReadUInt32();
                     r.ReadEnd();
-                    c?.OnWindowAdjust(bytes);
+                    c.OnWindowAdjust(bytes);
                     break;
                 }
 
             case MessageNumber.ChannelEof:
-                Find(r.ReadUInt32())?.OnEof();
+                FindOpen(r.ReadUInt32(), number).OnEof();
                 break;
             case MessageNumber.ChannelClose:
-                Find(r.ReadUInt32())?.OnClose();
+                FindOpen(r.ReadUInt32(), number).OnClose();
                 break;
             case MessageNumber.ChannelSuccess:
             case MessageNumber.ChannelFailure:
-                Find(r.ReadUInt32())?.OnRequestReply(number == MessageNumber.ChannelSuccess);
+                FindOpen(r.ReadUInt32(), number).OnRequestReply(number == MessageNumber.ChannelSuccess);
                 break;
             case MessageNumber.ChannelRequest:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     string type = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
-                    c?.OnRequest(type, wantReply, r.RemainingSpan);
+                    c.OnRequest(type, wantReply, r.RemainingSpan);
                     break;
                 }
 
             case MessageNumber.ChannelOpenConfirmation:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     uint remote = r.ReadUInt32();
                     uint window = r.ReadUInt32();
                     uint maxPacket = r.ReadUInt32();
-                    c?.OnOpenConfirmed(remote, window, maxPacket);
+                    c.OnOpenConfirmed(remote, window, maxPacket);
                     break;
                 }
 
             case MessageNumber.ChannelOpenFailure:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     var reason = (ChannelOpenFailureReason)r.ReadUInt32();
                     string description = r.ReadUtf8String();
-                    c?.OnOpenFailed(new ChannelOpenException(reason, description));
+                    c.OnOpenFailed(new ChannelOpenException(reason, description));
                     break;
                 }
 
@@ -265,7 +264,11 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
     }
 
-    private Connection.SshChannel? Find(uint localId)
+    /// <summary>
+    /// The channel <paramref name="localId"/> names. A message for a channel that does not exist
+    /// (never opened, or closed both ways) is a protocol error, as OpenSSH and x/crypto/ssh treat it.
+    /// </summary>
+    private Connection.SshChannel Find(uint localId, byte number)
     {
         lock (_channelsGate)
         {
@@ -275,8 +278,19 @@ public abstract partial class SshConnection : IAsyncDisposable
             }
         }
 
-        Transport.Logger.LogDebug("Message for unknown channel {Channel} ignored", localId);
-        return null;
+        throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent message {number} for channel {localId}, which is not open.");
+    }
+
+    /// <summary>As <see cref="Find"/>, for messages that need the channel open both ways (confirmed).</summary>
+    private Connection.SshChannel FindOpen(uint localId, byte number)
+    {
+        Connection.SshChannel channel = Find(localId, number);
+        if (!channel.IsConfirmed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent message {number} for channel {localId} before confirming it.");
+        }
+
+        return channel;
     }
 
     /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>

@@ -56,6 +56,12 @@ public sealed class SshServerConnection : SshConnection, IDisposable
         }
 
         reader.ReadEnd();
+        if (maxPacket < SshChannel.MinRemoteMaxPacket)
+        {
+            Refuse(sender, ChannelOpenFailureReason.ConnectFailed, $"Invalid maximum packet size {maxPacket}.");
+            return;
+        }
+
         if (CountChannels("session") >= Options.MaxSessions)
         {
             Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
