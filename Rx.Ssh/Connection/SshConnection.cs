@@ -20,6 +20,7 @@ public abstract partial class SshConnection : IAsyncDisposable
     private uint _nextChannelId;
     private Connection.KeepAlive? _keepAlive;
     private Task _dispatch = Task.CompletedTask;
+    private Task? _readGate;
     private int _disposed;
 
     internal SshConnection(SshTransport transport, string userName, EndPoint? remoteEndPoint)
@@ -121,6 +122,9 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>Raised on the dispatch loop for each global request reply (tests and diagnostics).</summary>
     internal event Action<bool>? GlobalReplyReceived;
 
+    /// <summary>Raised on the dispatch loop when it stops reading because a channel's consumer is behind on requests (tests and diagnostics).</summary>
+    internal event Action? RequestQueueFull;
+
     /// <summary>Raised on the dispatch loop with the name of each global request the peer sends (tests and diagnostics).</summary>
     internal event Action<string>? GlobalRequestReceived;
 
@@ -133,6 +137,13 @@ public abstract partial class SshConnection : IAsyncDisposable
             {
                 ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
                 Dispatch(payload.Span);
+                if (_readGate is { } gate)
+                {
+                    // A channel's consumer is behind on requests: read nothing more until it catches up.
+                    _readGate = null;
+                    RequestQueueFull?.Invoke();
+                    await Task.WhenAny(gate, Transport.Closed).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -204,7 +215,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                     Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     string type = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
-                    c.OnRequest(type, wantReply, r.RemainingSpan);
+                    _readGate = c.OnRequest(type, wantReply, r.RemainingSpan);
                     break;
                 }
 
