@@ -12,11 +12,12 @@ namespace Rx.Ssh.Tests.Infrastructure;
 /// exchange, encryption) with everything above it written by hand, so a test can send exactly the
 /// messages it wants, in any order, including ones a real client never would.
 /// </summary>
-internal sealed class RawSshClient : IAsyncDisposable
+internal sealed class RawSshClient : RawSshPeer
 {
-    private RawSshClient(SshTransport transport) => Transport = transport;
-
-    public SshTransport Transport { get; }
+    private RawSshClient(SshTransport transport)
+        : base(transport)
+    {
+    }
 
     /// <summary>Runs version and key exchange over <paramref name="stream"/>.</summary>
     public static async Task<RawSshClient> ConnectAsync(Stream stream)
@@ -40,21 +41,6 @@ internal sealed class RawSshClient : IAsyncDisposable
         return (client, server);
     }
 
-    /// <summary>Sends one payload built by <paramref name="build"/>.</summary>
-    public async Task SendAsync(Action<SshWriter> build)
-    {
-        using var buffer = new SshBuffer();
-        build(buffer.Writer);
-        await Transport.SendAsync(buffer).AsTask().WaitAsync(TestTimeout.Default);
-    }
-
-    /// <summary>The next payload above the transport layer (copied).</summary>
-    public async Task<byte[]> ReceiveAsync()
-    {
-        ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(TestTimeout.Default);
-        return payload.ToArray();
-    }
-
     /// <summary>The next payload, skipping banners.</summary>
     public async Task<byte[]> ReceiveSkippingBannersAsync()
     {
@@ -65,23 +51,6 @@ internal sealed class RawSshClient : IAsyncDisposable
             {
                 return payload;
             }
-        }
-    }
-
-    /// <summary>Reads until the server disconnects; returns the error (the server's DISCONNECT, or the connection lost).</summary>
-    public async Task<SshConnectionException> ExpectDisconnectAsync(TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TestTimeout.Default);
-        try
-        {
-            while (true)
-            {
-                await Transport.ReceiveAsync(cts.Token);
-            }
-        }
-        catch (SshConnectionException ex)
-        {
-            return ex;
         }
     }
 
@@ -173,6 +142,4 @@ internal sealed class RawSshClient : IAsyncDisposable
         Assert.Equal(id, BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(1)));
         return BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(5));
     }
-
-    public ValueTask DisposeAsync() => Transport.DisposeAsync();
 }

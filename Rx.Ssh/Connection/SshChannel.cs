@@ -13,13 +13,14 @@ namespace Rx.Ssh.Connection;
 /// Receive: the dispatch loop copies data into pooled buffers and queues it; the window is given
 /// back only in <c>Consumed</c>, i.e. when the consumer has taken the data, once half of
 /// it is used. The queue is unbounded in count but bounded in bytes by the window: a peer that
-/// sends past the window is a protocol error. Send: <see cref="WriteAsync"/> waits for window and
+/// sends past the window is a protocol error. Requests are bounded by <see cref="ChannelEventQueue"/>
+/// (the dispatch loop stops reading while too many wait for the consumer). Send: <see cref="WriteAsync"/> waits for window and
 /// splits at the peer's maximum packet size; one writer at a time keeps data in order.
 /// </remarks>
 internal sealed class SshChannel
 {
     private readonly SshConnection _connection;
-    private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ChannelEventQueue _events = new();
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<TaskCompletionSource<bool>> _pendingRequests = new();
@@ -29,6 +30,8 @@ internal sealed class SshChannel
     private long _consumed;
     private long _sendWindow;
     private TaskCompletionSource? _windowWaiter;
+    private bool _confirmed;
+    private bool _openFailed;
     private bool _eofSent;
     private bool _closeSent;
     private bool _closeReceived;
@@ -56,7 +59,11 @@ internal sealed class SshChannel
 
     public uint RemoteMaxPacket { get; private set; }
 
-    public ChannelReader<ChannelEvent> Events => _events.Reader;
+    /// <summary>The incoming events, for the one consumer; taking a request event out frees its room (see <see cref="ChannelEventQueue"/>).</summary>
+    public ChannelReader<ChannelEvent> Events => _events;
+
+    /// <summary>The most request bytes this channel ever held queued (tests and diagnostics).</summary>
+    public long PeakQueuedRequestBytes => _events.PeakRequestBytes;
 
     public Task Opened => _opened.Task;
 
@@ -65,21 +72,56 @@ internal sealed class SshChannel
 
     public bool IsEofSent => _eofSent;
 
+    /// <summary>Smallest maximum packet size a peer may announce (as x/crypto/ssh): less cannot carry a byte of data with its header.</summary>
+    public const uint MinRemoteMaxPacket = 9;
+
+    /// <summary>
+    /// Most data bytes we put in one CHANNEL_DATA whatever the peer announces: every transport must
+    /// take a 32768-byte payload (RFC 4253 section 6.1), not necessarily a larger one.
+    /// </summary>
+    public const int MaxOutgoingData = 32768;
+
+    /// <summary>True once the channel is open both ways (the peer confirmed ours, or we accepted the peer's).</summary>
+    public bool IsConfirmed => _confirmed;
+
     // ---- called by the dispatch loop -------------------------------------------------------
 
+    /// <summary>
+    /// The peer's OPEN_CONFIRMATION (or, for a channel the peer opened, the values of its
+    /// CHANNEL_OPEN). Only once, only for a channel that is opening: a second confirmation would
+    /// rewrite the remote id and window of a live channel.
+    /// </summary>
     public void OnOpenConfirmed(uint remoteId, uint window, uint maxPacket)
     {
+        if (_confirmed || _openFailed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer confirmed channel {LocalId}, which is already open.");
+        }
+
+        if (maxPacket < MinRemoteMaxPacket)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer announced a maximum packet size of {maxPacket} on channel {LocalId}; the least allowed is {MinRemoteMaxPacket}.");
+        }
+
         RemoteId = remoteId;
-        RemoteMaxPacket = Math.Max(1, maxPacket);
+        RemoteMaxPacket = maxPacket;
         _sendWindow = window;
+        _confirmed = true;
         _opened.TrySetResult();
     }
 
+    /// <summary>The peer's OPEN_FAILURE: only for a channel that is opening; the channel leaves the table.</summary>
     public void OnOpenFailed(Exception error)
     {
+        if (_confirmed || _openFailed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer refused channel {LocalId}, which is already open.");
+        }
+
+        _openFailed = true;
         _opened.TrySetException(error);
-        _closed.TrySetResult();
-        _events.Writer.TryComplete(error);
+        _events.TryComplete(error);
+        Finish(error);
     }
 
     public void OnData(uint? dataType, ReadOnlySpan<byte> data)
@@ -107,7 +149,7 @@ internal sealed class SshChannel
         byte[] buffer = ArrayPool<byte>.Shared.Rent(data.Length);
         data.CopyTo(buffer);
         var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0);
-        if (!_events.Writer.TryWrite(e))
+        if (!_events.TryWrite(e))
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
@@ -131,10 +173,22 @@ internal sealed class SshChannel
         waiter?.TrySetResult();
     }
 
-    public void OnEof() => _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Eof));
+    public void OnEof() => _events.TryWrite(new ChannelEvent(ChannelEventKind.Eof));
 
-    public void OnRequest(string type, bool wantReply, ReadOnlySpan<byte> data) =>
-        _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply));
+    /// <summary>
+    /// Queues a request for the consumer. Null, or a task the dispatch loop must await before
+    /// reading on: too many request bytes wait for a slow consumer. Requests racing our CLOSE are
+    /// dropped (no reply goes out after it anyway).
+    /// </summary>
+    public Task? OnRequest(string type, bool wantReply, ReadOnlySpan<byte> data)
+    {
+        if (_closeSent)
+        {
+            return null;
+        }
+
+        return _events.TryWriteRequest(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply));
+    }
 
     public void OnRequestReply(bool success)
     {
@@ -162,8 +216,9 @@ internal sealed class SshChannel
             _closeSent = true;
         }
 
-        _events.Writer.TryWrite(new ChannelEvent(ChannelEventKind.Close));
-        _events.Writer.TryComplete();
+        _events.TryWrite(new ChannelEvent(ChannelEventKind.Close));
+        _events.TryComplete();
+        _events.Release();
         if (sendClose)
         {
             _connection.SendFromDispatch(ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId));
@@ -176,7 +231,7 @@ internal sealed class SshChannel
     public void Fail(Exception error)
     {
         _opened.TrySetException(error);
-        _events.Writer.TryComplete(error);
+        _events.TryComplete(error);
         Finish(error);
     }
 
@@ -199,6 +254,7 @@ internal sealed class SshChannel
             p.TrySetResult(false);
         }
 
+        _events.Release();
         _connection.RemoveChannel(this);
         _closed.TrySetResult();
     }
@@ -242,7 +298,7 @@ internal sealed class SshChannel
                 Task? wait = null;
                 lock (_gate)
                 {
-                    chunk = (int)Math.Min(Math.Min(_sendWindow, RemoteMaxPacket), data.Length);
+                    chunk = (int)Math.Min(Math.Min(_sendWindow, Math.Min(RemoteMaxPacket, MaxOutgoingData)), data.Length);
                     if (chunk > 0)
                     {
                         _sendWindow -= chunk;
@@ -347,6 +403,7 @@ internal sealed class SshChannel
             _closeSent = true;
         }
 
+        _events.Release(); // whoever stopped reading must not hold the dispatch loop, which has the peer's CLOSE to read
         try
         {
             using SshBuffer packet = ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId);

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Connection;
@@ -21,6 +20,7 @@ public abstract partial class SshConnection : IAsyncDisposable
     private uint _nextChannelId;
     private Connection.KeepAlive? _keepAlive;
     private Task _dispatch = Task.CompletedTask;
+    private Task? _readGate;
     private int _disposed;
 
     internal SshConnection(SshTransport transport, string userName, EndPoint? remoteEndPoint)
@@ -122,6 +122,9 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>Raised on the dispatch loop for each global request reply (tests and diagnostics).</summary>
     internal event Action<bool>? GlobalReplyReceived;
 
+    /// <summary>Raised on the dispatch loop when it stops reading because a channel's consumer is behind on requests (tests and diagnostics).</summary>
+    internal event Action? RequestQueueFull;
+
     /// <summary>Raised on the dispatch loop with the name of each global request the peer sends (tests and diagnostics).</summary>
     internal event Action<string>? GlobalRequestReceived;
 
@@ -134,6 +137,13 @@ public abstract partial class SshConnection : IAsyncDisposable
             {
                 ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
                 Dispatch(payload.Span);
+                if (_readGate is { } gate)
+                {
+                    // A channel's consumer is behind on requests: read nothing more until it catches up.
+                    _readGate = null;
+                    RequestQueueFull?.Invoke();
+                    await Task.WhenAny(gate, Transport.Closed).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -164,67 +174,67 @@ public abstract partial class SshConnection : IAsyncDisposable
         {
             case MessageNumber.ChannelData:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     ReadOnlySpan<byte> data = r.ReadString();
                     r.ReadEnd();
-                    c?.OnData(null, data);
+                    c.OnData(null, data);
                     break;
                 }
 
             case MessageNumber.ChannelExtendedData:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     uint type = r.ReadUInt32();
                     ReadOnlySpan<byte> data = r.ReadString();
                     r.ReadEnd();
-                    c?.OnData(type, data);
+                    c.OnData(type, data);
                     break;
                 }
 
             case MessageNumber.ChannelWindowAdjust:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
                     uint bytes = r.ReadUInt32();
                     r.ReadEnd();
-                    c?.OnWindowAdjust(bytes);
+                    c.OnWindowAdjust(bytes);
                     break;
                 }
 
             case MessageNumber.ChannelEof:
-                Find(r.ReadUInt32())?.OnEof();
+                FindOpen(r.ReadUInt32(), number).OnEof();
                 break;
             case MessageNumber.ChannelClose:
-                Find(r.ReadUInt32())?.OnClose();
+                FindOpen(r.ReadUInt32(), number).OnClose();
                 break;
             case MessageNumber.ChannelSuccess:
             case MessageNumber.ChannelFailure:
-                Find(r.ReadUInt32())?.OnRequestReply(number == MessageNumber.ChannelSuccess);
+                FindOpen(r.ReadUInt32(), number).OnRequestReply(number == MessageNumber.ChannelSuccess);
                 break;
             case MessageNumber.ChannelRequest:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
-                    string type = r.ReadAsciiString();
+                    Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
+                    string type = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
-                    c?.OnRequest(type, wantReply, r.RemainingSpan);
+                    _readGate = c.OnRequest(type, wantReply, r.RemainingSpan);
                     break;
                 }
 
             case MessageNumber.ChannelOpenConfirmation:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     uint remote = r.ReadUInt32();
                     uint window = r.ReadUInt32();
                     uint maxPacket = r.ReadUInt32();
-                    c?.OnOpenConfirmed(remote, window, maxPacket);
+                    c.OnOpenConfirmed(remote, window, maxPacket);
                     break;
                 }
 
             case MessageNumber.ChannelOpenFailure:
                 {
-                    Connection.SshChannel? c = Find(r.ReadUInt32());
+                    Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     var reason = (ChannelOpenFailureReason)r.ReadUInt32();
                     string description = r.ReadUtf8String();
-                    c?.OnOpenFailed(new ChannelOpenException(reason, description));
+                    c.OnOpenFailed(new ChannelOpenException(reason, description));
                     break;
                 }
 
@@ -233,7 +243,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 break;
             case MessageNumber.GlobalRequest:
                 {
-                    string name = r.ReadAsciiString();
+                    string name = Connection.PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
                     GlobalRequestReceived?.Invoke(name);
                     bool ok = OnGlobalRequest(name, r.RemainingSpan);
@@ -265,7 +275,11 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
     }
 
-    private Connection.SshChannel? Find(uint localId)
+    /// <summary>
+    /// The channel <paramref name="localId"/> names. A message for a channel that does not exist
+    /// (never opened, or closed both ways) is a protocol error, as OpenSSH and x/crypto/ssh treat it.
+    /// </summary>
+    private Connection.SshChannel Find(uint localId, byte number)
     {
         lock (_channelsGate)
         {
@@ -275,16 +289,27 @@ public abstract partial class SshConnection : IAsyncDisposable
             }
         }
 
-        Transport.Logger.LogDebug("Message for unknown channel {Channel} ignored", localId);
-        return null;
+        throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent message {number} for channel {localId}, which is not open.");
+    }
+
+    /// <summary>As <see cref="Find"/>, for messages that need the channel open both ways (confirmed).</summary>
+    private Connection.SshChannel FindOpen(uint localId, byte number)
+    {
+        Connection.SshChannel channel = Find(localId, number);
+        if (!channel.IsConfirmed)
+        {
+            throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent message {number} for channel {localId} before confirming it.");
+        }
+
+        return channel;
     }
 
     /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>
     private protected virtual void OnChannelOpen(ref SshReader reader)
     {
-        string type = reader.ReadAsciiString();
+        string type = Connection.PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
-        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported."));
+        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{Connection.PeerText.Quote(type)}' is not supported."));
     }
 
     /// <summary>Handles a global request; the default refuses (keepalives get a failure reply, as OpenSSH does).</summary>

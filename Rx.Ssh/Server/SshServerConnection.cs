@@ -45,17 +45,23 @@ public sealed class SshServerConnection : SshConnection, IDisposable
     private protected override void OnChannelOpen(ref SshReader reader)
     {
         // byte SSH_MSG_CHANNEL_OPEN, string channel type, uint32 sender channel, uint32 initial window size, uint32 maximum packet size, ...
-        string type = reader.ReadAsciiString();
+        string type = PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
         uint window = reader.ReadUInt32();
         uint maxPacket = reader.ReadUInt32();
         if (type != "session")
         {
-            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{type}' is not supported.");
+            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported.");
             return;
         }
 
         reader.ReadEnd();
+        if (maxPacket < SshChannel.MinRemoteMaxPacket)
+        {
+            Refuse(sender, ChannelOpenFailureReason.ConnectFailed, $"Invalid maximum packet size {maxPacket}.");
+            return;
+        }
+
         if (CountChannels("session") >= Options.MaxSessions)
         {
             Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");

@@ -12,5 +12,8 @@ internal enum PacketAction : byte
     EndKeyExchange,
 }
 
-/// <summary>A payload waiting for the writer. <see cref="Buffer"/> is rented from the shared pool; the writer returns it.</summary>
-internal readonly record struct OutgoingPacket(byte[] Buffer, int Length, PacketAction Action);
+/// <summary>
+/// A payload waiting for the writer. <see cref="Buffer"/> is rented from the shared pool; the writer
+/// returns it. <see cref="IsReply"/>: counted as a read-loop reply in the <see cref="ByteBudget"/>.
+/// </summary>
+internal readonly record struct OutgoingPacket(byte[] Buffer, int Length, PacketAction Action, bool IsReply = false);

@@ -55,6 +55,8 @@ internal sealed partial class SshTransport
         }
         finally
         {
+            // Nothing goes out any more (the peer closed, or we shut down): wake every waiting sender.
+            _budget.Fail(new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", false));
             DrainQueues();
         }
     }
@@ -68,7 +70,7 @@ internal sealed partial class SshTransport
 
         if (!_kexInProgress && _queue.Reader.TryRead(out packet))
         {
-            _budget.Release(packet.Length);
+            _budget.Release(ByteBudget.Cost(packet.Length), packet.IsReply);
             return true;
         }
 
@@ -138,6 +140,7 @@ internal sealed partial class SshTransport
             {
                 case PacketAction.StartKeyExchange:
                     _kexInProgress = true;
+                    _budget.SetHolding(true);
                     break;
                 case PacketAction.EndKeyExchange:
                     IPacketEncryptor old = _encryptor;
@@ -151,6 +154,7 @@ internal sealed partial class SshTransport
 
                     _bytesSentSinceKex = 0;
                     _kexInProgress = false;
+                    _budget.SetHolding(false);
                     old.Dispose();
                     break;
             }
@@ -177,7 +181,7 @@ internal sealed partial class SshTransport
 
         while (_queue.Reader.TryRead(out OutgoingPacket packet))
         {
-            _budget.Release(packet.Length);
+            _budget.Release(ByteBudget.Cost(packet.Length), packet.IsReply);
             ArrayPool<byte>.Shared.Return(packet.Buffer);
         }
     }

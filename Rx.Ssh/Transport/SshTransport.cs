@@ -18,9 +18,22 @@ namespace Rx.Ssh.Transport;
 /// One writer: a loop drains two queues, key exchange packets first; while a key exchange is in
 /// progress only those go out. Upper layers queue through <see cref="SendAsync"/> (waits while
 /// the queued bytes are over the budget) or <see cref="Send"/> (never waits; for the read loop).
+/// Back-pressure on the read loop: <see cref="ReceiveAsync"/> does not read the next packet while
+/// the replies queued by <see cref="Send"/> are over <see cref="ReplyLimit"/> (a peer that does
+/// not read stops being read, as OpenSSH does), except while a key exchange holds the queue; past
+/// <see cref="ReplyHardLimit"/> the connection ends with PROTOCOL_ERROR.
 /// </remarks>
 internal sealed partial class SshTransport : IAsyncDisposable
 {
+    /// <summary>Bytes user sends may queue before <see cref="SendAsync"/> waits.</summary>
+    public const int SendBudget = 1024 * 1024;
+
+    /// <summary>Reply bytes (see <see cref="Send"/>) queued at which the read loop stops reading.</summary>
+    public const int ReplyLimit = 1024 * 1024;
+
+    /// <summary>Reply bytes queued past which the connection is ended (the reader cannot pause during a key exchange).</summary>
+    public const int ReplyHardLimit = 4 * 1024 * 1024;
+
     private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -40,7 +53,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         _settings = settings;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-        _budget = new ByteBudget(1024 * 1024);
+        _budget = new ByteBudget(SendBudget, ReplyLimit, ReplyHardLimit);
         LocalVersion = settings.Version;
     }
 
@@ -106,6 +119,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         {
             while (true)
             {
+                await _budget.WaitForReplyRoomAsync(cancellationToken).ConfigureAwait(false);
                 ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
                 if (await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false))
                 {
@@ -130,29 +144,54 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// <summary>Queues a payload in order, waiting while too many bytes are already queued.</summary>
     public async ValueTask SendAsync(SshBuffer payload, CancellationToken cancellationToken = default)
     {
-        await _budget.AcquireAsync(payload.Length, cancellationToken).ConfigureAwait(false);
-        Enqueue(_queue, payload, PacketAction.None, countBudget: false);
+        await _budget.AcquireAsync(ByteBudget.Cost(payload.Length), cancellationToken).ConfigureAwait(false);
+        Enqueue(_queue, payload, PacketAction.None, reply: false);
     }
 
-    /// <summary>Queues a payload in order without waiting (for the read loop's replies).</summary>
-    public void Send(SshBuffer payload) => Enqueue(_queue, payload, PacketAction.None, countBudget: true);
-
-    private void SendKex(SshBuffer payload, PacketAction action = PacketAction.None) => Enqueue(_kexQueue, payload, action, countBudget: false);
-
-    private void Enqueue(Channel<OutgoingPacket> queue, SshBuffer payload, PacketAction action, bool countBudget)
+    /// <summary>
+    /// Queues a payload in order without waiting (for the read loop's replies and other small
+    /// control messages). It counts toward the reply budget that pauses the read loop; past
+    /// <see cref="ReplyHardLimit"/> the connection is ended with PROTOCOL_ERROR and this throws.
+    /// </summary>
+    public void Send(SshBuffer payload)
     {
-        if (countBudget)
+        if (!_budget.TryAddReply(ByteBudget.Cost(payload.Length)))
         {
-            _budget.AddUnconditionally(payload.Length);
+            var error = new SshConnectionException(
+                DisconnectReason.ProtocolError,
+                $"The peer does not read: more than {ReplyHardLimit} bytes of replies are queued for it.");
+            _ = FailAsync(error);
+            throw error;
         }
 
+        Enqueue(_queue, payload, PacketAction.None, reply: true);
+    }
+
+    /// <summary>Bytes queued for the writer now (tests and diagnostics).</summary>
+    internal long QueuedBytes => _budget.Queued;
+
+    /// <summary>The most reply bytes ever queued at once (tests and diagnostics).</summary>
+    internal long PeakQueuedReplies => _budget.PeakReplies;
+
+    /// <summary>Raised when the read loop stops reading because too many replies are queued (tests and diagnostics).</summary>
+    internal event Action? ReadPaused
+    {
+        add => _budget.ReadPaused += value;
+        remove => _budget.ReadPaused -= value;
+    }
+
+    private void SendKex(SshBuffer payload, PacketAction action = PacketAction.None) => Enqueue(_kexQueue, payload, action, reply: false);
+
+    // Packets on _queue are counted in the budget by the caller (reply says which count); kex packets are not.
+    private void Enqueue(Channel<OutgoingPacket> queue, SshBuffer payload, PacketAction action, bool reply)
+    {
         byte[] array = payload.Detach(out int length);
-        if (!queue.Writer.TryWrite(new OutgoingPacket(array, length, action)))
+        if (!queue.Writer.TryWrite(new OutgoingPacket(array, length, action, reply)))
         {
             ArrayPool<byte>.Shared.Return(array);
             if (queue == _queue)
             {
-                _budget.Release(length);
+                _budget.Release(ByteBudget.Cost(length), reply);
             }
 
             throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, _failure);
@@ -191,7 +230,8 @@ internal sealed partial class SshTransport : IAsyncDisposable
                 new DisconnectMessage(local.Reason, local.Message).WriteTo(buffer);
                 if (afterQueued)
                 {
-                    Enqueue(_queue, buffer, PacketAction.None, countBudget: true);
+                    _budget.AddUnconditionally(ByteBudget.Cost(buffer.Length));
+                    Enqueue(_queue, buffer, PacketAction.None, reply: false);
                 }
                 else
                 {

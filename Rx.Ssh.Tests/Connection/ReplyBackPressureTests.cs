@@ -1,0 +1,180 @@
+using System.Buffers.Binary;
+using Rx.Ssh.Messages;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Transport;
+using Rx.Ssh.Wire;
+
+namespace Rx.Ssh.Tests.Connection;
+
+/// <summary>
+/// Replies the read loop makes (global request replies, CHANNEL_OPEN_FAILURE, UNIMPLEMENTED...)
+/// are bounded: a client that sends and never reads is no longer read once a megabyte of replies
+/// waits for it, is cut off if it keeps the queue growing during a key exchange, and never gets
+/// its own long strings echoed back. The raw client's transport reads only when the test asks,
+/// so not calling <c>ReceiveAsync</c> is a client that never reads.
+/// </summary>
+public sealed class ReplyBackPressureTests
+{
+    private const int MiB = 1024 * 1024;
+    private const string Done = "done@rx-ssh.test";
+
+    private static SshServerOptions Options() => InMemoryServer.DefaultServerOptions(p => Task.Delay(Timeout.Infinite, p.Closed));
+
+    [Fact]
+    public async Task A_client_that_never_reads_stops_being_read_and_a_rekey_still_completes_once_it_reads()
+    {
+        const int requests = 100_000;
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.LoginAsync();
+            await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
+            var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.Transport.ReadPaused += () => paused.TrySetResult();
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+
+            Task sender = Task.Run(async () =>
+            {
+                for (int i = 0; i < requests; i++)
+                {
+                    await client.SendAsync(w => GlobalRequest(w, "keepalive@openssh.com", wantReply: true));
+                }
+            });
+
+            // Without back-pressure the server reads all 100,000 and queues every reply.
+            await Task.WhenAny(paused.Task, sender).WaitAsync(TestTimeout.Long);
+            Assert.True(paused.Task.IsCompleted, "the server read every request although the client read no reply");
+            long during = GC.GetTotalMemory(forceFullCollection: true);
+            Assert.InRange(connection.Transport.PeakQueuedReplies, 1, SshTransport.ReplyLimit + 4096);
+            Assert.True(during - before < 32 * MiB, $"managed heap grew by {(during - before) / 1024} KiB");
+
+            // A key exchange started while the reader is paused must not wedge anything: the
+            // client reads again, the server writes again, both ends finish the exchange and
+            // every request gets its reply.
+            connection.Rekey();
+            int replies = 0;
+            while (replies < requests)
+            {
+                byte[] payload = await client.ReceiveAsync();
+                Assert.Equal(MessageNumber.RequestFailure, payload[0]);
+                replies++;
+            }
+
+            await sender.WaitAsync(TestTimeout.Default);
+            Assert.True(connection.KeyExchangeCount >= 2, "the server's key exchange did not complete");
+            Assert.True(client.Transport.KeyExchangeCount >= 2, "the client's key exchange did not complete");
+            Assert.InRange(connection.Transport.PeakQueuedReplies, 1, SshTransport.ReplyHardLimit);
+            Assert.False(connection.Completion.IsCompleted);
+        }
+    }
+
+    [Fact]
+    public async Task Channel_open_failures_quote_a_huge_channel_type_instead_of_echoing_it()
+    {
+        const int opens = 2_000;
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.LoginAsync();
+            await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.GlobalRequestReceived += name =>
+            {
+                if (name == Done)
+                {
+                    done.TrySetResult();
+                }
+            };
+            byte[] open = ChannelOpen(new string('x', 200 * 1024));
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+
+            Task sender = Task.Run(async () =>
+            {
+                for (uint i = 0; i < opens; i++)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(open.AsSpan(open.Length - 12), i);
+                    await client.SendAsync(w => w.WriteRaw(open));
+                }
+
+                await client.SendAsync(w => GlobalRequest(w, Done, wantReply: false));
+            });
+
+            // The server has handled every open while the client read nothing.
+            await done.Task.WaitAsync(TestTimeout.Long);
+            long during = GC.GetTotalMemory(forceFullCollection: true);
+            Assert.InRange(connection.Transport.PeakQueuedReplies, 1, SshTransport.ReplyLimit + 4096);
+            Assert.True(during - before < 32 * MiB, $"managed heap grew by {(during - before) / 1024} KiB");
+
+            for (uint i = 0; i < opens; i++)
+            {
+                byte[] failure = await client.ReceiveAsync();
+                Assert.Equal(MessageNumber.ChannelOpenFailure, failure[0]);
+                Assert.True(failure.Length < 256, $"the reply is {failure.Length} bytes");
+                var r = new SshReader(failure.AsSpan(1));
+                Assert.Equal(i, r.ReadUInt32());
+                Assert.Equal(ChannelOpenFailureReason.UnknownChannelType, (ChannelOpenFailureReason)r.ReadUInt32());
+                Assert.Contains("'xxxx", r.ReadUtf8String(), StringComparison.Ordinal);
+            }
+
+            await sender.WaitAsync(TestTimeout.Default);
+            await client.OpenSessionAsync(opens);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_the_reply_queue_growing_during_a_key_exchange_is_cut_off()
+    {
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        await using (client)
+        {
+            await client.LoginAsync();
+            await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
+
+            // The server's KEXINIT goes out and its writer holds everything else back until the
+            // client answers, which this client never does; the server's reader must keep
+            // reading for the exchange to go on, so only the hard cap bounds the replies.
+            connection.Rekey();
+            Task sender = Task.Run(async () =>
+            {
+                for (int i = 0; i < 200_000 && !connection.Completion.IsCompleted; i++)
+                {
+                    await client.SendAsync(w => GlobalRequest(w, "keepalive@openssh.com", wantReply: true));
+                }
+            });
+
+            Exception? error = await connection.Completion.WaitAsync(TestTimeout.Long);
+            SshConnectionException disconnect = Assert.IsType<SshConnectionException>(error);
+            Assert.Equal(DisconnectReason.ProtocolError, disconnect.Reason);
+            Assert.True(disconnect.IsLocal);
+            Assert.Contains("does not read", disconnect.Message, StringComparison.Ordinal);
+            Assert.InRange(connection.Transport.PeakQueuedReplies, SshTransport.ReplyLimit, SshTransport.ReplyHardLimit);
+            await sender.WaitAsync(TestTimeout.Default);
+
+            // The client, reading at last, finds the server's KEXINIT and then its DISCONNECT.
+            SshConnectionException seen = await client.ExpectDisconnectAsync();
+            Assert.Equal(DisconnectReason.ProtocolError, seen.Reason);
+            Assert.False(seen.IsLocal);
+        }
+    }
+
+    // byte SSH_MSG_GLOBAL_REQUEST, string request name, boolean want reply
+    private static void GlobalRequest(SshWriter w, string name, bool wantReply)
+    {
+        w.WriteByte(MessageNumber.GlobalRequest);
+        w.WriteString(name);
+        w.WriteBoolean(wantReply);
+    }
+
+    // byte SSH_MSG_CHANNEL_OPEN, string channel type, uint32 sender channel, uint32 initial window size, uint32 maximum packet size
+    private static byte[] ChannelOpen(string type)
+    {
+        using var buffer = new SshBuffer();
+        SshWriter w = buffer.Writer;
+        w.WriteByte(MessageNumber.ChannelOpen);
+        w.WriteString(type);
+        w.WriteUInt32(0);
+        w.WriteUInt32(2 * MiB);
+        w.WriteUInt32(32768);
+        return buffer.ToArray();
+    }
+}

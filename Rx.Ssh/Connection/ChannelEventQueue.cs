@@ -1,0 +1,138 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+
+namespace Rx.Ssh.Connection;
+
+/// <summary>
+/// A channel's incoming events in arrival order, read by one consumer (the session pump or a
+/// process). Data is bounded by the window; requests are bounded here: their bytes are counted
+/// from the moment the dispatch loop queues them until the consumer takes them, and
+/// <see cref="TryWriteRequest"/> hands the dispatch loop a task to wait on once more than
+/// <see cref="MaxQueuedRequestBytes"/> wait, so a slow session callback stops the connection
+/// from being read (the same back-pressure as the transport's reply budget) instead of letting
+/// the peer queue requests without limit.
+/// </summary>
+internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
+{
+    /// <summary>Request bytes a channel may hold queued before the dispatch loop stops reading.</summary>
+    public const int MaxQueuedRequestBytes = 256 * 1024;
+
+    private const int RequestOverhead = 128; // event slot, string and array headers
+
+    private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _gate = new();
+    private long _queuedRequestBytes;
+    private long _peakRequestBytes;
+    private bool _released;
+    private TaskCompletionSource? _room;
+
+    /// <summary>The most request bytes ever queued at once (tests and diagnostics).</summary>
+    public long PeakRequestBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peakRequestBytes;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task Completion => _events.Reader.Completion;
+
+    /// <summary>Queues a data, EOF or CLOSE event.</summary>
+    public bool TryWrite(in ChannelEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>
+    /// Queues a request event. Returns null while the queued requests fit; otherwise a task that
+    /// completes once the consumer has taken enough of them, or the queue was released
+    /// (<see cref="Release"/>): the dispatch loop awaits it before reading on.
+    /// </summary>
+    public Task? TryWriteRequest(in ChannelEvent e)
+    {
+        int cost = Cost(e);
+        lock (_gate)
+        {
+            _queuedRequestBytes += cost;
+            _peakRequestBytes = Math.Max(_peakRequestBytes, _queuedRequestBytes);
+        }
+
+        if (!_events.Writer.TryWrite(e))
+        {
+            Taken(cost);
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (_released || _queuedRequestBytes <= MaxQueuedRequestBytes)
+            {
+                return null;
+            }
+
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _room.Task;
+        }
+    }
+
+    /// <summary>No more writes; the consumer reads what is queued, then sees completion (or <paramref name="error"/>).</summary>
+    public bool TryComplete(Exception? error = null) => _events.Writer.TryComplete(error);
+
+    /// <summary>
+    /// The channel is closing or gone: never hold the dispatch loop for it again (a consumer that
+    /// stopped reading must not wedge the connection, and the peer's CLOSE must still be read).
+    /// </summary>
+    public void Release()
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            _released = true;
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public override bool TryRead([MaybeNullWhen(false)] out ChannelEvent item)
+    {
+        if (!_events.Reader.TryRead(out item))
+        {
+            return false;
+        }
+
+        if (item.Kind == ChannelEventKind.Request)
+        {
+            Taken(Cost(item));
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override bool TryPeek([MaybeNullWhen(false)] out ChannelEvent item) => _events.Reader.TryPeek(out item);
+
+    /// <inheritdoc />
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _events.Reader.WaitToReadAsync(cancellationToken);
+
+    private static int Cost(in ChannelEvent e) => RequestOverhead + (2 * (e.RequestType?.Length ?? 0)) + (e.RequestData?.Length ?? 0);
+
+    private void Taken(int cost)
+    {
+        TaskCompletionSource? room = null;
+        lock (_gate)
+        {
+            _queuedRequestBytes -= cost;
+            if (_room is not null && _queuedRequestBytes <= MaxQueuedRequestBytes)
+            {
+                room = _room;
+                _room = null;
+            }
+        }
+
+        room?.TrySetResult();
+    }
+}
