@@ -37,6 +37,8 @@ public static class SshServer
     /// Runs the server protocol over an existing stream (an in-memory pipe, a socket we dialled:
     /// RFC 8071 call home) and returns the connection once the client has authenticated.
     /// Sessions are served by the options' handler; dispose the connection to disconnect.
+    /// The stream belongs to the server from the call on: it is closed when the connection ends,
+    /// and when accepting fails for any reason (the handler throwing included).
     /// </summary>
     public static Task<SshServerConnection> AcceptAsync(Stream stream, SshServerOptions options, EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default)
     {
@@ -55,22 +57,23 @@ public static class SshServer
         ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
 
         ILogger logger = options.Logger ?? NullLogger.Instance;
-        SshServerHandler handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
-        handler.Attach(options, remote);
-        handler.ConnectionMade(remote);
-        var transport = new SshTransport(stream, new TransportSettings
+        SshServerHandler handler;
+        SshTransport transport;
+        try
         {
-            IsServer = true,
-            Algorithms = options.Algorithms,
-            Version = options.ServerVersion,
-            HostKeys = options.HostKeys,
-            HostCertificates = options.HostCertificates,
-            RekeyBytes = options.RekeyBytes,
-            RekeyInterval = options.RekeyInterval,
-            Scheduler = options.Scheduler,
-            ModuliFile = options.ModuliFile,
-            Logger = logger,
-        });
+            handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
+            handler.Attach(options, remote);
+            handler.ConnectionMade(remote);
+            transport = CreateTransport(stream, options, logger);
+        }
+        catch (Exception ex)
+        {
+            // Nothing owns the stream yet: close it here, or a throwing handler leaks a socket per connection.
+            logger.LogWarning(ex, "Connection from {Remote} refused: the server handler failed", remote);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var graceError = new SshConnectionException(DisconnectReason.ByApplication, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.", true, new TimeoutException());
         IDisposable grace = options.LoginGraceTime > TimeSpan.Zero && options.LoginGraceTime != Timeout.InfiniteTimeSpan
@@ -111,9 +114,33 @@ public static class SshServer
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        handler.Authenticated(connection);
+        try
+        {
+            handler.Authenticated(connection);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Connection from {Remote} closed: the Authenticated callback failed", remote);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return connection;
     }
+
+    private static SshTransport CreateTransport(Stream stream, SshServerOptions options, ILogger logger) => new(stream, new TransportSettings
+    {
+        IsServer = true,
+        Algorithms = options.Algorithms,
+        Version = options.ServerVersion,
+        HostKeys = options.HostKeys,
+        HostCertificates = options.HostCertificates,
+        RekeyBytes = options.RekeyBytes,
+        RekeyInterval = options.RekeyInterval,
+        Scheduler = options.Scheduler,
+        ModuliFile = options.ModuliFile,
+        Logger = logger,
+    });
 
     private static void NotifyLost(SshServerHandler handler, Exception? error, ILogger logger)
     {
