@@ -25,6 +25,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<SshServerConnection, byte> _live = new();
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
+    private readonly Server.StartupLimiter _limiter;
     private readonly Task _acceptLoop;
     private readonly object _authenticatingGate = new();
     private int _unauthenticated;
@@ -37,8 +38,9 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     /// <summary>The longest wait between accept attempts while they keep failing.</summary>
     internal static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
 
-    private SshListener(Socket socket, SshServerOptions options, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
+    private SshListener(Socket socket, SshServerOptions options, Server.StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
     {
+        _limiter = limiter;
         _socket = socket;
         _accept = accept is null ? socket.AcceptAsync : ct => accept(socket, ct);
         _options = options;
@@ -75,6 +77,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             throw new ArgumentException("At least one host key is required.", nameof(options));
         }
 
+        var limiter = new Server.StartupLimiter(options); // checks the limit options before binding
         var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -93,7 +96,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             throw new SshException($"Cannot listen on {options.Address} port {options.Port}: {ex.Message}", ex);
         }
 
-        return new SshListener(socket, options, accept);
+        return new SshListener(socket, options, limiter, accept);
     }
 
     /// <summary>Disconnects every live connection and waits for them to end.</summary>
@@ -188,15 +191,16 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             return;
         }
 
-        if (IncrementAuthenticating() > _options.MaxUnauthenticatedConnections)
+        IDisposable? slot = _limiter.TryEnter(remote, out string refusal);
+        if (slot is null)
         {
-            DecrementAuthenticating();
-            _logger.LogWarning("Refusing connection from {Remote}: {Max} connections are already authenticating", remote, _options.MaxUnauthenticatedConnections);
+            _logger.LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
             client.Dispose();
             return;
         }
 
-        IO.TaskFaults.Observe(Task.Run(() => ServeAsync(client, remote)));
+        IncrementAuthenticating();
+        IO.TaskFaults.Observe(Task.Run(() => ServeAsync(client, remote, slot)));
     }
 
     private static TaskCompletionSource NewIdleSignal(bool completed)
@@ -210,7 +214,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         return signal;
     }
 
-    private int IncrementAuthenticating()
+    private void IncrementAuthenticating()
     {
         lock (_authenticatingGate)
         {
@@ -218,8 +222,6 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             {
                 _noneAuthenticating = NewIdleSignal(completed: false);
             }
-
-            return _unauthenticated;
         }
     }
 
@@ -234,7 +236,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task ServeAsync(Socket client, EndPoint? remote)
+    private async Task ServeAsync(Socket client, EndPoint? remote, IDisposable slot)
     {
         SshServerConnection connection;
         try
@@ -250,6 +252,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
         finally
         {
+            slot.Dispose();
             DecrementAuthenticating();
         }
 
