@@ -106,6 +106,61 @@ public sealed class ServerListenerAcceptTests
         }
     }
 
+    [Fact]
+    public async Task A_throwing_subscriber_stops_neither_the_listener_nor_the_other_subscribers()
+    {
+        const string bug = "subscriber bug (issue 9, L13)";
+        var unobserved = new List<Exception>();
+        EventHandler<UnobservedTaskExceptionEventArgs> record = (_, e) =>
+        {
+            lock (unobserved)
+            {
+                unobserved.Add(e.Exception);
+            }
+        };
+        TaskScheduler.UnobservedTaskException += record;
+        try
+        {
+            await using (SshListener listener = await SshServer.StartAsync(Options()))
+            {
+                var seen = new List<SshServerConnection>();
+                var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using IDisposable throwing = listener.Connections.Subscribe(_ => throw new InvalidOperationException(bug));
+                using IDisposable counting = listener.Connections.Subscribe(c =>
+                {
+                    lock (seen)
+                    {
+                        seen.Add(c);
+                        if (seen.Count == 2)
+                        {
+                            both.TrySetResult();
+                        }
+                    }
+                });
+
+                for (int i = 0; i < 2; i++)
+                {
+                    await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
+                    Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+                }
+
+                await both.Task.WithTimeout();
+            }
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            lock (unobserved)
+            {
+                Assert.DoesNotContain(unobserved, e => e.ToString().Contains(bug, StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= record;
+        }
+    }
+
     private sealed class FailingHandler(bool fail) : SshServerHandler
     {
         public override void ConnectionMade(EndPoint? remoteEndPoint)

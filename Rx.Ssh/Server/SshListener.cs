@@ -60,8 +60,10 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     /// Hot: each connection once it has authenticated. Late subscribers see only later
     /// connections. Completes when the listener is disposed. A failed accept is logged and retried
     /// after a back-off; this fails only if the listening socket is closed under the listener.
+    /// An exception thrown by a subscriber is logged and reaches neither the listener nor the other subscribers.
     /// </summary>
-    public IObservable<SshServerConnection> Connections => _connections.AsObservable();
+    public IObservable<SshServerConnection> Connections => Observable.Create<SshServerConnection>(observer =>
+        _connections.Subscribe(new Server.IsolatedObserver<SshServerConnection>(observer, _logger)));
 
     /// <summary>Authenticated connections still open.</summary>
     public int ActiveConnections => _live.Count;

@@ -163,7 +163,7 @@ public static class SshServer
             {
                 // Fail the transport with this error first (it records the first failure and tells
                 // the client why), then wake the reader; the cancellation alone would be reported instead.
-                _ = transport.FailAsync(error);
+                IO.TaskFaults.Observe(transport.FailAsync(error));
                 try
                 {
                     cts.Cancel();

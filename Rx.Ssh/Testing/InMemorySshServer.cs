@@ -59,7 +59,7 @@ public sealed class InMemorySshServer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         (Stream client, Stream server) = InMemoryStream.CreatePair(_bufferSize);
-        _ = AcceptAsync(server);
+        IO.TaskFaults.Observe(AcceptAsync(server));
         return Task.FromResult(client);
     }
 
