@@ -32,6 +32,10 @@ internal static class InProcessSetup
             PublicKeyValidator = (_, key) => ValueTask.FromResult(key.Equals(userPublic)),
             ProcessHandler = _ => Task.CompletedTask,
             MaxUnauthenticatedConnections = Math.Max(100, options.Concurrency * 2),
+            // Every benchmark client comes from 127.0.0.1 at once: no per-source caps, no random drop.
+            MaxUnauthenticatedPerAddress = 0,
+            MaxUnauthenticatedPerNetBlock = 0,
+            RandomDropStart = int.MaxValue,
         });
         var client = new SshClientOptions
         {

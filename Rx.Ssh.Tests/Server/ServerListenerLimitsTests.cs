@@ -29,17 +29,17 @@ public sealed class ServerListenerLimitsTests
         {
             for (int i = 0; i < limit; i++)
             {
-                TcpClient c = await ConnectAsync(listener.Port);
+                TcpClient c = await RawTcp.ConnectAsync(listener.Port);
                 silent.Add(c);
                 // The server speaks first: its version line proves it has accepted and counted us.
-                Assert.StartsWith("SSH-2.0-", await ReadLineAsync(c.GetStream()), StringComparison.Ordinal);
+                Assert.StartsWith("SSH-2.0-", await RawTcp.ReadLineAsync(c.GetStream()), StringComparison.Ordinal);
             }
 
             Assert.Equal(limit, listener.UnauthenticatedConnections);
 
-            using (TcpClient refused = await ConnectAsync(listener.Port))
+            using (TcpClient refused = await RawTcp.ConnectAsync(listener.Port))
             {
-                Assert.Equal(0, await ReadOrResetAsync(refused.GetStream()));
+                Assert.Equal(0, await RawTcp.ReadOrResetAsync(refused.GetStream()));
             }
 
             // While the silent ones hold every slot, a real client is refused too.
@@ -113,7 +113,7 @@ public sealed class ServerListenerLimitsTests
                     await s.WriteAsync(new byte[] { 0, 0, 0, 12, 6, 94, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 });
                     if (i % 2 == 0)
                     {
-                        await ReadOrResetAsync(s);
+                        await RawTcp.ReadOrResetAsync(s);
                     }
                 }
                 catch (IOException)
@@ -126,44 +126,5 @@ public sealed class ServerListenerLimitsTests
                 gate.Release();
             }
         }));
-    }
-
-    private static async Task<TcpClient> ConnectAsync(int port)
-    {
-        var c = new TcpClient();
-        await c.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TestTimeout.Default);
-        return c;
-    }
-
-    private static async Task<string> ReadLineAsync(NetworkStream s)
-    {
-        var line = new StringBuilder();
-        byte[] one = new byte[1];
-        while (await s.ReadAsync(one).AsTask().WaitAsync(TestTimeout.Default) == 1 && one[0] != '\n')
-        {
-            line.Append((char)one[0]);
-        }
-
-        return line.ToString();
-    }
-
-    /// <summary>Reads until the server closes; returns the byte count (0 when closed or reset at once).</summary>
-    private static async Task<int> ReadOrResetAsync(NetworkStream s)
-    {
-        int total = 0;
-        byte[] buffer = new byte[4096];
-        try
-        {
-            int n;
-            while ((n = await s.ReadAsync(buffer).AsTask().WaitAsync(TestTimeout.Default)) > 0)
-            {
-                total += n;
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return total;
     }
 }

@@ -55,7 +55,7 @@ public sealed class InMemorySshServerTests
     public async Task LoginGraceTimeIsTestedInVirtualTime()
     {
         var time = new HistoricalScheduler();
-        await using var server = new InMemorySshServer(InMemoryServer.DefaultServerOptions() with { LoginGraceTime = TimeSpan.FromMinutes(2), Scheduler = time });
+        await using var server = new InMemorySshServer(InMemoryServer.DefaultServerOptions() with { LoginGraceTime = TimeSpan.FromMinutes(2), HandshakeTimeout = Timeout.InfiniteTimeSpan, Scheduler = time });
 
         // A client that never speaks: the server sends its version line, then waits.
         Stream silent = await server.OpenStreamAsync().WithTimeout();

@@ -55,8 +55,9 @@ public sealed class SshClientConnection : SshConnection, IDisposable
     /// <summary>
     /// Runs <paramref name="command"/> to completion and emits one <see cref="SshCompletedProcess"/>.
     /// With <see cref="SshProcessOptions.Check"/> a non-zero exit fails with
-    /// <see cref="ProcessException"/> carrying status, stdout and stderr. Cold; disposing the
-    /// subscription closes the channel.
+    /// <see cref="ProcessException"/> carrying status, stdout and stderr. Output past
+    /// <see cref="SshProcessOptions.MaxOutputBytes"/> fails with <see cref="SshOutputLimitException"/>
+    /// and closes the channel. Cold; disposing the subscription closes the channel.
     /// </summary>
     public IObservable<SshCompletedProcess> Run(string command, SshProcessOptions? options = null)
     {
@@ -126,15 +127,20 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         var stderr = new MemoryStream();
         int? status = null;
         string? signal = null;
+        long limit = options.MaxOutputBytes;
         var collector = System.Reactive.Observer.Create<SshSessionEvent>(e =>
         {
             switch (e)
             {
-                case SshDataReceived { Stream: SshDataStream.Stdout } d:
-                    stdout.Write(d.Data.Span);
-                    break;
                 case SshDataReceived d:
-                    stderr.Write(d.Data.Span);
+                    // Throwing here ends the session pump, which closes the channel.
+                    MemoryStream into = d.Stream == SshDataStream.Stdout ? stdout : stderr;
+                    if (d.Data.Length > limit - into.Length)
+                    {
+                        throw new SshOutputLimitException(d.Stream, limit, "captured by Run");
+                    }
+
+                    into.Write(d.Data.Span);
                     break;
                 case SshExitStatusReceived s:
                     status = s.ExitStatus;
@@ -172,10 +178,13 @@ public sealed class SshClientConnection : SshConnection, IDisposable
         {
             var stdout = new MemoryStream();
             var stderr = new MemoryStream();
-            Task captureOut = options.Stdout is null ? process.Stdout.CopyToAsync(stdout, cancellationToken) : Task.CompletedTask;
-            Task captureErr = options.Stderr is null ? process.Stderr.CopyToAsync(stderr, cancellationToken) : Task.CompletedTask;
-            SshProcessExit exit = await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await Task.WhenAll(captureOut, captureErr).ConfigureAwait(false);
+            Task captureOut = options.Stdout is null ? CaptureAsync(process.Stdout, stdout, SshDataStream.Stdout, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
+            Task captureErr = options.Stderr is null ? CaptureAsync(process.Stderr, stderr, SshDataStream.Stderr, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
+            Task<SshProcessExit> exited = process.WaitForExitAsync(cancellationToken);
+
+            // A capture over its limit fails the run at once (disposing the process closes the channel).
+            await RedirectPump.WhenAll([captureOut, captureErr, exited], failFast: true).ConfigureAwait(false);
+            SshProcessExit exit = await exited.ConfigureAwait(false);
             var result = new SshCompletedProcess
             {
                 Command = command,
@@ -190,6 +199,22 @@ public sealed class SshClientConnection : SshConnection, IDisposable
             }
 
             return result;
+        }
+    }
+
+    /// <summary>Copies <paramref name="reader"/> into <paramref name="into"/>, failing once it would pass <paramref name="limit"/> bytes.</summary>
+    private static async Task CaptureAsync(SshProcessReader reader, MemoryStream into, SshDataStream stream, long limit, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[32 * 1024];
+        int n;
+        while ((n = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (n > limit - into.Length)
+            {
+                throw new SshOutputLimitException(stream, limit, "captured by Run");
+            }
+
+            into.Write(buffer, 0, n);
         }
     }
 

@@ -48,6 +48,22 @@ public sealed record SshProcessOptions
     /// <summary>Where the command's stderr goes instead of being captured; see <see cref="Stdout"/>.</summary>
     public SshSink? Stderr { get; init; }
 
+    /// <summary>
+    /// For <c>Run</c>: the most bytes of stdout, and of stderr, captured into the result. More fails
+    /// the run with <see cref="SshOutputLimitException"/> and closes the channel (output is never cut
+    /// silently). Default 64 MiB; <see cref="long.MaxValue"/> captures without limit (an explicit
+    /// choice: a server can then make the client hold as much as it sends). Redirect with
+    /// <see cref="Stdout"/>/<see cref="Stderr"/> for larger output.
+    /// </summary>
+    public long MaxOutputBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// For <see cref="SshProcessReader.ReadLineAsync"/> (and <c>Lines</c>) of processes made with
+    /// these options: the longest line in bytes, without its line ending. A longer line fails the
+    /// read with <see cref="SshOutputLimitException"/>. Default 1 MiB; <see cref="int.MaxValue"/> for no limit.
+    /// </summary>
+    public int MaxLineLength { get; init; } = 1024 * 1024;
+
     /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }
 

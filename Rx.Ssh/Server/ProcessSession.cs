@@ -22,7 +22,8 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
     public override void SessionStarted()
     {
         SshServerProcess process = Process;
-        _ = Task.Run(() => RunAsync(process));
+        // RunAsync handles its own failures; observing it keeps a bug there from going unobserved.
+        IO.TaskFaults.Observe(Task.Run(() => RunAsync(process)));
     }
 
     public override bool BreakReceived(int milliseconds)
@@ -65,8 +66,10 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
             {
                 await process.Stderr.WriteAsync(GenericFailure).ConfigureAwait(false);
             }
-            catch (SshException)
+            catch (Exception writeError)
             {
+                // The client left, or the channel closed, while the failure was being reported.
+                process.Connection.Transport.Logger.LogDebug(writeError, "Could not report the handler failure on stderr");
             }
 
             await process.Channel.ExitAsync(1).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,15 +24,25 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private readonly ISubject<SshServerConnection> _connections;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<SshServerConnection, byte> _live = new();
+    private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
+    private readonly Server.StartupLimiter _limiter;
     private readonly Task _acceptLoop;
     private readonly object _authenticatingGate = new();
     private int _unauthenticated;
     private TaskCompletionSource _noneAuthenticating = NewIdleSignal(completed: true);
     private int _disposed;
 
-    private SshListener(Socket socket, SshServerOptions options)
+    /// <summary>The first wait after a failed accept.</summary>
+    internal static readonly TimeSpan MinAcceptBackoff = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest wait between accept attempts while they keep failing.</summary>
+    internal static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
+
+    private SshListener(Socket socket, SshServerOptions options, Server.StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
     {
+        _limiter = limiter;
         _socket = socket;
+        _accept = accept is null ? socket.AcceptAsync : ct => accept(socket, ct);
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         _connections = Subject.Synchronize(_subject);
@@ -47,9 +58,12 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Hot: each connection once it has authenticated. Late subscribers see only later
-    /// connections. Completes when the listener is disposed; fails if accepting fails.
+    /// connections. Completes when the listener is disposed. A failed accept is logged and retried
+    /// after a back-off; this fails only if the listening socket is closed under the listener.
+    /// An exception thrown by a subscriber is logged and reaches neither the listener nor the other subscribers.
     /// </summary>
-    public IObservable<SshServerConnection> Connections => _connections.AsObservable();
+    public IObservable<SshServerConnection> Connections => Observable.Create<SshServerConnection>(observer =>
+        _connections.Subscribe(new Server.IsolatedObserver<SshServerConnection>(observer, _logger)));
 
     /// <summary>Authenticated connections still open.</summary>
     public int ActiveConnections => _live.Count;
@@ -57,13 +71,15 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     /// <summary>Connections accepted but not yet authenticated.</summary>
     public int UnauthenticatedConnections => Volatile.Read(ref _unauthenticated);
 
-    internal static SshListener Start(SshServerOptions options)
+    /// <summary>Binds and starts the accept loop; <paramref name="accept"/> replaces <see cref="Socket.AcceptAsync(CancellationToken)"/> (tests inject failures).</summary>
+    internal static SshListener Start(SshServerOptions options, Func<Socket, CancellationToken, ValueTask<Socket>>? accept = null)
     {
         if (options.HostKeys.Count == 0)
         {
             throw new ArgumentException("At least one host key is required.", nameof(options));
         }
 
+        var limiter = new Server.StartupLimiter(options); // checks the limit options before binding
         var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -82,7 +98,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             throw new SshException($"Cannot listen on {options.Address} port {options.Port}: {ex.Message}", ex);
         }
 
-        return new SshListener(socket, options);
+        return new SshListener(socket, options, limiter, accept);
     }
 
     /// <summary>Disconnects every live connection and waits for them to end.</summary>
@@ -111,34 +127,82 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     /// <summary>Synchronous form of <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Accepts until disposed. A failed accept (too many open files, a connection aborted before it
+    /// was taken, ...) is logged and retried after a back-off on the options' scheduler (10 ms,
+    /// doubling up to <see cref="MaxAcceptBackoff"/>, reset by the next success), so the listener
+    /// never stops on its own; only a listening socket disposed under it ends the loop with an error.
+    /// </summary>
     private async Task AcceptLoopAsync()
     {
-        try
+        TimeSpan backoff = TimeSpan.Zero;
+        while (true)
         {
-            while (true)
+            Socket client;
+            try
             {
-                Socket client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
-                client.NoDelay = true;
-                if (IncrementAuthenticating() > _options.MaxUnauthenticatedConnections)
+                client = await _accept(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                _connections.OnCompleted();
+                return;
+            }
+            catch (ObjectDisposedException ex)
+            {
+                _logger.LogError(ex, "The listening socket was closed; no more connections are accepted");
+                _connections.OnError(new SshException("Accepting connections failed: " + ex.Message, ex));
+                return;
+            }
+            catch (Exception ex)
+            {
+                backoff = backoff == TimeSpan.Zero ? MinAcceptBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
+                _logger.LogWarning(ex, "Accepting a connection failed; trying again in {Delay} ms", backoff.TotalMilliseconds);
+                try
                 {
-                    DecrementAuthenticating();
-                    _logger.LogWarning("Refusing connection from {Remote}: {Max} connections are already authenticating", client.RemoteEndPoint, _options.MaxUnauthenticatedConnections);
-                    client.Dispose();
-                    continue;
+                    await Observable.Timer(backoff, _options.Scheduler).ToTask(_stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    _connections.OnCompleted();
+                    return;
                 }
 
-                _ = Task.Run(() => ServeAsync(client));
+                continue;
             }
+
+            backoff = TimeSpan.Zero;
+            Admit(client);
         }
-        catch (Exception ex) when (_stop.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
+    }
+
+    /// <summary>Counts <paramref name="client"/> and starts serving it, or closes it; never throws.</summary>
+    private void Admit(Socket client)
+    {
+        EndPoint? remote;
+        try
         {
-            _connections.OnCompleted();
+            // Both throw on a socket the peer has already reset.
+            client.NoDelay = true;
+            remote = client.RemoteEndPoint;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            _logger.LogError(ex, "Accepting connections failed");
-            _connections.OnError(new SshException("Accepting connections failed: " + ex.Message, ex));
+            _logger.LogDebug(ex, "Dropping a connection reset before it was served");
+            client.Dispose();
+            return;
         }
+
+        IDisposable? slot = _limiter.TryEnter(remote, out string refusal);
+        if (slot is null)
+        {
+            _logger.LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
+            client.Dispose();
+            return;
+        }
+
+        IncrementAuthenticating();
+        IO.TaskFaults.Observe(Task.Run(() => ServeAsync(client, remote, slot)));
     }
 
     private static TaskCompletionSource NewIdleSignal(bool completed)
@@ -152,7 +216,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         return signal;
     }
 
-    private int IncrementAuthenticating()
+    private void IncrementAuthenticating()
     {
         lock (_authenticatingGate)
         {
@@ -160,8 +224,6 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             {
                 _noneAuthenticating = NewIdleSignal(completed: false);
             }
-
-            return _unauthenticated;
         }
     }
 
@@ -176,9 +238,8 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Socket client, EndPoint? remote, IDisposable slot)
     {
-        EndPoint? remote = client.RemoteEndPoint;
         SshServerConnection connection;
         try
         {
@@ -186,11 +247,14 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
+            // AcceptCoreAsync has closed the stream; a NetworkStream that could not be made has not.
+            client.Dispose();
             _logger.LogDebug(ex, "Connection from {Remote} failed before authentication", remote);
             return;
         }
         finally
         {
+            slot.Dispose();
             DecrementAuthenticating();
         }
 

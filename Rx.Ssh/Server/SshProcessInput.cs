@@ -19,7 +19,7 @@ public sealed class SshProcessInput
     private readonly Channel<ChannelEvent> _queue = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
     private readonly SshServerChannel _channel;
     private readonly Action _interrupt;
-    private readonly StringBuilder _text = new();
+    private readonly Server.CharQueue _text = new();
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly EditorSink _sink;
     private byte[]? _raw;
@@ -74,12 +74,12 @@ public sealed class SshProcessInput
         int searched = 0;
         while (true)
         {
-            int newline = IndexOf(_text, '\n', searched);
+            int newline = _text.IndexOf('\n', searched);
             if (newline >= 0)
             {
-                int end = newline > 0 && _text[newline - 1] == '\r' ? newline - 1 : newline;
-                string line = _text.ToString(0, end);
-                _text.Remove(0, newline + 1);
+                int end = newline > 0 && _text.Span[newline - 1] == '\r' ? newline - 1 : newline;
+                string line = _text.Take(end);
+                _text.Skip(newline + 1 - end);
                 return line;
             }
 
@@ -91,9 +91,7 @@ public sealed class SshProcessInput
                     return null;
                 }
 
-                string rest = _text.ToString();
-                _text.Clear();
-                return rest;
+                return _text.Take(_text.Length);
             }
 
             if (!await FillTextAsync(cancellationToken).ConfigureAwait(false))
@@ -112,10 +110,7 @@ public sealed class SshProcessInput
             await FillTextAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        int n = Math.Min(maxChars, _text.Length);
-        string result = _text.ToString(0, n);
-        _text.Remove(0, n);
-        return result;
+        return _text.Take(Math.Min(maxChars, _text.Length));
     }
 
     /// <summary>Reads everything up to end of input as text.</summary>
@@ -267,7 +262,7 @@ public sealed class SshProcessInput
         }
         else
         {
-            _text.Append(chars, 0, count);
+            _text.Append(chars.AsSpan(0, count));
         }
     }
 
@@ -280,38 +275,31 @@ public sealed class SshProcessInput
         }
     }
 
+    /// <summary>Moves as many whole characters of buffered text as fit into <paramref name="destination"/>, as UTF-8.</summary>
     private int TakeTextAsBytes(Span<byte> destination)
     {
+        ReadOnlySpan<char> text = _text.Span;
         int chars = 0;
         int bytes = 0;
-        while (chars < _text.Length)
+        while (chars < text.Length)
         {
-            int width = char.IsHighSurrogate(_text[chars]) && chars + 1 < _text.Length ? 2 : 1;
-            int size = Encoding.UTF8.GetByteCount(_text.ToString(chars, width));
+            char c = text[chars];
+            bool pair = char.IsHighSurrogate(c) && chars + 1 < text.Length && char.IsLowSurrogate(text[chars + 1]);
+
+            // UTF-8 length of this code point; a lone surrogate becomes U+FFFD, 3 bytes.
+            int size = pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
             if (bytes + size > destination.Length)
             {
                 break;
             }
 
-            bytes += Encoding.UTF8.GetBytes(_text.ToString(chars, width), destination[bytes..]);
-            chars += width;
+            bytes += size;
+            chars += pair ? 2 : 1;
         }
 
-        _text.Remove(0, chars);
-        return bytes;
-    }
-
-    private static int IndexOf(StringBuilder text, char c, int start)
-    {
-        for (int i = start; i < text.Length; i++)
-        {
-            if (text[i] == c)
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        int written = Encoding.UTF8.GetBytes(text[..chars], destination);
+        _text.Skip(chars);
+        return written;
     }
 
     private sealed class EditorSink(SshProcessInput input) : ILineEditorSink

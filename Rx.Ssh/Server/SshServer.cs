@@ -1,9 +1,11 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
+using Rx.Ssh.Server;
 using Rx.Ssh.Transport;
 
 namespace Rx.Ssh;
@@ -11,6 +13,9 @@ namespace Rx.Ssh;
 /// <summary>Entry point of the server side: listen for SSH clients, or serve one over a stream.</summary>
 public static class SshServer
 {
+    /// <summary>The unauthenticated-connection counts of <see cref="AcceptAsync"/>, one per options instance.</summary>
+    private static readonly ConditionalWeakTable<SshServerOptions, StartupLimiter> Limiters = new();
+
     /// <summary>
     /// Listens and emits each connection once it has authenticated. Cold: subscribing binds the
     /// socket, disposing the subscription stops listening; connections already emitted keep
@@ -37,12 +42,43 @@ public static class SshServer
     /// Runs the server protocol over an existing stream (an in-memory pipe, a socket we dialled:
     /// RFC 8071 call home) and returns the connection once the client has authenticated.
     /// Sessions are served by the options' handler; dispose the connection to disconnect.
+    /// The stream belongs to the server from the call on: it is closed when the connection ends,
+    /// and when accepting fails for any reason (the handler throwing included). The unauthenticated
+    /// connection limits of <paramref name="options"/> apply (<see cref="SshServerOptions.MaxUnauthenticatedConnections"/>,
+    /// random early drop, and, when <paramref name="remoteEndPoint"/> is an <see cref="IPEndPoint"/>,
+    /// the per-address and per-network-block caps), counted across the calls given the same options
+    /// instance; over a limit the stream is closed and this fails with an <see cref="SshConnectionException"/>
+    /// whose reason is <see cref="DisconnectReason.TooManyConnections"/>.
     /// </summary>
     public static Task<SshServerConnection> AcceptAsync(Stream stream, SshServerOptions options, EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
-        return AcceptCoreAsync(stream, options, remoteEndPoint, cancellationToken);
+        return AcceptLimitedAsync(stream, options, remoteEndPoint, cancellationToken);
+    }
+
+    private static async Task<SshServerConnection> AcceptLimitedAsync(Stream stream, SshServerOptions options, EndPoint? remote, CancellationToken cancellationToken)
+    {
+        StartupLimiter limiter;
+        try
+        {
+            limiter = Limiters.GetValue(options, static o => new StartupLimiter(o));
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        using IDisposable? slot = limiter.TryEnter(remote, out string refusal);
+        if (slot is null)
+        {
+            (options.Logger ?? NullLogger.Instance).LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new SshConnectionException(DisconnectReason.TooManyConnections, "Connection refused: " + refusal + ".", true);
+        }
+
+        return await AcceptCoreAsync(stream, options, remote, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<SshServerConnection> AcceptCoreAsync(Stream stream, SshServerOptions options, EndPoint? remote, CancellationToken cancellationToken)
@@ -55,46 +91,36 @@ public static class SshServer
         ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
 
         ILogger logger = options.Logger ?? NullLogger.Instance;
-        SshServerHandler handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
-        handler.Attach(options, remote);
-        handler.ConnectionMade(remote);
-        var transport = new SshTransport(stream, new TransportSettings
+        SshServerHandler handler;
+        SshTransport transport;
+        try
         {
-            IsServer = true,
-            Algorithms = options.Algorithms,
-            Version = options.ServerVersion,
-            HostKeys = options.HostKeys,
-            HostCertificates = options.HostCertificates,
-            RekeyBytes = options.RekeyBytes,
-            RekeyInterval = options.RekeyInterval,
-            Scheduler = options.Scheduler,
-            ModuliFile = options.ModuliFile,
-            Logger = logger,
-        });
+            handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
+            handler.Attach(options, remote);
+            handler.ConnectionMade(remote);
+            transport = CreateTransport(stream, options, logger);
+        }
+        catch (Exception ex)
+        {
+            // Nothing owns the stream yet: close it here, or a throwing handler leaks a socket per connection.
+            logger.LogWarning(ex, "Connection from {Remote} refused: the server handler failed", remote);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var graceError = new SshConnectionException(DisconnectReason.ByApplication, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.", true, new TimeoutException());
-        IDisposable grace = options.LoginGraceTime > TimeSpan.Zero && options.LoginGraceTime != Timeout.InfiniteTimeSpan
-            ? options.Scheduler.Schedule(options.LoginGraceTime, () =>
-            {
-                // Fail the transport with the grace error first (it records the first failure and tells
-                // the client why), then wake the reader; the cancellation alone would be reported instead.
-                _ = transport.FailAsync(graceError);
-                try
-                {
-                    cts.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                    // Failing the transport already ended the attempt, and it has cleaned up.
-                }
-            })
-            : System.Reactive.Disposables.Disposable.Empty;
+        IDisposable grace = Deadline(options.LoginGraceTime, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.");
+        IDisposable handshake = Deadline(options.HandshakeTimeout, $"Version and key exchange not done within {options.HandshakeTimeout.TotalSeconds:0.###} s.");
         ServerAuthResult auth;
         try
         {
             using (grace)
             {
-                await transport.StartAsync(cts.Token).ConfigureAwait(false);
+                using (handshake)
+                {
+                    await transport.StartAsync(cts.Token).ConfigureAwait(false);
+                }
+
                 auth = await new ServerAuthenticator(transport, options, handler, remote).AuthenticateAsync(cts.Token).ConfigureAwait(false);
             }
         }
@@ -111,9 +137,58 @@ public static class SshServer
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        handler.Authenticated(connection);
+        try
+        {
+            handler.Authenticated(connection);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Connection from {Remote} closed: the Authenticated callback failed", remote);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return connection;
+
+        // Fails the attempt when limit passes on the scheduler before the timer is disposed.
+        IDisposable Deadline(TimeSpan limit, string message)
+        {
+            if (limit <= TimeSpan.Zero || limit == Timeout.InfiniteTimeSpan)
+            {
+                return System.Reactive.Disposables.Disposable.Empty;
+            }
+
+            var error = new SshConnectionException(DisconnectReason.ByApplication, message, true, new TimeoutException());
+            return options.Scheduler.Schedule(limit, () =>
+            {
+                // Fail the transport with this error first (it records the first failure and tells
+                // the client why), then wake the reader; the cancellation alone would be reported instead.
+                IO.TaskFaults.Observe(transport.FailAsync(error));
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Failing the transport already ended the attempt, and it has cleaned up.
+                }
+            });
+        }
     }
+
+    private static SshTransport CreateTransport(Stream stream, SshServerOptions options, ILogger logger) => new(stream, new TransportSettings
+    {
+        IsServer = true,
+        Algorithms = options.Algorithms,
+        Version = options.ServerVersion,
+        HostKeys = options.HostKeys,
+        HostCertificates = options.HostCertificates,
+        RekeyBytes = options.RekeyBytes,
+        RekeyInterval = options.RekeyInterval,
+        Scheduler = options.Scheduler,
+        ModuliFile = options.ModuliFile,
+        Logger = logger,
+    });
 
     private static void NotifyLost(SshServerHandler handler, Exception? error, ILogger logger)
     {

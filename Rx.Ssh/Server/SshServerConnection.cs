@@ -87,12 +87,12 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
         SshChannel channel = AcceptChannel(type, sender, window, maxPacket);
         var serverChannel = new SshServerChannel(this, channel);
-        _ = ServerSessionPump.RunAsync(serverChannel, session);
+        IO.TaskFaults.Observe(ServerSessionPump.RunAsync(serverChannel, session));
     }
 
     private void Refuse(uint sender, ChannelOpenFailureReason reason, string description) =>
         SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, reason, description));
 
     /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
-    public void Dispose() => _ = DisposeAsync().AsTask();
+    public void Dispose() => IO.TaskFaults.Observe(DisposeAsync().AsTask());
 }

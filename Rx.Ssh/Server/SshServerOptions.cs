@@ -92,8 +92,55 @@ public sealed record SshServerOptions
     /// <summary>Time allowed from accept to authenticated (OpenSSH's LoginGraceTime). Default 2 minutes.</summary>
     public TimeSpan LoginGraceTime { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Connections allowed to be unauthenticated at once; more are closed at accept (OpenSSH's MaxStartups). Default 100.</summary>
+    // Limits on connections that have not authenticated yet (issue 9, M5). A listener counts its own
+    // connections; SshServer.AcceptAsync calls given the same options instance share one count.
+
+    /// <summary>
+    /// Connections allowed to be unauthenticated at once; more are closed at accept (the <c>full</c>
+    /// of OpenSSH's <c>MaxStartups start:rate:full</c>). Default 100.
+    /// </summary>
     public int MaxUnauthenticatedConnections { get; init; } = 100;
+
+    /// <summary>
+    /// From this many unauthenticated connections on, a new one is refused at random: with
+    /// <see cref="RandomDropRate"/> percent probability here, rising linearly to 100% at
+    /// <see cref="MaxUnauthenticatedConnections"/> (the <c>start</c> of OpenSSH's <c>MaxStartups</c>).
+    /// A value at or above <see cref="MaxUnauthenticatedConnections"/> turns random drop off. Default 10.
+    /// </summary>
+    public int RandomDropStart { get; init; } = 10;
+
+    /// <summary>The refusal probability, in percent, at <see cref="RandomDropStart"/> (the <c>rate</c> of OpenSSH's <c>MaxStartups</c>). Default 30.</summary>
+    public int RandomDropRate { get; init; } = 30;
+
+    /// <summary>
+    /// Unauthenticated connections allowed at once from one IP address; more are closed at accept,
+    /// so one source cannot hold every slot. 0 turns the limit off. Default 10.
+    /// </summary>
+    public int MaxUnauthenticatedPerAddress { get; init; } = 10;
+
+    /// <summary>
+    /// Unauthenticated connections allowed at once from one network block (addresses sharing the
+    /// first <see cref="NetBlockPrefixIPv4"/> or <see cref="NetBlockPrefixIPv6"/> bits; OpenSSH's
+    /// <c>PerSourceMaxStartups</c> with <c>PerSourceNetBlockSize</c>). 0 turns the limit off. Default 30.
+    /// </summary>
+    public int MaxUnauthenticatedPerNetBlock { get; init; } = 30;
+
+    /// <summary>Prefix length of an IPv4 network block for <see cref="MaxUnauthenticatedPerNetBlock"/>. Default 24.</summary>
+    public int NetBlockPrefixIPv4 { get; init; } = 24;
+
+    /// <summary>Prefix length of an IPv6 network block for <see cref="MaxUnauthenticatedPerNetBlock"/>. Default 64.</summary>
+    public int NetBlockPrefixIPv6 { get; init; } = 64;
+
+    /// <summary>
+    /// Time allowed from accept to the end of the first key exchange (version exchange included),
+    /// on <see cref="Scheduler"/>; a client silent or slow past it is disconnected, so idle sockets
+    /// hold a slot for seconds rather than the whole <see cref="LoginGraceTime"/>.
+    /// <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/> turns it off. Default 15 seconds.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Random source for <see cref="RandomDropStart"/>: returns a value in [0, n) (tests make it deterministic).</summary>
+    internal Func<int, int>? StartupRandom { get; init; }
 
     /// <summary>
     /// Session channels open at once per connection (OpenSSH's MaxSessions); more are refused with

@@ -35,7 +35,7 @@ public sealed class InMemorySshPair : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(serverOptions);
         ArgumentNullException.ThrowIfNull(clientOptions);
         (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
-        Task<SshServerConnection> serverTask = SshServer.AcceptAsync(serverStream, serverOptions, null, cancellationToken);
+        Task<SshServerConnection> serverTask = SshServer.AcceptCoreAsync(serverStream, serverOptions, null, cancellationToken);
         Task<SshClientConnection> clientTask = SshClient.ConnectAsync(clientStream, InMemorySshServer.DefaultHostName, 22, clientOptions, cancellationToken);
         try
         {

@@ -8,14 +8,17 @@ namespace Rx.Ssh.Testing;
 /// clients as you like, each via <see cref="ConnectAsync"/> or an <see cref="SshHost"/> from
 /// <see cref="GetHost"/> (so fleet code written against <see cref="SshHost"/> runs against many
 /// in-memory servers in one test). Disposing it disconnects every connection it accepted.
+/// The unauthenticated-connection caps of the options (<see cref="SshServerOptions.MaxUnauthenticatedConnections"/>,
+/// random early drop, per-source caps) do not apply here, so concurrent test clients are never
+/// refused at random; the handshake timeout and login grace time do.
 /// </summary>
 /// <example>
-/// A virtual-time test of the login grace time, in milliseconds of real time:
+/// A virtual-time test of the handshake timeout, in milliseconds of real time:
 /// <code>
 /// var time = new HistoricalScheduler();
-/// await using var server = new InMemorySshServer(options with { LoginGraceTime = TimeSpan.FromSeconds(30), Scheduler = time });
+/// await using var server = new InMemorySshServer(options with { HandshakeTimeout = TimeSpan.FromSeconds(10), Scheduler = time });
 /// Stream silent = await server.OpenStreamAsync();   // a client that never speaks
-/// time.AdvanceBy(TimeSpan.FromSeconds(30));          // the server gives up now
+/// time.AdvanceBy(TimeSpan.FromSeconds(10));          // the server gives up now
 /// </code>
 /// </example>
 public sealed class InMemorySshServer : IAsyncDisposable
@@ -56,7 +59,7 @@ public sealed class InMemorySshServer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         (Stream client, Stream server) = InMemoryStream.CreatePair(_bufferSize);
-        _ = AcceptAsync(server);
+        IO.TaskFaults.Observe(AcceptAsync(server));
         return Task.FromResult(client);
     }
 
@@ -105,7 +108,7 @@ public sealed class InMemorySshServer : IAsyncDisposable
         SshServerConnection connection;
         try
         {
-            connection = await SshServer.AcceptAsync(stream, Options).ConfigureAwait(false);
+            connection = await SshServer.AcceptCoreAsync(stream, Options, null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {

@@ -30,8 +30,9 @@ public sealed class SshClientProcess : IAsyncDisposable
         _disposeSignal = options?.DisposeSignal;
         Command = command;
         Stdin = new SshProcessWriter(channel);
-        Stdout = new SshProcessReader(channel);
-        Stderr = new SshProcessReader(channel);
+        int maxLine = options?.MaxLineLength ?? new SshProcessOptions().MaxLineLength;
+        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, maxLine);
+        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, maxLine);
         _pump = Task.Run(PumpAsync);
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();

@@ -20,9 +20,17 @@ public sealed class SshProcessReader
     private byte[]? _buffer;
     private int _offset;
     private int _length;
+    private readonly SshDataStream _stream;
+    private readonly int _maxLineLength;
     private bool _ended;
 
-    internal SshProcessReader(SshChannel channel) => _channel = channel;
+    internal SshProcessReader(SshChannel channel, SshDataStream stream = SshDataStream.Stdout, int maxLineLength = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
+        _channel = channel;
+        _stream = stream;
+        _maxLineLength = maxLineLength;
+    }
 
     /// <summary>
     /// The data as it arrives, each chunk copied into its own array (safe to keep). Cold: subscribing
@@ -93,7 +101,12 @@ public sealed class SshProcessReader
         return Decode([], flush: true);
     }
 
-    /// <summary>Reads one line of UTF-8 text (without <c>\n</c> or <c>\r\n</c>); null at end of output. A last line without newline is returned.</summary>
+    /// <summary>
+    /// Reads one line of UTF-8 text (without <c>\n</c> or <c>\r\n</c>); null at end of output. A last
+    /// line without newline is returned. A line longer than <see cref="SshProcessOptions.MaxLineLength"/>
+    /// bytes fails with <see cref="SshOutputLimitException"/> once that much is read (those bytes are
+    /// dropped; the next read goes on from there), so a server cannot grow one line without bound.
+    /// </summary>
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
         using var line = new MemoryStream();
@@ -101,6 +114,14 @@ public sealed class SshProcessReader
         {
             ReadOnlySpan<byte> available = _buffer.AsSpan(_offset, _length);
             int newline = available.IndexOf((byte)'\n');
+            int content = newline >= 0 ? newline : available.Length;
+            bool endsWithCr = content > 0 ? available[content - 1] == '\r' : line.Length > 0 && line.GetBuffer()[line.Length - 1] == '\r';
+            if (line.Length + content - (endsWithCr ? 1 : 0) > _maxLineLength)
+            {
+                Advance(content);
+                throw new SshOutputLimitException(_stream, _maxLineLength, "in one line");
+            }
+
             if (newline >= 0)
             {
                 line.Write(available[..newline]);

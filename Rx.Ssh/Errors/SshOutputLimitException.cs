@@ -1,0 +1,24 @@
+namespace Rx.Ssh;
+
+/// <summary>
+/// A remote process produced more output than the client agreed to hold: its captured stdout or
+/// stderr passed <see cref="SshProcessOptions.MaxOutputBytes"/>, or one line passed
+/// <see cref="SshProcessOptions.MaxLineLength"/>. Nothing is truncated silently: the run fails
+/// (and its channel is closed) or the read fails.
+/// </summary>
+public sealed class SshOutputLimitException : SshChannelException
+{
+    /// <summary>Creates the exception.</summary>
+    public SshOutputLimitException(SshDataStream stream, long limit, string what)
+        : base($"The remote process's {(stream == SshDataStream.Stdout ? "stdout" : "stderr")} exceeded the limit of {limit} bytes {what}.")
+    {
+        Stream = stream;
+        Limit = limit;
+    }
+
+    /// <summary>The output stream that went over.</summary>
+    public SshDataStream Stream { get; }
+
+    /// <summary>The limit, in bytes.</summary>
+    public long Limit { get; }
+}
