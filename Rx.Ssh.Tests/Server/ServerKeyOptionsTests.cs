@@ -1,3 +1,4 @@
+using Rx.Ssh.Connection;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Trust;
@@ -88,5 +89,42 @@ public sealed class ServerKeyOptionsTests
             SshCompletedProcess result = await pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default);
             Assert.Contains("pty=True", result.Stdout, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Command_option_replaces_a_subsystem_request_too()
+    {
+        string line = "command=\"/usr/local/bin/backup\" " + Key.Value.PublicKey.ToOpenSshString("k") + "\n";
+        var seen = new TaskCompletionSource<StartedAs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SshServerOptions server = InMemoryServer.DefaultServerOptions(p => Record(p, seen)) with
+        {
+            PasswordValidator = null,
+            AuthorizedKeys = user => AuthorizedKeysFile.Parse(line),
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [Key.Value] };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, client);
+
+        StartedAs started = await RequestSubsystemAsync(pair.Client, "sftp", seen);
+
+        Assert.Equal(new StartedAs("exec", "/usr/local/bin/backup", null, "sftp"), started);
+    }
+
+    /// <summary>How the server process saw its session start: request type, command, subsystem, SSH_ORIGINAL_COMMAND.</summary>
+    internal sealed record StartedAs(string RequestType, string? Command, string? Subsystem, string? OriginalCommand);
+
+    /// <summary>A process handler that records how it was started.</summary>
+    internal static Task Record(SshServerProcess process, TaskCompletionSource<StartedAs> seen)
+    {
+        process.Environment.TryGetValue("SSH_ORIGINAL_COMMAND", out string? original);
+        seen.TrySetResult(new StartedAs(process.RequestType, process.Command, process.Subsystem, original));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Opens a session and asks for <paramref name="subsystem"/>; returns what the server process saw.</summary>
+    internal static async Task<StartedAs> RequestSubsystemAsync(SshClientConnection client, string subsystem, TaskCompletionSource<StartedAs> seen)
+    {
+        SshChannel channel = await client.OpenChannelAsync("session", null, CancellationToken.None).WaitAsync(TestTimeout.Default);
+        await SessionRequests.StartAsync(channel, "subsystem", subsystem, new SshProcessOptions(), CancellationToken.None).WaitAsync(TestTimeout.Default);
+        return await seen.Task.WaitAsync(TestTimeout.Default);
     }
 }

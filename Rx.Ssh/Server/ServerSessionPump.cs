@@ -197,8 +197,12 @@ internal static class ServerSessionPump
                 channel.MutableEnvironment[variable.Key] = variable.Value;
             }
 
-            if (keyOptions.Command is { } forced && type != "subsystem")
+            if (keyOptions.Command is { } forced)
             {
+                // A forced command (command= or a certificate's force-command) replaces whatever was
+                // asked for, subsystems included, as sshd does: otherwise a key restricted to one
+                // command could open sftp or any other subsystem. The program sees the request (the
+                // command, or the subsystem's name) in SSH_ORIGINAL_COMMAND; a shell sets nothing.
                 if (argument is not null)
                 {
                     channel.MutableEnvironment["SSH_ORIGINAL_COMMAND"] = argument;
