@@ -324,7 +324,7 @@ public sealed class ServerAuthenticationTests
                 AssertFailure(await client.ReceiveSkippingBannersAsync());
             }
 
-            // "none" and publickey queries do not count; a third wrong password does.
+            // The first "none" does not count (every client sends it to learn the methods); a third wrong password does.
             await client.SendAuthRequestAsync("alice", "none");
             AssertFailure(await client.ReceiveAsync());
             await client.SendPasswordAsync("alice", "wrong2");
@@ -335,6 +335,49 @@ public sealed class ServerAuthenticationTests
 
         SshConnectionException serverError = await Assert.ThrowsAnyAsync<SshConnectionException>(() => server.WaitAsync(TestTimeout.Default));
         Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, serverError.Reason);
+    }
+
+    [Fact]
+    public async Task Failed_publickey_queries_count_toward_the_limit()
+    {
+        SshServerOptions options = KeyServer(Line(Ed25519.Value)) with { MaxAuthAttempts = 3 };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            for (int i = 0; i < 2; i++)
+            {
+                await client.SendPublicKeyAsync("alice", SshPrivateKey.Generate("ssh-ed25519"), "ssh-ed25519", sign: false);
+                AssertFailure(await client.ReceiveSkippingBannersAsync());
+            }
+
+            // A query for an accepted key is no failure...
+            await client.SendPublicKeyAsync("alice", Ed25519.Value, "ssh-ed25519", sign: false);
+            Assert.Equal(MessageNumber.UserAuthPkOk, (await client.ReceiveAsync())[0]);
+
+            // ...but a third unknown key ends the probing.
+            await client.SendPublicKeyAsync("alice", SshPrivateKey.Generate("ssh-ed25519"), "ssh-ed25519", sign: false);
+            SshConnectionException error = await client.ExpectDisconnectAsync();
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, error.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_first_none_is_free()
+    {
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with { MaxAuthAttempts = 2 };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendAuthRequestAsync("alice", "none");
+            AssertFailure(await client.ReceiveSkippingBannersAsync());
+            await client.SendAuthRequestAsync("alice", "none");
+            AssertFailure(await client.ReceiveAsync());
+            await client.SendAuthRequestAsync("alice", "none");
+            SshConnectionException error = await client.ExpectDisconnectAsync();
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, error.Reason);
+        }
     }
 
     [Fact]

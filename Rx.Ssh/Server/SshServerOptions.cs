@@ -80,12 +80,18 @@ public sealed record SshServerOptions
     /// <summary>Checks keyboard-interactive answers: true/false, or another challenge via <see cref="SshKeyboardInteractiveResult"/>.</summary>
     public Func<SshAuthContext, IReadOnlyList<string>, ValueTask<SshKeyboardInteractiveResult>>? KeyboardInteractiveValidator { get; init; }
 
-    /// <summary>Failed authentication attempts allowed per connection (OpenSSH's MaxAuthTries). Default 6.</summary>
+    /// <summary>
+    /// Failed authentication attempts allowed per connection (OpenSSH's MaxAuthTries). Every failure
+    /// counts, public key queries for keys that are not accepted included, except the first
+    /// <c>none</c> request (which clients send to learn the methods). Default 6.
+    /// </summary>
     public int MaxAuthAttempts { get; init; } = 6;
 
     /// <summary>
-    /// Every failed attempt is answered no sooner than this after it arrived, whether or not the
-    /// user exists, so timing tells nothing. Default 100 ms.
+    /// Every failed attempt (the first <c>none</c> included) is answered at a per-user target time
+    /// after it arrived, between this and one and a half times this (fixed for a user name, the same
+    /// whether or not the user exists); when checking took longer, at the next multiple of the
+    /// target, so a slow check does not show either. Default 100 ms.
     /// </summary>
     public TimeSpan AuthFailureDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
