@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Tests.Infrastructure;
@@ -107,6 +108,43 @@ public sealed class ServerKeyOptionsTests
         StartedAs started = await RequestSubsystemAsync(pair.Client, "sftp", seen);
 
         Assert.Equal(new StartedAs("exec", "/usr/local/bin/backup", null, "sftp"), started);
+    }
+
+    [Fact]
+    public async Task An_entry_that_expires_during_authentication_refuses_the_login()
+    {
+        // The line forces a command and expires at 00:01; the key is validated at 00:00, then the
+        // clock passes the expiry before the signature check ends. Letting the client in would
+        // drop the line's command=: the server must refuse instead.
+        var clock = new HistoricalScheduler(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        string line = "command=\"/usr/bin/forced\",expiry-time=\"202601010001Z\" " + Key.Value.PublicKey.ToOpenSshString("k") + "\n";
+        SshServerOptions options = InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("unrestricted\n")) with
+        {
+            PasswordValidator = null,
+            AuthorizedKeys = _ => AuthorizedKeysFile.Parse(line),
+            Scheduler = clock,
+            HandlerFactory = () => new ClockAdvancingHandler(clock, TimeSpan.FromSeconds(90)),
+        };
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendPublicKeyAsync("alice", Key.Value, "ssh-ed25519", sign: true);
+
+            ServerAuthenticationTests.AssertFailure(await client.ReceiveSkippingBannersAsync().WaitAsync(TestTimeout.Default));
+            Assert.False(server.IsCompleted);
+        }
+    }
+
+    /// <summary>Moves the server's clock on right after the default key validation.</summary>
+    private sealed class ClockAdvancingHandler(HistoricalScheduler clock, TimeSpan by) : SshServerHandler
+    {
+        public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+        {
+            bool accepted = await base.ValidatePublicKeyAsync(context, key);
+            clock.AdvanceBy(by);
+            return accepted;
+        }
     }
 
     /// <summary>How the server process saw its session start: request type, command, subsystem, SSH_ORIGINAL_COMMAND.</summary>

@@ -282,6 +282,7 @@ internal sealed class ServerAuthenticator
         }
 
         AuthorizedKeyOptions? certificateOptions = null;
+        AuthorizedKeyEntry? entry = null;
         if (!key.SignatureAlgorithms.Contains(algorithm) || _options.RevokedKeys.Contains(key))
         {
             return Outcome.Fail(counts: true);
@@ -299,9 +300,17 @@ internal sealed class ServerAuthenticator
                 return Outcome.Fail(counts: true);
             }
         }
-        else if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+        else
         {
-            return Outcome.Fail(counts: true);
+            _handler.MatchedEntry = null;
+            if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+            {
+                return Outcome.Fail(counts: true);
+            }
+
+            // The entry that admitted the key is decided now and carried to the login; an override
+            // that accepted the key by other means still gets the options of a line listing it.
+            entry = _handler.MatchedEntry is { } matched && matched.HasKey(key.Blob.Span) ? matched : _handler.FindAuthorizedKey(context, key);
         }
 
         if (signature is null)
@@ -331,7 +340,15 @@ internal sealed class ServerAuthenticator
             return Outcome.Succeeded(certificateOptions) with { Certificate = signedCertificate };
         }
 
-        return Outcome.Succeeded(_handler.FindAuthorizedKey(context, key)?.Options);
+        if (entry is not null && entry.Options.IsExpired(_options.Scheduler.Now))
+        {
+            // The line's expiry-time passed while the request was checked: refuse rather than
+            // let the key in without the line's restrictions.
+            _transport.Logger.LogInformation("Refused public key of {User} from {Remote}: its authorized_keys entry expired during authentication", context.UserName, _remote);
+            return Outcome.Fail(counts: true);
+        }
+
+        return Outcome.Succeeded(entry?.Options);
     }
 
     private async Task<Outcome> KeyboardInteractiveAsync(SshAuthContext context, CancellationToken cancellationToken)

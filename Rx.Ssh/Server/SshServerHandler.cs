@@ -82,8 +82,9 @@ public class SshServerHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
-        if (FindAuthorizedKey(context, key) is not null)
+        if (FindAuthorizedKey(context, key) is { } entry)
         {
+            MatchedEntry = entry;
             return true;
         }
 
@@ -107,6 +108,13 @@ public class SshServerHandler
         ArgumentNullException.ThrowIfNull(certificate);
         return ValueTask.FromResult(UserCertificateCheck.Authorize(AuthorizedKeys, context, certificate, Options.Scheduler.Now, Options.RevokedKeys));
     }
+
+    /// <summary>
+    /// The entry the default <see cref="ValidatePublicKeyAsync"/> admitted a key with: the server
+    /// carries it from the validation to the login (its options are the ones enforced), instead of
+    /// looking the key up again after the signature check.
+    /// </summary>
+    internal AuthorizedKeyEntry? MatchedEntry { get; set; }
 
     /// <summary>The authorized_keys entry that admits <paramref name="key"/> for this client, if any.</summary>
     public AuthorizedKeyEntry? FindAuthorizedKey(SshAuthContext context, SshPublicKey key)
