@@ -11,7 +11,7 @@ public sealed class ServerKeyOptionsTests
 {
     private static readonly Lazy<SshPrivateKey> Key = new(() => SshPrivateKey.Generate("ssh-ed25519"));
 
-    private static Task<InMemoryServer> StartAsync(string keyOptions)
+    private static Task<InMemoryServer> StartAsync(string keyOptions, bool permitUserEnvironment = false)
     {
         string line = keyOptions + " " + Key.Value.PublicKey.ToOpenSshString("k") + "\n";
         SshServerOptions server = InMemoryServer.DefaultServerOptions(async p =>
@@ -23,6 +23,8 @@ public sealed class ServerKeyOptionsTests
         {
             PasswordValidator = null,
             AuthorizedKeys = user => AuthorizedKeysFile.Parse(line),
+            PermitUserEnvironment = permitUserEnvironment,
+            AcceptEnv = ["FOO"],
         };
         SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [Key.Value] };
         return InMemoryServer.StartAsync(server, client);
@@ -40,9 +42,9 @@ public sealed class ServerKeyOptionsTests
     }
 
     [Fact]
-    public async Task Environment_option_adds_variables()
+    public async Task Environment_option_adds_variables_when_permitted()
     {
-        await using InMemoryServer pair = await StartAsync("environment=\"FOO=bar baz\"");
+        await using InMemoryServer pair = await StartAsync("environment=\"FOO=bar baz\"", permitUserEnvironment: true);
 
         SshCompletedProcess result = await pair.Client.RunAsync("show").WaitAsync(TestTimeout.Default);
 
@@ -52,7 +54,7 @@ public sealed class ServerKeyOptionsTests
     [Fact]
     public async Task Environment_option_overrides_what_the_client_sent()
     {
-        await using InMemoryServer pair = await StartAsync("environment=\"FOO=from-key\"");
+        await using InMemoryServer pair = await StartAsync("environment=\"FOO=from-key\"", permitUserEnvironment: true);
 
         SshCompletedProcess result = await pair.Client.RunAsync("show", new SshProcessOptions
         {
@@ -60,6 +62,22 @@ public sealed class ServerKeyOptionsTests
         }).WaitAsync(TestTimeout.Default);
 
         Assert.Contains("foo=from-key ", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Environment_option_is_ignored_unless_permitted()
+    {
+        await using InMemoryServer pair = await StartAsync("environment=\"FOO=from-key\"");
+
+        SshCompletedProcess result = await pair.Client.RunAsync("show").WaitAsync(TestTimeout.Default);
+        Assert.Equal("command=show original= foo= pty=False\n", result.Stdout);
+
+        // What the client sends (and the server accepts) is all there is.
+        result = await pair.Client.RunAsync("show", new SshProcessOptions
+        {
+            Environment = new Dictionary<string, string> { ["FOO"] = "from-client" },
+        }).WaitAsync(TestTimeout.Default);
+        Assert.Equal("command=show original= foo=from-client pty=False\n", result.Stdout);
     }
 
     [Fact]

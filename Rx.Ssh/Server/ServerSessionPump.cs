@@ -125,7 +125,9 @@ internal static class ServerSessionPump
                     // string variable name, string variable value
                     string name = r.ReadUtf8String();
                     string value = r.ReadUtf8String();
-                    if (channel.MutableEnvironment.Count >= MaxEnvironmentVariables || !session.EnvironmentRequested(name, value))
+                    if (channel.MutableEnvironment.Count >= MaxEnvironmentVariables
+                        || !EnvironmentPolicy.Accepts(connection.Options.AcceptEnv, name, value)
+                        || !session.EnvironmentRequested(name, value))
                     {
                         return false;
                     }
@@ -192,9 +194,14 @@ internal static class ServerSessionPump
         SshServerConnection connection = channel.Connection;
         if (connection.KeyOptions is { } keyOptions)
         {
-            foreach (KeyValuePair<string, string> variable in keyOptions.Environment)
+            // environment= lets whoever can write the authorized_keys file set LD_PRELOAD and the
+            // like for the server's processes: applied only when the server says so.
+            if (connection.Options.PermitUserEnvironment)
             {
-                channel.MutableEnvironment[variable.Key] = variable.Value;
+                foreach (KeyValuePair<string, string> variable in keyOptions.Environment)
+                {
+                    channel.MutableEnvironment[variable.Key] = variable.Value;
+                }
             }
 
             if (keyOptions.Command is { } forced)

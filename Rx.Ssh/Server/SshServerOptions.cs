@@ -67,7 +67,8 @@ public sealed record SshServerOptions
     /// The authorized_keys file for a user (null when the user has none); enables <c>publickey</c>.
     /// Entries' <c>from=</c>, <c>expiry-time=</c> and <c>cert-authority</c> are honoured; their other
     /// options are exposed on <see cref="SshServerConnection.KeyOptions"/> and enforced where the
-    /// library owns the behaviour (<c>no-pty</c>, <c>command=</c>, <c>environment=</c>).
+    /// library owns the behaviour (<c>no-pty</c>, <c>command=</c>; <c>environment=</c> only with
+    /// <see cref="PermitUserEnvironment"/>).
     /// </summary>
     public Func<string, AuthorizedKeysFile?>? AuthorizedKeys { get; init; }
 
@@ -114,6 +115,24 @@ public sealed record SshServerOptions
     /// channels are refused.
     /// </summary>
     public Func<SshServerProcess, Task>? ProcessHandler { get; init; }
+
+    /// <summary>
+    /// Environment variables clients may set with <c>env</c> requests (sshd's <c>AcceptEnv</c>):
+    /// names matching one of these patterns (case-sensitive; <c>*</c> any run, <c>?</c> one character)
+    /// are passed on to the session, others are refused. Default <c>LANG</c> and <c>LC_*</c>, so a
+    /// client cannot set <c>LD_PRELOAD</c>, <c>BASH_ENV</c>, <c>PATH</c> and the like. Whatever the
+    /// patterns, names starting with <c>SSH_</c> (the server's own, as <c>SSH_ORIGINAL_COMMAND</c>)
+    /// and names that are empty or hold <c>=</c> or NUL are always refused; <c>["*"]</c> accepts the rest.
+    /// </summary>
+    public IReadOnlyList<string> AcceptEnv { get; init; } = ["LANG", "LC_*"];
+
+    /// <summary>
+    /// Apply the <c>environment="NAME=value"</c> options of authorized_keys lines (sshd's
+    /// <c>PermitUserEnvironment</c>). Default false: a user who can edit their authorized_keys could
+    /// otherwise set <c>LD_PRELOAD</c> for the server's processes. The options stay readable on
+    /// <see cref="SshServerConnection.KeyOptions"/> either way.
+    /// </summary>
+    public bool PermitUserEnvironment { get; init; }
 
     /// <summary>Edit input for sessions that requested a pty (echo, line editing, history). Default true.</summary>
     public bool LineEditor { get; init; } = true;
