@@ -380,6 +380,79 @@ public sealed class ServerAuthenticationTests
         }
     }
 
+    public static TheoryData<string> MalformedUserNames =>
+    [
+        "../../../../dev/zero", "a/b", "a\\b", "nul\0x", "esc\u001b[2Jx", "line\nbreak", "del\u007f", "rtl\u202eoverride", ".", "..", "", new string('a', 257), new string('\u00e9', 129),
+    ];
+
+    [Theory]
+    [MemberData(nameof(MalformedUserNames))]
+    public async Task Malformed_user_names_fail_without_reaching_any_callback(string user)
+    {
+        var seen = new List<string>();
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with
+        {
+            MaxAuthAttempts = 2,
+            AuthorizedKeys = name =>
+            {
+                seen.Add("keys " + name);
+                return null;
+            },
+            AuthenticationRequired = name =>
+            {
+                seen.Add("required " + name);
+                return true;
+            },
+            PasswordValidator = (context, password) =>
+            {
+                seen.Add("password " + context.UserName);
+                return ValueTask.FromResult(true);
+            },
+        };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendPasswordAsync(user, "anything");
+            AssertFailure(await client.ReceiveSkippingBannersAsync());
+
+            // The refusal counts as a failure.
+            await client.SendPasswordAsync(user, "anything");
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, (await client.ExpectDisconnectAsync()).Reason);
+        }
+
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task A_user_name_of_256_bytes_is_accepted()
+    {
+        string user = new('a', 256);
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with
+        {
+            PasswordValidator = (context, password) => ValueTask.FromResult(context.UserName == user && password == "secret"),
+        };
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendPasswordAsync(user, "secret");
+            Assert.Equal(MessageNumber.UserAuthSuccess, (await client.ReceiveSkippingBannersAsync())[0]);
+            await (await server.WaitAsync(TestTimeout.Default)).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_authorized_keys_file_that_cannot_be_read_admits_no_key()
+    {
+        SshServerOptions options = KeyServer(Line(Ed25519.Value)) with
+        {
+            AuthorizedKeys = _ => AuthorizedKeysFile.Load("/dev/zero"),
+        };
+
+        Assert.False(await TrySignedKeyAsync(options, Ed25519.Value));
+    }
+
     [Fact]
     public async Task Failure_lists_the_methods_that_can_continue()
     {

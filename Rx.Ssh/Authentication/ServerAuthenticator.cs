@@ -112,6 +112,14 @@ internal sealed class ServerAuthenticator
             throw new SshConnectionException(DisconnectReason.ServiceNotAvailable, $"Service '{service}' is not available.");
         }
 
+        if (!UserNameRules.IsAcceptable(user))
+        {
+            // Never handed to the application (it may become a path or a log line), never logged verbatim.
+            _transport.Logger.LogInformation("Refused a malformed user name ({Bytes} bytes) from {Remote}", System.Text.Encoding.UTF8.GetByteCount(user), _remote);
+            await FailAsync(true, method, "(malformed user name)", string.Empty, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         if (user != _currentUser)
         {
             // A new (or returning) user name: begin auth again, so the handler's per-user state

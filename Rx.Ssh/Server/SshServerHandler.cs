@@ -54,12 +54,24 @@ public class SshServerHandler
 
     /// <summary>
     /// Called when a user name is first seen; returns whether authentication is required. The
-    /// default loads <see cref="AuthorizedKeys"/> for the user and asks
-    /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required).
+    /// default loads <see cref="AuthorizedKeys"/> for the user (a file that cannot be read, or is
+    /// refused with a <see cref="TrustFileException"/>, admits no key and is logged) and asks
+    /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required). The library has
+    /// already refused malformed names: longer than 256 bytes, empty, <c>.</c>, <c>..</c>, or holding
+    /// <c>/</c>, <c>\</c>, NUL or control characters never reach this callback.
     /// </summary>
     public virtual ValueTask<bool> BeginAuthAsync(string userName)
     {
-        AuthorizedKeys = Options.AuthorizedKeys?.Invoke(userName);
+        try
+        {
+            AuthorizedKeys = Options.AuthorizedKeys?.Invoke(userName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AuthorizedKeys = null;
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, e, "Cannot read the authorized keys of {User}", userName);
+        }
+
         return ValueTask.FromResult(Options.AuthenticationRequired?.Invoke(userName) ?? true);
     }
 
