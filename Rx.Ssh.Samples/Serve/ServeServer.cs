@@ -52,6 +52,10 @@ internal static class ServeServer
 
             // A real terminal does echo and line editing; the library's editor would do them twice.
             LineEditor = false,
+
+            // serve passes on every variable the client sends (samples.md); the library still
+            // refuses SSH_* names, which are the server's own.
+            AcceptEnv = ["*"],
             ProcessHandler = process => RunSessionAsync(process, log),
         };
     }

@@ -12,7 +12,7 @@ public sealed class ServerInteropExecTests : IAsyncLifetime
     private RxSshServerUnderTest Server => _server!;
 
     public async Task InitializeAsync() =>
-        _server = await RxSshServerUnderTest.StartAsync(new SshServerOptions { ProcessHandler = ServerInteropCommands.HandleAsync });
+        _server = await RxSshServerUnderTest.StartAsync(new SshServerOptions { ProcessHandler = ServerInteropCommands.HandleAsync, AcceptEnv = ["RX_*", "LANG"] });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
@@ -61,17 +61,20 @@ public sealed class ServerInteropExecTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SetEnv_reaches_the_process_environment()
+    public async Task SetEnv_reaches_the_process_environment_for_accepted_names_only()
     {
         OpenSshClient ssh = Server.Client() with
         {
-            SetEnv = new Dictionary<string, string> { ["RX_ONE"] = "1", ["RX_SPACED"] = "a b c", ["LANG"] = "C.UTF-8" },
+            SetEnv = new Dictionary<string, string>
+            {
+                ["RX_ONE"] = "1", ["RX_SPACED"] = "a b c", ["LANG"] = "C.UTF-8", ["LD_PRELOAD"] = "/tmp/evil.so", ["SSH_ORIGINAL_COMMAND"] = "spoofed",
+            },
         };
 
-        ProcessResult result = await ssh.RunAsync("env RX_ONE RX_SPACED LANG RX_MISSING");
+        ProcessResult result = await ssh.RunAsync("env RX_ONE RX_SPACED LANG RX_MISSING LD_PRELOAD SSH_ORIGINAL_COMMAND");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("RX_ONE=1\nRX_SPACED=a b c\nLANG=C.UTF-8\nRX_MISSING unset\n", result.StdoutText);
+        Assert.Equal("RX_ONE=1\nRX_SPACED=a b c\nLANG=C.UTF-8\nRX_MISSING unset\nLD_PRELOAD unset\nSSH_ORIGINAL_COMMAND unset\n", result.StdoutText);
     }
 
     [Fact]

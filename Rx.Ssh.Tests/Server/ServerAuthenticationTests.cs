@@ -324,7 +324,7 @@ public sealed class ServerAuthenticationTests
                 AssertFailure(await client.ReceiveSkippingBannersAsync());
             }
 
-            // "none" and publickey queries do not count; a third wrong password does.
+            // The first "none" does not count (every client sends it to learn the methods); a third wrong password does.
             await client.SendAuthRequestAsync("alice", "none");
             AssertFailure(await client.ReceiveAsync());
             await client.SendPasswordAsync("alice", "wrong2");
@@ -335,6 +335,122 @@ public sealed class ServerAuthenticationTests
 
         SshConnectionException serverError = await Assert.ThrowsAnyAsync<SshConnectionException>(() => server.WaitAsync(TestTimeout.Default));
         Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, serverError.Reason);
+    }
+
+    [Fact]
+    public async Task Failed_publickey_queries_count_toward_the_limit()
+    {
+        SshServerOptions options = KeyServer(Line(Ed25519.Value)) with { MaxAuthAttempts = 3 };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            for (int i = 0; i < 2; i++)
+            {
+                await client.SendPublicKeyAsync("alice", SshPrivateKey.Generate("ssh-ed25519"), "ssh-ed25519", sign: false);
+                AssertFailure(await client.ReceiveSkippingBannersAsync());
+            }
+
+            // A query for an accepted key is no failure...
+            await client.SendPublicKeyAsync("alice", Ed25519.Value, "ssh-ed25519", sign: false);
+            Assert.Equal(MessageNumber.UserAuthPkOk, (await client.ReceiveAsync())[0]);
+
+            // ...but a third unknown key ends the probing.
+            await client.SendPublicKeyAsync("alice", SshPrivateKey.Generate("ssh-ed25519"), "ssh-ed25519", sign: false);
+            SshConnectionException error = await client.ExpectDisconnectAsync();
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, error.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_first_none_is_free()
+    {
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with { MaxAuthAttempts = 2 };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendAuthRequestAsync("alice", "none");
+            AssertFailure(await client.ReceiveSkippingBannersAsync());
+            await client.SendAuthRequestAsync("alice", "none");
+            AssertFailure(await client.ReceiveAsync());
+            await client.SendAuthRequestAsync("alice", "none");
+            SshConnectionException error = await client.ExpectDisconnectAsync();
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, error.Reason);
+        }
+    }
+
+    public static TheoryData<string> MalformedUserNames =>
+    [
+        "../../../../dev/zero", "a/b", "a\\b", "nul\0x", "esc\u001b[2Jx", "line\nbreak", "del\u007f", "rtl\u202eoverride", ".", "..", "", new string('a', 257), new string('\u00e9', 129),
+    ];
+
+    [Theory]
+    [MemberData(nameof(MalformedUserNames))]
+    public async Task Malformed_user_names_fail_without_reaching_any_callback(string user)
+    {
+        var seen = new List<string>();
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with
+        {
+            MaxAuthAttempts = 2,
+            AuthorizedKeys = name =>
+            {
+                seen.Add("keys " + name);
+                return null;
+            },
+            AuthenticationRequired = name =>
+            {
+                seen.Add("required " + name);
+                return true;
+            },
+            PasswordValidator = (context, password) =>
+            {
+                seen.Add("password " + context.UserName);
+                return ValueTask.FromResult(true);
+            },
+        };
+        (RawSshClient client, Task<SshServerConnection> _) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendPasswordAsync(user, "anything");
+            AssertFailure(await client.ReceiveSkippingBannersAsync());
+
+            // The refusal counts as a failure.
+            await client.SendPasswordAsync(user, "anything");
+            Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, (await client.ExpectDisconnectAsync()).Reason);
+        }
+
+        Assert.Empty(seen);
+    }
+
+    [Fact]
+    public async Task A_user_name_of_256_bytes_is_accepted()
+    {
+        string user = new('a', 256);
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with
+        {
+            PasswordValidator = (context, password) => ValueTask.FromResult(context.UserName == user && password == "secret"),
+        };
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(options);
+        await using (client)
+        {
+            await client.RequestUserAuthAsync();
+            await client.SendPasswordAsync(user, "secret");
+            Assert.Equal(MessageNumber.UserAuthSuccess, (await client.ReceiveSkippingBannersAsync())[0]);
+            await (await server.WaitAsync(TestTimeout.Default)).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_authorized_keys_file_that_cannot_be_read_admits_no_key()
+    {
+        SshServerOptions options = KeyServer(Line(Ed25519.Value)) with
+        {
+            AuthorizedKeys = _ => AuthorizedKeysFile.Load("/dev/zero"),
+        };
+
+        Assert.False(await TrySignedKeyAsync(options, Ed25519.Value));
     }
 
     [Fact]

@@ -82,6 +82,19 @@ public sealed class ServerCertificateTests
     }
 
     [Fact]
+    public async Task Force_command_replaces_a_subsystem_request_too()
+    {
+        SshCertificate cert = Certificate(critical: new() { ["force-command"] = "/usr/local/bin/backup" });
+        var seen = new TaskCompletionSource<ServerKeyOptionsTests.StartedAs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SshServerOptions server = Server(CaLine(Ca.Value)) with { ProcessHandler = p => ServerKeyOptionsTests.Record(p, seen) };
+
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, Client(cert));
+
+        ServerKeyOptionsTests.StartedAs started = await ServerKeyOptionsTests.RequestSubsystemAsync(pair.Client, "sftp", seen);
+        Assert.Equal(new ServerKeyOptionsTests.StartedAs("exec", "/usr/local/bin/backup", null, "sftp"), started);
+    }
+
+    [Fact]
     public async Task Without_permit_pty_a_terminal_is_refused()
     {
         SshCertificate cert = Certificate(extensions: new Dictionary<string, string>());

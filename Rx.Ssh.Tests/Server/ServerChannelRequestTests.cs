@@ -117,6 +117,7 @@ public sealed class ServerChannelRequestTests
         await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions() with
         {
             HandlerFactory = () => new SessionHandler(() => new RecordingSession(log, lost)),
+            AcceptEnv = ["A"],
         });
 
         SshCompletedProcess result = await pair.Client.RunAsync("sum", new SshProcessOptions

@@ -18,9 +18,10 @@ internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? K
 
 /// <summary>
 /// The server side of RFC 4252 (and RFC 4256 keyboard-interactive): answers the client's requests
-/// with the decisions of an <see cref="SshServerHandler"/>, counting failures, answering each
-/// failure no sooner than the configured delay, and refusing anything but authentication until it
-/// succeeds.
+/// with the decisions of an <see cref="SshServerHandler"/>, counting every failure but the first
+/// <c>none</c> (failed public key queries included, so keys cannot be probed without limit),
+/// answering every failure at its <see cref="FailureTiming"/> target, and refusing anything but
+/// authentication until it succeeds.
 /// </summary>
 internal sealed class ServerAuthenticator
 {
@@ -33,6 +34,8 @@ internal sealed class ServerAuthenticator
     private string? _currentUser;
     private bool _currentRequired;
     private int _failures;
+    private bool _noneSeen;
+    private DateTimeOffset _workStarted;
 
     public ServerAuthenticator(SshTransport transport, SshServerOptions options, SshServerHandler handler, EndPoint? remote)
     {
@@ -94,7 +97,7 @@ internal sealed class ServerAuthenticator
     /// <summary>Handles one USERAUTH_REQUEST; returns the result on success, null when a reply (failure, PK_OK, info request) went out.</summary>
     private async Task<ServerAuthResult?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        DateTimeOffset arrived = _options.Scheduler.Now;
+        _workStarted = _options.Scheduler.Now;
         // byte SSH_MSG_USERAUTH_REQUEST, string user name, string service name, string method name, method-specific fields
         string user, service, method;
         {
@@ -107,6 +110,14 @@ internal sealed class ServerAuthenticator
         if (service != ConnectionService)
         {
             throw new SshConnectionException(DisconnectReason.ServiceNotAvailable, $"Service '{service}' is not available.");
+        }
+
+        if (!UserNameRules.IsAcceptable(user))
+        {
+            // Never handed to the application (it may become a path or a log line), never logged verbatim.
+            _transport.Logger.LogInformation("Refused a malformed user name ({Bytes} bytes) from {Remote}", System.Text.Encoding.UTF8.GetByteCount(user), _remote);
+            await FailAsync(true, method, "(malformed user name)", string.Empty, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
         if (user != _currentUser)
@@ -133,7 +144,7 @@ internal sealed class ServerAuthenticator
 
         Outcome outcome = method switch
         {
-            "none" => Outcome.Fail(counts: false),
+            "none" => Outcome.Fail(counts: !NoteNone()),
             "password" when _handler.PasswordAuthSupported => await PasswordAsync(payload, context).ConfigureAwait(false),
             "publickey" when _handler.PublicKeyAuthSupported => await PublicKeyAsync(payload, context, cancellationToken).ConfigureAwait(false),
             "keyboard-interactive" when _handler.KeyboardInteractiveAuthSupported => await KeyboardInteractiveAsync(context, cancellationToken).ConfigureAwait(false),
@@ -151,19 +162,38 @@ internal sealed class ServerAuthenticator
             return null;
         }
 
-        if (outcome.Counts)
+        await FailAsync(outcome.Counts, method, user, user, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>True for the first <c>none</c> request of the connection (the one every client sends to learn the methods).</summary>
+    private bool NoteNone()
+    {
+        bool first = !_noneSeen;
+        _noneSeen = true;
+        return first;
+    }
+
+    /// <summary>
+    /// Answers a failed request: counts it (unless <paramref name="counts"/> is false), waits until its
+    /// time (<see cref="FailureTiming"/> for <paramref name="timingName"/>), disconnects when the
+    /// attempts are used up, else sends USERAUTH_FAILURE.
+    /// </summary>
+    private async Task FailAsync(bool counts, string method, string? logUser, string timingName, CancellationToken cancellationToken)
+    {
+        if (counts)
         {
             _failures++;
-            _transport.Logger.LogInformation("Failed {Method} for {User} from {Remote}", method, user, _remote);
-            await DelayFailureAsync(arrived, cancellationToken).ConfigureAwait(false);
-            if (_failures >= _options.MaxAuthAttempts)
-            {
-                throw new SshConnectionException(DisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
-            }
+            _transport.Logger.LogInformation("Failed {Method} for {User} from {Remote}", method, logUser, _remote);
+        }
+
+        await DelayFailureAsync(timingName, cancellationToken).ConfigureAwait(false);
+        if (_failures >= _options.MaxAuthAttempts)
+        {
+            throw new SshConnectionException(DisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
         }
 
         await SendFailureAsync(cancellationToken).ConfigureAwait(false);
-        return null;
     }
 
     private async Task SendFailureAsync(CancellationToken cancellationToken)
@@ -192,10 +222,15 @@ internal sealed class ServerAuthenticator
         await _transport.SendAsync(failure, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until <see cref="SshServerOptions.AuthFailureDelay"/> has passed since the request arrived (on the scheduler).</summary>
-    private async Task DelayFailureAsync(DateTimeOffset arrived, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits, on the scheduler, until the user's target time (<see cref="FailureTiming"/>) after the
+    /// work on the request started, or the next multiple of it when the work took longer.
+    /// </summary>
+    private async Task DelayFailureAsync(string timingName, CancellationToken cancellationToken)
     {
-        TimeSpan remaining = arrived + _options.AuthFailureDelay - _options.Scheduler.Now;
+        TimeSpan target = FailureTiming.TargetFor(timingName, _options.AuthFailureDelay);
+        TimeSpan elapsed = _options.Scheduler.Now - _workStarted;
+        TimeSpan remaining = FailureTiming.AnswerAfter(target, elapsed) - elapsed;
         if (remaining > TimeSpan.Zero)
         {
             await Observable.Timer(remaining, _options.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
@@ -240,7 +275,7 @@ internal sealed class ServerAuthenticator
         string signatureAlgorithm = SshCertificate.BaseAlgorithm(algorithm);
         if (!_options.Algorithms.HostKey.Contains(signatureAlgorithm) || !AlgorithmCatalog.HostKey.Contains(signatureAlgorithm))
         {
-            return Outcome.Fail(counts: hasSignature);
+            return Outcome.Fail(counts: true);
         }
 
         SshPublicKey key;
@@ -255,9 +290,10 @@ internal sealed class ServerAuthenticator
         }
 
         AuthorizedKeyOptions? certificateOptions = null;
+        AuthorizedKeyEntry? entry = null;
         if (!key.SignatureAlgorithms.Contains(algorithm) || _options.RevokedKeys.Contains(key))
         {
-            return Outcome.Fail(counts: hasSignature);
+            return Outcome.Fail(counts: true);
         }
 
         if (key is SshCertificate certificate)
@@ -269,12 +305,20 @@ internal sealed class ServerAuthenticator
             catch (SshCertificateException e)
             {
                 _transport.Logger.LogInformation("Refused certificate of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
-                return Outcome.Fail(counts: hasSignature);
+                return Outcome.Fail(counts: true);
             }
         }
-        else if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+        else
         {
-            return Outcome.Fail(counts: hasSignature);
+            _handler.MatchedEntry = null;
+            if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+            {
+                return Outcome.Fail(counts: true);
+            }
+
+            // The entry that admitted the key is decided now and carried to the login; an override
+            // that accepted the key by other means still gets the options of a line listing it.
+            entry = _handler.MatchedEntry is { } matched && matched.HasKey(key.Blob.Span) ? matched : _handler.FindAuthorizedKey(context, key);
         }
 
         if (signature is null)
@@ -304,7 +348,15 @@ internal sealed class ServerAuthenticator
             return Outcome.Succeeded(certificateOptions) with { Certificate = signedCertificate };
         }
 
-        return Outcome.Succeeded(_handler.FindAuthorizedKey(context, key)?.Options);
+        if (entry is not null && entry.Options.IsExpired(_options.Scheduler.Now))
+        {
+            // The line's expiry-time passed while the request was checked: refuse rather than
+            // let the key in without the line's restrictions.
+            _transport.Logger.LogInformation("Refused public key of {User} from {Remote}: its authorized_keys entry expired during authentication", context.UserName, _remote);
+            return Outcome.Fail(counts: true);
+        }
+
+        return Outcome.Succeeded(entry?.Options);
     }
 
     private async Task<Outcome> KeyboardInteractiveAsync(SshAuthContext context, CancellationToken cancellationToken)
@@ -331,6 +383,7 @@ internal sealed class ServerAuthenticator
             }
 
             ReadOnlyMemory<byte> reply = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            _workStarted = _options.Scheduler.Now; // the client's thinking time is not the server's work
             if (reply.Span[0] != MessageNumber.UserAuthInfoResponse)
             {
                 throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected USERAUTH_INFO_RESPONSE, got message {reply.Span[0]}.");

@@ -125,7 +125,9 @@ internal static class ServerSessionPump
                     // string variable name, string variable value
                     string name = r.ReadUtf8String();
                     string value = r.ReadUtf8String();
-                    if (channel.MutableEnvironment.Count >= MaxEnvironmentVariables || !session.EnvironmentRequested(name, value))
+                    if (channel.MutableEnvironment.Count >= MaxEnvironmentVariables
+                        || !EnvironmentPolicy.Accepts(connection.Options.AcceptEnv, name, value)
+                        || !session.EnvironmentRequested(name, value))
                     {
                         return false;
                     }
@@ -192,13 +194,22 @@ internal static class ServerSessionPump
         SshServerConnection connection = channel.Connection;
         if (connection.KeyOptions is { } keyOptions)
         {
-            foreach (KeyValuePair<string, string> variable in keyOptions.Environment)
+            // environment= lets whoever can write the authorized_keys file set LD_PRELOAD and the
+            // like for the server's processes: applied only when the server says so.
+            if (connection.Options.PermitUserEnvironment)
             {
-                channel.MutableEnvironment[variable.Key] = variable.Value;
+                foreach (KeyValuePair<string, string> variable in keyOptions.Environment)
+                {
+                    channel.MutableEnvironment[variable.Key] = variable.Value;
+                }
             }
 
-            if (keyOptions.Command is { } forced && type != "subsystem")
+            if (keyOptions.Command is { } forced)
             {
+                // A forced command (command= or a certificate's force-command) replaces whatever was
+                // asked for, subsystems included, as sshd does: otherwise a key restricted to one
+                // command could open sftp or any other subsystem. The program sees the request (the
+                // command, or the subsystem's name) in SSH_ORIGINAL_COMMAND; a shell sets nothing.
                 if (argument is not null)
                 {
                     channel.MutableEnvironment["SSH_ORIGINAL_COMMAND"] = argument;

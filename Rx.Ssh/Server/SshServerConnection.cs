@@ -26,7 +26,7 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
     /// <summary>
     /// The authorized_keys options of the key the client logged in with (null for other methods):
-    /// <c>command=</c>, <c>environment=</c> and <c>no-pty</c> are enforced on sessions.
+    /// <c>command=</c> and <c>no-pty</c> are enforced on sessions, <c>environment=</c> too when <see cref="SshServerOptions.PermitUserEnvironment"/> is set.
     /// </summary>
     public AuthorizedKeyOptions? KeyOptions { get; }
 

@@ -54,12 +54,24 @@ public class SshServerHandler
 
     /// <summary>
     /// Called when a user name is first seen; returns whether authentication is required. The
-    /// default loads <see cref="AuthorizedKeys"/> for the user and asks
-    /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required).
+    /// default loads <see cref="AuthorizedKeys"/> for the user (a file that cannot be read, or is
+    /// refused with a <see cref="TrustFileException"/>, admits no key and is logged) and asks
+    /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required). The library has
+    /// already refused malformed names: longer than 256 bytes, empty, <c>.</c>, <c>..</c>, or holding
+    /// <c>/</c>, <c>\</c>, NUL or control characters never reach this callback.
     /// </summary>
     public virtual ValueTask<bool> BeginAuthAsync(string userName)
     {
-        AuthorizedKeys = Options.AuthorizedKeys?.Invoke(userName);
+        try
+        {
+            AuthorizedKeys = Options.AuthorizedKeys?.Invoke(userName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            AuthorizedKeys = null;
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, e, "Cannot read the authorized keys of {User}", userName);
+        }
+
         return ValueTask.FromResult(Options.AuthenticationRequired?.Invoke(userName) ?? true);
     }
 
@@ -82,8 +94,9 @@ public class SshServerHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
-        if (FindAuthorizedKey(context, key) is not null)
+        if (FindAuthorizedKey(context, key) is { } entry)
         {
+            MatchedEntry = entry;
             return true;
         }
 
@@ -107,6 +120,13 @@ public class SshServerHandler
         ArgumentNullException.ThrowIfNull(certificate);
         return ValueTask.FromResult(UserCertificateCheck.Authorize(AuthorizedKeys, context, certificate, Options.Scheduler.Now, Options.RevokedKeys));
     }
+
+    /// <summary>
+    /// The entry the default <see cref="ValidatePublicKeyAsync"/> admitted a key with: the server
+    /// carries it from the validation to the login (its options are the ones enforced), instead of
+    /// looking the key up again after the signature check.
+    /// </summary>
+    internal AuthorizedKeyEntry? MatchedEntry { get; set; }
 
     /// <summary>The authorized_keys entry that admits <paramref name="key"/> for this client, if any.</summary>
     public AuthorizedKeyEntry? FindAuthorizedKey(SshAuthContext context, SshPublicKey key)

@@ -67,7 +67,8 @@ public sealed record SshServerOptions
     /// The authorized_keys file for a user (null when the user has none); enables <c>publickey</c>.
     /// Entries' <c>from=</c>, <c>expiry-time=</c> and <c>cert-authority</c> are honoured; their other
     /// options are exposed on <see cref="SshServerConnection.KeyOptions"/> and enforced where the
-    /// library owns the behaviour (<c>no-pty</c>, <c>command=</c>, <c>environment=</c>).
+    /// library owns the behaviour (<c>no-pty</c>, <c>command=</c>; <c>environment=</c> only with
+    /// <see cref="PermitUserEnvironment"/>).
     /// </summary>
     public Func<string, AuthorizedKeysFile?>? AuthorizedKeys { get; init; }
 
@@ -80,12 +81,18 @@ public sealed record SshServerOptions
     /// <summary>Checks keyboard-interactive answers: true/false, or another challenge via <see cref="SshKeyboardInteractiveResult"/>.</summary>
     public Func<SshAuthContext, IReadOnlyList<string>, ValueTask<SshKeyboardInteractiveResult>>? KeyboardInteractiveValidator { get; init; }
 
-    /// <summary>Failed authentication attempts allowed per connection (OpenSSH's MaxAuthTries). Default 6.</summary>
+    /// <summary>
+    /// Failed authentication attempts allowed per connection (OpenSSH's MaxAuthTries). Every failure
+    /// counts, public key queries for keys that are not accepted included, except the first
+    /// <c>none</c> request (which clients send to learn the methods). Default 6.
+    /// </summary>
     public int MaxAuthAttempts { get; init; } = 6;
 
     /// <summary>
-    /// Every failed attempt is answered no sooner than this after it arrived, whether or not the
-    /// user exists, so timing tells nothing. Default 100 ms.
+    /// Every failed attempt (the first <c>none</c> included) is answered at a per-user target time
+    /// after it arrived, between this and one and a half times this (fixed for a user name, the same
+    /// whether or not the user exists); when checking took longer, at the next multiple of the
+    /// target, so a slow check does not show either. Default 100 ms.
     /// </summary>
     public TimeSpan AuthFailureDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -155,6 +162,24 @@ public sealed record SshServerOptions
     /// channels are refused.
     /// </summary>
     public Func<SshServerProcess, Task>? ProcessHandler { get; init; }
+
+    /// <summary>
+    /// Environment variables clients may set with <c>env</c> requests (sshd's <c>AcceptEnv</c>):
+    /// names matching one of these patterns (case-sensitive; <c>*</c> any run, <c>?</c> one character)
+    /// are passed on to the session, others are refused. Default <c>LANG</c> and <c>LC_*</c>, so a
+    /// client cannot set <c>LD_PRELOAD</c>, <c>BASH_ENV</c>, <c>PATH</c> and the like. Whatever the
+    /// patterns, names starting with <c>SSH_</c> (the server's own, as <c>SSH_ORIGINAL_COMMAND</c>)
+    /// and names that are empty or hold <c>=</c> or NUL are always refused; <c>["*"]</c> accepts the rest.
+    /// </summary>
+    public IReadOnlyList<string> AcceptEnv { get; init; } = ["LANG", "LC_*"];
+
+    /// <summary>
+    /// Apply the <c>environment="NAME=value"</c> options of authorized_keys lines (sshd's
+    /// <c>PermitUserEnvironment</c>). Default false: a user who can edit their authorized_keys could
+    /// otherwise set <c>LD_PRELOAD</c> for the server's processes. The options stay readable on
+    /// <see cref="SshServerConnection.KeyOptions"/> either way.
+    /// </summary>
+    public bool PermitUserEnvironment { get; init; }
 
     /// <summary>Edit input for sessions that requested a pty (echo, line editing, history). Default true.</summary>
     public bool LineEditor { get; init; } = true;

@@ -23,7 +23,10 @@ public abstract class SshServerSession
     /// <summary>The client asks for a pseudo-terminal; return false to refuse. Default accepts.</summary>
     public virtual bool PtyRequested(SshTerminal terminal) => true;
 
-    /// <summary>The client sends an environment variable; return false to refuse it. Default accepts.</summary>
+    /// <summary>
+    /// The client sends an environment variable that <see cref="SshServerOptions.AcceptEnv"/> accepts
+    /// (others are refused before this is asked); return false to refuse it. Default accepts.
+    /// </summary>
     public virtual bool EnvironmentRequested(string name, string value) => true;
 
     /// <summary>The client asks for a shell; return true to accept. Default refuses.</summary>

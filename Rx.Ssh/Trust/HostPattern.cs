@@ -20,15 +20,15 @@ internal static class HostPattern
         Negated,
     }
 
-    /// <summary>True when <paramref name="text"/> matches the single wildcard <paramref name="pattern"/>.</summary>
-    public static bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> pattern)
+    /// <summary>True when <paramref name="text"/> matches the single wildcard <paramref name="pattern"/> (ASCII case ignored unless <paramref name="ignoreCase"/> is false).</summary>
+    public static bool Matches(ReadOnlySpan<char> text, ReadOnlySpan<char> pattern, bool ignoreCase = true)
     {
         // Iterative wildcard matching with a single backtrack point for the latest '*':
         // linear in practice and free of recursion on hostile patterns.
         int t = 0, p = 0, starP = -1, starT = 0;
         while (t < text.Length)
         {
-            if (p < pattern.Length && (pattern[p] == '?' || EqualsIgnoreCase(pattern[p], text[t])))
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t] || (ignoreCase && EqualsIgnoreCase(pattern[p], text[t]))))
             {
                 t++;
                 p++;

@@ -8,12 +8,22 @@ internal static class TrustFileText
         where T : class;
 
     /// <summary>The file's text, or empty when the file or its directory does not exist.</summary>
+    /// <exception cref="TrustFileException">The path is not a regular file, or the file is larger than <see cref="TrustFileException.MaxLength"/>.</exception>
     public static string Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return File.ReadAllText(path);
+            using FileStream stream = Open(path);
+            using var text = new MemoryStream(InitialCapacity(stream));
+            byte[] chunk = new byte[16 * 1024];
+            int n;
+            while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                Append(path, text, chunk.AsSpan(0, n));
+            }
+
+            return Decode(text);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -22,17 +32,69 @@ internal static class TrustFileText
     }
 
     /// <summary>Async form of <see cref="Read"/>.</summary>
+    /// <exception cref="TrustFileException">The path is not a regular file, or the file is larger than <see cref="TrustFileException.MaxLength"/>.</exception>
     public static async ValueTask<string> ReadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            FileStream stream = Open(path);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var text = new MemoryStream(InitialCapacity(stream));
+                byte[] chunk = new byte[16 * 1024];
+                int n;
+                while ((n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    Append(path, text, chunk.AsSpan(0, n));
+                }
+
+                return Decode(text);
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return string.Empty;
         }
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading after checking it is a regular file (opening a FIFO would block).</summary>
+    private static FileStream Open(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new TrustFileException(path, $"'{path}' is a directory, not a regular file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException("No such file.", path);
+        }
+
+        if (FileKind.IsRegularFile(path) == false)
+        {
+            throw new TrustFileException(path, $"'{path}' is not a regular file.");
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    }
+
+    private static int InitialCapacity(FileStream stream) => (int)Math.Min(stream.Length, TrustFileException.MaxLength);
+
+    private static void Append(string path, MemoryStream text, ReadOnlySpan<byte> bytes)
+    {
+        if (text.Length + bytes.Length > TrustFileException.MaxLength)
+        {
+            throw new TrustFileException(path, $"'{path}' is larger than {TrustFileException.MaxLength} bytes.");
+        }
+
+        text.Write(bytes);
+    }
+
+    private static string Decode(MemoryStream text)
+    {
+        ReadOnlySpan<byte> bytes = text.GetBuffer().AsSpan(0, (int)text.Length);
+        return System.Text.Encoding.UTF8.GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
     }
 
     /// <summary>Parses every line; malformed lines become warnings with their line numbers.</summary>
