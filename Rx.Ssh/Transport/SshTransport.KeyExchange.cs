@@ -235,25 +235,35 @@ internal sealed partial class SshTransport
 
         byte[] encodedSecret = KeyDerivation.EncodeSecret(secret, negotiated.KeyExchange.SecretIsString);
         CryptographicOperations.ZeroMemory(secret);
-        (IPacketEncryptor encryptor, IPacketDecryptor decryptor) = CreateCiphers(negotiated, encodedSecret, exchangeHash);
+        (IPacketEncryptor encryptor, IPacketDecryptor decryptor) = CreateCiphers(negotiated, IsServer, encodedSecret, exchangeHash, SessionId);
         CryptographicOperations.ZeroMemory(encodedSecret);
 
-        _pendingEncryptor = encryptor;
-        SetNegotiatedCompression(negotiated);
-        _pendingResetSequence = _strictKex;
-        SetRekeyLimits(negotiated);
-        using (var newKeys = new SshBuffer(8))
+        try
         {
-            newKeys.Writer.WriteByte(MessageNumber.NewKeys);
-            SendKex(newKeys, PacketAction.EndKeyExchange);
+            SetPendingEncryptor(encryptor);
+            SetNegotiatedCompression(negotiated);
+            _pendingResetSequence = _strictKex;
+            SetRekeyLimits(negotiated);
+            using (var newKeys = new SshBuffer(8))
+            {
+                newKeys.Writer.WriteByte(MessageNumber.NewKeys);
+                SendKex(newKeys, PacketAction.EndKeyExchange);
+            }
+
+            if (initial && IsServer && _peerSupportsExtInfo)
+            {
+                SendServerSignatureAlgorithms();
+            }
+
+            await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The new receive keys never came into use; the writer (or its shutdown) disposes the encryptor.
+            decryptor.Dispose();
+            throw;
         }
 
-        if (initial && IsServer && _peerSupportsExtInfo)
-        {
-            SendServerSignatureAlgorithms();
-        }
-
-        await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
         InstallDecryptor(decryptor, _strictKex);
         ActivateReceiveCompression(negotiated);
         Negotiated = negotiated;
@@ -304,11 +314,12 @@ internal sealed partial class SshTransport
         }
     }
 
-    private static byte[] ComputeExchangeHash(
+    /// <summary>H over the exchange's values; the buffer holding K is zeroed before it goes back to the pool.</summary>
+    internal static byte[] ComputeExchangeHash(
         KeyExchangeAlgorithm kex, string clientVersion, string serverVersion, byte[] clientInit, byte[] serverInit,
         byte[] hostKey, ReadOnlySpan<byte> groupFields, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
     {
-        using var buffer = new SshBuffer(4096);
+        using SshBuffer buffer = SshBuffer.ForSecret(4096);
         SshWriter w = buffer.Writer;
         w.WriteString(clientVersion);
         w.WriteString(serverVersion);
@@ -327,9 +338,7 @@ internal sealed partial class SshTransport
             w.WriteMPInt(secret);
         }
 
-        byte[] hash = CryptographicOperations.HashData(kex.Hash, buffer.WrittenSpan);
-        CryptographicOperations.ZeroMemory(buffer.GetSpan(0));
-        return hash;
+        return CryptographicOperations.HashData(kex.Hash, buffer.WrittenSpan);
     }
 
     private static SshPublicKey VerifyServerSignature(string algorithm, byte[] hostKeyBlob, byte[] signatureBlob, byte[] exchangeHash)
@@ -358,19 +367,39 @@ internal sealed partial class SshTransport
         return hostKey;
     }
 
-    private (IPacketEncryptor Encryptor, IPacketDecryptor Decryptor) CreateCiphers(NegotiatedAlgorithms n, byte[] secret, byte[] hash)
+    /// <summary>
+    /// Derives the six keys (RFC 4253 section 7.2) and builds our two directions from them. The
+    /// cipher and MAC objects copy what they need, so every derived array is zeroed before this
+    /// returns, and a half-built pair is disposed if the second direction fails.
+    /// </summary>
+    internal static (IPacketEncryptor Encryptor, IPacketDecryptor Decryptor) CreateCiphers(NegotiatedAlgorithms n, bool isServer, byte[] secret, byte[] hash, byte[] sessionId)
     {
         HashAlgorithmName h = n.KeyExchange.Hash;
-        byte[] Key(char letter, int size) => KeyDerivation.Derive(h, secret, hash, letter, SessionId, size);
+        byte[] Key(char letter, int size) => KeyDerivation.Derive(h, secret, hash, letter, sessionId, size);
 
         CipherAlgorithm c2s = n.CipherClientToServer, s2c = n.CipherServerToClient;
         byte[] ivC2s = Key('A', c2s.IvSize), ivS2c = Key('B', s2c.IvSize);
         byte[] keyC2s = Key('C', c2s.KeySize), keyS2c = Key('D', s2c.KeySize);
         byte[]? macC2s = n.MacClientToServer is { } mc ? Key('E', mc.KeySize) : null;
         byte[]? macS2c = n.MacServerToClient is { } ms ? Key('F', ms.KeySize) : null;
-        // The cipher objects take the key material over; they own and clear it.
-        return IsServer
-            ? (s2c.CreateEncryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c), c2s.CreateDecryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s))
-            : (c2s.CreateEncryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s), s2c.CreateDecryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c));
+        IPacketEncryptor? encryptor = null;
+        try
+        {
+            encryptor = isServer ? s2c.CreateEncryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c) : c2s.CreateEncryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s);
+            IPacketDecryptor decryptor = isServer ? c2s.CreateDecryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s) : s2c.CreateDecryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c);
+            return (encryptor, decryptor);
+        }
+        catch
+        {
+            encryptor?.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (byte[]? derived in (ReadOnlySpan<byte[]?>)[ivC2s, ivS2c, keyC2s, keyS2c, macC2s, macS2c])
+            {
+                CryptographicOperations.ZeroMemory(derived);
+            }
+        }
     }
 }

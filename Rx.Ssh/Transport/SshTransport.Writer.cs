@@ -14,6 +14,7 @@ internal sealed partial class SshTransport
     private const int FlushThreshold = 256 * 1024;
     private IPacketEncryptor _encryptor = NoneCipher.Instance;
     private IPacketEncryptor? _pendingEncryptor;
+    private volatile bool _writerStopped;
     private bool _pendingResetSequence;
     private uint _sendSequence;
     private bool _kexInProgress;
@@ -56,7 +57,27 @@ internal sealed partial class SshTransport
         finally
         {
             DrainQueues();
+            ReleaseSendKeys();
         }
+    }
+
+    /// <summary>Reader, during a key exchange: hands the next send keys to the writer (or disposes them when it has stopped).</summary>
+    private void SetPendingEncryptor(IPacketEncryptor encryptor)
+    {
+        Interlocked.Exchange(ref _pendingEncryptor, encryptor)?.Dispose();
+        if (_writerStopped)
+        {
+            Interlocked.Exchange(ref _pendingEncryptor, null)?.Dispose();
+        }
+    }
+
+    /// <summary>Writer, on the way out: the send keys (current and pending) are disposed, which clears them.</summary>
+    private void ReleaseSendKeys()
+    {
+        _writerStopped = true;
+        Interlocked.Exchange(ref _pendingEncryptor, null)?.Dispose();
+        _encryptor.Dispose();
+        _encryptor = NoneCipher.Instance;
     }
 
     private bool TryDequeue(out OutgoingPacket packet)
@@ -141,8 +162,7 @@ internal sealed partial class SshTransport
                     break;
                 case PacketAction.EndKeyExchange:
                     IPacketEncryptor old = _encryptor;
-                    _encryptor = _pendingEncryptor ?? throw new InvalidOperationException("NEWKEYS without new keys");
-                    _pendingEncryptor = null;
+                    _encryptor = Interlocked.Exchange(ref _pendingEncryptor, null) ?? throw new InvalidOperationException("NEWKEYS without new keys");
                     ActivateSendCompression();
                     if (_pendingResetSequence)
                     {

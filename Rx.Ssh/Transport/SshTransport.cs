@@ -232,6 +232,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         {
         }
 
+        ReleaseReceiveKeys();
         _closed.TrySetResult();
         return result;
     }
