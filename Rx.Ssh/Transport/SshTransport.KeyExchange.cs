@@ -27,6 +27,7 @@ internal sealed partial class SshTransport
     private bool _strictKex;
     private bool _peerSupportsExtInfo;
     private SshPublicKey? _hostKey;
+    private long _extInfoPacket = -1; // the one packet number at which EXT_INFO may come without more ado
 
     /// <summary>The server's host key (client side), once the first key exchange has completed.</summary>
     public SshPublicKey? HostKey => _hostKey;
@@ -107,6 +108,7 @@ internal sealed partial class SshTransport
                 await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
                 return true;
             case MessageNumber.ExtInfo:
+                CheckExtInfoAllowed();
                 HandleExtInfo(payload.Span);
                 return true;
         }
@@ -122,6 +124,23 @@ internal sealed partial class SshTransport
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// RFC 8308 section 2.4: EXT_INFO may only be the first packet after the peer's first NEWKEYS
+    /// or, from the server, come later but before USERAUTH_SUCCESS. Anywhere else (in plaintext
+    /// before the keys, after authentication, after a re-exchange) it is a protocol error.
+    /// </summary>
+    private void CheckExtInfoAllowed()
+    {
+        bool firstAfterNewKeys = _packetsReceived == _extInfoPacket;
+        bool fromServerBeforeAuth = !IsServer && _firstKexDone && !IsUserAuthenticated;
+        if (!firstAfterNewKeys && !fromServerBeforeAuth)
+        {
+            throw new SshConnectionException(
+                DisconnectReason.ProtocolError,
+                "EXT_INFO is only allowed right after the first NEWKEYS" + (IsServer ? "." : " or before USERAUTH_SUCCESS."));
+        }
     }
 
     private void HandleExtInfo(ReadOnlySpan<byte> payload)
@@ -265,6 +284,11 @@ internal sealed partial class SshTransport
         }
 
         InstallDecryptor(decryptor, _strictKex);
+        if (initial)
+        {
+            _extInfoPacket = _packetsReceived + 1;
+        }
+
         ActivateReceiveCompression(negotiated);
         Negotiated = negotiated;
         KeyExchangeCount++;
