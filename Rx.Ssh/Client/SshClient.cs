@@ -112,6 +112,7 @@ public static class SshClient
             Version = options.ClientVersion,
             RekeyBytes = options.RekeyBytes,
             RekeyInterval = options.RekeyInterval,
+            KeyExchangeTimeout = options.KeyExchangeTimeout,
             Scheduler = options.Scheduler,
             Logger = logger,
             VerifyHostKey = key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token),

@@ -52,6 +52,12 @@ internal sealed partial class SshTransport
             }
 
             _kexInitSent = true;
+            _automaticRekeyDue = false;
+            if (_firstKexDone)
+            {
+                StartKexTimer();
+            }
+
             KexInitMessage ours = BuildKexInit();
             using var buffer = new SshBuffer(512);
             Span<byte> cookie = stackalloc byte[16];
@@ -95,11 +101,11 @@ internal sealed partial class SshTransport
         {
             case MessageNumber.Disconnect:
                 DisconnectMessage disconnect = DisconnectMessage.Read(payload.Span);
-                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {disconnect.Description} ({disconnect.Reason})", isLocal: false);
+                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {PeerText.Sanitize(disconnect.Description)} ({disconnect.Reason})", isLocal: false);
             case MessageNumber.Ignore:
                 return true;
             case MessageNumber.Debug:
-                Logger.LogDebug("Peer debug message: {Message}", DebugMessage.Read(payload.Span).Message);
+                Logger.LogDebug("Peer debug message: {Message}", PeerText.Sanitize(DebugMessage.Read(payload.Span).Message));
                 return true;
             case MessageNumber.Unimplemented:
                 Logger.LogDebug("Peer did not implement our packet {Sequence}", UnimplementedMessage.Read(payload.Span).SequenceNumber);
@@ -159,6 +165,17 @@ internal sealed partial class SshTransport
         if (initial && _packetsReceived != 1 && (peer.KexAlgorithms.Contains(StrictClient) || peer.KexAlgorithms.Contains(StrictServer)))
         {
             throw new SshConnectionException(DisconnectReason.ProtocolError, "Strict key exchange: KEXINIT was not the first packet.");
+        }
+
+        bool peerInitiated;
+        lock (_kexLock)
+        {
+            peerInitiated = !_kexInitSent;
+        }
+
+        if (!initial && peerInitiated)
+        {
+            CheckPeerInitiatedKeyExchange();
         }
 
         RequestKeyExchange();
@@ -295,6 +312,7 @@ internal sealed partial class SshTransport
         lock (_kexLock)
         {
             _kexInitSent = false;
+            StopKexTimer();
         }
 
         _firstKexDone = true;

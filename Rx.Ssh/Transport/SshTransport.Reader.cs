@@ -11,6 +11,7 @@ internal sealed partial class SshTransport
     private uint _receiveSequence;
     private long _packetsReceived;
     private long _bytesReceivedSinceKex;
+    private long _packetsReceivedSinceKex;
     private byte[] _receiveBuffer = new byte[36 * 1024];
     private long _pendingLength = -1;
 
@@ -109,11 +110,12 @@ internal sealed partial class SshTransport
         LastReceivedSequence = _receiveSequence;
         _receiveSequence++;
         _packetsReceived++;
+        _packetsReceivedSinceKex++;
         _bytesReceivedSinceKex += total;
         payload = DecompressIncoming(_receiveBuffer.AsMemory(5, payloadLength));
-        if (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) && _firstKexDone)
+        if (_firstKexDone && (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) || _packetsReceivedSinceKex > PacketRekeyLimit || _automaticRekeyDue))
         {
-            RequestKeyExchange();
+            RequestAutomaticKeyExchange();
         }
 
         return true;
@@ -150,5 +152,6 @@ internal sealed partial class SshTransport
         }
 
         _bytesReceivedSinceKex = 0;
+        _packetsReceivedSinceKex = 0;
     }
 }

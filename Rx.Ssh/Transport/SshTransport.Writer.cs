@@ -19,6 +19,7 @@ internal sealed partial class SshTransport
     private uint _sendSequence;
     private bool _kexInProgress;
     private long _bytesSentSinceKex;
+    private long _packetsSentSinceKex;
 
     private async Task WriteLoopAsync()
     {
@@ -152,6 +153,7 @@ internal sealed partial class SshTransport
             encryptor.Encrypt(_sendSequence, span[..(4 + packetLength)], span.Slice(4 + packetLength, encryptor.MacLength));
             _output.Advance(total);
             _sendSequence++;
+            _packetsSentSinceKex++;
             _bytesSentSinceKex += total;
             AfterPacketSent(outgoing.Buffer.AsSpan(0, outgoing.Length));
 
@@ -170,14 +172,15 @@ internal sealed partial class SshTransport
                     }
 
                     _bytesSentSinceKex = 0;
+                    _packetsSentSinceKex = 0;
                     _kexInProgress = false;
                     old.Dispose();
                     break;
             }
 
-            if (!_kexInProgress && _bytesSentSinceKex > Interlocked.Read(ref _sendRekeyLimit) && _firstKexDone)
+            if (!_kexInProgress && _firstKexDone && (_bytesSentSinceKex > Interlocked.Read(ref _sendRekeyLimit) || _packetsSentSinceKex > PacketRekeyLimit))
             {
-                RequestKeyExchange();
+                RequestAutomaticKeyExchange();
             }
 
             return total;
