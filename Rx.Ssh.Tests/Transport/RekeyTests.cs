@@ -52,7 +52,9 @@ public sealed class RekeyTests
             InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = Timeout.InfiniteTimeSpan },
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = interval });
         var completed = System.Threading.Channels.Channel.CreateUnbounded<int>();
+        var serverCompleted = System.Threading.Channels.Channel.CreateUnbounded<int>();
         pair.Client.Transport.KeyExchangeCompleted += n => completed.Writer.TryWrite(n);
+        pair.Server.Transport.KeyExchangeCompleted += n => serverCompleted.Writer.TryWrite(n);
         await clock.WhenScheduledAsync(interval).WithTimeout();
 
         clock.AdvanceBy(interval - TimeSpan.FromSeconds(1));
@@ -62,6 +64,7 @@ public sealed class RekeyTests
 
         clock.AdvanceBy(TimeSpan.FromSeconds(2));
         Assert.Equal(2, await completed.Reader.ReadAsync().AsTask().WithTimeout());
+        Assert.Equal(2, await serverCompleted.Reader.ReadAsync().AsTask().WithTimeout()); // before time jumps past its re-exchange deadline
 
         // Re-armed from the end of that exchange.
         await clock.WhenScheduledAsync(interval).WithTimeout();

@@ -282,7 +282,7 @@ internal sealed class ClientAuthenticator
             {
                 // byte SSH_MSG_USERAUTH_BANNER, string message (UTF-8), string language tag
                 var r = new SshReader(payload.Span[1..]);
-                string banner = r.ReadUtf8String();
+                string banner = PeerText.Sanitize(r.ReadUtf8String(), PeerText.BannerMaxLength, multiline: true);
                 _options.BannerReceived?.Invoke(banner);
                 continue;
             }

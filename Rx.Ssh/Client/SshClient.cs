@@ -183,6 +183,7 @@ public static class SshClient
                 Version = options.ClientVersion,
                 RekeyBytes = options.RekeyBytes,
                 RekeyInterval = options.RekeyInterval,
+                KeyExchangeTimeout = options.KeyExchangeTimeout,
                 Scheduler = options.Scheduler,
                 Logger = logger,
                 VerifyHostKey = options.ConnectionEvents is null

@@ -89,6 +89,17 @@ public sealed record SshClientOptions
     public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// A key re-exchange must complete this long after it started, on <see cref="Scheduler"/>, or
+    /// the connection ends with a <see cref="SshConnectionException"/> (reason
+    /// <see cref="DisconnectReason.ConnectionLost"/>, inner <see cref="TimeoutException"/>): while
+    /// one runs all other data is held back, so a peer that starts one and stops answering would
+    /// otherwise wedge the connection. Default 1 minute; <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The first exchange is bounded by
+    /// <see cref="LoginTimeout"/> instead.
+    /// </summary>
+    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
     /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
     /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ServerAliveInterval</c>.
@@ -114,7 +125,12 @@ public sealed record SshClientOptions
     /// </summary>
     public Action<SshConnectionEvent>? ConnectionEvents { get; init; }
 
-    /// <summary>Called with each authentication banner the server sends.</summary>
+    /// <summary>
+    /// Called with each authentication banner the server sends, sanitized: line feeds, tabs and
+    /// CR LF are kept, other control characters (ESC included) and Unicode format characters are
+    /// shown as escapes (<c>\033</c>, <c>\u{202E}</c>), and the text is cut at 16 KiB, so it
+    /// is safe to print to a terminal.
+    /// </summary>
     public Action<string>? BannerReceived { get; init; }
 
     /// <summary>Our identification string.</summary>

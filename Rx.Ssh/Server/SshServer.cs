@@ -185,6 +185,7 @@ public static class SshServer
         HostCertificates = options.HostCertificates,
         RekeyBytes = options.RekeyBytes,
         RekeyInterval = options.RekeyInterval,
+        KeyExchangeTimeout = options.KeyExchangeTimeout,
         Scheduler = options.Scheduler,
         ModuliFile = options.ModuliFile,
         Logger = logger,

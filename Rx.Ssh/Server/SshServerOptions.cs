@@ -209,6 +209,17 @@ public sealed record SshServerOptions
     public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// A key re-exchange must complete this long after it started, on <see cref="Scheduler"/>, or
+    /// the connection ends with a <see cref="SshConnectionException"/> (reason
+    /// <see cref="DisconnectReason.ConnectionLost"/>, inner <see cref="TimeoutException"/>): while
+    /// one runs all other data is held back, so a peer that starts one and stops answering would
+    /// otherwise wedge the connection. Default 1 minute; <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The first exchange is bounded by
+    /// <see cref="LoginGraceTime"/> instead.
+    /// </summary>
+    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
     /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
     /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ClientAliveInterval</c>.

@@ -27,6 +27,7 @@ internal static class KeyDerivation
             h.AppendData(encodedSecret);
             h.AppendData(exchangeHash);
             h.AppendData(result.AsSpan(0, filled));
+            CryptographicOperations.ZeroMemory(block);
             block = h.GetHashAndReset();
             int n = Math.Min(block.Length, size - filled);
             block.AsSpan(0, n).CopyTo(result.AsSpan(filled));
@@ -40,7 +41,7 @@ internal static class KeyDerivation
     /// <summary>Encodes the shared secret K as the hash input: mpint, or string for PQ hybrids.</summary>
     public static byte[] EncodeSecret(ReadOnlySpan<byte> secret, bool asString)
     {
-        using var buffer = new SshBuffer(secret.Length + 8);
+        using var buffer = SshBuffer.ForSecret(secret.Length + 8);
         if (asString)
         {
             buffer.Writer.WriteString(secret);

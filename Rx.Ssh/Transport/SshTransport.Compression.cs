@@ -20,6 +20,12 @@ internal sealed partial class SshTransport
     private string _pendingSendCompression = "none";
     private string _receiveCompression = "none";
     private volatile bool _compressionAuthenticated;
+
+    /// <summary>
+    /// True once USERAUTH_SUCCESS has passed: the server sets it when it has written the message,
+    /// the client when it has read it (delayed compression, EXT_INFO and re-key rules use it).
+    /// </summary>
+    internal bool IsUserAuthenticated => _compressionAuthenticated;
     private ZlibCompressor? _compressor;
     private ZlibDecompressor? _decompressor;
 

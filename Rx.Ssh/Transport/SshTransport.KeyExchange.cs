@@ -27,6 +27,7 @@ internal sealed partial class SshTransport
     private bool _strictKex;
     private bool _peerSupportsExtInfo;
     private SshPublicKey? _hostKey;
+    private long _extInfoPacket = -1; // the one packet number at which EXT_INFO may come without more ado
 
     /// <summary>The server's host key (client side), once the first key exchange has completed.</summary>
     public SshPublicKey? HostKey => _hostKey;
@@ -51,6 +52,12 @@ internal sealed partial class SshTransport
             }
 
             _kexInitSent = true;
+            _automaticRekeyDue = false;
+            if (_firstKexDone)
+            {
+                StartKexTimer();
+            }
+
             KexInitMessage ours = BuildKexInit();
             using var buffer = new SshBuffer(512);
             Span<byte> cookie = stackalloc byte[16];
@@ -94,11 +101,11 @@ internal sealed partial class SshTransport
         {
             case MessageNumber.Disconnect:
                 DisconnectMessage disconnect = DisconnectMessage.Read(payload.Span);
-                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {disconnect.Description} ({disconnect.Reason})", isLocal: false);
+                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {PeerText.Sanitize(disconnect.Description)} ({disconnect.Reason})", isLocal: false);
             case MessageNumber.Ignore:
                 return true;
             case MessageNumber.Debug:
-                Logger.LogDebug("Peer debug message: {Message}", DebugMessage.Read(payload.Span).Message);
+                Logger.LogDebug("Peer debug message: {Message}", PeerText.Sanitize(DebugMessage.Read(payload.Span).Message));
                 return true;
             case MessageNumber.Unimplemented:
                 Logger.LogDebug("Peer did not implement our packet {Sequence}", UnimplementedMessage.Read(payload.Span).SequenceNumber);
@@ -107,6 +114,7 @@ internal sealed partial class SshTransport
                 await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
                 return true;
             case MessageNumber.ExtInfo:
+                CheckExtInfoAllowed();
                 HandleExtInfo(payload.Span);
                 return true;
         }
@@ -122,6 +130,23 @@ internal sealed partial class SshTransport
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// RFC 8308 section 2.4: EXT_INFO may only be the first packet after the peer's first NEWKEYS
+    /// or, from the server, come later but before USERAUTH_SUCCESS. Anywhere else (in plaintext
+    /// before the keys, after authentication, after a re-exchange) it is a protocol error.
+    /// </summary>
+    private void CheckExtInfoAllowed()
+    {
+        bool firstAfterNewKeys = _packetsReceived == _extInfoPacket;
+        bool fromServerBeforeAuth = !IsServer && _firstKexDone && !IsUserAuthenticated;
+        if (!firstAfterNewKeys && !fromServerBeforeAuth)
+        {
+            throw new SshConnectionException(
+                DisconnectReason.ProtocolError,
+                "EXT_INFO is only allowed right after the first NEWKEYS" + (IsServer ? "." : " or before USERAUTH_SUCCESS."));
+        }
     }
 
     private void HandleExtInfo(ReadOnlySpan<byte> payload)
@@ -140,6 +165,17 @@ internal sealed partial class SshTransport
         if (initial && _packetsReceived != 1 && (peer.KexAlgorithms.Contains(StrictClient) || peer.KexAlgorithms.Contains(StrictServer)))
         {
             throw new SshConnectionException(DisconnectReason.ProtocolError, "Strict key exchange: KEXINIT was not the first packet.");
+        }
+
+        bool peerInitiated;
+        lock (_kexLock)
+        {
+            peerInitiated = !_kexInitSent;
+        }
+
+        if (!initial && peerInitiated)
+        {
+            CheckPeerInitiatedKeyExchange();
         }
 
         RequestKeyExchange();
@@ -235,32 +271,48 @@ internal sealed partial class SshTransport
 
         byte[] encodedSecret = KeyDerivation.EncodeSecret(secret, negotiated.KeyExchange.SecretIsString);
         CryptographicOperations.ZeroMemory(secret);
-        (IPacketEncryptor encryptor, IPacketDecryptor decryptor) = CreateCiphers(negotiated, encodedSecret, exchangeHash);
+        (IPacketEncryptor encryptor, IPacketDecryptor decryptor) = CreateCiphers(negotiated, IsServer, encodedSecret, exchangeHash, SessionId);
         CryptographicOperations.ZeroMemory(encodedSecret);
 
-        _pendingEncryptor = encryptor;
-        SetNegotiatedCompression(negotiated);
-        _pendingResetSequence = _strictKex;
-        SetRekeyLimits(negotiated);
-        using (var newKeys = new SshBuffer(8))
+        try
         {
-            newKeys.Writer.WriteByte(MessageNumber.NewKeys);
-            SendKex(newKeys, PacketAction.EndKeyExchange);
+            SetPendingEncryptor(encryptor);
+            SetNegotiatedCompression(negotiated);
+            _pendingResetSequence = _strictKex;
+            SetRekeyLimits(negotiated);
+            using (var newKeys = new SshBuffer(8))
+            {
+                newKeys.Writer.WriteByte(MessageNumber.NewKeys);
+                SendKex(newKeys, PacketAction.EndKeyExchange);
+            }
+
+            if (initial && IsServer && _peerSupportsExtInfo)
+            {
+                SendServerSignatureAlgorithms();
+            }
+
+            await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The new receive keys never came into use; the writer (or its shutdown) disposes the encryptor.
+            decryptor.Dispose();
+            throw;
         }
 
-        if (initial && IsServer && _peerSupportsExtInfo)
-        {
-            SendServerSignatureAlgorithms();
-        }
-
-        await ReadKexPacketAsync(MessageNumber.NewKeys, initial, cancellationToken).ConfigureAwait(false);
         InstallDecryptor(decryptor, _strictKex);
+        if (initial)
+        {
+            _extInfoPacket = _packetsReceived + 1;
+        }
+
         ActivateReceiveCompression(negotiated);
         Negotiated = negotiated;
         KeyExchangeCount++;
         lock (_kexLock)
         {
             _kexInitSent = false;
+            StopKexTimer();
         }
 
         _firstKexDone = true;
@@ -304,11 +356,12 @@ internal sealed partial class SshTransport
         }
     }
 
-    private static byte[] ComputeExchangeHash(
+    /// <summary>H over the exchange's values; the buffer holding K is zeroed before it goes back to the pool.</summary>
+    internal static byte[] ComputeExchangeHash(
         KeyExchangeAlgorithm kex, string clientVersion, string serverVersion, byte[] clientInit, byte[] serverInit,
         byte[] hostKey, ReadOnlySpan<byte> groupFields, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
     {
-        using var buffer = new SshBuffer(4096);
+        using SshBuffer buffer = SshBuffer.ForSecret(4096);
         SshWriter w = buffer.Writer;
         w.WriteString(clientVersion);
         w.WriteString(serverVersion);
@@ -327,9 +380,7 @@ internal sealed partial class SshTransport
             w.WriteMPInt(secret);
         }
 
-        byte[] hash = CryptographicOperations.HashData(kex.Hash, buffer.WrittenSpan);
-        CryptographicOperations.ZeroMemory(buffer.GetSpan(0));
-        return hash;
+        return CryptographicOperations.HashData(kex.Hash, buffer.WrittenSpan);
     }
 
     private static SshPublicKey VerifyServerSignature(string algorithm, byte[] hostKeyBlob, byte[] signatureBlob, byte[] exchangeHash)
@@ -358,19 +409,39 @@ internal sealed partial class SshTransport
         return hostKey;
     }
 
-    private (IPacketEncryptor Encryptor, IPacketDecryptor Decryptor) CreateCiphers(NegotiatedAlgorithms n, byte[] secret, byte[] hash)
+    /// <summary>
+    /// Derives the six keys (RFC 4253 section 7.2) and builds our two directions from them. The
+    /// cipher and MAC objects copy what they need, so every derived array is zeroed before this
+    /// returns, and a half-built pair is disposed if the second direction fails.
+    /// </summary>
+    internal static (IPacketEncryptor Encryptor, IPacketDecryptor Decryptor) CreateCiphers(NegotiatedAlgorithms n, bool isServer, byte[] secret, byte[] hash, byte[] sessionId)
     {
         HashAlgorithmName h = n.KeyExchange.Hash;
-        byte[] Key(char letter, int size) => KeyDerivation.Derive(h, secret, hash, letter, SessionId, size);
+        byte[] Key(char letter, int size) => KeyDerivation.Derive(h, secret, hash, letter, sessionId, size);
 
         CipherAlgorithm c2s = n.CipherClientToServer, s2c = n.CipherServerToClient;
         byte[] ivC2s = Key('A', c2s.IvSize), ivS2c = Key('B', s2c.IvSize);
         byte[] keyC2s = Key('C', c2s.KeySize), keyS2c = Key('D', s2c.KeySize);
         byte[]? macC2s = n.MacClientToServer is { } mc ? Key('E', mc.KeySize) : null;
         byte[]? macS2c = n.MacServerToClient is { } ms ? Key('F', ms.KeySize) : null;
-        // The cipher objects take the key material over; they own and clear it.
-        return IsServer
-            ? (s2c.CreateEncryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c), c2s.CreateDecryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s))
-            : (c2s.CreateEncryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s), s2c.CreateDecryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c));
+        IPacketEncryptor? encryptor = null;
+        try
+        {
+            encryptor = isServer ? s2c.CreateEncryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c) : c2s.CreateEncryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s);
+            IPacketDecryptor decryptor = isServer ? c2s.CreateDecryptor(keyC2s, ivC2s, n.MacClientToServer, macC2s) : s2c.CreateDecryptor(keyS2c, ivS2c, n.MacServerToClient, macS2c);
+            return (encryptor, decryptor);
+        }
+        catch
+        {
+            encryptor?.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (byte[]? derived in (ReadOnlySpan<byte[]?>)[ivC2s, ivS2c, keyC2s, keyS2c, macC2s, macS2c])
+            {
+                CryptographicOperations.ZeroMemory(derived);
+            }
+        }
     }
 }

@@ -11,32 +11,52 @@ internal sealed partial class SshTransport
     private uint _receiveSequence;
     private long _packetsReceived;
     private long _bytesReceivedSinceKex;
+    private long _packetsReceivedSinceKex;
     private byte[] _receiveBuffer = new byte[36 * 1024];
     private long _pendingLength = -1;
 
     /// <summary>Sequence number of the packet last returned (for UNIMPLEMENTED replies).</summary>
     public uint LastReceivedSequence { get; private set; }
 
+    private const int ReaderIdle = 0, ReaderBusy = 1, ReaderReleased = 2;
+    private int _readerState;
+
     /// <summary>Reads, decrypts and verifies the next packet; returns its payload.</summary>
     private async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        if (Interlocked.CompareExchange(ref _readerState, ReaderBusy, ReaderIdle) == ReaderReleased)
         {
-            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (TryReadPacket(ref buffer, out ReadOnlyMemory<byte> payload))
-            {
-                _input.AdvanceTo(buffer.Start);
-                return payload;
-            }
+            throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, _failure);
+        }
 
-            if (result.IsCompleted)
+        try
+        {
+            while (true)
             {
-                _input.AdvanceTo(buffer.End);
-                throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection.", isLocal: false);
-            }
+                ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (TryReadPacket(ref buffer, out ReadOnlyMemory<byte> payload))
+                {
+                    _input.AdvanceTo(buffer.Start);
+                    return payload;
+                }
 
-            _input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    _input.AdvanceTo(buffer.End);
+                    throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection.", isLocal: false);
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _readerState, ReaderIdle);
+            if (_failure is not null)
+            {
+                ReleaseReceiveKeys();
+            }
         }
     }
 
@@ -90,26 +110,48 @@ internal sealed partial class SshTransport
         LastReceivedSequence = _receiveSequence;
         _receiveSequence++;
         _packetsReceived++;
+        _packetsReceivedSinceKex++;
         _bytesReceivedSinceKex += total;
         payload = DecompressIncoming(_receiveBuffer.AsMemory(5, payloadLength));
-        if (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) && _firstKexDone)
+        if (_firstKexDone && (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) || _packetsReceivedSinceKex > PacketRekeyLimit || _automaticRekeyDue))
         {
-            RequestKeyExchange();
+            RequestAutomaticKeyExchange();
         }
 
         return true;
     }
 
+    /// <summary>
+    /// Once the transport has failed and no read is in progress (either side may call it, the
+    /// reader state decides who): the receive keys are disposed, which clears them, and no packet
+    /// is read again.
+    /// </summary>
+    private void ReleaseReceiveKeys()
+    {
+        if (Interlocked.CompareExchange(ref _readerState, ReaderReleased, ReaderIdle) != ReaderBusy)
+        {
+            Interlocked.Exchange(ref _decryptor, NoneCipher.Instance).Dispose();
+        }
+    }
+
+    /// <summary>True while cipher objects with key material are held (tests: none once the transport has failed).</summary>
+    internal bool HoldsKeys => Volatile.Read(ref _decryptor) is not NoneCipher || Volatile.Read(ref _encryptor) is not NoneCipher || Volatile.Read(ref _pendingEncryptor) is not null;
+
     private void InstallDecryptor(IPacketDecryptor decryptor, bool resetSequence)
     {
-        IPacketDecryptor old = _decryptor;
-        _decryptor = decryptor;
+        Interlocked.Exchange(ref _decryptor, decryptor).Dispose();
+        if (Volatile.Read(ref _readerState) == ReaderReleased)
+        {
+            // Failed meanwhile: the shutdown released the old keys, these are ours to clear.
+            Interlocked.Exchange(ref _decryptor, NoneCipher.Instance).Dispose();
+        }
+
         if (resetSequence)
         {
             _receiveSequence = 0;
         }
 
         _bytesReceivedSinceKex = 0;
-        old.Dispose();
+        _packetsReceivedSinceKex = 0;
     }
 }

@@ -9,9 +9,24 @@ namespace Rx.Ssh.Transport;
 /// </summary>
 internal sealed partial class SshTransport
 {
+    /// <summary>
+    /// Packets one set of keys may carry in one direction: well below 2^31 (OpenSSH's bound), so
+    /// sequence numbers never come near wrapping under one set of keys whatever the byte limit.
+    /// </summary>
+    internal const long DefaultRekeyPackets = 1L << 28;
+
     private long _sendRekeyLimit = long.MaxValue;
     private long _receiveRekeyLimit = long.MaxValue;
+    private long _packetRekeyLimit = DefaultRekeyPackets;
+    private volatile bool _automaticRekeyDue;
     private IDisposable? _rekeyTimer;
+
+    /// <summary>The packet limit per direction (<see cref="DefaultRekeyPackets"/>; tests lower it).</summary>
+    internal long PacketRekeyLimit
+    {
+        get => Interlocked.Read(ref _packetRekeyLimit);
+        set => Interlocked.Exchange(ref _packetRekeyLimit, value);
+    }
 
     /// <summary>Raised on the reader after each completed key exchange with the new count (tests and diagnostics).</summary>
     internal event Action<int>? KeyExchangeCompleted;
@@ -56,7 +71,7 @@ internal sealed partial class SshTransport
         TimeSpan interval = _settings.RekeyInterval;
         if (interval > TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
         {
-            IDisposable next = _settings.Scheduler.Schedule(interval, RequestKeyExchange);
+            IDisposable next = _settings.Scheduler.Schedule(interval, RequestAutomaticKeyExchange);
             Interlocked.Exchange(ref _rekeyTimer, next)?.Dispose();
             if (_failure is not null)
             {
@@ -65,6 +80,22 @@ internal sealed partial class SshTransport
         }
 
         KeyExchangeCompleted?.Invoke(count);
+    }
+
+    /// <summary>
+    /// A limit (bytes, packets, time) says re-key. Not before authentication (a server refuses a
+    /// client's re-exchange then): the next packet after USERAUTH_SUCCESS starts it instead.
+    /// </summary>
+    private void RequestAutomaticKeyExchange()
+    {
+        if (IsUserAuthenticated)
+        {
+            RequestKeyExchange();
+        }
+        else
+        {
+            _automaticRekeyDue = true;
+        }
     }
 
     private void StopRekeyTimer() => Interlocked.Exchange(ref _rekeyTimer, null)?.Dispose();

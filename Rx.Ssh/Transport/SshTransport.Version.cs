@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
+using Rx.Ssh.Wire;
 
 namespace Rx.Ssh.Transport;
 
@@ -65,19 +66,14 @@ internal sealed partial class SshTransport
                     throw new SshConnectionException(DisconnectReason.ProtocolError, "The peer's identification line is too long.");
                 }
 
-                string line = Encoding.ASCII.GetString(lineBytes).TrimEnd('\r');
+                byte[] raw = lineBytes.ToArray(); // at most 255 bytes, a few lines per connection
                 _input.AdvanceTo(buffer.GetPosition(1, newline.Value));
-                if (line.Contains('\0', StringComparison.Ordinal))
-                {
-                    throw new SshConnectionException(DisconnectReason.ProtocolError, "The peer's identification line contains a NUL byte.");
-                }
-
-                return line;
+                return DecodeLine(raw.AsSpan(0, raw.Length > 0 && raw[^1] == '\r' ? raw.Length - 1 : raw.Length));
             }
 
             if (buffer.Length > MaxLineLength)
             {
-                string start = Encoding.ASCII.GetString(buffer.Slice(0, 40));
+                string start = Encoding.UTF8.GetString(buffer.Slice(0, 40));
                 _input.AdvanceTo(buffer.Start);
                 throw new SshConnectionException(DisconnectReason.ProtocolVersionNotSupported, $"The peer sent '{Truncate(start)}...' instead of an SSH identification.", isLocal: true);
             }
@@ -92,14 +88,34 @@ internal sealed partial class SshTransport
         }
     }
 
-    private static string Truncate(string text)
+    /// <summary>
+    /// One line of the version exchange without its line end. The identification line (the one
+    /// that starts with <c>SSH-</c>) must be printable US-ASCII (RFC 4253 section 4.2): a byte
+    /// outside that range is refused, not replaced, since the line goes into the exchange hash and
+    /// to the application as it is. Other lines a server sends first are UTF-8 (same section).
+    /// </summary>
+    private static string DecodeLine(ReadOnlySpan<byte> line)
     {
-        var clean = new StringBuilder();
-        foreach (char c in text.Length > 80 ? text[..80] : text)
+        if (line.Contains((byte)0))
         {
-            clean.Append(c is >= ' ' and < (char)127 ? c : '?');
+            throw new SshConnectionException(DisconnectReason.ProtocolError, "The peer's identification line contains a NUL byte.");
         }
 
-        return clean.ToString();
+        if (!line.StartsWith("SSH-"u8))
+        {
+            return Encoding.UTF8.GetString(line);
+        }
+
+        int bad = line.IndexOfAnyExceptInRange((byte)' ', (byte)'~');
+        if (bad >= 0)
+        {
+            throw new SshConnectionException(
+                DisconnectReason.ProtocolError,
+                $"The peer's identification string has byte 0x{line[bad]:X2} at offset {bad} (after '{Truncate(Encoding.ASCII.GetString(line[..bad]))}'): RFC 4253 section 4.2 allows only printable US-ASCII there.");
+        }
+
+        return Encoding.ASCII.GetString(line);
     }
+
+    private static string Truncate(string text) => PeerText.Sanitize(text, 80);
 }

@@ -14,10 +14,12 @@ internal sealed partial class SshTransport
     private const int FlushThreshold = 256 * 1024;
     private IPacketEncryptor _encryptor = NoneCipher.Instance;
     private IPacketEncryptor? _pendingEncryptor;
+    private volatile bool _writerStopped;
     private bool _pendingResetSequence;
     private uint _sendSequence;
     private bool _kexInProgress;
     private long _bytesSentSinceKex;
+    private long _packetsSentSinceKex;
 
     private async Task WriteLoopAsync()
     {
@@ -58,7 +60,27 @@ internal sealed partial class SshTransport
             // Nothing goes out any more (the peer closed, or we shut down): wake every waiting sender.
             _budget.Fail(new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", false));
             DrainQueues();
+            ReleaseSendKeys();
         }
+    }
+
+    /// <summary>Reader, during a key exchange: hands the next send keys to the writer (or disposes them when it has stopped).</summary>
+    private void SetPendingEncryptor(IPacketEncryptor encryptor)
+    {
+        Interlocked.Exchange(ref _pendingEncryptor, encryptor)?.Dispose();
+        if (_writerStopped)
+        {
+            Interlocked.Exchange(ref _pendingEncryptor, null)?.Dispose();
+        }
+    }
+
+    /// <summary>Writer, on the way out: the send keys (current and pending) are disposed, which clears them.</summary>
+    private void ReleaseSendKeys()
+    {
+        _writerStopped = true;
+        Interlocked.Exchange(ref _pendingEncryptor, null)?.Dispose();
+        _encryptor.Dispose();
+        _encryptor = NoneCipher.Instance;
     }
 
     private bool TryDequeue(out OutgoingPacket packet)
@@ -133,6 +155,7 @@ internal sealed partial class SshTransport
             encryptor.Encrypt(_sendSequence, span[..(4 + packetLength)], span.Slice(4 + packetLength, encryptor.MacLength));
             _output.Advance(total);
             _sendSequence++;
+            _packetsSentSinceKex++;
             _bytesSentSinceKex += total;
             AfterPacketSent(outgoing.Buffer.AsSpan(0, outgoing.Length));
 
@@ -144,8 +167,7 @@ internal sealed partial class SshTransport
                     break;
                 case PacketAction.EndKeyExchange:
                     IPacketEncryptor old = _encryptor;
-                    _encryptor = _pendingEncryptor ?? throw new InvalidOperationException("NEWKEYS without new keys");
-                    _pendingEncryptor = null;
+                    _encryptor = Interlocked.Exchange(ref _pendingEncryptor, null) ?? throw new InvalidOperationException("NEWKEYS without new keys");
                     ActivateSendCompression();
                     if (_pendingResetSequence)
                     {
@@ -153,15 +175,16 @@ internal sealed partial class SshTransport
                     }
 
                     _bytesSentSinceKex = 0;
+                    _packetsSentSinceKex = 0;
                     _kexInProgress = false;
                     _budget.SetHolding(false);
                     old.Dispose();
                     break;
             }
 
-            if (!_kexInProgress && _bytesSentSinceKex > Interlocked.Read(ref _sendRekeyLimit) && _firstKexDone)
+            if (!_kexInProgress && _firstKexDone && (_bytesSentSinceKex > Interlocked.Read(ref _sendRekeyLimit) || _packetsSentSinceKex > PacketRekeyLimit))
             {
-                RequestKeyExchange();
+                RequestAutomaticKeyExchange();
             }
 
             return total;

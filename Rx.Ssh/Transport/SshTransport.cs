@@ -222,6 +222,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
 
         _budget.Fail(result);
         StopRekeyTimer();
+        StopKexTimer();
         if (sendDisconnect && result is SshConnectionException { IsLocal: true } local && local.Reason != DisconnectReason.None && _writer != Task.CompletedTask)
         {
             try
@@ -272,6 +273,7 @@ internal sealed partial class SshTransport : IAsyncDisposable
         {
         }
 
+        ReleaseReceiveKeys();
         _closed.TrySetResult();
         return result;
     }

@@ -37,7 +37,19 @@ internal sealed class TransportSettings
     /// <summary>Re-key this long after each key exchange; zero or infinite: never by time.</summary>
     public TimeSpan RekeyInterval { get; init; } = Timeout.InfiniteTimeSpan;
 
-    /// <summary>Scheduler for the re-key timer.</summary>
+    /// <summary>A key re-exchange must complete this long after it started; zero or infinite: no limit.</summary>
+    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Peer-initiated re-exchanges with little data between them allowed per <see cref="PeerKeyExchangeWindow"/>.</summary>
+    public int MaxPeerKeyExchanges { get; init; } = 20;
+
+    /// <summary>The sliding window for <see cref="MaxPeerKeyExchanges"/>, on <see cref="Scheduler"/>'s clock.</summary>
+    public TimeSpan PeerKeyExchangeWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A peer-initiated re-exchange after at least this many bytes received under the old keys is not counted.</summary>
+    public long CheapKeyExchangeBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Scheduler for the re-key timer, the key exchange deadline and the re-exchange rate limit.</summary>
     public System.Reactive.Concurrency.IScheduler Scheduler { get; init; } = System.Reactive.Concurrency.DefaultScheduler.Instance;
 
     /// <summary>Largest packet (packet_length) accepted from the peer.</summary>

@@ -6,15 +6,32 @@ namespace Rx.Ssh.Wire;
 /// A growable byte buffer on <see cref="ArrayPool{T}"/> used to build messages and packets.
 /// Internal plumbing: the hot path rents and returns, it does not allocate per packet.
 /// </summary>
+/// <remarks>
+/// A buffer made by <see cref="ForSecret"/> zeroes what was written before an array goes back to
+/// the pool (when it grows, on <see cref="Clear"/> and on <see cref="Dispose"/>), so key material
+/// such as the shared secret K does not outlive its use in pooled memory.
+/// </remarks>
 internal sealed class SshBuffer : IBufferWriter<byte>, IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
+    private readonly bool _sensitive;
     private byte[] _array;
     private int _length;
 
     public SshBuffer(int initialCapacity = 256)
+        : this(initialCapacity, sensitive: false, ArrayPool<byte>.Shared)
     {
-        _array = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
+
+    internal SshBuffer(int initialCapacity, bool sensitive, ArrayPool<byte> pool)
+    {
+        _pool = pool;
+        _sensitive = sensitive;
+        _array = pool.Rent(initialCapacity);
+    }
+
+    /// <summary>A buffer for secrets: its written bytes are zeroed before its arrays go back to the pool.</summary>
+    public static SshBuffer ForSecret(int initialCapacity = 256) => new(initialCapacity, sensitive: true, ArrayPool<byte>.Shared);
 
     public int Length => _length;
 
@@ -46,7 +63,11 @@ internal sealed class SshBuffer : IBufferWriter<byte>, IDisposable
         return _array.AsSpan(_length);
     }
 
-    public void Clear() => _length = 0;
+    public void Clear()
+    {
+        Wipe();
+        _length = 0;
+    }
 
     public byte[] ToArray() => WrittenSpan.ToArray();
 
@@ -68,11 +89,12 @@ internal sealed class SshBuffer : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _length + sizeHint));
+        byte[] bigger = _pool.Rent(Math.Max(_array.Length * 2, _length + sizeHint));
         _array.AsSpan(0, _length).CopyTo(bigger);
         if (_array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_array);
+            Wipe();
+            _pool.Return(_array);
         }
 
         _array = bigger;
@@ -82,10 +104,19 @@ internal sealed class SshBuffer : IBufferWriter<byte>, IDisposable
     {
         if (_array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_array);
+            Wipe();
+            _pool.Return(_array);
         }
 
         _array = [];
         _length = 0;
+    }
+
+    private void Wipe()
+    {
+        if (_sensitive)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_array); // all of it: a writer may have used more than it advanced
+        }
     }
 }

@@ -71,4 +71,29 @@ public sealed class ModuliFileTests
         Assert.True(file.Groups.Count > 100);
         Assert.All(file.Groups, g => Assert.False(g.P.IsEven));
     }
+
+    [Fact]
+    public void A_loaded_file_is_cached_until_its_size_or_time_changes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "moduli-" + Guid.NewGuid());
+        try
+        {
+            File.WriteAllText(path, Line(DiffieHellmanGroup.Group14) + "\n");
+            ModuliFile first = ModuliFile.Load(path);
+            Assert.Same(first, ModuliFile.Load(path));
+
+            File.AppendAllText(path, Line(DiffieHellmanGroup.Group15) + "\n");
+            ModuliFile grown = ModuliFile.Load(path);
+            Assert.NotSame(first, grown);
+            Assert.Equal([2048, 3072], grown.Groups.Select(g => g.Bits));
+
+            File.WriteAllText(path, Line(DiffieHellmanGroup.Group16) + "\n" + Line(DiffieHellmanGroup.Group14) + "\n");
+            File.SetLastWriteTimeUtc(path, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+            Assert.Equal([4096, 2048], ModuliFile.Load(path).Groups.Select(g => g.Bits));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -27,17 +27,43 @@ internal sealed class ModuliFile
 
     public IReadOnlyList<DiffieHellmanGroup> Groups { get; }
 
+    private const int MaxCachedFiles = 8;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CacheEntry> s_cache = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Reads <paramref name="path"/> (default <see cref="DefaultPath"/>); the built-in groups when
-    /// the file is missing, unreadable or holds no usable group.
+    /// the file is missing, unreadable or holds no usable group. The parsed file is cached and
+    /// read again only when its path, modification time or size changes, so a key exchange does
+    /// not re-parse a file of hundreds of groups (a few paths are kept; servers use one).
     /// </summary>
     public static ModuliFile Load(string? path)
     {
         try
         {
-            using var reader = new StreamReader(path ?? DefaultPath);
-            ModuliFile file = Parse(reader);
-            return file.Groups.Count > 0 ? file : BuiltIn;
+            var info = new FileInfo(path ?? DefaultPath);
+            if (!info.Exists)
+            {
+                return BuiltIn;
+            }
+
+            string fullPath = info.FullName;
+            DateTime modified = info.LastWriteTimeUtc;
+            long length = info.Length;
+            if (s_cache.TryGetValue(fullPath, out CacheEntry? cached) && cached.Modified == modified && cached.Length == length)
+            {
+                return cached.File;
+            }
+
+            using var reader = new StreamReader(fullPath);
+            ModuliFile parsed = Parse(reader);
+            ModuliFile file = parsed.Groups.Count > 0 ? parsed : BuiltIn;
+            if (s_cache.Count >= MaxCachedFiles)
+            {
+                s_cache.Clear();
+            }
+
+            s_cache[fullPath] = new CacheEntry(modified, length, file);
+            return file;
         }
         catch (IOException)
         {
@@ -111,4 +137,6 @@ internal sealed class ModuliFile
 
     private static bool TryParseHex(string hex, out BigInteger value) =>
         BigInteger.TryParse("0" + hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+
+    private sealed record CacheEntry(DateTime Modified, long Length, ModuliFile File);
 }
