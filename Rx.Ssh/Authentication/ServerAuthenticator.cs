@@ -20,7 +20,7 @@ internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? K
 /// The server side of RFC 4252 (and RFC 4256 keyboard-interactive): answers the client's requests
 /// with the decisions of an <see cref="SshServerHandler"/>, counting every failure but the first
 /// <c>none</c> (failed public key queries included, so keys cannot be probed without limit),
-/// answering every failure at its <see cref="FailureTiming"/> target, and refusing anything but
+/// answering every counted failure at its <see cref="FailureTiming"/> target, and refusing anything but
 /// authentication until it succeeds.
 /// </summary>
 internal sealed class ServerAuthenticator
@@ -175,7 +175,7 @@ internal sealed class ServerAuthenticator
     }
 
     /// <summary>
-    /// Answers a failed request: counts it (unless <paramref name="counts"/> is false), waits until its
+    /// Answers a failed request: counts it and (unless <paramref name="counts"/> is false) waits until its
     /// time (<see cref="FailureTiming"/> for <paramref name="timingName"/>), disconnects when the
     /// attempts are used up, else sends USERAUTH_FAILURE.
     /// </summary>
@@ -187,7 +187,13 @@ internal sealed class ServerAuthenticator
             _transport.Logger.LogInformation("Failed {Method} for {User} from {Remote}", method, logUser, _remote);
         }
 
-        await DelayFailureAsync(timingName, cancellationToken).ConfigureAwait(false);
+        // The opening none (not counted) is how every client learns the methods: answered at once,
+        // as sshd does, so a login does not pay a failure delay before it has tried anything.
+        if (counts)
+        {
+            await DelayFailureAsync(timingName, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_failures >= _options.MaxAuthAttempts)
         {
             throw new SshConnectionException(DisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");

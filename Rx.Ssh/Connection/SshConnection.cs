@@ -213,7 +213,7 @@ public abstract partial class SshConnection : IAsyncDisposable
             case MessageNumber.ChannelRequest:
                 {
                     Connection.SshChannel c = FindOpen(r.ReadUInt32(), number);
-                    string type = Connection.PeerText.ReadName(ref r);
+                    string type = PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
                     _readGate = c.OnRequest(type, wantReply, r.RemainingSpan);
                     break;
@@ -243,7 +243,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 break;
             case MessageNumber.GlobalRequest:
                 {
-                    string name = Connection.PeerText.ReadName(ref r);
+                    string name = PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
                     GlobalRequestReceived?.Invoke(name);
                     bool ok = OnGlobalRequest(name, r.RemainingSpan);
@@ -307,9 +307,9 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>
     private protected virtual void OnChannelOpen(ref SshReader reader)
     {
-        string type = Connection.PeerText.ReadName(ref reader);
+        string type = PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
-        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{Connection.PeerText.Quote(type)}' is not supported."));
+        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported."));
     }
 
     /// <summary>Handles a global request; the default refuses (keepalives get a failure reply, as OpenSSH does).</summary>
