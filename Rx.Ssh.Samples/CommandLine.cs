@@ -18,6 +18,7 @@ internal static class CommandLine
     private static readonly Option<string[]> HostKeyOption = new("--host-key") { Description = "server host key file (repeatable; serve)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> AuthorizedKeysOption = new("--authorized-keys") { Description = "authorized keys file (serve; default ssh_user_ca, else ~/.ssh/authorized_keys)" };
     private static readonly Option<string?> RootOption = new("--root") { Description = "root directory for SFTP and SCP (serve; default /)" };
+    private static readonly Option<bool> CompatibleOption = new("--compatible") { Description = "serve: offer the library's OpenSSH-compatible algorithms instead of the hardened profile" };
 
     /// <summary>Builds the command; <paramref name="run"/> gets a context whose <see cref="SampleContext.Stopping"/> is cancelled by Ctrl-C.</summary>
     public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
@@ -25,6 +26,7 @@ internal static class CommandLine
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
             NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
+            CompatibleOption,
         };
         root.SetAction((parse, stopping) =>
         {
@@ -46,6 +48,7 @@ internal static class CommandLine
                 HostKeys = parse.GetValue(HostKeyOption) ?? [],
                 AuthorizedKeys = parse.GetValue(AuthorizedKeysOption),
                 Root = parse.GetValue(RootOption),
+                Compatible = parse.GetValue(CompatibleOption),
             };
             return run(parse.GetValue(NameArgument), context);
         });

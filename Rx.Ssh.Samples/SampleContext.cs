@@ -39,6 +39,9 @@ internal sealed record SampleContext
     /// <summary>serve: the root directory for SFTP and SCP (<c>--root</c>).</summary>
     public string? Root { get; init; }
 
+    /// <summary>serve: offer <see cref="SshAlgorithms.Default"/> instead of <see cref="SshAlgorithms.Hardened"/> (<c>--compatible</c>).</summary>
+    public bool Compatible { get; init; }
+
     public TextWriter Out { get; init; } = Console.Out;
 
     public TextWriter Error { get; init; } = Console.Error;

@@ -103,6 +103,7 @@ internal sealed class ServeCommand : ISample
                 HostKeys = hostKeys,
                 AuthorizedKeys = keys,
                 Root = Path.GetFullPath(context.Root ?? "/"),
+                Algorithms = context.Compatible ? SshAlgorithms.Default : SshAlgorithms.Hardened,
                 Log = context.Out,
             };
         }

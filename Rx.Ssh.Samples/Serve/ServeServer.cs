@@ -23,6 +23,9 @@ internal sealed record ServeSettings
     /// <summary>Root of the file system served over SFTP/SCP (when they land).</summary>
     public string Root { get; init; } = "/";
 
+    /// <summary>Algorithms offered: the hardened profile unless <c>--compatible</c> asks for the library's defaults.</summary>
+    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Hardened;
+
     /// <summary>Where the connection and session lines go.</summary>
     public TextWriter Log { get; init; } = Console.Out;
 }
@@ -47,6 +50,7 @@ internal static class ServeServer
             Address = settings.Address,
             Port = settings.Port,
             HostKeys = settings.HostKeys,
+            Algorithms = settings.Algorithms,
             AuthorizedKeys = _ => settings.AuthorizedKeys,
             HandlerFactory = () => new ServeHandler(log),
 
