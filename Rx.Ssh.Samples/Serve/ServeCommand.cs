@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
@@ -29,10 +30,11 @@ internal sealed class ServeCommand : ISample
             return 1;
         }
 
+        using ILoggerFactory loggers = ServeLog.CreateConsole();
         SshListener listener;
         try
         {
-            listener = await ServeServer.StartAsync(settings);
+            listener = await ServeServer.StartAsync(settings with { Loggers = loggers });
         }
         catch (SshException ex)
         {
@@ -104,7 +106,6 @@ internal sealed class ServeCommand : ISample
                 AuthorizedKeys = keys,
                 Root = Path.GetFullPath(context.Root ?? "/"),
                 Algorithms = context.Compatible ? SshAlgorithms.Default : SshAlgorithms.Hardened,
-                Log = context.Out,
             };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException)

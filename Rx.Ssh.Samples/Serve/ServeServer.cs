@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
@@ -26,8 +28,11 @@ internal sealed record ServeSettings
     /// <summary>Algorithms offered: the hardened profile unless <c>--compatible</c> asks for the library's defaults.</summary>
     public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Hardened;
 
-    /// <summary>Where the connection and session lines go.</summary>
-    public TextWriter Log { get; init; } = Console.Out;
+    /// <summary>
+    /// Where the connection and session lines (category <see cref="ServeLog.Category"/>) and the library's
+    /// diagnostics (<see cref="ServeLog.LibraryCategory"/>) go; none by default, the command uses the console logger.
+    /// </summary>
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 }
 
 /// <summary>
@@ -44,7 +49,7 @@ internal static class ServeServer
     public static SshServerOptions CreateOptions(ServeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var log = new ServeLog(settings.Log);
+        var log = new ServeLog(settings.Loggers.CreateLogger(ServeLog.Category));
         return new SshServerOptions
         {
             Address = settings.Address,
@@ -53,6 +58,7 @@ internal static class ServeServer
             Algorithms = settings.Algorithms,
             AuthorizedKeys = _ => settings.AuthorizedKeys,
             HandlerFactory = () => new ServeHandler(log),
+            Logger = settings.Loggers.CreateLogger(ServeLog.LibraryCategory),
 
             // A real terminal does echo and line editing; the library's editor would do them twice.
             LineEditor = false,
@@ -83,11 +89,10 @@ internal static class ServeServer
         }
         catch (Exception ex)
         {
-            how = "failed: " + ex.Message;
-            log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how}");
+            log.Session(ServeHandler.Who(process.Connection), what, "failed: " + ex.Message);
             throw;
         }
 
-        log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how} after {ServeLog.Duration(clock.Elapsed)}");
+        log.Session(ServeHandler.Who(process.Connection), what, $"{how} after {ServeLog.Duration(clock.Elapsed)}");
     }
 }
