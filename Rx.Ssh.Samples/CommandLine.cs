@@ -22,6 +22,7 @@ internal static class CommandLine
     private static readonly Option<int?> AllowPortOption = new("--allow-port") { Description = "the one port a forwarding server sample allows (default as in the document)" };
     private static readonly Option<string> OutputOption = new("--output") { DefaultValueFactory = _ => "/tmp/stdout", Description = "redirect_input's destination file" };
     private static readonly Option<string?> CommandsOption = new("--commands") { Description = "reverse_server's commands, separated by ';;' (default the document's three)" };
+    private static readonly Option<bool> CompatibleOption = new("--compatible") { Description = "serve: offer the library's OpenSSH-compatible algorithms instead of the hardened profile" };
 
     /// <summary>Builds the command; <paramref name="run"/> gets a context whose <see cref="SampleContext.Stopping"/> is cancelled by Ctrl-C.</summary>
     public static RootCommand Build(Func<string?, SampleContext, Task<int>> run)
@@ -29,7 +30,7 @@ internal static class CommandLine
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
             NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
-            ListenPortOption, AllowPortOption, OutputOption, CommandsOption,
+            ListenPortOption, AllowPortOption, OutputOption, CommandsOption, CompatibleOption,
         };
         root.SetAction((parse, stopping) =>
         {
@@ -57,6 +58,7 @@ internal static class CommandLine
                 Commands = parse.GetValue(CommandsOption) is { } commands
                     ? commands.Split(";;", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     : null,
+                Compatible = parse.GetValue(CompatibleOption),
             };
             return run(parse.GetValue(NameArgument), context);
         });

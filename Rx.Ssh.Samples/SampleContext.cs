@@ -48,6 +48,9 @@ internal sealed record SampleContext
     /// <summary>File-system root of the SFTP/SCP server samples and serve (<c>--root</c>); null means the sample's default.</summary>
     public string? Root { get; init; }
 
+    /// <summary>serve: offer <see cref="SshAlgorithms.Default"/> instead of <see cref="SshAlgorithms.Hardened"/> (<c>--compatible</c>).</summary>
+    public bool Compatible { get; init; }
+
     public TextWriter Out { get; init; } = Console.Out;
 
     public TextWriter Error { get; init; } = Console.Error;

@@ -52,7 +52,6 @@ internal static class Tour
                 HostKeys = [hostKey],
                 AuthorizedKeys = AuthorizedKeysFile.Parse(userKey.PublicKey.ToOpenSshString("tour") + "\n"),
                 Root = dir,
-                Log = TextWriter.Null,
             };
             await using SshListener server = await ServeServer.StartAsync(settings);
             try

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc, puttygen) when missing.
+# Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc, PuTTY's puttygen/plink,
+# Dropbear's dbclient/dropbear/dropbearkey/dropbearconvert, nss_wrapper for the dropbear server) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,7 +8,9 @@ need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v bc >/dev/null 2>&1 || need+=(bc)
-command -v puttygen >/dev/null 2>&1 || need+=(putty-tools)
+command -v puttygen >/dev/null 2>&1 && command -v plink >/dev/null 2>&1 || need+=(putty-tools)
+[ -x /usr/bin/dbclient ] && [ -x /usr/sbin/dropbear ] && [ -x /usr/bin/dropbearkey ] && [ -x /usr/bin/dropbearconvert ] || need+=(dropbear-bin)
+[ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || need+=(libnss-wrapper)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} ..."

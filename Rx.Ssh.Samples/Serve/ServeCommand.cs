@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
@@ -29,10 +30,11 @@ internal sealed class ServeCommand : ISample
             return 1;
         }
 
+        using ILoggerFactory loggers = ServeLog.CreateConsole();
         SshListener listener;
         try
         {
-            listener = await ServeServer.StartAsync(settings);
+            listener = await ServeServer.StartAsync(settings with { Loggers = loggers });
         }
         catch (SshException ex)
         {
@@ -103,7 +105,7 @@ internal sealed class ServeCommand : ISample
                 HostKeys = hostKeys,
                 AuthorizedKeys = keys,
                 Root = Path.GetFullPath(context.Root ?? "/"),
-                Log = context.Out,
+                Algorithms = context.Compatible ? SshAlgorithms.Default : SshAlgorithms.Hardened,
             };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshException)

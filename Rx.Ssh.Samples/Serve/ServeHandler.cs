@@ -1,17 +1,47 @@
 using System.Diagnostics;
 using System.Net;
+using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Samples.Serve;
 
-/// <summary>serve's per-connection callbacks: authentication follows the options; this only keeps what the connection's log line needs.</summary>
+/// <summary>
+/// serve's per-connection callbacks: authentication follows the options; this only keeps what the
+/// connection's log line needs (the user asked for and the keys refused, for a login that fails).
+/// </summary>
 internal sealed class ServeHandler(ServeLog log) : SshServerHandler
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _refused = [];
     private SshServerConnection? _connection;
+    private string? _user;
     private int _sessions;
 
     /// <summary>Counts a session for the connection's line.</summary>
     public void SessionStarted() => Interlocked.Increment(ref _sessions);
+
+    public override ValueTask<bool> BeginAuthAsync(string userName)
+    {
+        _user = userName;
+        return base.BeginAuthAsync(userName);
+    }
+
+    public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+    {
+        bool accepted = await base.ValidatePublicKeyAsync(context, key);
+        if (!accepted)
+        {
+            string refused = $"{key.KeyType} key {key.GetFingerprint()} not authorized";
+            lock (_refused)
+            {
+                if (!_refused.Contains(refused))
+                {
+                    _refused.Add(refused);
+                }
+            }
+        }
+
+        return accepted;
+    }
 
     public override void Authenticated(SshServerConnection connection) => _connection = connection;
 
@@ -19,9 +49,19 @@ internal sealed class ServeHandler(ServeLog log) : SshServerHandler
     {
         string from = RemoteEndPoint?.ToString() ?? "?";
         string how = error is null ? "closed" : "ended: " + error.Message;
-        log.Line(_connection is { } c
-            ? $"connection {c.UserName}@{from} ({c.RemoteVersion}): {Volatile.Read(ref _sessions)} session(s), {how} after {ServeLog.Duration(_clock.Elapsed)}"
-            : $"connection from {from}: not authenticated, {how} after {ServeLog.Duration(_clock.Elapsed)}");
+        if (_connection is { } c)
+        {
+            log.Connection($"{c.UserName}@{from}", c.RemoteVersion, Volatile.Read(ref _sessions), how, _clock.Elapsed);
+            return;
+        }
+
+        string refused;
+        lock (_refused)
+        {
+            refused = string.Join("; ", _refused);
+        }
+
+        log.Unauthenticated(from, _user, refused.Length == 0 ? how : refused + ", " + how, _clock.Elapsed);
     }
 
     /// <summary>"user@address:port" of a session's connection.</summary>

@@ -1,17 +1,51 @@
+using Microsoft.Extensions.Logging;
+
 namespace Rx.Ssh.Samples.Serve;
 
-/// <summary>serve's log: one line per connection and per session, written whole (callers run on many threads).</summary>
-internal sealed class ServeLog(TextWriter writer)
+/// <summary>
+/// serve's log, through Microsoft.Extensions.Logging: one Information entry per connection and per
+/// session, category <see cref="Category"/>. The <c>serve</c> command sends it to the console logger,
+/// one line each; tests plug in their own provider.
+/// </summary>
+internal sealed class ServeLog(ILogger logger)
 {
-    private readonly Lock _gate = new();
+    /// <summary>The category of serve's own entries; the library's are under <see cref="LibraryCategory"/>.</summary>
+    public const string Category = "serve";
 
-    /// <summary>Writes <paramref name="text"/> as one time-stamped line.</summary>
-    public void Line(string text)
-    {
-        lock (_gate)
+    /// <summary>The category the library's own diagnostics are logged under.</summary>
+    public const string LibraryCategory = "Rx.Ssh";
+
+    /// <summary>
+    /// The console logger the <c>serve</c> command logs to: one line per entry, time-stamped; serve's own
+    /// entries from Information, the library's from Warning (its Information entries repeat serve's lines).
+    /// </summary>
+    public static ILoggerFactory CreateConsole() => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter(LibraryCategory, LogLevel.Warning)
+        .AddSimpleConsole(options =>
         {
-            writer.WriteLine($"{DateTime.Now:HH:mm:ss} {text}");
-            writer.Flush();
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss ";
+        }));
+
+    /// <summary>A session ended: who ran what and how it ended.</summary>
+    public void Session(string who, string what, string how) =>
+        logger.LogInformation("session {Who} {What}: {How}", who, what, how);
+
+    /// <summary>An authenticated connection ended.</summary>
+    public void Connection(string who, string clientVersion, int sessions, string how, TimeSpan elapsed) =>
+        logger.LogInformation("connection {Who} ({ClientVersion}): {Sessions} session(s), {How} after {Elapsed}", who, clientVersion, sessions, how, Duration(elapsed));
+
+    /// <summary>A connection that never authenticated ended: from where, as whom (if it got that far), why.</summary>
+    public void Unauthenticated(string from, string? user, string why, TimeSpan elapsed)
+    {
+        if (user is null)
+        {
+            logger.LogWarning("connection from {From}: not authenticated, {Why} after {Elapsed}", from, why, Duration(elapsed));
+        }
+        else
+        {
+            logger.LogWarning("connection from {From}: login as {User} refused, {Why} after {Elapsed}", from, user, why, Duration(elapsed));
         }
     }
 

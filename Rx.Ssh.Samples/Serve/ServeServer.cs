@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
@@ -23,8 +25,14 @@ internal sealed record ServeSettings
     /// <summary>Root of the file system served over SFTP/SCP (when they land).</summary>
     public string Root { get; init; } = "/";
 
-    /// <summary>Where the connection and session lines go.</summary>
-    public TextWriter Log { get; init; } = Console.Out;
+    /// <summary>Algorithms offered: the hardened profile unless <c>--compatible</c> asks for the library's defaults.</summary>
+    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Hardened;
+
+    /// <summary>
+    /// Where the connection and session lines (category <see cref="ServeLog.Category"/>) and the library's
+    /// diagnostics (<see cref="ServeLog.LibraryCategory"/>) go; none by default, the command uses the console logger.
+    /// </summary>
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 }
 
 /// <summary>
@@ -41,14 +49,16 @@ internal static class ServeServer
     public static SshServerOptions CreateOptions(ServeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var log = new ServeLog(settings.Log);
+        var log = new ServeLog(settings.Loggers.CreateLogger(ServeLog.Category));
         return new SshServerOptions
         {
             Address = settings.Address,
             Port = settings.Port,
             HostKeys = settings.HostKeys,
+            Algorithms = settings.Algorithms,
             AuthorizedKeys = _ => settings.AuthorizedKeys,
             HandlerFactory = () => new ServeHandler(log),
+            Logger = settings.Loggers.CreateLogger(ServeLog.LibraryCategory),
 
             // A real terminal does echo and line editing; the library's editor would do them twice.
             LineEditor = false,
@@ -83,11 +93,10 @@ internal static class ServeServer
         }
         catch (Exception ex)
         {
-            how = "failed: " + ex.Message;
-            log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how}");
+            log.Session(ServeHandler.Who(process.Connection), what, "failed: " + ex.Message);
             throw;
         }
 
-        log.Line($"session {ServeHandler.Who(process.Connection)} {what}: {how} after {ServeLog.Duration(clock.Elapsed)}");
+        log.Session(ServeHandler.Who(process.Connection), what, $"{how} after {ServeLog.Duration(clock.Elapsed)}");
     }
 }

@@ -45,6 +45,37 @@ internal sealed class ScriptedKexPeer(Stream stream)
         return SendAsync(buffer.ToArray());
     }
 
+    /// <summary>Sends <paramref name="message"/> with a random cookie; returns the payload sent (I_C or I_S of the exchange hash).</summary>
+    public async Task<byte[]> SendKexInitAsync(KexInitMessage message)
+    {
+        using var buffer = new SshBuffer();
+        message.WriteTo(buffer, RandomNumberGenerator.GetBytes(16));
+        byte[] payload = buffer.ToArray();
+        await SendAsync(payload);
+        return payload;
+    }
+
+    /// <summary>
+    /// The exchange hash H of a curve25519-sha256 key exchange (RFC 8731 section 3.1, RFC 5656 section 4):
+    /// SHA-256 over V_C, V_S, I_C, I_S, K_S, Q_C, Q_S as strings and the shared secret K as an mpint.
+    /// </summary>
+    public static byte[] Curve25519ExchangeHash(
+        string clientVersion, string serverVersion, byte[] clientKexInit, byte[] serverKexInit,
+        ReadOnlySpan<byte> hostKey, ReadOnlySpan<byte> clientPublic, ReadOnlySpan<byte> serverPublic, byte[] secret)
+    {
+        using var buffer = new SshBuffer();
+        SshWriter w = buffer.Writer;
+        w.WriteString(clientVersion);
+        w.WriteString(serverVersion);
+        w.WriteString(clientKexInit);
+        w.WriteString(serverKexInit);
+        w.WriteString(hostKey);
+        w.WriteString(clientPublic);
+        w.WriteString(serverPublic);
+        w.WriteMPInt(secret);
+        return SHA256.HashData(buffer.WrittenSpan);
+    }
+
     /// <summary>Sends one payload built by <paramref name="build"/>.</summary>
     public Task SendAsync(Action<SshWriter> build)
     {

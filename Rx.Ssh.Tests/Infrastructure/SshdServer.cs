@@ -273,7 +273,7 @@ public sealed class SshdServer : IAsyncDisposable
         }
     }
 
-    private static int FindFreePort()
+    internal static int FindFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -320,7 +320,6 @@ public sealed class SampleInteropTests
                 Port = 0,
                 HostKeys = [SampleServer.HostKey],
                 AuthorizedKeys = AuthorizedKeysFile.Parse(SampleServer.UserKey.PublicKey.ToOpenSshString("test") + "\n"),
-                Log = TextWriter.Null,
             }).WithTimeout();
             return new ServeUnderTest(listener, Directory.CreateTempSubdirectory("rxssh-serve-").FullName);
         }

@@ -23,7 +23,6 @@ public sealed class CompositionSampleTests : IAsyncLifetime
             Port = 0,
             HostKeys = [_hostKey],
             AuthorizedKeys = AuthorizedKeysFile.Parse(_userKey.PublicKey.ToOpenSshString("test") + "\n"),
-            Log = TextWriter.Null,
         });
         _userKey.Save(Path.Combine(_dir, "id_ed25519"));
         await File.WriteAllTextAsync(Path.Combine(_dir, "known_hosts"), KnownHostsFile.FormatEntry("127.0.0.1", Port, _hostKey.PublicKey, hashed: false) + "\n");

@@ -5,9 +5,12 @@ namespace Rx.Ssh;
 /// <see cref="Default"/> and edit with OpenSSH-style lists: <c>"+name"</c> appends,
 /// <c>"-name"</c> removes, <c>"^name"</c> prepends; a plain list replaces.
 /// </summary>
-public sealed record SshAlgorithms
+public sealed partial record SshAlgorithms
 {
-    /// <summary>Secure modern defaults: strict kex, no SHA-1 key exchange or signatures, no CBC, no legacy DH; MACs as OpenSSH orders them.</summary>
+    /// <summary>
+    /// Secure modern defaults, compatible with OpenSSH's: strict kex, no SHA-1 key exchange or signatures, no CBC,
+    /// no legacy DH; MACs as OpenSSH orders them. <see cref="Hardened"/> is the stricter profile.
+    /// </summary>
     public static SshAlgorithms Default { get; } = new();
 
     /// <summary>

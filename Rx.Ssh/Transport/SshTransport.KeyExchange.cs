@@ -192,8 +192,12 @@ internal sealed partial class SshTransport
         }
 
         NegotiatedAlgorithms negotiated = NegotiatedAlgorithms.Negotiate(client, server);
+        // RFC 4253 section 7.1: the peer's guess is right only when both sides put the same kex and host key
+        // algorithm first. Matching what was negotiated is not enough: a client whose first choice the server also
+        // supports still judges its guess wrong when the server prefers another, and sends the packet again.
         bool ignoreGuess = peer.FirstKexPacketFollows &&
-            (peer.KexAlgorithms[0] != negotiated.KeyExchange.Name || peer.HostKeyAlgorithms.FirstOrDefault() != negotiated.HostKey);
+            (peer.KexAlgorithms.FirstOrDefault() != ours.KexAlgorithms.FirstOrDefault()
+             || peer.HostKeyAlgorithms.FirstOrDefault() != ours.HostKeyAlgorithms.FirstOrDefault());
         if (ignoreGuess)
         {
             await ReadKexPacketAsync(0, initial, cancellationToken).ConfigureAwait(false);
