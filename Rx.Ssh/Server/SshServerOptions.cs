@@ -89,7 +89,7 @@ public sealed record SshServerOptions
     public int MaxAuthAttempts { get; init; } = 6;
 
     /// <summary>
-    /// Every failed attempt (the first <c>none</c> included) is answered at a per-user target time
+    /// Every counted failed attempt (all but the opening <c>none</c>, which is answered at once) is answered at a per-user target time
     /// after it arrived, between this and one and a half times this (fixed for a user name, the same
     /// whether or not the user exists); when checking took longer, at the next multiple of the
     /// target, so a slow check does not show either. Default 100 ms.
