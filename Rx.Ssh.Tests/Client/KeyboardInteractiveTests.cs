@@ -52,6 +52,23 @@ public sealed class KeyboardInteractiveTests
     }
 
     [Fact]
+    public async Task Control_characters_in_a_challenge_reach_the_callback_escaped()
+    {
+        var seen = new List<SshKeyboardInteractiveChallenge>();
+        SshServerOptions server = KbdIntServer(answers => answers.SequenceEqual(["42"])) with
+        {
+            KeyboardInteractiveChallenge = _ => ValueTask.FromResult<SshKeyboardInteractiveChallenge?>(
+                new("\u001b]0;owned\u0007Name", "Line one\nLine \u001b[2Jtwo", [new SshPrompt("Code\u001b[8m: ", Echo: true)])),
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, Answering(seen, _ => ["42"]));
+
+        SshKeyboardInteractiveChallenge challenge = Assert.Single(seen);
+        Assert.Equal("\\033]0;owned\\007Name", challenge.Name);
+        Assert.Equal("Line one\nLine \\033[2Jtwo", challenge.Instruction);
+        Assert.Equal("Code\\033[8m: ", challenge.Prompts[0].Text);
+    }
+
+    [Fact]
     public async Task Several_rounds_each_reach_the_callback()
     {
         var seen = new List<SshKeyboardInteractiveChallenge>();

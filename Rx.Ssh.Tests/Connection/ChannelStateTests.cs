@@ -78,6 +78,31 @@ public sealed class ChannelStateTests
     }
 
     [Fact]
+    public async Task An_open_failure_description_reaches_the_exception_escaped()
+    {
+        (RawSshServer server, SshClientConnection client) = await RawSshServer.StartInMemoryAsync();
+        await using (server)
+        await using (client)
+        {
+            Task<Rx.Ssh.Connection.SshChannel> open = client.OpenChannelAsync("session", null, CancellationToken.None);
+            uint id = await server.ReceiveChannelOpenAsync();
+            await server.SendAsync(w =>
+            {
+                w.WriteByte(MessageNumber.ChannelOpenFailure);
+                w.WriteUInt32(id);
+                w.WriteUInt32((uint)ChannelOpenFailureReason.AdministrativelyProhibited);
+                w.WriteString("no\u001b[2J\r\nfake log line");
+                w.WriteString(string.Empty);
+            });
+
+            ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => open.WaitAsync(TestTimeout.Default));
+            Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, refused.Reason);
+            Assert.Contains("no\\033[2J\\015\\012fake log line", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', refused.Message);
+        }
+    }
+
+    [Fact]
     public async Task Open_failure_for_a_live_channel_is_a_protocol_error()
     {
         (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());

@@ -223,8 +223,9 @@ internal sealed class ClientAuthenticator
         // byte SSH_MSG_USERAUTH_INFO_REQUEST, string name, string instruction, string language tag,
         // int num-prompts, then per prompt: string prompt, boolean echo (RFC 4256 section 3.2)
         var r = new SshReader(payload[1..]);
-        string name = r.ReadUtf8String();
-        string instruction = r.ReadUtf8String();
+        // The application shows these to a person: escape control characters (ESC included) first.
+        string name = PeerText.Sanitize(r.ReadUtf8String());
+        string instruction = PeerText.Sanitize(r.ReadUtf8String(), PeerText.BannerMaxLength, multiline: true);
         r.ReadString();
         uint count = r.ReadUInt32();
         if (count > 64)
@@ -235,7 +236,7 @@ internal sealed class ClientAuthenticator
         var prompts = new SshPrompt[count];
         for (int i = 0; i < prompts.Length; i++)
         {
-            prompts[i] = new SshPrompt(r.ReadUtf8String(), r.ReadBoolean());
+            prompts[i] = new SshPrompt(PeerText.Sanitize(r.ReadUtf8String(), multiline: true), r.ReadBoolean());
         }
 
         return new SshKeyboardInteractiveChallenge(name, instruction, prompts);

@@ -233,7 +233,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 {
                     Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     var reason = (ChannelOpenFailureReason)r.ReadUInt32();
-                    string description = r.ReadUtf8String();
+                    string description = PeerText.Sanitize(r.ReadUtf8String());
                     c.OnOpenFailed(new ChannelOpenException(reason, description));
                     break;
                 }
