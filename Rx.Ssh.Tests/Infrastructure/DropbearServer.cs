@@ -21,9 +21,7 @@ public sealed class DropbearServer : IAsyncDisposable
     private static readonly Lazy<Task<IReadOnlyList<(string Path, string PublicKeyLine)>>> SharedHostKeys = new(MakeHostKeysAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly string _directory;
-    private Process? _process;
-    private Task? _stderrPump;
-    private Task? _stdoutDrain;
+    private LoggedDaemon? _daemon;
 
     private DropbearServer(string directory, IReadOnlyList<(string Path, string PublicKeyLine)> hostKeys)
     {
@@ -85,7 +83,7 @@ public sealed class DropbearServer : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"dropbear pid {_process?.Id} on 127.0.0.1:{Port} ({_directory})";
+    public override string ToString() => $"dropbear pid {_daemon?.Process.Id} on 127.0.0.1:{Port} ({_directory})";
 
     private async Task WriteAccountAsync()
     {
@@ -126,12 +124,9 @@ public sealed class DropbearServer : IAsyncDisposable
             new("NSS_WRAPPER_PASSWD", Path.Combine(_directory, "passwd")),
             new("NSS_WRAPPER_GROUP", Path.Combine(_directory, "group")),
         ]);
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + InteropTools.Dropbear);
-        _process = process;
-        process.StandardInput.Close();
         SshdLog log = Log;
-        _stderrPump = PumpAsync(process.StandardError, log);
-        _stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _daemon = LoggedDaemon.Start(start, log);
+        Process process = _daemon.Process;
 
         // Dropbear binds its ports before it says it stays in the foreground; a failed bind exits instead.
         try
@@ -146,50 +141,12 @@ public sealed class DropbearServer : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(StreamReader stderr, SshdLog log)
-    {
-        try
-        {
-            while (await stderr.ReadLineAsync() is { } line)
-            {
-                log.Add(line);
-            }
-        }
-        catch (IOException)
-        {
-            // The pipe broke as the process died: the log simply ends.
-        }
-        finally
-        {
-            log.Close();
-        }
-    }
-
     private async Task StopProcessAsync()
     {
-        Process? process = _process;
-        if (process is null)
+        LoggedDaemon? daemon = Interlocked.Exchange(ref _daemon, null);
+        if (daemon is not null)
         {
-            return;
-        }
-
-        _process = null;
-        try
-        {
-            await ProcessTree.StopAsync(process, TestTimeout.Default);
-            await Task.WhenAll(_stderrPump ?? Task.CompletedTask, _stdoutDrain ?? Task.CompletedTask).WaitAsync(TestTimeout.Default);
-        }
-        catch (TimeoutException)
-        {
-            // Do not hang a test run on a stuck child; the log says what happened.
-        }
-        catch (IOException)
-        {
-            // Pipes broken by the kill.
-        }
-        finally
-        {
-            process.Dispose();
+            await daemon.StopAsync();
         }
     }
 

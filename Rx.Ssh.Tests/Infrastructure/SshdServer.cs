@@ -24,9 +24,7 @@ public sealed class SshdServer : IAsyncDisposable
     private const string PrivilegeSeparationDirectory = "/run/sshd";
     private const int MaxPortAttempts = 5;
 
-    private Process? _process;
-    private Task? _stderrPump;
-    private Task? _stdoutDrain;
+    private LoggedDaemon? _daemon;
     private int _disposed;
 
     private SshdServer(SshdOptions options, string directory, IReadOnlyList<TestKey> hostKeys)
@@ -68,7 +66,7 @@ public sealed class SshdServer : IAsyncDisposable
     public IReadOnlyList<TestKey> HostKeys { get; }
 
     /// <summary>sshd's process id (the listener; connections run in children of it).</summary>
-    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("sshd is not running.");
+    public int ProcessId => _daemon?.Process.Id ?? throw new InvalidOperationException("sshd is not running.");
 
     /// <summary>sshd's stderr (with <c>-e</c>, its whole log, including per-connection children), live.</summary>
     public SshdLog Log { get; private set; }
@@ -141,7 +139,7 @@ public sealed class SshdServer : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"sshd pid {_process?.Id} on {Host}:{Port} ({Directory})";
+    public override string ToString() => $"sshd pid {_daemon?.Process.Id} on {Host}:{Port} ({Directory})";
 
     private async Task<bool> TryLaunchAsync(int port, TimeSpan timeout)
     {
@@ -159,12 +157,9 @@ public sealed class SshdServer : IAsyncDisposable
                 "unshare",
                 ["--mount", "--propagation", "private", "/bin/sh", "-c", "mount --bind \"$0\" /etc/shadow && exec \"$@\"", ShadowPath, .. sshd]);
 
-        Process process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start " + SshdPath);
-        _process = process;
-        process.StandardInput.Close();
         SshdLog log = Log;
-        _stderrPump = PumpStderrAsync(process.StandardError, log);
-        _stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _daemon = LoggedDaemon.Start(startInfo, log);
+        Process process = _daemon.Process;
 
         string ready = $"Server listening on {Host} port {port}.";
         try
@@ -210,54 +205,12 @@ public sealed class SshdServer : IAsyncDisposable
         File.SetUnixFileMode(ShadowPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    private static async Task PumpStderrAsync(StreamReader stderr, SshdLog log)
-    {
-        try
-        {
-            while (await stderr.ReadLineAsync() is { } line)
-            {
-                log.Add(line);
-            }
-        }
-        catch (IOException)
-        {
-            // The pipe broke as the process died: the log simply ends.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Same, after the Process was disposed.
-        }
-        finally
-        {
-            log.Close();
-        }
-    }
-
     private async Task StopProcessAsync()
     {
-        Process? process = _process;
-        if (process is null)
+        LoggedDaemon? daemon = Interlocked.Exchange(ref _daemon, null);
+        if (daemon is not null)
         {
-            return;
-        }
-
-        _process = null;
-        try
-        {
-            await ProcessTree.StopAsync(process, TestTimeout.Default);
-            await Task.WhenAll(_stderrPump ?? Task.CompletedTask, _stdoutDrain ?? Task.CompletedTask).WaitAsync(TestTimeout.Default);
-        }
-        catch (TimeoutException)
-        {
-            // Do not hang a test run on a stuck child; the log says what happened.
-        }
-        catch (IOException)
-        {
-            // Pipes broken by the kill.
-        }
-        finally
-        {
-            process.Dispose();
+            await daemon.StopAsync();
         }
     }
 
