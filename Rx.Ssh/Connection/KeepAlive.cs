@@ -5,7 +5,9 @@ namespace Rx.Ssh.Connection;
 /// <summary>
 /// Sends <c>keepalive@openssh.com</c> (want-reply) every interval and ends the connection when
 /// <c>countMax</c> of them in a row got no reply by the next tick, like OpenSSH's
-/// ServerAlive*/ClientAlive* options. Any reply, success or failure, counts.
+/// ServerAlive*/ClientAlive* options. Any reply, success or failure, counts. The requests go
+/// through <see cref="SshConnection.SendGlobalRequestCoreAsync"/>, the one queue of global requests,
+/// and the count is reset on the dispatch loop when the reply arrives.
 /// </summary>
 internal sealed class KeepAlive : IDisposable
 {
@@ -60,10 +62,16 @@ internal sealed class KeepAlive : IDisposable
         }
 
         Interlocked.Increment(ref _unanswered);
-        if (_connection.TrySendGlobalRequest(RequestName, _ => Volatile.Write(ref _unanswered, 0)))
+        Task<SshGlobalReply> sent = _connection.SendGlobalRequestCoreAsync(RequestName, ReadOnlyMemory<byte>.Empty, wantReply: true, _ => Volatile.Write(ref _unanswered, 0), CancellationToken.None);
+        if (sent.IsFaulted)
         {
-            again(_interval);
+            _ = sent.Exception; // the connection is closed; it reports why
+            return;
         }
+
+        // A connection that ends meanwhile fails the request; observe it so it is not unobserved.
+        _ = sent.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        again(_interval);
     }
 
     public void Dispose()

@@ -16,7 +16,6 @@ public abstract partial class SshConnection : IAsyncDisposable
     private readonly Dictionary<uint, Connection.SshChannel> _channels = [];
     private readonly object _channelsGate = new();
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Queue<Action<bool>> _globalReplies = new();
     private uint _nextChannelId;
     private Connection.KeepAlive? _keepAlive;
     private Task _dispatch = Task.CompletedTask;
@@ -83,46 +82,10 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
     internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
 
-    /// <summary>
-    /// Sends a global request with want-reply and no data; <paramref name="onReply"/> runs on the
-    /// dispatch loop with the peer's verdict (replies come in request order, RFC 4254 section 4).
-    /// False when the connection is closed.
-    /// </summary>
-    internal bool TrySendGlobalRequest(string name, Action<bool> onReply)
-    {
-        lock (_globalReplies)
-        {
-            // Queued before sending so that a fast reply always finds its entry.
-            _globalReplies.Enqueue(onReply);
-            try
-            {
-                using SshBuffer request = ConnectionMessages.GlobalRequest(name, wantReply: true);
-                Transport.Send(request);
-                return true;
-            }
-            catch (SshConnectionException)
-            {
-                return false;
-            }
-        }
-    }
-
-    private void CompleteGlobalRequest(bool success)
-    {
-        Action<bool>? onReply;
-        lock (_globalReplies)
-        {
-            _globalReplies.TryDequeue(out onReply);
-        }
-
-        onReply?.Invoke(success);
-        GlobalReplyReceived?.Invoke(success);
-    }
-
     /// <summary>Raised on the dispatch loop for each global request reply (tests and diagnostics).</summary>
     internal event Action<bool>? GlobalReplyReceived;
 
-    /// <summary>Raised on the dispatch loop when it stops reading because a channel's consumer is behind on requests (tests and diagnostics).</summary>
+    /// <summary>Raised on the dispatch loop when it stops reading because a channel's consumer, or the global request handlers, are behind on requests (tests and diagnostics).</summary>
     internal event Action? RequestQueueFull;
 
     /// <summary>Raised on the dispatch loop with the name of each global request the peer sends (tests and diagnostics).</summary>
@@ -139,7 +102,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 Dispatch(payload.Span);
                 if (_readGate is { } gate)
                 {
-                    // A channel's consumer is behind on requests: read nothing more until it catches up.
+                    // A channel's consumer or the global request handlers are behind: read nothing more until they catch up.
                     _readGate = null;
                     RequestQueueFull?.Invoke();
                     await Task.WhenAny(gate, Transport.Closed).ConfigureAwait(false);
@@ -151,6 +114,7 @@ public abstract partial class SshConnection : IAsyncDisposable
             error = await Transport.FailAsync(ex).ConfigureAwait(false);
         }
 
+        EndGlobalRequests(error);
         Connection.SshChannel[] channels;
         lock (_channelsGate)
         {
@@ -245,20 +209,13 @@ public abstract partial class SshConnection : IAsyncDisposable
                 {
                     string name = PeerText.ReadName(ref r);
                     bool wantReply = r.ReadBoolean();
-                    GlobalRequestReceived?.Invoke(name);
-                    bool ok = OnGlobalRequest(name, r.RemainingSpan);
-                    if (wantReply)
-                    {
-                        SendFromDispatch(ConnectionMessages.GlobalReply(ok));
-                    }
-
+                    OnGlobalRequest(name, wantReply, r.RemainingSpan);
                     break;
                 }
 
             case MessageNumber.RequestSuccess:
             case MessageNumber.RequestFailure:
-                CompleteGlobalRequest(number == MessageNumber.RequestSuccess);
-                OnGlobalReply(number == MessageNumber.RequestSuccess, r.RemainingSpan);
+                CompleteGlobalRequest(number == MessageNumber.RequestSuccess, r.RemainingSpan);
                 break;
             case MessageNumber.UserAuthSuccess:
             case MessageNumber.UserAuthFailure:
@@ -310,13 +267,6 @@ public abstract partial class SshConnection : IAsyncDisposable
         string type = PeerText.ReadName(ref reader);
         uint sender = reader.ReadUInt32();
         SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported."));
-    }
-
-    /// <summary>Handles a global request; the default refuses (keepalives get a failure reply, as OpenSSH does).</summary>
-    private protected virtual bool OnGlobalRequest(string name, ReadOnlySpan<byte> data) => false;
-
-    private protected virtual void OnGlobalReply(bool success, ReadOnlySpan<byte> data)
-    {
     }
 
     internal void SendFromDispatch(SshBuffer payload)

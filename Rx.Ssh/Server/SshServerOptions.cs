@@ -233,6 +233,14 @@ public sealed record SshServerOptions
     /// </summary>
     public int KeepAliveCountMax { get; init; } = 3;
 
+    /// <summary>
+    /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
+    /// connection before it reads its first request; more can be added later with
+    /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
+    /// answered with failure. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshGlobalRequestHandler>? GlobalRequestHandlers { get; init; }
+
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 

@@ -101,10 +101,18 @@ internal static class ConnectionMessages
     }
 
     // byte SSH_MSG_REQUEST_SUCCESS / SSH_MSG_REQUEST_FAILURE, ... response-specific
-    public static SshBuffer GlobalReply(bool success)
+    public static SshBuffer GlobalReply(bool success) => GlobalReply(success, default);
+
+    // REQUEST_FAILURE carries no data; REQUEST_SUCCESS carries the response-specific data as given.
+    public static SshBuffer GlobalReply(bool success, ReadOnlySpan<byte> data)
     {
-        var b = new SshBuffer(1);
+        var b = new SshBuffer(success ? 1 + data.Length : 1);
         b.Writer.WriteByte(success ? MessageNumber.RequestSuccess : MessageNumber.RequestFailure);
+        if (success)
+        {
+            b.Writer.WriteRaw(data);
+        }
+
         return b;
     }
 
