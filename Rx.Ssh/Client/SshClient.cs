@@ -217,6 +217,7 @@ public static class SshClient
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
             connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
+            connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
             connection.StartDispatch();
             connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
             return connection;

@@ -115,6 +115,7 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
 
         EndGlobalRequests(error);
+        EndChannelOpens();
         Connection.SshChannel[] channels;
         lock (_channelsGate)
         {
@@ -261,14 +262,6 @@ public abstract partial class SshConnection : IAsyncDisposable
         return channel;
     }
 
-    /// <summary>Handles an incoming CHANNEL_OPEN; the default refuses every type.</summary>
-    private protected virtual void OnChannelOpen(ref SshReader reader)
-    {
-        string type = PeerText.ReadName(ref reader);
-        uint sender = reader.ReadUInt32();
-        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported."));
-    }
-
     internal void SendFromDispatch(SshBuffer payload)
     {
         using (payload)
@@ -325,8 +318,8 @@ public abstract partial class SshConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Accepts a channel the peer opened: registers it and sends OPEN_CONFIRMATION (from the
-    /// dispatch loop). <paramref name="remoteId"/>, <paramref name="remoteWindow"/> and
+    /// Accepts a channel the peer opened: registers it and sends OPEN_CONFIRMATION (from any
+    /// thread; see <see cref="SshPendingChannel"/>). <paramref name="remoteId"/>, <paramref name="remoteWindow"/> and
     /// <paramref name="remoteMaxPacket"/> come from the peer's CHANNEL_OPEN.
     /// </summary>
     internal Connection.SshChannel AcceptChannel(string type, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
@@ -334,6 +327,12 @@ public abstract partial class SshConnection : IAsyncDisposable
         Connection.SshChannel channel;
         lock (_channelsGate)
         {
+            if (Transport.Failure is not null)
+            {
+                // The dispatch loop has failed (or is failing) the channels in the table: this one would be missed.
+                throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
+            }
+
             while (_channels.ContainsKey(_nextChannelId))
             {
                 _nextChannelId++;

@@ -89,6 +89,10 @@ public static class SshServer
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        if (options.ChannelOpenHandlers?.ContainsKey("session") == true)
+        {
+            throw new ArgumentException("The session channel type is built in; serve sessions with ProcessHandler or Handler.", nameof(options));
+        }
 
         ILogger logger = options.Logger ?? NullLogger.Instance;
         SshServerHandler handler;
@@ -135,6 +139,7 @@ public static class SshServer
 
         var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate };
         connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
+        connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -22,6 +22,7 @@ public sealed class SshServerConnection : SshConnection, IDisposable
         KeyOptions = keyOptions;
         Options = options;
         Handler = handler;
+        RegisterInlineChannelOpenHandler("session", OnSessionOpen);
     }
 
     /// <summary>
@@ -42,29 +43,18 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
     internal SshServerOptions Options { get; }
 
-    private protected override void OnChannelOpen(ref SshReader reader)
+    /// <summary>
+    /// The built-in <c>session</c> type, decided on the dispatch loop so that
+    /// <see cref="SshServerOptions.MaxSessions"/> counts exactly.
+    /// </summary>
+    private void OnSessionOpen(SshPendingChannel pending)
     {
-        // byte SSH_MSG_CHANNEL_OPEN, string channel type, uint32 sender channel, uint32 initial window size, uint32 maximum packet size, ...
-        string type = PeerText.ReadName(ref reader);
-        uint sender = reader.ReadUInt32();
-        uint window = reader.ReadUInt32();
-        uint maxPacket = reader.ReadUInt32();
-        if (type != "session")
-        {
-            Refuse(sender, ChannelOpenFailureReason.UnknownChannelType, $"Channel type '{PeerText.Quote(type)}' is not supported.");
-            return;
-        }
-
-        reader.ReadEnd();
-        if (maxPacket < SshChannel.MinRemoteMaxPacket)
-        {
-            Refuse(sender, ChannelOpenFailureReason.ConnectFailed, $"Invalid maximum packet size {maxPacket}.");
-            return;
-        }
+        // A session open carries nothing after the maximum packet size: trailing bytes are a protocol error.
+        new SshReader(pending.ExtraData.Span).ReadEnd();
 
         if (CountChannels("session") >= Options.MaxSessions)
         {
-            Refuse(sender, ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
+            pending.Reject(ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
             return;
         }
 
@@ -81,17 +71,14 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
         if (session is null)
         {
-            Refuse(sender, ChannelOpenFailureReason.AdministrativelyProhibited, "Sessions are not allowed.");
+            pending.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, "Sessions are not allowed.");
             return;
         }
 
-        SshChannel channel = AcceptChannel(type, sender, window, maxPacket);
+        SshChannel channel = pending.Accept();
         var serverChannel = new SshServerChannel(this, channel);
         IO.TaskFaults.Observe(ServerSessionPump.RunAsync(serverChannel, session));
     }
-
-    private void Refuse(uint sender, ChannelOpenFailureReason reason, string description) =>
-        SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, reason, description));
 
     /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
     public void Dispose() => IO.TaskFaults.Observe(DisposeAsync().AsTask());

@@ -241,6 +241,14 @@ public sealed record SshServerOptions
     /// </summary>
     public IReadOnlyDictionary<string, SshGlobalRequestHandler>? GlobalRequestHandlers { get; init; }
 
+    /// <summary>
+    /// Handlers for channels the peer opens, by channel type (RFC 4254 section 5.1), registered on
+    /// each connection before it reads its first message; more can be added later with
+    /// <see cref="SshConnection.RegisterChannelOpenHandler"/>. Types with no handler are refused with
+    /// UNKNOWN_CHANNEL_TYPE. The server's <c>session</c> type is built in and cannot be registered here. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
+
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
