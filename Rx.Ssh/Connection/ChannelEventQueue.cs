@@ -24,7 +24,7 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
     private long _queuedRequestBytes;
     private long _peakRequestBytes;
     private bool _released;
-    private TaskCompletionSource? _room;
+    private ReadRoom _room;
 
     /// <summary>The most request bytes ever queued at once (tests and diagnostics).</summary>
     public long PeakRequestBytes
@@ -71,8 +71,7 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
                 return null;
             }
 
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _room.Task;
+            return _room.Close();
         }
     }
 
@@ -89,8 +88,7 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
         lock (_gate)
         {
             _released = true;
-            room = _room;
-            _room = null;
+            room = _room.Open();
         }
 
         room?.TrySetResult();
@@ -126,10 +124,9 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
         lock (_gate)
         {
             _queuedRequestBytes -= cost;
-            if (_room is not null && _queuedRequestBytes <= MaxQueuedRequestBytes)
+            if (_room.IsClosed && _queuedRequestBytes <= MaxQueuedRequestBytes)
             {
-                room = _room;
-                _room = null;
+                room = _room.Open();
             }
         }
 

@@ -20,7 +20,7 @@ public abstract partial class SshConnection
     private readonly ConcurrentDictionary<string, OpenHandler> _openHandlers = new(StringComparer.Ordinal);
     private readonly HashSet<SshPendingChannel> _pendingOpens = [];
     private bool _opensEnded;
-    private TaskCompletionSource? _openRoom;
+    private Connection.ReadRoom _openRoom;
 
     /// <summary>
     /// Registers <paramref name="handler"/> for channels of <paramref name="channelType"/> the peer
@@ -95,8 +95,7 @@ public abstract partial class SshConnection
             _pendingOpens.Add(pending);
             if (_pendingOpens.Count >= MaxPendingChannelOpens)
             {
-                _openRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _readGate = _openRoom.Task;
+                _readGate = _openRoom.Close();
             }
         }
 
@@ -131,8 +130,7 @@ public abstract partial class SshConnection
             _pendingOpens.Remove(pending);
             if (_pendingOpens.Count < MaxPendingChannelOpens)
             {
-                room = _openRoom;
-                _openRoom = null;
+                room = _openRoom.Open();
             }
         }
 

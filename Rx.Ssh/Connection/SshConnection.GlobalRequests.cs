@@ -24,7 +24,7 @@ public abstract partial class SshConnection
     private readonly CancellationTokenSource _ending = new();
     private Exception? _outgoingClosed;
     private int _incomingPending;
-    private TaskCompletionSource? _incomingRoom;
+    private Connection.ReadRoom _incomingRoom;
 
     /// <summary>
     /// Sends a global request (RFC 4254 section 4) named <paramref name="name"/> with
@@ -239,8 +239,7 @@ public abstract partial class SshConnection
 
             if (_incomingPending < MaxPendingGlobalRequests)
             {
-                room = _incomingRoom;
-                _incomingRoom = null;
+                room = _incomingRoom.Open();
             }
         }
 
@@ -274,8 +273,7 @@ public abstract partial class SshConnection
         {
             if (_incomingPending >= MaxPendingGlobalRequests)
             {
-                _incomingRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _readGate = _incomingRoom.Task;
+                _readGate = _incomingRoom.Close();
             }
         }
     }
