@@ -24,7 +24,18 @@ public sealed class ServerListenerAcceptTests
             return call < failures.Length ? ValueTask.FromException<Socket>(new SocketException((int)failures[call])) : socket.AcceptAsync(ct);
         });
         var connections = new List<SshServerConnection>();
-        using IDisposable subscription = listener.Connections.Subscribe(connections.Add, errors.Add);
+        var emitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = listener.Connections.Subscribe(
+            c =>
+            {
+                lock (connections)
+                {
+                    connections.Add(c);
+                }
+
+                emitted.TrySetResult();
+            },
+            errors.Add);
 
         // Each failure waits on the scheduler, twice as long as the one before; nothing is retried until the clock moves.
         foreach (int ms in new[] { 10, 20, 40 })
@@ -36,8 +47,14 @@ public sealed class ServerListenerAcceptTests
 
         await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
         Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+
+        // The listener emits the connection on its own task, which may come after the session was served.
+        await emitted.Task.WaitAsync(TestTimeout.Default);
         Assert.Empty(errors);
-        Assert.Single(connections);
+        lock (connections)
+        {
+            Assert.Single(connections);
+        }
     }
 
     [Fact]
