@@ -153,14 +153,14 @@ public abstract partial class SshConnection
             }
         }
 
+        // Observers (tests, diagnostics) hear of the reply before its waiter resumes.
+        GlobalReplyReceived?.Invoke(success);
         if (pending is not null)
         {
             SshGlobalReply reply = success ? SshGlobalReply.Succeeded(data.IsEmpty ? ReadOnlyMemory<byte>.Empty : data.ToArray()) : SshGlobalReply.Failed;
             pending.OnReply?.Invoke(reply);
             pending.Reply.TrySetResult(reply);
         }
-
-        GlobalReplyReceived?.Invoke(success);
     }
 
     /// <summary>A GLOBAL_REQUEST came (on the dispatch loop): answer it now, or start its handler.</summary>
