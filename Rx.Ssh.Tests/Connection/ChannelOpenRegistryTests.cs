@@ -49,7 +49,7 @@ public sealed class ChannelOpenRegistryTests
         {
             seen.SetResult(pending);
             await release.Task.WaitAsync(cancellationToken);
-            SshChannel channel = pending.Accept(windowSize: 65536, maxPacket: 16384);
+            SshChannel channel = pending.AcceptChannel(windowSize: 65536, maxPacket: 16384);
             await WriteTextAsync(channel, "hello from the server");
             string request = await ReadTextAsync(channel);
             await WriteTextAsync(channel, request.ToUpperInvariant());
@@ -167,7 +167,7 @@ public sealed class ChannelOpenRegistryTests
                 {
                     seen.SetResult(ReadExtra(pending));
                     await Task.Yield();
-                    SshChannel channel = pending.Accept();
+                    SshChannel channel = pending.AcceptChannel();
                     await WriteTextAsync(channel, await ReadTextAsync(channel) + "!");
                 },
             },

@@ -11,7 +11,7 @@ namespace Rx.Ssh;
 /// A client connection to an SSH server. Everything it starts is a cold observable: subscribing
 /// opens a channel, disposing the subscription closes it. Dispose the connection to disconnect.
 /// </summary>
-public sealed class SshClientConnection : SshConnection, IDisposable
+public sealed partial class SshClientConnection : SshConnection, IDisposable
 {
     internal SshClientConnection(SshTransport transport, string userName, EndPoint? remote, string host, int port)
         : base(transport, userName, remote)

@@ -4,8 +4,8 @@ namespace Rx.Ssh;
 
 /// <summary>
 /// A channel the peer asked to open (RFC 4254 section 5.1) and nobody has decided yet: accept it
-/// (the connection sends OPEN_CONFIRMATION; inside the library until the public byte channel, which
-/// will return the channel, owned by the caller) or <see cref="Reject"/> it (OPEN_FAILURE). Exactly one
+/// (<see cref="Accept()"/>: the connection sends OPEN_CONFIRMATION and returns the channel, owned by the
+/// caller) or <see cref="Reject"/> it (OPEN_FAILURE). Exactly one
 /// decision counts; the others are ignored. A channel still pending when the connection ends is
 /// refused then (nothing is sent, the connection is gone) and no longer counts toward the bound of
 /// pending opens. The pending channel owns a copy of the peer's data, so it may be kept after the
@@ -69,14 +69,37 @@ public sealed class SshPendingChannel
     }
 
     /// <summary>
-    /// Accepts the channel with our receive window <paramref name="windowSize"/> and largest incoming
-    /// packet <paramref name="maxPacket"/>: it enters the channel table and OPEN_CONFIRMATION is sent.
-    /// The caller owns the returned channel (it must read its events and close it); the connection
-    /// fails it when it ends. (Internal until the public byte channel exists.)
+    /// Accepts the channel with the default window and packet size (<see cref="SshChannelOptions.Default"/>);
+    /// see <see cref="Accept(SshChannelOptions)"/>.
     /// </summary>
+    /// <returns>The open channel, owned by the caller.</returns>
     /// <exception cref="InvalidOperationException">The channel was already decided.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    internal Connection.SshChannel Accept(uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    public SshChannelStream Accept() => Accept(SshChannelOptions.Default);
+
+    /// <summary>
+    /// Accepts the channel with our receive window and largest incoming packet from
+    /// <paramref name="options"/>: it enters the channel table and OPEN_CONFIRMATION is sent. The
+    /// caller owns the returned channel: it must read it (the window bounds what waits unread) and
+    /// dispose it to close it; the connection fails it when it ends.
+    /// </summary>
+    /// <param name="options">Our window and maximum packet size.</param>
+    /// <returns>The open channel, owned by the caller.</returns>
+    /// <exception cref="InvalidOperationException">The channel was already decided.</exception>
+    /// <exception cref="SshConnectionException">The connection ended.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the channel stays pending).</exception>
+    public SshChannelStream Accept(SshChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        return new SshChannelStream(AcceptChannel(options.WindowSize, options.MaxPacketSize));
+    }
+
+    /// <summary>
+    /// <see cref="Accept(SshChannelOptions)"/> for the library's own channel types (the server's
+    /// <c>session</c>), which read the internal channel directly.
+    /// </summary>
+    internal Connection.SshChannel AcceptChannel(uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
     {
         if (!TryDecide())
         {

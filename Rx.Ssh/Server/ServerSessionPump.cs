@@ -23,9 +23,10 @@ internal static class ServerSessionPump
         {
             session.Channel = channel;
             session.ConnectionMade(channel);
-            while (await inner.Events.WaitToReadAsync().ConfigureAwait(false))
+            // A registered subsystem takes the channel's remaining events once its request is answered.
+            while (channel.SubsystemHandler is null && await inner.Events.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (inner.Events.TryRead(out ChannelEvent e))
+                while (channel.SubsystemHandler is null && inner.Events.TryRead(out ChannelEvent e))
                 {
                     switch (e.Kind)
                     {
@@ -57,6 +58,11 @@ internal static class ServerSessionPump
                             break;
                     }
                 }
+            }
+
+            if (channel.SubsystemHandler is { } subsystem)
+            {
+                await ServerSubsystems.RunAsync(channel, subsystem).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -107,7 +113,7 @@ internal static class ServerSessionPump
             }
         }
 
-        if (ok && e.RequestType is "shell" or "exec" or "subsystem")
+        if (ok && e.RequestType is "shell" or "exec" or "subsystem" && channel.SubsystemHandler is null)
         {
             session.SessionStarted();
         }
@@ -218,6 +224,13 @@ internal static class ServerSessionPump
                 type = "exec";
                 argument = forced;
             }
+        }
+
+        if (type == "subsystem" && ServerSubsystems.TryClaim(channel, argument!))
+        {
+            // Registered subsystems come before the session's SubsystemRequested (see SshServerOptions.Subsystems).
+            channel.RequestType = type;
+            return true;
         }
 
         if (channel.Terminal is { } terminal && connection.Options.LineEditor && type != "subsystem")

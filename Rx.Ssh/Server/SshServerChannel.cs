@@ -91,6 +91,9 @@ public sealed class SshServerChannel
 
     internal LineEditor? Editor { get; set; }
 
+    /// <summary>The registered subsystem that took this session's request (see <see cref="ServerSubsystems"/>), else null.</summary>
+    internal SshSubsystemHandler? SubsystemHandler { get; set; }
+
     /// <summary>Serialises use of <see cref="Editor"/> (input processing, output formatting, mode switches).</summary>
     internal object EditorGate { get; } = new();
 

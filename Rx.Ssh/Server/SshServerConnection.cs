@@ -75,7 +75,7 @@ public sealed class SshServerConnection : SshConnection, IDisposable
             return;
         }
 
-        SshChannel channel = pending.Accept();
+        SshChannel channel = pending.AcceptChannel();
         var serverChannel = new SshServerChannel(this, channel);
         IO.TaskFaults.Observe(ServerSessionPump.RunAsync(serverChannel, session));
     }

@@ -190,8 +190,12 @@ public class SshServerHandler
 
     /// <summary>
     /// A session channel was requested: returns its handler, or null to refuse the channel.
-    /// The default serves sessions with <see cref="SshServerOptions.ProcessHandler"/> when one is set.
+    /// The default serves sessions with <see cref="SshServerOptions.ProcessHandler"/> when one is set;
+    /// without one but with <see cref="SshServerOptions.Subsystems"/>, with a session that runs only
+    /// those subsystems (shell and exec are refused); otherwise it refuses.
     /// </summary>
     public virtual SshServerSession? SessionRequested(SshServerConnection connection) =>
-        Options.ProcessHandler is { } handler ? new Server.ProcessSession(handler) : null;
+        Options.ProcessHandler is { } handler ? new Server.ProcessSession(handler)
+        : Options.Subsystems is { Count: > 0 } ? new Server.SubsystemOnlySession()
+        : null;
 }

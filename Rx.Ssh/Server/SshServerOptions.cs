@@ -249,6 +249,19 @@ public sealed record SshServerOptions
     /// </summary>
     public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
 
+    /// <summary>
+    /// Subsystems by name (sshd's <c>Subsystem</c> lines, e.g. <c>netconf</c>), compared ordinally.
+    /// When a session's <c>subsystem</c> request names one of these, it is accepted and the handler
+    /// serves the channel as a byte stream (<see cref="SshServerSubsystem"/>); the session's own
+    /// <see cref="SshServerSession.SubsystemRequested"/> and <see cref="ProcessHandler"/> are not
+    /// involved. Names not registered here go to the session as before (the default process
+    /// handler accepts every name; a plain <see cref="SshServerSession"/> refuses). A forced command
+    /// (authorized_keys <c>command=</c>, a certificate's <c>force-command</c>) still replaces any
+    /// subsystem request, registered or not. Without a <see cref="ProcessHandler"/> (or a handler's
+    /// own session), session channels are still accepted for these subsystems; shell and exec are refused. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshSubsystemHandler>? Subsystems { get; init; }
+
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 

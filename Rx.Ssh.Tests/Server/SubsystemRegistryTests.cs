@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Tests.External;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Trust;
+using Xunit;
+
+namespace Rx.Ssh.Tests.Server;
+
+/// <summary>
+/// Subsystems from outside the library: the server's registry (<see cref="SshServerOptions.Subsystems"/>)
+/// with the handler in Rx.Ssh.Tests.External, started with <see cref="SshClientConnection.OpenSubsystemAsync(string, CancellationToken)"/>
+/// from that assembly too; precedence over the session, refusal of unknown names, forced commands.
+/// </summary>
+public sealed class SubsystemRegistryTests
+{
+    private static readonly Lazy<SshPrivateKey> Key = new(() => SshPrivateKey.Generate("ssh-ed25519"));
+
+    private static SshServerOptions WithUppercase(SshServerOptions options) => options with
+    {
+        Subsystems = new Dictionary<string, SshSubsystemHandler> { [UppercaseSubsystem.Name] = UppercaseSubsystem.ServeAsync },
+    };
+
+    [Fact]
+    public async Task A_subsystem_from_another_assembly_serves_a_client_from_another_assembly()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(WithUppercase(InMemoryServer.DefaultServerOptions()));
+
+        byte[] output = await SubsystemClient.ExchangeAsync(pair.Client, UppercaseSubsystem.Name, Encoding.UTF8.GetBytes("<hello>netconf</hello>")).WithTimeout();
+
+        Assert.Equal("<HELLO>NETCONF</HELLO>", Encoding.UTF8.GetString(output));
+    }
+
+    [Fact]
+    public async Task The_subsystem_ends_with_its_exit_status_then_eof_and_close()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(WithUppercase(InMemoryServer.DefaultServerOptions()));
+        await using SshChannelStream channel = await pair.Client.OpenSubsystemAsync(UppercaseSubsystem.Name, CancellationToken.None).WithTimeout();
+        Assert.Equal("session", channel.ChannelType);
+        Task<IList<SshChannelEvent>> events = channel.Events.ToList().ToTask();
+
+        await channel.WriteAsync(Encoding.UTF8.GetBytes("abc"));
+        await channel.CompleteWritingAsync();
+
+        IList<SshChannelEvent> seen = await events.WithTimeout();
+        Assert.Collection(
+            seen,
+            e => Assert.Equal("ABC", Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
+            e => Assert.IsType<SshChannelEofReceived>(e),
+            e =>
+            {
+                var exit = Assert.IsType<SshChannelRequestReceived>(e);
+                Assert.Equal("exit-status", exit.RequestType);
+                Assert.Equal(UppercaseSubsystem.ExitStatus, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
+            },
+            e => Assert.IsType<SshChannelClosed>(e));
+    }
+
+    [Fact]
+    public async Task Registered_subsystems_come_before_the_process_handler_and_other_names_still_reach_it()
+    {
+        SshServerOptions options = WithUppercase(InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("process ran " + p.Subsystem)));
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
+
+        byte[] registered = await SubsystemClient.ExchangeAsync(pair.Client, UppercaseSubsystem.Name, Encoding.UTF8.GetBytes("mine")).WithTimeout();
+        byte[] other = await SubsystemClient.ExchangeAsync(pair.Client, "other", default).WithTimeout();
+
+        Assert.Equal("MINE", Encoding.UTF8.GetString(registered));
+        Assert.Equal("process ran other", Encoding.UTF8.GetString(other));
+    }
+
+    [Fact]
+    public async Task An_unknown_subsystem_is_refused_and_the_connection_lives_on()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(WithUppercase(InMemoryServer.DefaultServerOptions()));
+
+        ChannelRequestException refused = await Assert.ThrowsAsync<ChannelRequestException>(() => pair.Client.OpenSubsystemAsync("sftp", CancellationToken.None).WithTimeout());
+        Assert.Equal("subsystem", refused.RequestType);
+
+        // Without a process handler, shell and exec are refused too; the registered subsystem still runs.
+        await Assert.ThrowsAsync<ChannelRequestException>(() => pair.Client.RunAsync("echo hi").WithTimeout());
+        byte[] output = await SubsystemClient.ExchangeAsync(pair.Client, UppercaseSubsystem.Name, Encoding.UTF8.GetBytes("ok")).WithTimeout();
+        Assert.Equal("OK", Encoding.UTF8.GetString(output));
+    }
+
+    [Fact]
+    public async Task A_forced_command_replaces_a_registered_subsystem()
+    {
+        string line = "command=\"/usr/local/bin/backup\" " + Key.Value.PublicKey.ToOpenSshString("k") + "\n";
+        var seen = new TaskCompletionSource<ServerKeyOptionsTests.StartedAs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SshServerOptions server = WithUppercase(InMemoryServer.DefaultServerOptions(p => ServerKeyOptionsTests.Record(p, seen))) with
+        {
+            PasswordValidator = null,
+            AuthorizedKeys = user => AuthorizedKeysFile.Parse(line),
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [Key.Value] };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, client);
+
+        await using SshChannelStream channel = await pair.Client.OpenSubsystemAsync(UppercaseSubsystem.Name, CancellationToken.None).WithTimeout();
+
+        Assert.Equal(new ServerKeyOptionsTests.StartedAs("exec", "/usr/local/bin/backup", null, UppercaseSubsystem.Name), await seen.Task.WithTimeout());
+    }
+
+    [Fact]
+    public async Task A_throwing_subsystem_exits_with_status_one()
+    {
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with
+        {
+            Subsystems = new Dictionary<string, SshSubsystemHandler> { ["broken"] = (_, _) => throw new InvalidOperationException("secret detail") },
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
+        await using SshChannelStream channel = await pair.Client.OpenSubsystemAsync("broken", CancellationToken.None).WithTimeout();
+
+        IList<SshChannelEvent> seen = await channel.Events.ToList().ToTask().WithTimeout();
+
+        var exit = Assert.Single(seen.OfType<SshChannelRequestReceived>());
+        Assert.Equal(1, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
+        Assert.DoesNotContain(seen.OfType<SshChannelDataReceived>(), d => Encoding.UTF8.GetString(d.Data.Span).Contains("secret", StringComparison.Ordinal));
+        Assert.IsType<SshChannelClosed>(seen[^1]);
+    }
+}
