@@ -370,6 +370,53 @@ public sealed class ByteChannelTests
     }
 
     [Fact]
+    public async Task The_stream_refuses_requests_and_keeps_taking_them_after_eof()
+    {
+        var accepted = new TaskCompletionSource<SshChannelStream>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(ServerWith("asks@rx-ssh.test", (pending, _) =>
+        {
+            accepted.SetResult(pending.Accept());
+            return ValueTask.CompletedTask;
+        }));
+        await using SshChannelStream client = await pair.Client.OpenChannelAsync("asks@rx-ssh.test", default).WithTimeout();
+        await using SshChannelStream server = await accepted.Task.WithTimeout();
+
+        // Before EOF: the reader meets the request on its way to the data and refuses it.
+        Task<bool> before = server.SendRequestAsync("before@rx-ssh.test", default, wantReply: true);
+        await WriteTextAsync(server, "data");
+        await server.CompleteWritingAsync();
+        Assert.Equal("data", await ReadToEndAsync(client));
+        Assert.False(await before.WithTimeout());
+
+        // After EOF nobody reads the stream, yet a request is still answered and CLOSE still read.
+        Assert.False(await server.SendRequestAsync("after@rx-ssh.test", default, wantReply: true).WithTimeout());
+        await server.DisposeAsync();
+        await client.Closed.WithTimeout();
+    }
+
+    [Fact]
+    public async Task Synchronous_reads_and_writes_work_too()
+    {
+        var echo = new ExternalChannelType();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(ServerWith(ExternalChannelType.EchoType, echo.Handler));
+        await using SshChannelStream channel = await pair.Client.OpenChannelAsync(ExternalChannelType.EchoType, default).WithTimeout();
+
+        string echoed = await Task.Run(() =>
+        {
+            using var writer = new StreamWriter(channel, leaveOpen: true);
+            writer.Write("line one\nline two\n");
+            writer.Flush();
+            channel.CompleteWritingAsync().AsTask().GetAwaiter().GetResult();
+            using var reader = new StreamReader(channel, leaveOpen: true);
+            return reader.ReadToEnd();
+        }).WithTimeout();
+
+        Assert.Equal("line one\nline two\n", echoed);
+        Assert.Throws<NotSupportedException>(() => channel.Length);
+        Assert.False(channel.CanSeek);
+    }
+
+    [Fact]
     public async Task The_connection_ending_fails_a_waiting_read()
     {
         var accepted = new TaskCompletionSource<SshChannelStream>(TaskCreationOptions.RunContinuationsAsynchronously);
