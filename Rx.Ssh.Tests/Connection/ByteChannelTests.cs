@@ -235,6 +235,58 @@ public sealed class ByteChannelTests
     }
 
     [Fact]
+    public async Task A_slow_event_observer_holds_the_sender_at_the_window()
+    {
+        const int Window = 64 * 1024;
+        const int Total = 512 * 1024;
+        var accepted = new TaskCompletionSource<SshChannelStream>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(ServerWith("source@rx-ssh.test", (pending, _) =>
+        {
+            accepted.SetResult(pending.Accept());
+            return ValueTask.CompletedTask;
+        }));
+        await using SshChannelStream client = await pair.Client.OpenChannelAsync("source@rx-ssh.test", default, new SshChannelOptions { WindowSize = Window, MaxPacketSize = 8192 }).WithTimeout();
+        await using SshChannelStream server = await accepted.Task.WithTimeout();
+
+        using var release = new ManualResetEventSlim();
+        var firstEvent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long received = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable subscription = client.Events.OfType<SshChannelDataReceived>().Subscribe(d =>
+        {
+            firstEvent.TrySetResult();
+            release.Wait(TestTimeout.Default); // a slow observer: the window goes back only when OnNext returns
+            if (Interlocked.Add(ref received, d.Data.Length) == Total)
+            {
+                all.TrySetResult();
+            }
+        });
+
+        long written = 0;
+        async Task WriteAllAsync()
+        {
+            byte[] chunk = new byte[4096];
+            while (Interlocked.Read(ref written) < Total)
+            {
+                await server.WriteAsync(chunk);
+                Interlocked.Add(ref written, chunk.Length);
+            }
+        }
+
+        Task writing = Task.Run(WriteAllAsync);
+        await firstEvent.Task.WithTimeout();
+
+        // A round trip from the server: the client has read everything sent before the reply.
+        await pair.Server.SendGlobalRequestAsync("ping@rx-ssh.test", default).WithTimeout();
+        Assert.False(writing.IsCompleted, "the server sent past the window of an observer still in OnNext");
+        Assert.True(Interlocked.Read(ref written) <= Window, $"{Interlocked.Read(ref written)} bytes were sent into a {Window}-byte window");
+
+        release.Set();
+        await writing.WithTimeout();
+        await all.Task.WithTimeout();
+    }
+
+    [Fact]
     public async Task The_pipe_view_carries_data_and_completing_its_writer_sends_eof()
     {
         var echo = new ExternalChannelType();

@@ -45,7 +45,7 @@ public sealed partial class SshChannelStream
         try
         {
             await previous.ConfigureAwait(false);
-            while (await _channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await WaitForEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (!cancellationToken.IsCancellationRequested && _channel.Events.TryRead(out ChannelEvent e))
                 {

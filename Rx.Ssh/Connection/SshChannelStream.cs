@@ -255,7 +255,7 @@ public sealed partial class SshChannelStream : Stream
 
                 if (!_channel.Events.TryRead(out ChannelEvent e))
                 {
-                    if (!await _channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await WaitForEventsAsync(cancellationToken).ConfigureAwait(false))
                     {
                         _inputEnded = true;
                     }
@@ -314,6 +314,19 @@ public sealed partial class SshChannelStream : Stream
         catch (SshException)
         {
             // The connection ended; nothing left to drain.
+        }
+    }
+
+    /// <summary>Waits for an event; the connection's end is thrown as a fresh exception each time (the queue holds one instance).</summary>
+    private async ValueTask<bool> WaitForEventsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshConnectionException e)
+        {
+            throw new SshConnectionException(e.Reason, e.Message, e.IsLocal, e);
         }
     }
 
