@@ -199,7 +199,7 @@ public static class SshClient
             try
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                string method = await new ClientAuthenticator(transport, options, keys.Keys, keys.Certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                string method = await new ClientAuthenticator(transport, new ClientAuthSettings(options, keys)).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
                 options.ConnectionEvents?.Invoke(new SshAuthenticated(options.UserName, method));
             }
             catch (Exception ex)
