@@ -59,7 +59,7 @@ internal sealed class ClientAuthenticator
             bool partial;
             (success, methods, partial) = method switch
             {
-                "publickey" => await PublicKeyAsync(cancellationToken).ConfigureAwait(false),
+                "publickey" => await PublicKeyAsync(methods, cancellationToken).ConfigureAwait(false),
                 "password" => await TryAsync("password", w =>
                 {
                     w.WriteBoolean(false);
@@ -89,9 +89,10 @@ internal sealed class ClientAuthenticator
         _ => false,
     };
 
-    private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(CancellationToken cancellationToken)
+    private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(string[] methods, CancellationToken cancellationToken)
     {
-        (bool, string[], bool) last = (false, [], false);
+        // When no key could be tried, the server's last list still stands.
+        (bool, string[], bool) last = (false, methods, false);
         foreach ((ISshSigner signer, SshPublicKey offered) in KeysToOffer())
         {
             if (PickSignatureAlgorithm(signer, offered) is not { } algorithm)
