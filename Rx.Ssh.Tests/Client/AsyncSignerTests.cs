@@ -159,6 +159,19 @@ public sealed class AsyncSignerTests
     }
 
     [Fact]
+    public async Task A_certificate_signer_may_list_the_certificate_algorithm_names()
+    {
+        SshCertificate certificate = UserCertificate(UserKey.Value);
+        var signer = new DeferredSigner(UserKey.Value, certificate) { SignatureAlgorithms = certificate.SignatureAlgorithms };
+        SshServerOptions server = Server() with { AuthorizedKeys = _ => AuthorizedKeysFile.Parse("cert-authority " + Ca.Value.PublicKey.ToOpenSshString() + "\n") };
+
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, Client(signer));
+
+        Assert.Equal(certificate, pair.Server.Certificate);
+        Assert.Equal(["ssh-ed25519"], signer.Asked);
+    }
+
+    [Fact]
     public async Task A_private_key_is_a_signer_that_signs_synchronously()
     {
         ISshSigner signer = UserKey.Value;

@@ -174,7 +174,7 @@ internal sealed class ClientAuthenticator
         foreach (string a in key.SignatureAlgorithms)
         {
             string plain = SshCertificate.BaseAlgorithm(a);
-            if (!possible.Contains(plain))
+            if (!possible.Contains(plain) && !possible.Contains(a))
             {
                 continue;
             }

@@ -17,7 +17,7 @@ namespace Rx.Ssh.Keys;
 public interface ISshSigner
 {
     /// <summary>
-    /// The public key the signatures verify with; an <see cref="Certificates.SshCertificate"/> when the
+    /// The public key the signatures verify with; a <see cref="Certificates.SshCertificate"/> when the
     /// signer offers a certificate (as an agent can). The client offers a plain key's matching
     /// certificates from <c>SshClientOptions.Certificates</c> before the key itself.
     /// </summary>
@@ -26,7 +26,8 @@ public interface ISshSigner
     /// <summary>
     /// The plain signature algorithms this signer can produce, in preference order (for an RSA key
     /// <c>rsa-sha2-512</c>, <c>rsa-sha2-256</c>, <c>ssh-rsa</c>, or fewer when the signer cannot do
-    /// them all). The client picks the first one the server accepts.
+    /// them all; a certificate's <c>-cert-v01@openssh.com</c> names are understood as their plain
+    /// algorithm). The client picks the first one the server accepts.
     /// </summary>
     IReadOnlyList<string> SignatureAlgorithms { get; }
 
