@@ -13,16 +13,13 @@ internal sealed class ClientAuthenticator
 {
     private const string ConnectionService = "ssh-connection";
     private readonly SshTransport _transport;
-    private readonly SshClientOptions _options;
-    private readonly IReadOnlyList<SshPrivateKey> _keys;
-    private readonly IReadOnlyList<SshCertificate> _certificates;
+    private readonly IClientAuthSettings _settings;
+    private readonly List<Exception> _signerErrors = [];
 
-    public ClientAuthenticator(SshTransport transport, SshClientOptions options, IReadOnlyList<SshPrivateKey> keys, IReadOnlyList<SshCertificate>? certificates = null)
+    public ClientAuthenticator(SshTransport transport, IClientAuthSettings settings)
     {
         _transport = transport;
-        _options = options;
-        _keys = keys;
-        _certificates = certificates ?? [];
+        _settings = settings;
     }
 
     /// <summary>Authenticates; returns the method the server answered with success.</summary>
@@ -53,19 +50,20 @@ internal sealed class ClientAuthenticator
             if (method is null)
             {
                 throw new PermissionDeniedException(
-                    $"Permission denied for {_options.UserName} (server allows: {string.Join(",", methods)}; tried: {(tried.Count == 0 ? "nothing usable" : string.Join(",", tried))}).",
-                    methods);
+                    $"Permission denied for {_settings.UserName} (server allows: {string.Join(",", methods)}; tried: {(tried.Count == 0 ? "nothing usable" : string.Join(",", tried))}){SignerErrorText()}.",
+                    methods,
+                    SignerError());
             }
 
             tried.Add(method);
             bool partial;
             (success, methods, partial) = method switch
             {
-                "publickey" => await PublicKeyAsync(cancellationToken).ConfigureAwait(false),
+                "publickey" => await PublicKeyAsync(methods, cancellationToken).ConfigureAwait(false),
                 "password" => await TryAsync("password", w =>
                 {
                     w.WriteBoolean(false);
-                    w.WriteString(_options.Password!);
+                    w.WriteString(_settings.Password!);
                 }, cancellationToken).ConfigureAwait(false),
                 "keyboard-interactive" => await KeyboardInteractiveAsync(cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException(method),
@@ -85,21 +83,39 @@ internal sealed class ClientAuthenticator
 
     private bool CanTry(string method) => method switch
     {
-        "publickey" => _keys.Count > 0,
-        "password" => _options.Password is not null,
-        "keyboard-interactive" => _options.KeyboardInteractive is not null || _options.Password is not null,
+        "publickey" => _settings.Signers.Count > 0,
+        "password" => _settings.Password is not null,
+        "keyboard-interactive" => _settings.KeyboardInteractive is not null || _settings.Password is not null,
         _ => false,
     };
 
-    private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(CancellationToken cancellationToken)
+    private async Task<(bool Success, string[] Methods, bool Partial)> PublicKeyAsync(string[] methods, CancellationToken cancellationToken)
     {
-        (bool, string[], bool) last = (false, [], false);
-        foreach ((SshPrivateKey key, SshPublicKey offered) in KeysToOffer())
+        // When no key could be tried, the server's last list still stands.
+        (bool, string[], bool) last = (false, methods, false);
+        foreach ((ISshSigner signer, SshPublicKey offered) in KeysToOffer())
         {
-            string algorithm = PickSignatureAlgorithm(offered);
+            if (PickSignatureAlgorithm(signer, offered) is not { } algorithm)
+            {
+                _transport.Logger.LogDebug("Skipping key {Key}: its signer can make none of its signature algorithms", offered);
+                continue;
+            }
+
             byte[] blob = offered.Blob.ToArray();
             byte[] signed = BuildSignedData(algorithm, blob);
-            byte[] signature = key.Sign(SshCertificate.BaseAlgorithm(algorithm), signed);
+            byte[] signature;
+            try
+            {
+                signature = await SignAsync(signer, SshCertificate.BaseAlgorithm(algorithm), signed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A broken signer (an agent that went away, a token unplugged) costs its key, not the login.
+                _transport.Logger.LogWarning("The signer for {Key} failed: {Error}", offered, e.Message);
+                _signerErrors.Add(e);
+                continue;
+            }
+
             last = await TryAsync("publickey", w =>
             {
                 w.WriteBoolean(true);
@@ -118,39 +134,102 @@ internal sealed class ClientAuthenticator
         return last;
     }
 
-    /// <summary>Each key, preceded by its certificates (OpenSSH's order: certificate first, then the plain key).</summary>
-    private IEnumerable<(SshPrivateKey Key, SshPublicKey Offered)> KeysToOffer()
+    /// <summary>
+    /// Each signer's key, preceded by its certificates (OpenSSH's order: certificate first, then the
+    /// plain key); a signer whose key is a certificate is offered as that certificate only.
+    /// </summary>
+    private IEnumerable<(ISshSigner Signer, SshPublicKey Offered)> KeysToOffer()
     {
-        foreach (SshPrivateKey key in _keys)
+        foreach (ISshSigner signer in _settings.Signers)
         {
-            foreach (SshCertificate certificate in _certificates)
+            if (signer.PublicKey is SshCertificate own)
             {
-                if (certificate.Key.Equals(key.PublicKey))
+                yield return (signer, own);
+                continue;
+            }
+
+            foreach (SshCertificate certificate in _settings.Certificates)
+            {
+                if (certificate.Key.Equals(signer.PublicKey))
                 {
-                    yield return (key, certificate);
+                    yield return (signer, certificate);
                 }
             }
 
-            yield return (key, key.PublicKey);
+            yield return (signer, signer.PublicKey);
         }
     }
 
-    private string PickSignatureAlgorithm(SshPublicKey key)
+    /// <summary>
+    /// The first of the key's algorithms that the signer can make and the server accepts
+    /// (<c>server-sig-algs</c>; <c>ssh-rsa</c> only when our preferences list it), else the first the
+    /// signer can make; null when it can make none.
+    /// </summary>
+    private string? PickSignatureAlgorithm(ISshSigner signer, SshPublicKey key)
     {
-        IReadOnlyList<string> algorithms = key.SignatureAlgorithms;
         IReadOnlyList<string>? server = _transport.ServerSignatureAlgorithms;
-        IReadOnlyList<string> ours = _options.Algorithms.HostKey;
-        foreach (string a in algorithms)
+        IReadOnlyList<string> ours = _settings.AllowedSignatureAlgorithms;
+        IReadOnlyList<string> possible = signer.SignatureAlgorithms;
+        string? fallback = null;
+        foreach (string a in key.SignatureAlgorithms)
         {
             string plain = SshCertificate.BaseAlgorithm(a);
+            if (!possible.Contains(plain) && !possible.Contains(a))
+            {
+                continue;
+            }
+
+            fallback ??= a;
             if ((server is null || server.Contains(plain)) && (plain != "ssh-rsa" || ours.Contains(plain)))
             {
                 return a;
             }
         }
 
-        return algorithms[0];
+        return fallback;
     }
+
+    /// <summary>
+    /// Awaits the signer (abandoning it when <paramref name="cancellationToken"/> fires, should it not
+    /// listen) and checks that the blob is a signature of <paramref name="algorithm"/>.
+    /// </summary>
+    private static async Task<byte[]> SignAsync(ISshSigner signer, string algorithm, byte[] data, CancellationToken cancellationToken)
+    {
+        ValueTask<byte[]> pending = signer.SignAsync(algorithm, data, cancellationToken);
+        byte[]? signature = pending.IsCompleted
+            ? await pending.ConfigureAwait(false)
+            : await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        string? made = null;
+        try
+        {
+            // string algorithm, string signature
+            var r = new SshReader(signature ?? []);
+            made = r.ReadAsciiString();
+            r.ReadString();
+            r.ReadEnd();
+        }
+        catch (SshFormatException)
+        {
+        }
+
+        if (made != algorithm)
+        {
+            throw new SshException(made is null
+                ? $"the signer returned a malformed signature blob for {algorithm}"
+                : $"the signer returned a {PeerText.Sanitize(made)} signature when {algorithm} was asked");
+        }
+
+        return signature!;
+    }
+
+    private Exception? SignerError() => _signerErrors.Count switch
+    {
+        0 => null,
+        1 => _signerErrors[0],
+        _ => new AggregateException("Several signers failed.", _signerErrors),
+    };
+
+    private string SignerErrorText() => _signerErrors.Count == 0 ? string.Empty : $"; a signer failed: {_signerErrors[0].Message}";
 
     private byte[] BuildSignedData(string algorithm, byte[] blob)
     {
@@ -169,7 +248,7 @@ internal sealed class ClientAuthenticator
     private void WriteRequestHeader(SshWriter w, string method)
     {
         w.WriteByte(MessageNumber.UserAuthRequest);
-        w.WriteString(_options.UserName);
+        w.WriteString(_settings.UserName);
         w.WriteString(ConnectionService);
         w.WriteString(method);
     }
@@ -177,7 +256,7 @@ internal sealed class ClientAuthenticator
     private async Task<(bool Success, string[] Methods, bool Partial)> KeyboardInteractiveAsync(CancellationToken cancellationToken)
     {
         Func<SshKeyboardInteractiveChallenge, CancellationToken, ValueTask<IReadOnlyList<string>>> answer =
-            _options.KeyboardInteractive ?? SshKeyboardInteractive.PasswordResponder(_options.Password!);
+            _settings.KeyboardInteractive ?? SshKeyboardInteractive.PasswordResponder(_settings.Password!);
         using (var request = new SshBuffer())
         {
             SshWriter w = request.Writer;
@@ -284,7 +363,7 @@ internal sealed class ClientAuthenticator
                 // byte SSH_MSG_USERAUTH_BANNER, string message (UTF-8), string language tag
                 var r = new SshReader(payload.Span[1..]);
                 string banner = PeerText.Sanitize(r.ReadUtf8String(), PeerText.BannerMaxLength, multiline: true);
-                _options.BannerReceived?.Invoke(banner);
+                _settings.OnBanner(banner);
                 continue;
             }
 

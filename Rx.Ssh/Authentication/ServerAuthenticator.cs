@@ -18,7 +18,7 @@ internal sealed record ServerAuthResult(string UserName, AuthorizedKeyOptions? K
 
 /// <summary>
 /// The server side of RFC 4252 (and RFC 4256 keyboard-interactive): answers the client's requests
-/// with the decisions of an <see cref="SshServerHandler"/>, counting every failure but the first
+/// with the decisions of an <see cref="IServerAuthPolicy"/> (the server's handler and options), counting every failure but the first
 /// <c>none</c> (failed public key queries included, so keys cannot be probed without limit),
 /// answering every counted failure at its <see cref="FailureTiming"/> target, and refusing anything but
 /// authentication until it succeeds.
@@ -27,8 +27,7 @@ internal sealed class ServerAuthenticator
 {
     private const string ConnectionService = "ssh-connection";
     private readonly SshTransport _transport;
-    private readonly SshServerOptions _options;
-    private readonly SshServerHandler _handler;
+    private readonly IServerAuthPolicy _policy;
     private readonly EndPoint? _remote;
     private readonly HashSet<string> _usersTried = new(StringComparer.Ordinal);
     private string? _currentUser;
@@ -37,11 +36,10 @@ internal sealed class ServerAuthenticator
     private bool _noneSeen;
     private DateTimeOffset _workStarted;
 
-    public ServerAuthenticator(SshTransport transport, SshServerOptions options, SshServerHandler handler, EndPoint? remote)
+    public ServerAuthenticator(SshTransport transport, IServerAuthPolicy policy, EndPoint? remote)
     {
         _transport = transport;
-        _options = options;
-        _handler = handler;
+        _policy = policy;
         _remote = remote;
     }
 
@@ -65,12 +63,12 @@ internal sealed class ServerAuthenticator
             await _transport.SendAsync(accept, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!string.IsNullOrEmpty(_options.Banner))
+        if (!string.IsNullOrEmpty(_policy.Banner))
         {
             // byte SSH_MSG_USERAUTH_BANNER, string message (UTF-8), string language tag
             using var banner = new SshBuffer();
             banner.Writer.WriteByte(MessageNumber.UserAuthBanner);
-            banner.Writer.WriteString(_options.Banner);
+            banner.Writer.WriteString(_policy.Banner);
             banner.Writer.WriteString(string.Empty);
             await _transport.SendAsync(banner, cancellationToken).ConfigureAwait(false);
         }
@@ -97,7 +95,7 @@ internal sealed class ServerAuthenticator
     /// <summary>Handles one USERAUTH_REQUEST; returns the result on success, null when a reply (failure, PK_OK, info request) went out.</summary>
     private async Task<ServerAuthResult?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        _workStarted = _options.Scheduler.Now;
+        _workStarted = _policy.Scheduler.Now;
         // byte SSH_MSG_USERAUTH_REQUEST, string user name, string service name, string method name, method-specific fields
         string user, service, method;
         {
@@ -130,7 +128,7 @@ internal sealed class ServerAuthenticator
             }
 
             _currentUser = null;
-            _currentRequired = await _handler.BeginAuthAsync(user).ConfigureAwait(false);
+            _currentRequired = await _policy.BeginAuthAsync(user).ConfigureAwait(false);
             _currentUser = user;
         }
 
@@ -145,9 +143,9 @@ internal sealed class ServerAuthenticator
         Outcome outcome = method switch
         {
             "none" => Outcome.Fail(counts: !NoteNone()),
-            "password" when _handler.PasswordAuthSupported => await PasswordAsync(payload, context).ConfigureAwait(false),
-            "publickey" when _handler.PublicKeyAuthSupported => await PublicKeyAsync(payload, context, cancellationToken).ConfigureAwait(false),
-            "keyboard-interactive" when _handler.KeyboardInteractiveAuthSupported => await KeyboardInteractiveAsync(context, cancellationToken).ConfigureAwait(false),
+            "password" when _policy.PasswordAuthSupported => await PasswordAsync(payload, context).ConfigureAwait(false),
+            "publickey" when _policy.PublicKeyAuthSupported => await PublicKeyAsync(payload, context, cancellationToken).ConfigureAwait(false),
+            "keyboard-interactive" when _policy.KeyboardInteractiveAuthSupported => await KeyboardInteractiveAsync(context, cancellationToken).ConfigureAwait(false),
             _ => Outcome.Fail(counts: true),
         };
 
@@ -194,7 +192,7 @@ internal sealed class ServerAuthenticator
             await DelayFailureAsync(timingName, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_failures >= _options.MaxAuthAttempts)
+        if (_failures >= _policy.MaxAuthAttempts)
         {
             throw new SshConnectionException(DisconnectReason.NoMoreAuthMethodsAvailable, "Too many authentication failures.");
         }
@@ -206,17 +204,17 @@ internal sealed class ServerAuthenticator
     {
         // byte SSH_MSG_USERAUTH_FAILURE, name-list authentications that can continue, boolean partial success
         var methods = new List<string>(3);
-        if (_handler.PublicKeyAuthSupported)
+        if (_policy.PublicKeyAuthSupported)
         {
             methods.Add("publickey");
         }
 
-        if (_handler.KeyboardInteractiveAuthSupported)
+        if (_policy.KeyboardInteractiveAuthSupported)
         {
             methods.Add("keyboard-interactive");
         }
 
-        if (_handler.PasswordAuthSupported)
+        if (_policy.PasswordAuthSupported)
         {
             methods.Add("password");
         }
@@ -234,12 +232,12 @@ internal sealed class ServerAuthenticator
     /// </summary>
     private async Task DelayFailureAsync(string timingName, CancellationToken cancellationToken)
     {
-        TimeSpan target = FailureTiming.TargetFor(timingName, _options.AuthFailureDelay);
-        TimeSpan elapsed = _options.Scheduler.Now - _workStarted;
+        TimeSpan target = FailureTiming.TargetFor(timingName, _policy.AuthFailureDelay);
+        TimeSpan elapsed = _policy.Scheduler.Now - _workStarted;
         TimeSpan remaining = FailureTiming.AnswerAfter(target, elapsed) - elapsed;
         if (remaining > TimeSpan.Zero)
         {
-            await Observable.Timer(remaining, _options.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
+            await Observable.Timer(remaining, _policy.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -257,7 +255,7 @@ internal sealed class ServerAuthenticator
             password = r.ReadUtf8String();
         }
 
-        return await _handler.ValidatePasswordAsync(context, password).ConfigureAwait(false) ? Outcome.Succeeded(null) : Outcome.Fail(counts: true);
+        return await _policy.ValidatePasswordAsync(context, password).ConfigureAwait(false) ? Outcome.Succeeded(null) : Outcome.Fail(counts: true);
     }
 
     private async Task<Outcome> PublicKeyAsync(ReadOnlyMemory<byte> payload, SshAuthContext context, CancellationToken cancellationToken)
@@ -279,7 +277,7 @@ internal sealed class ServerAuthenticator
         }
 
         string signatureAlgorithm = SshCertificate.BaseAlgorithm(algorithm);
-        if (!_options.Algorithms.HostKey.Contains(signatureAlgorithm) || !AlgorithmCatalog.HostKey.Contains(signatureAlgorithm))
+        if (!_policy.AllowedSignatureAlgorithms.Contains(signatureAlgorithm) || !AlgorithmCatalog.HostKey.Contains(signatureAlgorithm))
         {
             return Outcome.Fail(counts: true);
         }
@@ -297,7 +295,7 @@ internal sealed class ServerAuthenticator
 
         AuthorizedKeyOptions? certificateOptions = null;
         AuthorizedKeyEntry? entry = null;
-        if (!key.SignatureAlgorithms.Contains(algorithm) || _options.RevokedKeys.Contains(key))
+        if (!key.SignatureAlgorithms.Contains(algorithm) || _policy.IsRevoked(key))
         {
             return Outcome.Fail(counts: true);
         }
@@ -306,7 +304,7 @@ internal sealed class ServerAuthenticator
         {
             try
             {
-                certificateOptions = await _handler.AuthorizeCertificateAsync(context, certificate).ConfigureAwait(false);
+                certificateOptions = await _policy.AuthorizeCertificateAsync(context, certificate).ConfigureAwait(false);
             }
             catch (SshCertificateException e)
             {
@@ -316,15 +314,11 @@ internal sealed class ServerAuthenticator
         }
         else
         {
-            _handler.MatchedEntry = null;
-            if (!await _handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+            (bool accepted, entry) = await _policy.ValidatePublicKeyAsync(context, key).ConfigureAwait(false);
+            if (!accepted)
             {
                 return Outcome.Fail(counts: true);
             }
-
-            // The entry that admitted the key is decided now and carried to the login; an override
-            // that accepted the key by other means still gets the options of a line listing it.
-            entry = _handler.MatchedEntry is { } matched && matched.HasKey(key.Blob.Span) ? matched : _handler.FindAuthorizedKey(context, key);
         }
 
         if (signature is null)
@@ -354,7 +348,7 @@ internal sealed class ServerAuthenticator
             return Outcome.Succeeded(certificateOptions) with { Certificate = signedCertificate };
         }
 
-        if (entry is not null && entry.Options.IsExpired(_options.Scheduler.Now))
+        if (entry is not null && entry.Options.IsExpired(_policy.Scheduler.Now))
         {
             // The line's expiry-time passed while the request was checked: refuse rather than
             // let the key in without the line's restrictions.
@@ -367,7 +361,7 @@ internal sealed class ServerAuthenticator
 
     private async Task<Outcome> KeyboardInteractiveAsync(SshAuthContext context, CancellationToken cancellationToken)
     {
-        SshKeyboardInteractiveChallenge? challenge = await _handler.GetKeyboardInteractiveChallengeAsync(context).ConfigureAwait(false);
+        SshKeyboardInteractiveChallenge? challenge = await _policy.GetKeyboardInteractiveChallengeAsync(context).ConfigureAwait(false);
         while (challenge is not null)
         {
             using (var request = new SshBuffer())
@@ -389,7 +383,7 @@ internal sealed class ServerAuthenticator
             }
 
             ReadOnlyMemory<byte> reply = await _transport.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            _workStarted = _options.Scheduler.Now; // the client's thinking time is not the server's work
+            _workStarted = _policy.Scheduler.Now; // the client's thinking time is not the server's work
             if (reply.Span[0] != MessageNumber.UserAuthInfoResponse)
             {
                 throw new SshConnectionException(DisconnectReason.ProtocolError, $"Expected USERAUTH_INFO_RESPONSE, got message {reply.Span[0]}.");
@@ -413,7 +407,7 @@ internal sealed class ServerAuthenticator
                 r.ReadEnd();
             }
 
-            SshKeyboardInteractiveResult result = await _handler.ValidateKeyboardInteractiveResponseAsync(context, answers).ConfigureAwait(false);
+            SshKeyboardInteractiveResult result = await _policy.ValidateKeyboardInteractiveResponseAsync(context, answers).ConfigureAwait(false);
             if (result.Success)
             {
                 return Outcome.Succeeded(null);

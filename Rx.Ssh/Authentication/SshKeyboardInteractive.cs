@@ -1,7 +1,7 @@
 namespace Rx.Ssh;
 
 /// <summary>
-/// Ready-made answerers for <see cref="SshClientOptions.KeyboardInteractive"/> (the client side of
+/// Ready-made answerers for <c>SshClientOptions.KeyboardInteractive</c> (the client side of
 /// RFC 4256 keyboard-interactive authentication).
 /// </summary>
 public static class SshKeyboardInteractive
@@ -9,7 +9,7 @@ public static class SshKeyboardInteractive
     /// <summary>
     /// Answers every prompt that asks for a password (its text contains "password", any case), and
     /// the only prompt of a single-prompt round, with <paramref name="password"/>; other prompts get
-    /// an empty answer. This is what the client does when only <see cref="SshClientOptions.Password"/>
+    /// an empty answer. This is what the client does when only <c>SshClientOptions.Password</c>
     /// is set, and suits servers (sshd with PAM among them) that ask for the password this way.
     /// </summary>
     /// <param name="password">The password to give.</param>

@@ -5,7 +5,8 @@ using Rx.Ssh.Keys.Certificates;
 namespace Rx.Ssh;
 
 /// <summary>
-/// Collects the keys a client offers: explicit keys, key files, then the default files; and their
+/// Collects the signers a client offers: explicit keys, custom signers, key files, then the default
+/// files (only when none of the others is given); and their
 /// certificates: explicit ones, then a <c>&lt;key file&gt;-cert.pub</c> next to each key file, as OpenSSH does.
 /// Keys read from files belong to this object and are cleared when it is disposed (the caller's
 /// <see cref="SshClientOptions.Keys"/> are left alone).
@@ -14,18 +15,18 @@ internal sealed class ClientKeys : IDisposable
 {
     public static readonly string[] DefaultFiles = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
-    private readonly List<SshPrivateKey> _keys;
+    private readonly List<ISshSigner> _signers;
     private readonly List<SshCertificate> _certificates;
     private readonly List<SshPrivateKey> _owned = [];
 
     private ClientKeys(SshClientOptions options)
     {
-        _keys = [.. options.Keys];
+        _signers = [.. options.Keys, .. options.Signers];
         _certificates = [.. options.Certificates];
     }
 
-    /// <summary>The keys to offer, in order.</summary>
-    public IReadOnlyList<SshPrivateKey> Keys => _keys;
+    /// <summary>The signers to offer, in order.</summary>
+    public IReadOnlyList<ISshSigner> Signers => _signers;
 
     /// <summary>The certificates to offer with them.</summary>
     public IReadOnlyList<SshCertificate> Certificates => _certificates;
@@ -47,7 +48,7 @@ internal sealed class ClientKeys : IDisposable
                 loaded.LoadCertificateNextTo(file, logger);
             }
 
-            if (loaded._keys.Count == 0 && options.UseDefaultKeys)
+            if (loaded._signers.Count == 0 && options.UseDefaultKeys)
             {
                 string sshDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
                 foreach (string name in DefaultFiles)
@@ -93,7 +94,7 @@ internal sealed class ClientKeys : IDisposable
     private void Add(SshPrivateKey key)
     {
         _owned.Add(key);
-        _keys.Add(key);
+        _signers.Add(key);
     }
 
     /// <summary>Adds <c>keyFile-cert.pub</c> when it exists; a malformed one is reported and skipped (the plain key still works).</summary>

@@ -193,13 +193,13 @@ public static class SshClient
                         await options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token).ConfigureAwait(false);
                         options.ConnectionEvents(new SshHostKeyAccepted(key));
                     },
-                OfferHostCertificates = options.HostKeyVerifier is KnownHostsVerifier known && known.HasCertificateAuthorities(host, port, address),
-                KnownHostKeyTypes = options.HostKeyVerifier is KnownHostsVerifier knownTypes ? knownTypes.KnownKeyTypes(host, port, address) : [],
+                OfferHostCertificates = options.HostKeyVerifier.WantsHostCertificates(host, port, address),
+                KnownHostKeyTypes = options.HostKeyVerifier.KnownKeyTypes(host, port, address),
             });
             try
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                string method = await new ClientAuthenticator(transport, options, keys.Keys, keys.Certificates).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                string method = await new ClientAuthenticator(transport, new ClientAuthSettings(options, keys)).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
                 options.ConnectionEvents?.Invoke(new SshAuthenticated(options.UserName, method));
             }
             catch (Exception ex)

@@ -11,8 +11,21 @@ public sealed record SshClientOptions
     /// <summary>The login name; defaults to the current user.</summary>
     public string UserName { get; init; } = Environment.UserName;
 
-    /// <summary>Keys to offer, in order. When empty and <see cref="KeyFiles"/> is empty, the default key files are tried.</summary>
+    /// <summary>
+    /// Keys to offer, in order. When it, <see cref="Signers"/> and <see cref="KeyFiles"/> are all
+    /// empty, the default key files are tried.
+    /// </summary>
     public IReadOnlyList<SshPrivateKey> Keys { get; init; } = [];
+
+    /// <summary>
+    /// Signers whose private key the client does not hold (an agent, a token, a signing service),
+    /// offered after <see cref="Keys"/> and before <see cref="KeyFiles"/>. Their signatures are awaited
+    /// without blocking a thread, with the connect's token; a signer that throws is skipped (and its
+    /// error becomes the inner exception of the <see cref="PermissionDeniedException"/> if the login
+    /// is refused). A signer whose <see cref="ISshSigner.PublicKey"/> is a certificate is offered as
+    /// that certificate. Default none.
+    /// </summary>
+    public IReadOnlyList<ISshSigner> Signers { get; init; } = [];
 
     /// <summary>
     /// OpenSSH certificates for the keys (<see cref="Keys"/>, <see cref="KeyFiles"/> or the default

@@ -79,7 +79,16 @@ public sealed class PermissionDeniedException : SshConnectionException
 {
     /// <summary>Creates the exception.</summary>
     public PermissionDeniedException(string message, IReadOnlyList<string> allowedMethods)
-        : base(DisconnectReason.NoMoreAuthMethodsAvailable, message)
+        : this(message, allowedMethods, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the exception with the error that kept a method from being tried: for example what an
+    /// <c>ISshSigner</c> threw (an <see cref="AggregateException"/> when several failed).
+    /// </summary>
+    public PermissionDeniedException(string message, IReadOnlyList<string> allowedMethods, Exception? innerException)
+        : base(DisconnectReason.NoMoreAuthMethodsAvailable, message, true, innerException)
     {
         AllowedMethods = allowedMethods;
     }

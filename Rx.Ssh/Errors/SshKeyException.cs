@@ -45,7 +45,7 @@ public sealed class SshKeyPassphraseException : SshKeyFormatException
 }
 
 /// <summary>
-/// A private key file asks for more key derivation work than <see cref="Keys.SshKeyLoadLimits"/> allow
+/// A private key file asks for more key derivation work than <c>SshKeyLoadLimits</c> allow
 /// (bcrypt rounds, Argon2 memory or passes, PBKDF2 iterations, scrypt memory); it was refused before any
 /// derivation ran.
 /// </summary>

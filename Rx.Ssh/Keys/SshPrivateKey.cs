@@ -6,9 +6,9 @@ namespace Rx.Ssh.Keys;
 
 /// <summary>
 /// A private key that can sign for SSH (client authentication, server host keys).
-/// Dispose it to clear the key material.
+/// Dispose it to clear the key material. As an <see cref="ISshSigner"/> it signs synchronously.
 /// </summary>
-public abstract class SshPrivateKey : IDisposable
+public abstract class SshPrivateKey : IDisposable, ISshSigner
 {
     /// <summary>The matching public key.</summary>
     public abstract SshPublicKey PublicKey { get; }
@@ -27,6 +27,28 @@ public abstract class SshPrivateKey : IDisposable
     /// signature blob (<c>string algorithm, string signature</c>).
     /// </summary>
     public abstract byte[] Sign(string signatureAlgorithm, ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// <see cref="Sign"/> as an <see cref="ISshSigner"/>: signs on the calling thread and returns a
+    /// completed task (a faulted one when <see cref="Sign"/> throws, a cancelled one when
+    /// <paramref name="cancellationToken"/> already is).
+    /// </summary>
+    public ValueTask<byte[]> SignAsync(string signatureAlgorithm, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<byte[]>(cancellationToken);
+        }
+
+        try
+        {
+            return ValueTask.FromResult(Sign(signatureAlgorithm, data.Span));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<byte[]>(e);
+        }
+    }
 
     /// <summary>Key types <see cref="Generate"/> accepts and the readers understand.</summary>
     public static IReadOnlyList<string> SupportedKeyTypes => KeyTypes.Supported;

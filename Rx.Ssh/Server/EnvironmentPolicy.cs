@@ -1,4 +1,4 @@
-using Rx.Ssh.Trust;
+using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Server;
 

@@ -125,7 +125,7 @@ public static class SshServer
                     await transport.StartAsync(cts.Token).ConfigureAwait(false);
                 }
 
-                auth = await new ServerAuthenticator(transport, options, handler, remote).AuthenticateAsync(cts.Token).ConfigureAwait(false);
+                auth = await new ServerAuthenticator(transport, new ServerAuthPolicy(options, handler), remote).AuthenticateAsync(cts.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

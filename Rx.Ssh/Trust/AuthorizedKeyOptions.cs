@@ -1,4 +1,5 @@
 using System.Net;
+using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Trust;
 

@@ -144,17 +144,5 @@ public sealed partial class KnownHostsFile
     }
 
     /// <summary>The address as OpenSSH writes it: IPv4-mapped addresses as IPv4, no IPv6 scope.</summary>
-    internal static string AddressText(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        else if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0)
-        {
-            address = new IPAddress(address.GetAddressBytes());
-        }
-
-        return address.ToString();
-    }
+    internal static string AddressText(IPAddress address) => SourcePattern.AddressText(address);
 }

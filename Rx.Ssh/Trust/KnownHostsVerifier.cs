@@ -71,6 +71,9 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     public bool HasCertificateAuthorities(string host, int port, System.Net.IPAddress? address = null) =>
         Paths.Any(path => KnownHostsFile.Load(path).CertificateAuthorities(host, port, CheckHostIp ? address : null).Count > 0);
 
+    /// <summary>True when any file has an <c>@cert-authority</c> line for the host (<see cref="HasCertificateAuthorities"/>).</summary>
+    public bool WantsHostCertificates(string host, int port, System.Net.IPAddress? address) => HasCertificateAuthorities(host, port, address);
+
     /// <summary>
     /// The key types any file lists for the host (plain entries, in file order). The client offers
     /// the host key algorithms of these types first, as OpenSSH does, so that a server with several

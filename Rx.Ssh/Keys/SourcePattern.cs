@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh.Keys;
 
 /// <summary>
 /// Matches a client against an authorized_keys <c>from="..."</c> pattern list the way OpenSSH's
@@ -19,7 +19,7 @@ internal static class SourcePattern
             address = address.MapToIPv4();
         }
 
-        string addressText = KnownHostsFile.AddressText(address);
+        string addressText = AddressText(address);
         AddressMatch ip = MatchAddressList(patternList, address, addressText);
         if (ip is AddressMatch.Invalid or AddressMatch.Negated)
         {
@@ -33,6 +33,21 @@ internal static class SourcePattern
         }
 
         return ip == AddressMatch.Match || host == HostPattern.ListMatch.Match;
+    }
+
+    /// <summary>An address as patterns match it: IPv4-mapped IPv6 as IPv4, without an IPv6 scope.</summary>
+    internal static string AddressText(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        {
+            address = new IPAddress(address.GetAddressBytes());
+        }
+
+        return address.ToString();
     }
 
     private enum AddressMatch

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh.Keys;
 
 /// <summary>
 /// OpenSSH-style host pattern matching: <c>*</c> matches any run of characters, <c>?</c> exactly one,
