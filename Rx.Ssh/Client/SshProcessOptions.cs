@@ -60,7 +60,8 @@ public sealed record SshProcessOptions
     /// <summary>
     /// For <see cref="SshProcessReader.ReadLineAsync"/> (and <c>Lines</c>) of processes made with
     /// these options: the longest line in bytes, without its line ending. A longer line fails the
-    /// read with <see cref="SshOutputLimitException"/>. Default 1 MiB; <see cref="int.MaxValue"/> for no limit.
+    /// read with <see cref="SshLineTooLongException"/> once that many bytes are read, so memory stays
+    /// bounded. Default 1 MiB, the same as <see cref="SshServerOptions.MaxLineLength"/>.
     /// </summary>
     public int MaxLineLength { get; init; } = 1024 * 1024;
 

@@ -118,22 +118,15 @@ public sealed class SshServerChannel
     /// Ends the session with <paramref name="status"/>: queued output is sent first, then EOF,
     /// <c>exit-status</c> and CLOSE. Later calls do nothing.
     /// </summary>
-    public Task ExitAsync(int status) => FinishAsync(w => w.WriteUInt32((uint)status), "exit-status");
+    public Task ExitAsync(int status) => FinishAsync(w => Messages.Connection.SessionRequestMessages.WriteExitStatus(w, status), Messages.Connection.SessionRequestMessages.ExitStatus);
 
     /// <summary>Ends the session as killed by <paramref name="signal"/> (name without <c>SIG</c>, e.g. <c>TERM</c>).</summary>
     public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "")
     {
         ArgumentNullException.ThrowIfNull(signal);
-        // string signal name (without the "SIG" prefix), boolean core dumped, string error message (UTF-8), string language tag
         return FinishAsync(
-            w =>
-            {
-                w.WriteString(signal);
-                w.WriteBoolean(coreDumped);
-                w.WriteString(message ?? string.Empty);
-                w.WriteString(string.Empty);
-            },
-            "exit-signal");
+            w => Messages.Connection.SessionRequestMessages.WriteExitSignal(w, signal, coreDumped, message ?? string.Empty),
+            Messages.Connection.SessionRequestMessages.ExitSignal);
     }
 
     /// <summary>Fire-and-forget form of <see cref="ExitAsync"/> (the callback style's <c>exit</c>).</summary>
