@@ -30,7 +30,7 @@ public sealed class SessionReaderRuleTests
 
         Assert.Equal(3, exit.ExitStatus);
 
-        // stdout, small and never over the bound, is still there for a late reader; stderr was dropped and says so.
+        // stdout, small, is still there for a late reader; stderr went past MaxUnreadOutputBytes (16 MiB), was dropped, and says so.
         Assert.Equal("done\n", await process.Stdout.ReadToEndAsync().WithTimeout());
         await Assert.ThrowsAsync<SshOutputLimitException>(() => process.Stderr.ReadToEndAsync().WithTimeout());
     }

@@ -65,6 +65,20 @@ public sealed record SshProcessOptions
     /// </summary>
     public int MaxLineLength { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// For processes made with these options (<see cref="SshClientConnection.CreateProcessAsync"/>):
+    /// the most bytes of stdout, and of stderr, held for a stream nobody has started reading yet.
+    /// Such a stream holds only a quarter of the channel window, so it never stalls the other
+    /// stream or the exit; beyond that its data is kept in memory up to this bound, then the stream
+    /// is discarded and a later read fails with <see cref="SshOutputLimitException"/>. Default 16 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero or less.</exception>
+    public long MaxUnreadOutputBytes
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The bound must be positive.");
+    } = 16L * 1024 * 1024;
+
     /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }
 

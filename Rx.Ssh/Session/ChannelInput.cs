@@ -13,23 +13,26 @@ namespace Rx.Ssh.Session;
 /// <para>One consumer at a time: <see cref="Enter"/> claims the stream for one read operation
 /// (or one observable subscription) and a second concurrent claim fails with
 /// <see cref="InvalidOperationException"/>.</para>
-/// <para>The unread rule (<c>unreadLimit</c>): two streams of one channel share its window, so a
-/// stream nobody reads would stall the other one and the exit. A stream that no one has started
-/// reading holds at most <c>unreadLimit</c> bytes; when more arrive, everything it holds is
-/// dropped (window returned) and so is everything after, and a later read fails with the error
-/// from <c>discardedError</c>. A stream once read keeps exact back-pressure. Keeping the limit at
-/// most a quarter of the window means two unread streams can never fill it, so the channel
-/// cannot deadlock on output nobody reads.</para>
+/// <para>The unread rule: two streams of one channel share its window, so a stream nobody reads
+/// would stall the other one and the exit. A stream that no one has started reading holds at most
+/// <c>windowShare</c> bytes of window (a quarter of the window: two unread streams can never fill
+/// it, so the channel cannot deadlock on output nobody reads); what arrives beyond that has its
+/// window given back at once and is kept in memory for a reader that comes late, up to
+/// <c>unreadLimit</c> bytes held. Past that, everything held is dropped and so is everything
+/// after, and a later read fails with the error from <c>discardedError</c>. A stream once read
+/// keeps exact back-pressure from then on.</para>
 /// </remarks>
 internal sealed class ChannelInput
 {
     private readonly SshChannel _channel;
     private readonly long _unreadLimit;
+    private readonly long _windowShare;
     private readonly Func<Exception>? _discardedError;
     private readonly object _gate = new();
     private readonly Queue<ChannelEvent> _queue = new();
     private TaskCompletionSource? _waiter;
     private long _queuedBytes;
+    private long _precredited;
     private bool _completed;
     private Exception? _error;
     private bool _started;
@@ -40,11 +43,13 @@ internal sealed class ChannelInput
     private int _length;
 
     /// <param name="channel">The channel whose window the data uses.</param>
-    /// <param name="unreadLimit">Bytes held for a stream not read yet before it is discarded; <see cref="long.MaxValue"/> for exact back-pressure from the start.</param>
+    /// <param name="windowShare">Window bytes a stream not read yet may hold; <see cref="long.MaxValue"/> for exact back-pressure from the start.</param>
+    /// <param name="unreadLimit">Bytes held for a stream not read yet before it is discarded.</param>
     /// <param name="discardedError">The error a read sees once the stream was discarded.</param>
-    public ChannelInput(SshChannel channel, long unreadLimit = long.MaxValue, Func<Exception>? discardedError = null)
+    public ChannelInput(SshChannel channel, long windowShare = long.MaxValue, long unreadLimit = long.MaxValue, Func<Exception>? discardedError = null)
     {
         _channel = channel;
+        _windowShare = windowShare;
         _unreadLimit = unreadLimit;
         _discardedError = discardedError;
     }
@@ -99,10 +104,11 @@ internal sealed class ChannelInput
         }
     }
 
-    /// <summary>Queues a data event (from the pump); under the unread rule it may be dropped at once.</summary>
+    /// <summary>Queues a data event (from the pump); under the unread rule its window may go back at once, or it may be dropped.</summary>
     public void Enqueue(in ChannelEvent e)
     {
         List<ChannelEvent>? drop = null;
+        int credit = 0;
         lock (_gate)
         {
             if (_completed || _discarding)
@@ -115,21 +121,36 @@ internal sealed class ChannelInput
                 _queuedBytes += e.Length;
                 if (!_started && _queuedBytes > _unreadLimit)
                 {
-                    // Nobody reads this stream: drop it so that it cannot hold the shared window.
+                    // Nobody reads this stream and it has reached its bound: drop it from now on.
                     _discarding = true;
                     drop = [.. _queue];
                     _queue.Clear();
+                    credit = -(int)Math.Min(_precredited, int.MaxValue);
                     _queuedBytes = 0;
+                    _precredited = 0;
+                }
+                else if (!_started && _queuedBytes - _precredited > _windowShare)
+                {
+                    // Nobody reads this stream yet: keep the data, but not the shared window.
+                    credit = (int)(_queuedBytes - _precredited - _windowShare);
+                    _precredited += credit;
                 }
             }
         }
 
         if (drop is not null)
         {
+            // Dropped chunks give back their window, less what was given back early.
             foreach (ChannelEvent d in drop)
             {
-                _channel.Consumed(d);
+                ArrayPool<byte>.Shared.Return(d.Buffer!);
             }
+
+            _channel.Consumed(drop.Sum(d => d.Length) + credit);
+        }
+        else if (credit > 0)
+        {
+            _channel.Consumed(credit);
         }
 
         Wake();
@@ -208,7 +229,15 @@ internal sealed class ChannelInput
             _buffer = null;
         }
 
-        _channel.Consumed(count);
+        long early;
+        lock (_gate)
+        {
+            // Bytes whose window already went back (the unread rule) are not counted twice.
+            early = Math.Min(count, _precredited);
+            _precredited -= early;
+        }
+
+        _channel.Consumed(count - (int)early);
     }
 
     /// <summary>Returns every buffer not read (the process was disposed); later data is dropped.</summary>
@@ -234,11 +263,21 @@ internal sealed class ChannelInput
             Volatile.Write(ref _busy, 0);
         }
 
+        long bytes = 0;
         foreach (ChannelEvent e in queued)
         {
-            _channel.Consumed(e);
+            ArrayPool<byte>.Shared.Return(e.Buffer!);
+            bytes += e.Length;
         }
 
+        long early;
+        lock (_gate)
+        {
+            early = Math.Min(bytes, _precredited);
+            _precredited -= early;
+        }
+
+        _channel.Consumed((int)(bytes - early));
         Wake();
     }
 

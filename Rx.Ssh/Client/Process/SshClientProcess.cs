@@ -29,9 +29,9 @@ public sealed class SshClientProcess : IAsyncDisposable
         _disposeSignal = options?.DisposeSignal;
         Command = command;
         Stdin = new SshProcessWriter(channel);
-        int maxLine = options?.MaxLineLength ?? new SshProcessOptions().MaxLineLength;
-        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, maxLine);
-        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, maxLine);
+        SshProcessOptions limits = options ?? new SshProcessOptions();
+        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
         _pump = Task.Run(PumpAsync);
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();
@@ -59,8 +59,10 @@ public sealed class SshClientProcess : IAsyncDisposable
     public IObservable<SshProcessExit> Exit => _completion.ToObservable();
 
     /// <summary>
-    /// Waits for the process to end (its output need not be read for this, but see
-    /// <see cref="SshProcessReader"/> on flow control), and for the redirections of its options; see <see cref="Exit"/>.
+    /// Waits for the process to end, and for the redirections of its options; see <see cref="Exit"/>.
+    /// Its output need not be read for this: a stream nobody reads is held up to a bound and then
+    /// discarded, so it cannot stall the channel (see <see cref="SshProcessReader"/>); a stream being
+    /// read paces the process.
     /// </summary>
     public Task<SshProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default) => _completion.WaitAsync(cancellationToken);
 

@@ -15,12 +15,13 @@ namespace Rx.Ssh;
 /// window back only then, so a reader that stops stops the remote process.</para>
 /// <para>Output nobody reads: stdout and stderr share the channel's window, so a stream that is
 /// never read must not hold it. A stream no one has started reading (no read, subscription,
-/// copy, <see cref="DiscardAsync"/> or redirection yet) keeps at most a quarter of the window
-/// (512 KiB by default) for a reader that comes late; past that, it is discarded from then on
-/// (its window returned at once) and a later read fails with <see cref="SshOutputLimitException"/>.
-/// So a process whose stderr nobody reads still runs to its exit, and
-/// <see cref="SshClientProcess.WaitForExitAsync"/> returns, whatever it writes. A stream once read
-/// keeps exact back-pressure until its end.</para>
+/// copy, <see cref="DiscardAsync"/> or redirection yet) holds at most a quarter of the window
+/// (512 KiB by default); what it receives beyond that has its window given back at once and is
+/// kept in memory for a reader that comes late, up to <see cref="SshProcessOptions.MaxUnreadOutputBytes"/>
+/// (16 MiB by default). Past that the stream is discarded from then on and a later read fails
+/// with <see cref="SshOutputLimitException"/>. So a process whose stderr nobody reads still runs to
+/// its exit, and <see cref="SshClientProcess.WaitForExitAsync"/> returns, whatever it writes. A
+/// stream once read keeps exact back-pressure (the remote process waits for the reader) until its end.</para>
 /// </remarks>
 public sealed class SshProcessReader
 {
@@ -29,13 +30,12 @@ public sealed class SshProcessReader
     private readonly SshDataStream _stream;
     private readonly int _maxLineLength;
 
-    internal SshProcessReader(SshChannel channel, SshDataStream stream = SshDataStream.Stdout, int maxLineLength = int.MaxValue)
+    internal SshProcessReader(SshChannel channel, SshDataStream stream = SshDataStream.Stdout, int maxLineLength = int.MaxValue, long maxUnreadBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
         _stream = stream;
         _maxLineLength = maxLineLength;
-        long unreadLimit = channel.WindowSize / 4;
-        _input = new Session.ChannelInput(channel, unreadLimit, () => new SshOutputLimitException(stream, unreadLimit, "while nobody read it, so it was discarded (read or redirect it from the start)"));
+        _input = new Session.ChannelInput(channel, channel.WindowSize / 4, maxUnreadBytes, () => new SshOutputLimitException(stream, maxUnreadBytes, "while nobody read it, so it was discarded (read or redirect it earlier)"));
     }
 
     private string Name => _stream == SshDataStream.Stdout ? "stdout" : "stderr";
