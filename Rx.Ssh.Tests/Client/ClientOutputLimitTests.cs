@@ -73,8 +73,8 @@ public sealed class ClientOutputLimitTests
 
         Assert.Equal("short", await process.Stdout.ReadLineAsync().WithTimeout());
         Assert.Equal(exact, await process.Stdout.ReadLineAsync().WithTimeout());
-        SshOutputLimitException error = await Assert.ThrowsAsync<SshOutputLimitException>(() => process.Stdout.ReadLineAsync().WithTimeout());
-        Assert.Equal(SshDataStream.Stdout, error.Stream);
+        SshLineTooLongException error = await Assert.ThrowsAsync<SshLineTooLongException>(() => process.Stdout.ReadLineAsync().WithTimeout());
+        Assert.Equal("stdout", error.StreamName);
         Assert.Equal(1000, error.Limit);
     }
 }

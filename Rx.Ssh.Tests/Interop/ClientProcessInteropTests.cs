@@ -28,4 +28,17 @@ public sealed class ClientProcessInteropTests
         await bc.Stdin.CloseAsync();
         Assert.True((await bc.WaitForExitAsync().WaitAsync(TestTimeout.Default)).Succeeded);
     }
+
+    [Fact]
+    public async Task A_command_writing_64_MiB_to_stderr_that_nobody_reads_exits()
+    {
+        // Issue 11: stdout and stderr share the window; an unread stderr must not freeze the command.
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        await using SshClientProcess noisy = await conn.CreateProcessAsync("head -c 67108864 /dev/zero >&2; echo done").WaitAsync(TestTimeout.Default);
+
+        SshProcessExit exit = await noisy.WaitForExitAsync().WaitAsync(TestTimeout.Long);
+
+        Assert.True(exit.Succeeded);
+        Assert.Equal("done\n", await noisy.Stdout.ReadToEndAsync().WaitAsync(TestTimeout.Default));
+    }
 }

@@ -218,6 +218,7 @@ public static class SshClient
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
             connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
             connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
+            connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
             connection.StartDispatch();
             connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
             return connection;

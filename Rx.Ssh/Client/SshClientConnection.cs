@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Reactive.Linq;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Messages.Connection;
 using Rx.Ssh.Transport;
 
 namespace Rx.Ssh;
@@ -205,6 +205,7 @@ public sealed partial class SshClientConnection : SshConnection, IDisposable
     /// <summary>Copies <paramref name="reader"/> into <paramref name="into"/>, failing once it would pass <paramref name="limit"/> bytes.</summary>
     private static async Task CaptureAsync(SshProcessReader reader, MemoryStream into, SshDataStream stream, long limit, CancellationToken cancellationToken)
     {
+        reader.MarkRead();
         byte[] buffer = new byte[32 * 1024];
         int n;
         while ((n = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
@@ -254,7 +255,7 @@ public sealed partial class SshClientConnection : SshConnection, IDisposable
         {
             if (cancellationToken.IsCancellationRequested && options.DisposeSignal is { } signal)
             {
-                await SessionRequests.TrySignalAsync(channel, signal).ConfigureAwait(false);
+                await Session.SessionSignals.TrySendAsync(channel, signal).ConfigureAwait(false);
             }
 
             IO.TaskFaults.Observe(input);
@@ -286,20 +287,6 @@ public sealed partial class SshClientConnection : SshConnection, IDisposable
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
-    /// <summary>Sends a <c>signal</c> request, ignoring a channel or connection that has already gone.</summary>
-    public static async Task TrySignalAsync(SshChannel channel, string signal)
-    {
-        try
-        {
-            // string signal name (without the "SIG" prefix)
-            await channel.SendRequestAsync("signal", false, w => w.WriteString(signal), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (SshException)
-        {
-            // Already closed: the process has ended or the connection is gone.
-        }
-    }
-
     public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
     {
         foreach (KeyValuePair<string, string> variable in options.Environment)
@@ -338,73 +325,56 @@ internal static class SessionRequests
     }
 }
 
-/// <summary>Turns a session channel's queued events into observer calls, giving window back after each.</summary>
-internal static class SessionPump
+/// <summary>Turns a session channel's events into observer calls (on the shared <see cref="Session.SessionChannelPump"/>), giving window back after each.</summary>
+internal sealed class SessionPump(IObserver<SshSessionEvent> observer, bool copyData) : Session.SessionEventSink
 {
-    public static async Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken)
-    {
-        // Text is decoded per stream: a character split across chunks is carried to the next chunk.
-        Utf8Continuation stdoutText = default, stderrText = default;
-        while (await channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (channel.Events.TryRead(out ChannelEvent e))
-            {
-                switch (e.Kind)
-                {
-                    case ChannelEventKind.Data:
-                    case ChannelEventKind.ExtendedData:
-                        try
-                        {
-                            if (e.Kind == ChannelEventKind.Data || e.DataType == 1)
-                            {
-                                bool stdout = e.Kind == ChannelEventKind.Data;
-                                (byte[]? prefix, int heldBack) = stdout ? stdoutText.Next(e.Data.Span) : stderrText.Next(e.Data.Span);
-                                observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, stdout ? SshDataStream.Stdout : SshDataStream.Stderr, prefix, heldBack));
-                            }
-                        }
-                        finally
-                        {
-                            channel.Consumed(e);
-                        }
+    // Text is decoded per stream: a character split across chunks is carried to the next chunk.
+    private Utf8Continuation _stdoutText;
+    private Utf8Continuation _stderrText;
 
-                        break;
-                    case ChannelEventKind.Eof:
-                        observer.OnNext(new SshEofReceived());
-                        break;
-                    case ChannelEventKind.Request:
-                        HandleRequest(channel, observer, e);
-                        break;
-                    case ChannelEventKind.Close:
-                        observer.OnNext(new SshSessionClosed());
-                        break;
-                }
-            }
-        }
+    public static Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken) =>
+        Session.SessionChannelPump.RunAsync(channel, new SessionPump(observer, copyData), cancellationToken);
+
+    public override bool OnData(in ChannelEvent e)
+    {
+        (byte[]? prefix, int heldBack) = _stdoutText.Next(e.Data.Span);
+        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshDataStream.Stdout, prefix, heldBack));
+        return false;
     }
 
-    private static void HandleRequest(SshChannel channel, IObserver<SshSessionEvent> observer, ChannelEvent e)
+    public override bool OnStderr(in ChannelEvent e)
     {
-        byte[] data = e.RequestData ?? [];
-        switch (e.RequestType)
+        (byte[]? prefix, int heldBack) = _stderrText.Next(e.Data.Span);
+        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshDataStream.Stderr, prefix, heldBack));
+        return false;
+    }
+
+    public override void OnEof() => observer.OnNext(new SshEofReceived());
+
+    public override void OnClose() => observer.OnNext(new SshSessionClosed());
+
+    public override bool? OnRequest(string type, byte[] data, bool wantReply)
+    {
+        switch (type)
         {
-            case "exit-status" when data.Length >= 4:
-                observer.OnNext(new SshExitStatusReceived((int)BinaryPrimitives.ReadUInt32BigEndian(data)));
-                break;
-            case "exit-signal":
-                // string signal name (without "SIG"), boolean core dumped, string error message, string language tag
-                var r = new Wire.SshReader(data);
-                string signal = r.ReadAsciiString();
-                bool core = r.ReadBoolean();
-                string message = r.Remaining > 0 ? r.ReadUtf8String() : string.Empty;
-                observer.OnNext(new SshExitSignalReceived(signal, core, message));
-                break;
-            default:
-                if (e.WantReply)
+            case SessionRequestMessages.ExitStatus:
+                if (SessionRequestMessages.ReadExitStatus(data) is { } status)
                 {
-                    channel.Reply(false);
+                    observer.OnNext(new SshExitStatusReceived(status));
+                    return true;
                 }
 
-                break;
+                return false;
+            case SessionRequestMessages.ExitSignal:
+                if (SessionRequestMessages.ReadExitSignal(data) is { } signal)
+                {
+                    observer.OnNext(new SshExitSignalReceived(signal.Signal, signal.CoreDumped, signal.Message));
+                    return true;
+                }
+
+                return false;
+            default:
+                return null;
         }
     }
 }

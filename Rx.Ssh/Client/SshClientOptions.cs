@@ -142,6 +142,15 @@ public sealed record SshClientOptions
     /// </summary>
     public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
 
+    /// <summary>
+    /// Handlers for channel requests the library does not handle itself, by request name (RFC 4254
+    /// section 5.4; e.g. <c>auth-agent-req@openssh.com</c>, <c>x11-req</c>), registered on each
+    /// connection before it reads its first message; more can be added later with
+    /// <see cref="SshConnection.RegisterChannelRequestHandler"/>. Requests with no handler are
+    /// answered with failure when they want a reply. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
+
     /// <summary>Scheduler for timeouts; default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 

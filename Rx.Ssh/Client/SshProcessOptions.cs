@@ -41,9 +41,24 @@ public sealed record SshProcessOptions
     /// <summary>
     /// For <see cref="SshProcessReader.ReadLineAsync"/> (and <c>Lines</c>) of processes made with
     /// these options: the longest line in bytes, without its line ending. A longer line fails the
-    /// read with <see cref="SshOutputLimitException"/>. Default 1 MiB; <see cref="int.MaxValue"/> for no limit.
+    /// read with <see cref="SshLineTooLongException"/> once that many bytes are read, so memory stays
+    /// bounded. Default 1 MiB, the same as <see cref="SshServerOptions.MaxLineLength"/>.
     /// </summary>
     public int MaxLineLength { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// For processes made with these options (<see cref="SshClientConnection.CreateProcessAsync"/>):
+    /// the most bytes of stdout, and of stderr, held for a stream nobody has started reading yet.
+    /// Such a stream holds only a quarter of the channel window, so it never stalls the other
+    /// stream or the exit; beyond that its data is kept in memory up to this bound, then the stream
+    /// is discarded and a later read fails with <see cref="SshOutputLimitException"/>. Default 16 MiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero or less.</exception>
+    public long MaxUnreadOutputBytes
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The bound must be positive.");
+    } = 16L * 1024 * 1024;
 
     /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }

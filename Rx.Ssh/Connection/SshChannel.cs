@@ -49,6 +49,9 @@ internal sealed class SshChannel
 
     public uint LocalId { get; }
 
+    /// <summary>The connection the channel belongs to.</summary>
+    public SshConnection Connection => _connection;
+
     public uint RemoteId { get; private set; }
 
     public string ChannelType { get; }
@@ -69,8 +72,6 @@ internal sealed class SshChannel
 
     /// <summary>Completes once CLOSE went both ways (or the connection ended).</summary>
     public Task Closed => _closed.Task;
-
-    public bool IsEofSent => _eofSent;
 
     /// <summary>Smallest maximum packet size a peer may announce (as x/crypto/ssh): less cannot carry a byte of data with its header.</summary>
     public const uint MinRemoteMaxPacket = 9;

@@ -277,6 +277,19 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Allocates the next free local id and puts a new channel under it in the table (the caller holds <c>_channelsGate</c>).</summary>
+    private Connection.SshChannel AddChannel(string type, uint windowSize, uint maxPacket)
+    {
+        while (_channels.ContainsKey(_nextChannelId))
+        {
+            _nextChannelId++;
+        }
+
+        var channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
+        _channels.Add(channel.LocalId, channel);
+        return channel;
+    }
+
     /// <summary>Opens a channel of <paramref name="type"/> and waits for the peer's confirmation.</summary>
     internal async Task<Connection.SshChannel> OpenChannelAsync(string type, Action<SshWriter>? extra, CancellationToken cancellationToken, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
     {
@@ -288,13 +301,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
             }
 
-            while (_channels.ContainsKey(_nextChannelId))
-            {
-                _nextChannelId++;
-            }
-
-            channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
-            _channels.Add(channel.LocalId, channel);
+            channel = AddChannel(type, windowSize, maxPacket);
         }
 
         try
@@ -333,13 +340,7 @@ public abstract partial class SshConnection : IAsyncDisposable
                 throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
             }
 
-            while (_channels.ContainsKey(_nextChannelId))
-            {
-                _nextChannelId++;
-            }
-
-            channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
-            _channels.Add(channel.LocalId, channel);
+            channel = AddChannel(type, windowSize, maxPacket);
         }
 
         channel.OnOpenConfirmed(remoteId, remoteWindow, remoteMaxPacket);

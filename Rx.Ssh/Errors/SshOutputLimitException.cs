@@ -2,9 +2,10 @@ namespace Rx.Ssh;
 
 /// <summary>
 /// A remote process produced more output than the client agreed to hold: its captured stdout or
-/// stderr passed <see cref="SshProcessOptions.MaxOutputBytes"/>, or one line passed
-/// <see cref="SshProcessOptions.MaxLineLength"/>. Nothing is truncated silently: the run fails
-/// (and its channel is closed) or the read fails.
+/// stderr passed <see cref="SshProcessOptions.MaxOutputBytes"/>, or a stream nobody read was
+/// discarded (see <see cref="SshProcessReader"/>); a line over the line cap is
+/// <see cref="SshLineTooLongException"/>. Nothing is truncated silently: the run fails (and its
+/// channel is closed) or the read fails.
 /// </summary>
 public sealed class SshOutputLimitException : SshChannelException
 {

@@ -43,6 +43,4 @@ internal static class MessageNumber
 
     /// <summary>Transport-generic messages (1-19) and algorithm negotiation / kex messages (20-49).</summary>
     public static bool IsTransport(byte number) => number is >= 1 and <= 49;
-
-    public static bool IsKeyExchange(byte number) => number is >= 20 and <= 49;
 }

@@ -67,7 +67,8 @@ public abstract class SshSource
     /// <summary>
     /// A remote process's standard output (or error, with <paramref name="stderr"/>), on this or
     /// another connection, read to its end (window goes back to its server as it is read). The
-    /// other stream shares the channel's window: read or discard it too.
+    /// other stream shares the channel's window; left unread, it is held up to a bound and then
+    /// discarded, so it cannot stall this one (see <see cref="SshProcessReader"/>).
     /// </summary>
     public static SshSource FromRemote(SshClientProcess process, bool stderr = false)
     {

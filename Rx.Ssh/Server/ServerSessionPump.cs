@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Rx.Ssh.Connection;
+using Rx.Ssh.Messages.Connection;
 using Rx.Ssh.Server.Editor;
+using Rx.Ssh.Session;
 using Rx.Ssh.Wire;
 
 namespace Rx.Ssh.Server;
@@ -23,43 +24,9 @@ internal static class ServerSessionPump
         {
             session.Channel = channel;
             session.ConnectionMade(channel);
+            await SessionChannelPump.RunAsync(inner, new Sink(channel, session)).ConfigureAwait(false);
+
             // A registered subsystem takes the channel's remaining events once its request is answered.
-            while (channel.SubsystemHandler is null && await inner.Events.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (channel.SubsystemHandler is null && inner.Events.TryRead(out ChannelEvent e))
-                {
-                    switch (e.Kind)
-                    {
-                        case ChannelEventKind.Data:
-                            bool kept = false;
-                            try
-                            {
-                                kept = session.TakeData(e);
-                            }
-                            finally
-                            {
-                                if (!kept)
-                                {
-                                    inner.Consumed(e);
-                                }
-                            }
-
-                            break;
-                        case ChannelEventKind.ExtendedData:
-                            inner.Consumed(e); // a client has no stderr to send
-                            break;
-                        case ChannelEventKind.Eof:
-                            session.TakeEof();
-                            break;
-                        case ChannelEventKind.Request:
-                            HandleRequest(channel, session, e);
-                            break;
-                        case ChannelEventKind.Close:
-                            break;
-                    }
-                }
-            }
-
             if (channel.SubsystemHandler is { } subsystem)
             {
                 await ServerSubsystems.RunAsync(channel, subsystem).ConfigureAwait(false);
@@ -85,37 +52,42 @@ internal static class ServerSessionPump
         }
     }
 
-    private static void HandleRequest(SshServerChannel channel, SshServerSession session, ChannelEvent e)
+    /// <summary>The server's side of the shared pump: the session's callbacks.</summary>
+    private sealed class Sink(SshServerChannel channel, SshServerSession session) : SessionEventSink
     {
-        // Output the callback queues (an exit from BreakReceived, say) waits until the reply is
-        // sent: a reply would be dropped once CLOSE went out, and the client would see a failure.
-        TaskCompletionSource? replied = e.WantReply ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-        if (replied is not null)
+        public override bool HandedOver => channel.SubsystemHandler is not null;
+
+        public override bool OnData(in ChannelEvent e) => session.TakeData(e);
+
+        // OnStderr: a client has no stderr to send; the pump drops it.
+        public override void OnEof() => session.TakeEof();
+
+        public override bool? OnRequest(string type, byte[] data, bool wantReply) =>
+            type is "env" or "pty-req" or "shell" or "exec" or "subsystem" or SessionRequestMessages.WindowChange or SessionRequestMessages.Signal or SessionRequestMessages.Break
+                ? Handle(channel, session, type, data)
+                : null;
+
+        /// <summary>
+        /// Output the callback queues (an exit from BreakReceived, say) waits until the reply is
+        /// sent: a reply would be dropped once CLOSE went out, and the client would see a failure.
+        /// </summary>
+        public override Action<bool> BeginReply(SshChannel inner)
         {
+            var replied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _ = channel.Output.EnqueueAsync(() => replied.Task);
-        }
-
-        bool ok = false;
-        try
-        {
-            ok = Handle(channel, session, e.RequestType!, e.RequestData ?? []);
-        }
-        catch (SshFormatException)
-        {
-            ok = false;
-        }
-        finally
-        {
-            if (replied is not null)
+            return ok =>
             {
-                channel.Inner.Reply(ok);
+                inner.Reply(ok);
                 replied.SetResult();
-            }
+            };
         }
 
-        if (ok && e.RequestType is "shell" or "exec" or "subsystem" && channel.SubsystemHandler is null)
+        public override void OnRequestAnswered(string type, bool success)
         {
-            session.SessionStarted();
+            if (success && type is "shell" or "exec" or "subsystem" && channel.SubsystemHandler is null)
+            {
+                session.SessionStarted();
+            }
         }
     }
 
@@ -184,12 +156,11 @@ internal static class ServerSessionPump
                     return true;
                 }
 
-            case "signal":
-                session.SignalReceived(r.ReadAsciiString());
+            case SessionRequestMessages.Signal:
+                session.SignalReceived(SessionRequestMessages.ReadSignal(data));
                 return true;
-            case "break":
-                // uint32 break length in milliseconds
-                return session.BreakReceived((int)Math.Min(r.ReadUInt32(), int.MaxValue));
+            case SessionRequestMessages.Break:
+                return session.BreakReceived(SessionRequestMessages.ReadBreak(data));
             default:
                 return false;
         }

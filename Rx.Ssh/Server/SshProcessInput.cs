@@ -1,6 +1,5 @@
 using System.Reactive.Linq;
 using System.Text;
-using System.Threading.Channels;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Server.Editor;
 
@@ -8,23 +7,26 @@ namespace Rx.Ssh;
 
 /// <summary>
 /// A server process's standard input: what the client sends, read as lines, characters, bytes,
-/// an observable of lines, or a <see cref="Stream"/>. One reader at a time. The client gets more
-/// window only as input is read here, so a process that stops reading stops the client (flow
-/// control). With the line editor (a pty was requested), input is edited text: whole lines in
-/// line mode, single keys in character mode, and ctrl-D on an empty line is end of input.
+/// an observable of lines, or a <see cref="Stream"/>. One reader at a time: a read (or a
+/// subscription to <see cref="Lines"/> or <see cref="Chunks"/>) while another is in progress fails
+/// with <see cref="InvalidOperationException"/>. The client gets more window only as input is
+/// read here, so a process that stops reading stops the client (flow control). With the line
+/// editor (a pty was requested), input is edited text: whole lines in line mode, single keys in
+/// character mode, and ctrl-D on an empty line is end of input.
 /// </summary>
 public sealed class SshProcessInput
 {
-    private const int MaxLineLength = 1024 * 1024;
-    private readonly Channel<ChannelEvent> _queue = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private const string Name = "stdin";
+    private readonly Session.ChannelInput _input;
     private readonly SshServerChannel _channel;
     private readonly Action _interrupt;
     private readonly Server.CharQueue _text = new();
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly EditorSink _sink;
-    private byte[]? _raw;
-    private int _rawOffset;
-    private int _rawLength;
+    private readonly int _maxLineLength;
+    private readonly byte[] _partial = new byte[4];
+    private int _partialOffset;
+    private int _partialLength;
     private bool _eof;
 
     internal SshProcessInput(SshServerChannel channel, Action interrupt)
@@ -32,19 +34,22 @@ public sealed class SshProcessInput
         _channel = channel;
         _interrupt = interrupt;
         _sink = new EditorSink(this);
+        _input = new Session.ChannelInput(channel.Inner);
+        _maxLineLength = channel.Connection.Options.MaxLineLength;
     }
 
     /// <summary>True once end of input was read (and nothing is left).</summary>
-    public bool AtEnd => _eof && _text.Length == 0 && _rawLength == 0;
+    public bool AtEnd => _eof && _text.Length == 0 && _input.Length == 0 && _partialLength == 0;
 
     /// <summary>
-    /// Lines of input without their line ending, until EOF. Cold: subscribing starts reading
-    /// (one subscriber at a time); disposing stops reading. Compose with <c>TakeUntil(process.Breaks)</c>
-    /// to stop at a break.
+    /// Lines of input without their line ending, until EOF (see <see cref="ReadLineAsync"/> for the
+    /// line cap). Cold: subscribing starts reading (one subscriber at a time); disposing stops
+    /// reading. Compose with <c>TakeUntil(process.Breaks)</c> to stop at a break.
     /// </summary>
     public IObservable<string> Lines => Observable.Create<string>(async (observer, ct) =>
     {
-        while (await ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
+        while (await ReadLineCoreAsync(ct).ConfigureAwait(false) is { } line)
         {
             observer.OnNext(line);
         }
@@ -59,8 +64,9 @@ public sealed class SshProcessInput
     /// </summary>
     public IObservable<string> Chunks => Observable.Create<string>(async (observer, ct) =>
     {
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
         string chunk;
-        while ((chunk = await ReadAsync(int.MaxValue, ct).ConfigureAwait(false)).Length > 0)
+        while ((chunk = await ReadTextCoreAsync(int.MaxValue, ct).ConfigureAwait(false)).Length > 0)
         {
             observer.OnNext(chunk);
         }
@@ -68,57 +74,36 @@ public sealed class SshProcessInput
         observer.OnCompleted();
     });
 
-    /// <summary>Reads one line (without <c>\n</c> / <c>\r\n</c>); null at end of input. A last line without newline is returned as a line.</summary>
+    /// <summary>
+    /// Reads one line (without <c>\n</c> / <c>\r\n</c>); null at end of input. A last line without
+    /// newline is returned as a line. A line longer than <see cref="SshServerOptions.MaxLineLength"/>
+    /// characters fails with <see cref="SshLineTooLongException"/> once that much is buffered (that
+    /// part is dropped; the next read goes on after it), so memory stays bounded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
-        int searched = 0;
-        while (true)
-        {
-            int newline = _text.IndexOf('\n', searched);
-            if (newline >= 0)
-            {
-                int end = newline > 0 && _text.Span[newline - 1] == '\r' ? newline - 1 : newline;
-                string line = _text.Take(end);
-                _text.Skip(newline + 1 - end);
-                return line;
-            }
-
-            searched = _text.Length;
-            if (_text.Length >= MaxLineLength || (_eof && _rawLength == 0))
-            {
-                if (_text.Length == 0)
-                {
-                    return null;
-                }
-
-                return _text.Take(_text.Length);
-            }
-
-            if (!await FillTextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                searched = 0;
-            }
-        }
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
+        return await ReadLineCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads up to <paramref name="maxChars"/> characters as soon as any are there; empty at end of input.</summary>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public async ValueTask<string> ReadAsync(int maxChars = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChars);
-        while (_text.Length == 0 && !(_eof && _rawLength == 0))
-        {
-            await FillTextAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return _text.Take(Math.Min(maxChars, _text.Length));
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
+        return await ReadTextCoreAsync(maxChars, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads everything up to end of input as text.</summary>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
     {
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
         var all = new StringBuilder();
         string chunk;
-        while ((chunk = await ReadAsync(int.MaxValue, cancellationToken).ConfigureAwait(false)).Length > 0)
+        while ((chunk = await ReadTextCoreAsync(int.MaxValue, cancellationToken).ConfigureAwait(false)).Length > 0)
         {
             all.Append(chunk);
         }
@@ -127,9 +112,12 @@ public sealed class SshProcessInput
     }
 
     /// <summary>
-    /// Reads raw bytes into <paramref name="buffer"/>; 0 at end of input. Without the line editor
-    /// these are the client's bytes unchanged; text already buffered by a text read comes first (as UTF-8).
+    /// Reads raw bytes into <paramref name="buffer"/> (at least one unless at the end; a buffer smaller
+    /// than a buffered character gets the character's first bytes, the rest comes next); 0 at end of
+    /// input. Without the line editor these are the client's bytes unchanged; text already buffered
+    /// by a text read comes first (as UTF-8).
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)
@@ -137,28 +125,19 @@ public sealed class SshProcessInput
             return 0;
         }
 
+        using Session.ChannelInput.Lease lease = _input.Enter(Name);
         while (true)
         {
-            if (_text.Length > 0)
+            if (_partialLength > 0 || _text.Length > 0)
             {
                 return TakeTextAsBytes(buffer.Span);
             }
 
-            if (_rawLength > 0)
+            if (_input.Length > 0)
             {
-                int n = Math.Min(_rawLength, buffer.Length);
-                _raw.AsSpan(_rawOffset, n).CopyTo(buffer.Span);
-                _rawOffset += n;
-                _rawLength -= n;
-                if (_rawLength == 0)
-                {
-                    ReleaseRaw(n);
-                }
-                else
-                {
-                    _channel.Inner.Consumed(n);
-                }
-
+                int n = Math.Min(_input.Length, buffer.Length);
+                _input.Current[..n].CopyTo(buffer.Span);
+                _input.Advance(n);
                 return n;
             }
 
@@ -183,51 +162,80 @@ public sealed class SshProcessInput
 
     internal void Enqueue(in ChannelEvent e)
     {
-        if (!_queue.Writer.TryWrite(e) && e.Buffer is not null)
-        {
-            _channel.Inner.Consumed(e);
-        }
-    }
-
-    internal void Complete()
-    {
-        _queue.Writer.TryComplete();
-    }
-
-    /// <summary>Pulls the next event into <see cref="_raw"/>; sets EOF at the end.</summary>
-    private async ValueTask FillRawAsync(CancellationToken cancellationToken)
-    {
-        if (!await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            _eof = true;
-            return;
-        }
-
-        if (!_queue.Reader.TryRead(out ChannelEvent e))
-        {
-            return;
-        }
-
         if (e.Kind == ChannelEventKind.Eof)
         {
-            _eof = true;
-            return;
+            _input.Complete();
+        }
+        else
+        {
+            _input.Enqueue(e);
+        }
+    }
+
+    internal void Complete() => _input.Complete();
+
+    private async ValueTask<string?> ReadLineCoreAsync(CancellationToken cancellationToken)
+    {
+        int searched = 0;
+        while (true)
+        {
+            int newline = _text.IndexOf('\n', searched);
+            if (newline >= 0)
+            {
+                int end = newline > 0 && _text.Span[newline - 1] == '\r' ? newline - 1 : newline;
+                string line = _text.Take(end);
+                _text.Skip(newline + 1 - end);
+                return line;
+            }
+
+            searched = _text.Length;
+            if (_text.Length > _maxLineLength)
+            {
+                // Drop what is held of the line (memory stays bounded); the next read goes on after it.
+                _text.Skip(_text.Length);
+                throw new SshLineTooLongException(Name, _maxLineLength);
+            }
+
+            if (_eof && _input.Length == 0)
+            {
+                return _text.Length == 0 ? null : _text.Take(_text.Length);
+            }
+
+            if (!await FillTextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                searched = 0;
+            }
+        }
+    }
+
+    private async ValueTask<string> ReadTextCoreAsync(int maxChars, CancellationToken cancellationToken)
+    {
+        while (_text.Length == 0 && !(_eof && _input.Length == 0))
+        {
+            await FillTextAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _raw = e.Buffer;
-        _rawOffset = 0;
-        _rawLength = e.Length;
+        return _text.Take(Math.Min(maxChars, _text.Length));
+    }
+
+    /// <summary>Makes the next chunk current; sets EOF at the end.</summary>
+    private async ValueTask FillRawAsync(CancellationToken cancellationToken)
+    {
+        if (!await _input.FillAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _eof = true;
+        }
     }
 
     /// <summary>Decodes (and edits) the next input into <see cref="_text"/>. Returns false when nothing new came (EOF).</summary>
     private async ValueTask<bool> FillTextAsync(CancellationToken cancellationToken)
     {
-        if (_rawLength == 0)
+        if (_input.Length == 0)
         {
             await FillRawAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_rawLength == 0)
+        if (_input.Length == 0)
         {
             if (_eof)
             {
@@ -237,10 +245,8 @@ public sealed class SshProcessInput
             return false;
         }
 
-        int n = _rawLength;
-        Decode(_raw.AsSpan(_rawOffset, n), flush: false);
-        _rawLength = 0;
-        ReleaseRaw(n);
+        Decode(_input.Current, flush: false);
+        _input.Advance(_input.Length);
         return true;
     }
 
@@ -266,40 +272,59 @@ public sealed class SshProcessInput
         }
     }
 
-    private void ReleaseRaw(int lastBytes)
-    {
-        if (_raw is not null)
-        {
-            _channel.Inner.Consumed(new ChannelEvent(ChannelEventKind.Data, _raw, lastBytes));
-            _raw = null;
-        }
-    }
-
-    /// <summary>Moves as many whole characters of buffered text as fit into <paramref name="destination"/>, as UTF-8.</summary>
+    /// <summary>
+    /// Moves as many whole characters of buffered text as fit into <paramref name="destination"/>, as
+    /// UTF-8. When not even the first fits, its first bytes go out and the rest waits in
+    /// <see cref="_partial"/> for the next read, so a read never returns 0 while input is buffered.
+    /// </summary>
     private int TakeTextAsBytes(Span<byte> destination)
     {
+        if (_partialLength > 0)
+        {
+            int n = Math.Min(_partialLength, destination.Length);
+            _partial.AsSpan(_partialOffset, n).CopyTo(destination);
+            _partialOffset += n;
+            _partialLength -= n;
+            return n;
+        }
+
         ReadOnlySpan<char> text = _text.Span;
         int chars = 0;
         int bytes = 0;
         while (chars < text.Length)
         {
-            char c = text[chars];
-            bool pair = char.IsHighSurrogate(c) && chars + 1 < text.Length && char.IsLowSurrogate(text[chars + 1]);
-
-            // UTF-8 length of this code point; a lone surrogate becomes U+FFFD, 3 bytes.
-            int size = pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            int size = Utf8Size(text, chars, out int width);
             if (bytes + size > destination.Length)
             {
                 break;
             }
 
             bytes += size;
-            chars += pair ? 2 : 1;
+            chars += width;
+        }
+
+        if (chars == 0)
+        {
+            // The first character is longer than the buffer: split it across reads.
+            Utf8Size(text, 0, out int width);
+            _partialLength = Encoding.UTF8.GetBytes(text[..width], _partial);
+            _partialOffset = 0;
+            _text.Skip(width);
+            return TakeTextAsBytes(destination);
         }
 
         int written = Encoding.UTF8.GetBytes(text[..chars], destination);
         _text.Skip(chars);
         return written;
+    }
+
+    /// <summary>The UTF-8 length of the code point at <paramref name="index"/> (a lone surrogate becomes U+FFFD, 3 bytes); <paramref name="width"/> is 2 for a surrogate pair.</summary>
+    private static int Utf8Size(ReadOnlySpan<char> text, int index, out int width)
+    {
+        char c = text[index];
+        bool pair = char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]);
+        width = pair ? 2 : 1;
+        return pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }
 
     private sealed class EditorSink(SshProcessInput input) : ILineEditorSink

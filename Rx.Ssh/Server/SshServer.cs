@@ -140,6 +140,7 @@ public static class SshServer
         var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate };
         connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
         connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
+        connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
         _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

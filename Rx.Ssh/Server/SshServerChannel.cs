@@ -121,26 +121,38 @@ public sealed class SshServerChannel
     /// Ends the session with <paramref name="status"/>: queued output is sent first, then EOF,
     /// <c>exit-status</c> and CLOSE. Later calls do nothing.
     /// </summary>
-    public Task ExitAsync(int status) => FinishAsync(w => w.WriteUInt32((uint)status), "exit-status");
+    public Task ExitAsync(int status) => FinishAsync(w => Messages.Connection.SessionRequestMessages.WriteExitStatus(w, status), Messages.Connection.SessionRequestMessages.ExitStatus);
 
     /// <summary>Ends the session as killed by <paramref name="signal"/> (name without <c>SIG</c>, e.g. <c>TERM</c>).</summary>
     public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "")
     {
         ArgumentNullException.ThrowIfNull(signal);
-        // string signal name (without the "SIG" prefix), boolean core dumped, string error message (UTF-8), string language tag
         return FinishAsync(
-            w =>
-            {
-                w.WriteString(signal);
-                w.WriteBoolean(coreDumped);
-                w.WriteString(message ?? string.Empty);
-                w.WriteString(string.Empty);
-            },
-            "exit-signal");
+            w => Messages.Connection.SessionRequestMessages.WriteExitSignal(w, signal, coreDumped, message ?? string.Empty),
+            Messages.Connection.SessionRequestMessages.ExitSignal);
     }
 
     /// <summary>Fire-and-forget form of <see cref="ExitAsync"/> (the callback style's <c>exit</c>).</summary>
     public void Exit(int status) => IO.TaskFaults.Observe(ExitAsync(status));
+
+    /// <summary>
+    /// Sends a channel request (RFC 4254 section 5.4) named <paramref name="name"/> with
+    /// <paramref name="data"/> (the request-specific fields in wire format) to the client at once
+    /// (not behind queued output); with <paramref name="wantReply"/>, waits for the answer and
+    /// returns it (false when refused, or when the channel closed first). The client answers with
+    /// its <see cref="SshConnection.RegisterChannelRequestHandler"/> handlers.
+    /// </summary>
+    /// <param name="name">The request name.</param>
+    /// <param name="data">The request-specific data after the want-reply flag, in wire format.</param>
+    /// <param name="wantReply">Whether the client should answer.</param>
+    /// <param name="cancellationToken">Stops waiting (a request already sent stays sent).</param>
+    /// <returns>The client's answer (true without want-reply once sent).</returns>
+    /// <exception cref="SshChannelException">The channel is closed.</exception>
+    public Task<bool> SendRequestAsync(string name, ReadOnlyMemory<byte> data, bool wantReply = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return Inner.SendRequestAsync(name, wantReply, data.IsEmpty ? null : w => w.WriteRaw(data.Span), cancellationToken);
+    }
 
     /// <summary>Sends EOF on stdout after queued output: the client sees end of output; input may go on.</summary>
     public Task SendEofAsync() => Output.EnqueueAsync(() => Inner.SendEofAsync().AsTask());

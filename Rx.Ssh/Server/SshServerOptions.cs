@@ -156,6 +156,20 @@ public sealed record SshServerOptions
     public int MaxSessions { get; init; } = 10;
 
     /// <summary>
+    /// For <see cref="SshProcessInput.ReadLineAsync"/> (and <c>Lines</c>): the longest input line in
+    /// characters, without its line ending. A longer line fails the read with
+    /// <see cref="SshLineTooLongException"/> once that much is buffered (the part is dropped, the next
+    /// read goes on after it), so a client cannot make the server hold one line without bound.
+    /// Default 1 MiB, the same as <see cref="SshProcessOptions.MaxLineLength"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero or less.</exception>
+    public int MaxLineLength
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The line cap must be positive.");
+    } = 1024 * 1024;
+
+    /// <summary>
     /// Runs each session's process (shell, exec or subsystem). When it returns, the process exits
     /// with <see cref="SshServerProcess.ExitStatus"/> (0 unless set); when it throws, with status 1
     /// and the message on stderr. Without a handler (and no session from the handler), session
@@ -261,6 +275,15 @@ public sealed record SshServerOptions
     /// own session), session channels are still accepted for these subsystems; shell and exec are refused. Default none.
     /// </summary>
     public IReadOnlyDictionary<string, SshSubsystemHandler>? Subsystems { get; init; }
+
+    /// <summary>
+    /// Handlers for channel requests the library does not handle itself, by request name (RFC 4254
+    /// section 5.4; e.g. <c>auth-agent-req@openssh.com</c>, <c>x11-req</c>), registered on each
+    /// connection before it reads its first message; more can be added later with
+    /// <see cref="SshConnection.RegisterChannelRequestHandler"/>. Requests with no handler are
+    /// answered with failure when they want a reply. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
 
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;

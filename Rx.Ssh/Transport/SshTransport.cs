@@ -198,12 +198,6 @@ internal sealed partial class SshTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends DISCONNECT with <paramref name="reason"/> and closes.</summary>
-    public async Task DisconnectAsync(DisconnectReason reason, string description)
-    {
-        await FailAsync(new SshConnectionException(reason, description), sendDisconnect: true).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Ends the transport because of <paramref name="error"/>: tells the peer why when the error is
     /// ours, closes the stream, and returns the exception that callers should see.

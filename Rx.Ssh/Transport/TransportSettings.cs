@@ -55,8 +55,5 @@ internal sealed class TransportSettings
     /// <summary>Largest packet (packet_length) accepted from the peer.</summary>
     public int MaxPacketLength { get; init; } = 256 * 1024;
 
-    /// <summary>Outbound queue bound in packets (data only; control messages bypass it).</summary>
-    public int OutboundQueueCapacity { get; init; } = 64;
-
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 }

@@ -37,8 +37,6 @@ internal sealed class SshBuffer : IBufferWriter<byte>, IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
 
-    public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
-
     public SshWriter Writer => new(this);
 
     public void Advance(int count)

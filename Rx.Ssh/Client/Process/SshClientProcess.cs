@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Rx.Ssh.Connection;
-using Rx.Ssh.Wire;
+using Rx.Ssh.Messages.Connection;
 
 namespace Rx.Ssh;
 
@@ -30,9 +29,9 @@ public sealed class SshClientProcess : IAsyncDisposable
         _disposeSignal = options?.DisposeSignal;
         Command = command;
         Stdin = new SshProcessWriter(channel);
-        int maxLine = options?.MaxLineLength ?? new SshProcessOptions().MaxLineLength;
-        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, maxLine);
-        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, maxLine);
+        SshProcessOptions limits = options ?? new SshProcessOptions();
+        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
         _pump = Task.Run(PumpAsync);
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();
@@ -60,8 +59,10 @@ public sealed class SshClientProcess : IAsyncDisposable
     public IObservable<SshProcessExit> Exit => _completion.ToObservable();
 
     /// <summary>
-    /// Waits for the process to end (its output need not be read for this, but see
-    /// <see cref="SshProcessReader"/> on flow control), and for the redirections of its options; see <see cref="Exit"/>.
+    /// Waits for the process to end, and for the redirections of its options; see <see cref="Exit"/>.
+    /// Its output need not be read for this: a stream nobody reads is held up to a bound and then
+    /// discarded, so it cannot stall the channel (see <see cref="SshProcessReader"/>); a stream being
+    /// read paces the process.
     /// </summary>
     public Task<SshProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default) => _completion.WaitAsync(cancellationToken);
 
@@ -79,11 +80,25 @@ public sealed class SshClientProcess : IAsyncDisposable
         RedirectPump.WhenAll(StartPumps(stdin, stdout, stderr, cancellationToken), failFast: true);
 
     /// <summary>Sends a signal (name without <c>SIG</c>, e.g. <c>INT</c>); servers may ignore it (OpenSSH honours it since 7.9).</summary>
-    public Task SendSignalAsync(string signal, CancellationToken cancellationToken = default)
+    public Task SendSignalAsync(string signal, CancellationToken cancellationToken = default) => Session.SessionSignals.SendAsync(_channel, signal, cancellationToken);
+
+    /// <summary>
+    /// Sends a channel request (RFC 4254 section 5.4) named <paramref name="name"/> with
+    /// <paramref name="data"/> (the request-specific fields in wire format) on this process's
+    /// session, e.g. <c>auth-agent-req@openssh.com</c>; with <paramref name="wantReply"/>, waits
+    /// for the server's answer and returns it (false when it refused, or the channel closed first).
+    /// Without want-reply returns true once sent. Requests go out in call order.
+    /// </summary>
+    /// <param name="name">The request name.</param>
+    /// <param name="data">The request-specific data after the want-reply flag, in wire format.</param>
+    /// <param name="wantReply">Whether the server should answer.</param>
+    /// <param name="cancellationToken">Stops waiting (a request already sent stays sent).</param>
+    /// <returns>The server's answer.</returns>
+    /// <exception cref="SshChannelException">The channel is closed.</exception>
+    public Task<bool> SendRequestAsync(string name, ReadOnlyMemory<byte> data, bool wantReply = true, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(signal);
-        // string signal name (without the "SIG" prefix)
-        return _channel.SendRequestAsync("signal", false, w => w.WriteString(signal), cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return _channel.SendRequestAsync(name, wantReply, data.IsEmpty ? null : w => w.WriteRaw(data.Span), cancellationToken);
     }
 
     /// <summary>Sends <c>TERM</c>.</summary>
@@ -96,21 +111,13 @@ public sealed class SshClientProcess : IAsyncDisposable
     public Task<bool> SendBreakAsync(int milliseconds = 500, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds);
-        // uint32 break length in milliseconds
-        return _channel.SendRequestAsync("break", true, w => w.WriteUInt32((uint)milliseconds), cancellationToken);
+        return _channel.SendRequestAsync(SessionRequestMessages.Break, true, w => SessionRequestMessages.WriteBreak(w, milliseconds), cancellationToken);
     }
 
     /// <summary>Tells the server the terminal's new size (window-change).</summary>
     public Task ChangeTerminalSizeAsync(int columns, int rows, int pixelWidth = 0, int pixelHeight = 0, CancellationToken cancellationToken = default)
     {
-        // uint32 terminal width (columns), uint32 height (rows), uint32 width (pixels), uint32 height (pixels)
-        return _channel.SendRequestAsync("window-change", false, w =>
-        {
-            w.WriteUInt32((uint)columns);
-            w.WriteUInt32((uint)rows);
-            w.WriteUInt32((uint)pixelWidth);
-            w.WriteUInt32((uint)pixelHeight);
-        }, cancellationToken);
+        return _channel.SendRequestAsync(SessionRequestMessages.WindowChange, false, w => SessionRequestMessages.WriteWindowChange(w, columns, rows, pixelWidth, pixelHeight), cancellationToken);
     }
 
     /// <summary>
@@ -135,7 +142,7 @@ public sealed class SshClientProcess : IAsyncDisposable
 
         if (_disposeSignal is not null && !_exit.Task.IsCompleted)
         {
-            await SessionRequests.TrySignalAsync(_channel, _disposeSignal).ConfigureAwait(false);
+            await Session.SessionSignals.TrySendAsync(_channel, _disposeSignal).ConfigureAwait(false);
         }
 
         await _channel.CloseAsync().ConfigureAwait(false);
@@ -174,11 +181,13 @@ public sealed class SshClientProcess : IAsyncDisposable
 
         if (stdout is not null)
         {
+            Stdout.MarkRead();
             pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this), stdout, SshStandardStream.Stdout, cancellationToken, () => Stdout.DiscardAsync()));
         }
 
         if (stderr is not null)
         {
+            Stderr.MarkRead();
             pumps.Add(RedirectPump.RunAsync(SshSource.FromRemote(this, stderr: true), stderr, SshStandardStream.Stderr, cancellationToken, () => Stderr.DiscardAsync()));
         }
 
@@ -221,49 +230,13 @@ public sealed class SshClientProcess : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        int? status = null;
-        (string Name, bool Core, string Message)? signal = null;
+        var sink = new ProcessSink(this);
         try
         {
-            while (await _channel.Events.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (_channel.Events.TryRead(out ChannelEvent e))
-                {
-                    switch (e.Kind)
-                    {
-                        case ChannelEventKind.Data:
-                            Stdout.Enqueue(e);
-                            break;
-                        case ChannelEventKind.ExtendedData when e.DataType == 1:
-                            Stderr.Enqueue(e);
-                            break;
-                        case ChannelEventKind.ExtendedData:
-                            _channel.Consumed(e);
-                            break;
-                        case ChannelEventKind.Eof:
-                            Stdout.Complete();
-                            Stderr.Complete();
-                            break;
-                        case ChannelEventKind.Request when e.RequestType == "exit-status" && e.RequestData is { Length: >= 4 } d:
-                            status = (int)BinaryPrimitives.ReadUInt32BigEndian(d);
-                            break;
-                        case ChannelEventKind.Request when e.RequestType == "exit-signal":
-                            signal = ReadSignal(e.RequestData ?? []);
-                            break;
-                        case ChannelEventKind.Request:
-                            if (e.WantReply)
-                            {
-                                _channel.Reply(false);
-                            }
-
-                            break;
-                    }
-                }
-            }
-
+            await Session.SessionChannelPump.RunAsync(_channel, sink).ConfigureAwait(false);
             Stdout.Complete();
             Stderr.Complete();
-            _exit.TrySetResult(new SshProcessExit(status, signal?.Name, signal?.Core ?? false, signal?.Message ?? string.Empty));
+            _exit.TrySetResult(new SshProcessExit(sink.Status, sink.Signal?.Signal, sink.Signal?.CoreDumped ?? false, sink.Signal?.Message ?? string.Empty));
         }
         catch (Exception ex)
         {
@@ -273,13 +246,44 @@ public sealed class SshClientProcess : IAsyncDisposable
         }
     }
 
-    private static (string, bool, string) ReadSignal(byte[] data)
+    /// <summary>Splits the channel's events into the two readers and records how the process ended.</summary>
+    private sealed class ProcessSink(SshClientProcess process) : Session.SessionEventSink
     {
-        // string signal name (without "SIG"), boolean core dumped, string error message, string language tag
-        var r = new SshReader(data);
-        string name = r.ReadAsciiString();
-        bool core = r.ReadBoolean();
-        string message = r.Remaining > 0 ? r.ReadUtf8String() : string.Empty;
-        return (name, core, message);
+        public int? Status { get; private set; }
+
+        public ExitSignalData? Signal { get; private set; }
+
+        public override bool OnData(in ChannelEvent e)
+        {
+            process.Stdout.Enqueue(e);
+            return true;
+        }
+
+        public override bool OnStderr(in ChannelEvent e)
+        {
+            process.Stderr.Enqueue(e);
+            return true;
+        }
+
+        public override void OnEof()
+        {
+            process.Stdout.Complete();
+            process.Stderr.Complete();
+        }
+
+        public override bool? OnRequest(string type, byte[] data, bool wantReply)
+        {
+            switch (type)
+            {
+                case SessionRequestMessages.ExitStatus:
+                    Status = SessionRequestMessages.ReadExitStatus(data) ?? Status;
+                    return Status is not null;
+                case SessionRequestMessages.ExitSignal:
+                    Signal = SessionRequestMessages.ReadExitSignal(data) ?? Signal;
+                    return Signal is not null;
+                default:
+                    return null;
+            }
+        }
     }
 }
