@@ -70,13 +70,13 @@ public sealed class SshPendingChannel
 
     /// <summary>
     /// Accepts the channel with our receive window <paramref name="windowSize"/> and largest incoming
-    /// packet <paramref name="maxPacket"/>: it enters the channel table and OPEN_CONFIRMATION is sent.
+    /// packet <paramref name="maxPacket"/> (null: the connection's <see cref="SshChannelSettings"/>): it enters the channel table and OPEN_CONFIRMATION is sent.
     /// The caller owns the returned channel (it must read its events and close it); the connection
     /// fails it when it ends. (Internal until the public byte channel exists.)
     /// </summary>
     /// <exception cref="InvalidOperationException">The channel was already decided.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    internal Connection.SshChannel Accept(uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    internal Connection.SshChannel Accept(uint? windowSize = null, uint? maxPacket = null)
     {
         if (!TryDecide())
         {

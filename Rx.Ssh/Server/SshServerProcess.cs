@@ -8,9 +8,10 @@ namespace Rx.Ssh;
 /// One session as a process (AsyncSSH's <c>SSHServerProcess</c>), handed to
 /// <see cref="SshServerOptions.ProcessHandler"/>: what the client asked for, stdin, stdout and
 /// stderr, terminal size changes, breaks and signals, and exit. When the handler returns, the
-/// process exits with <see cref="ExitStatus"/> unless it already exited.
+/// process exits with <see cref="ExitStatus"/> unless it already exited. Disposing it (the
+/// library's one rule, ARCHITECTURE.md "Disposal") ends it the same way at once.
 /// </summary>
-public sealed class SshServerProcess
+public sealed class SshServerProcess : IAsyncDisposable, IDisposable
 {
     private readonly QueuedUntilSubscribed<SshTerminal> _terminalChanges;
     private readonly QueuedUntilSubscribed<int> _breaks;
@@ -194,6 +195,28 @@ public sealed class SshServerProcess
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Ends the process now, as the handler returning does: exits with <see cref="ExitStatus"/>
+    /// unless it already exited (queued output first, then EOF, <c>exit-status</c> and CLOSE), and
+    /// completes once they are sent (or the client is gone). Safe to call more than once.
+    /// </summary>
+    public async ValueTask DisposeAsync() => await Channel.ExitAsync(ExitStatus).ConfigureAwait(false);
+
+    /// <summary>
+    /// The same work as <see cref="DisposeAsync"/>, blocking until it is done; on a connection's
+    /// dispatch loop it starts the work and returns without waiting (it would deadlock there).
+    /// </summary>
+    public void Dispose()
+    {
+        if (SshConnection.OnDispatchLoop)
+        {
+            IO.TaskFaults.Observe(DisposeAsync().AsTask());
+            return;
+        }
+
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     internal void OnTerminalChanged(SshTerminal terminal) => _terminalChanges.OnNext(terminal);
