@@ -94,6 +94,28 @@ public sealed class DisposeRuleTests
     }
 
     [Fact]
+    public async Task A_server_processs_Dispose_inside_a_Breaks_observer_exits_without_deadlocking()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            using IDisposable subscription = p.Breaks.Subscribe(_ =>
+            {
+                // Called for the client's break, whose reply waits for this observer: Dispose must not wait for the exit.
+                p.ExitStatus = 5;
+                p.Dispose();
+            });
+            await p.Stdout.WriteLineAsync("ready");
+            await Task.Delay(Timeout.Infinite, p.Closed);
+        }));
+        await using SshClientProcess process = await pair.Client.CreateProcessAsync("x").WaitAsync(TestTimeout.Default);
+        Assert.Equal("ready", await process.Stdout.ReadLineAsync().AsTask().WaitAsync(TestTimeout.Default));
+
+        Assert.True(await process.SendBreakAsync(100).WaitAsync(TestTimeout.Default));
+
+        Assert.Equal(5, (await process.WaitForExitAsync().WaitAsync(TestTimeout.Default)).ExitStatus);
+    }
+
+    [Fact]
     public async Task After_the_listeners_Dispose_returns_Connections_has_completed_and_the_port_is_closed()
     {
         SshListener listener = SshListener.Start(InMemoryServer.DefaultServerOptions() with { Port = 0 });

@@ -13,6 +13,10 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshServerProcess : IAsyncDisposable, IDisposable
 {
+    /// <summary>The process whose client-request observers this thread is calling now, if any.</summary>
+    [ThreadStatic]
+    private static SshServerProcess? delivering;
+
     private readonly QueuedUntilSubscribed<SshTerminal> _terminalChanges;
     private readonly QueuedUntilSubscribed<int> _breaks;
     private readonly QueuedUntilSubscribed<string> _signals;
@@ -205,12 +209,15 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync() => await Channel.ExitAsync(ExitStatus).ConfigureAwait(false);
 
     /// <summary>
-    /// The same work as <see cref="DisposeAsync"/>, blocking until it is done; on a connection's
-    /// dispatch loop it starts the work and returns without waiting (it would deadlock there).
+    /// The same work as <see cref="DisposeAsync"/>, blocking until it is done. Where waiting would
+    /// deadlock it starts the work and returns: on a connection's dispatch loop, and inside an
+    /// observer of <see cref="Signals"/>, <see cref="Breaks"/> or <see cref="TerminalSizeChanges"/>
+    /// called for a client request (the exit is queued behind that request's reply, which waits
+    /// for the observer to return).
     /// </summary>
     public void Dispose()
     {
-        if (SshConnection.OnDispatchLoop)
+        if (SshConnection.OnDispatchLoop || delivering == this)
         {
             IO.TaskFaults.Observe(DisposeAsync().AsTask());
             return;
@@ -219,11 +226,26 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
         DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    internal void OnTerminalChanged(SshTerminal terminal) => _terminalChanges.OnNext(terminal);
+    internal void OnTerminalChanged(SshTerminal terminal) => Deliver(_terminalChanges, terminal);
 
-    internal void OnBreak(int milliseconds) => _breaks.OnNext(milliseconds);
+    internal void OnBreak(int milliseconds) => Deliver(_breaks, milliseconds);
 
-    internal void OnSignal(string signal) => _signals.OnNext(signal);
+    internal void OnSignal(string signal) => Deliver(_signals, signal);
+
+    /// <summary>Passes a client request on from the session pump, marking the thread: the request's reply waits for the callback.</summary>
+    private void Deliver<T>(QueuedUntilSubscribed<T> sequence, T value)
+    {
+        SshServerProcess? outer = delivering;
+        delivering = this;
+        try
+        {
+            sequence.OnNext(value);
+        }
+        finally
+        {
+            delivering = outer;
+        }
+    }
 
     private void Dropped(string what) =>
         Connection.Transport.Logger.LogWarning("Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);
