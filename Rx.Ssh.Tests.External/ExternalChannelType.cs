@@ -20,7 +20,7 @@ public sealed class ExternalChannelType
 
     private readonly Task _decideAfter;
     private readonly bool _accept;
-    private readonly SshChannelOptions? _options;
+    private readonly SshChannelSettings? _options;
     private readonly TaskCompletionSource<SshPendingChannel> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<long> _echoed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,7 +28,7 @@ public sealed class ExternalChannelType
     /// <param name="decideAfter">What to await before deciding (null: decide at once).</param>
     /// <param name="accept">Accept and echo (true) or refuse (false).</param>
     /// <param name="options">Our window and packet size when accepting.</param>
-    public ExternalChannelType(Task? decideAfter = null, bool accept = true, SshChannelOptions? options = null)
+    public ExternalChannelType(Task? decideAfter = null, bool accept = true, SshChannelSettings? options = null)
     {
         _decideAfter = decideAfter ?? Task.CompletedTask;
         _accept = accept;

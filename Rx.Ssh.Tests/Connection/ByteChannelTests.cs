@@ -35,13 +35,13 @@ public sealed class ByteChannelTests
     public async Task A_channel_the_client_opens_is_accepted_after_an_await_by_an_external_handler_and_echoes()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var echo = new ExternalChannelType(release.Task, options: new SshChannelOptions { WindowSize = 65536, MaxPacketSize = 16384 });
+        var echo = new ExternalChannelType(release.Task, options: new SshChannelSettings { WindowSize = 65536, MaxPacketSize = 16384 });
         await using InMemoryServer pair = await InMemoryServer.StartAsync(ServerWith(ExternalChannelType.EchoType, echo.Handler));
 
         Task<SshChannelStream> opening = pair.Client.OpenChannelAsync(
             ExternalChannelType.EchoType,
             ExternalChannelType.StringData("destination:7"),
-            new SshChannelOptions { WindowSize = 100_000, MaxPacketSize = 20_000 });
+            new SshChannelSettings { WindowSize = 100_000, MaxPacketSize = 20_000 });
         SshPendingChannel pending = await echo.Seen.WithTimeout();
         Assert.Equal("destination:7", ExternalChannelType.ReadStringData(pending.ExtraData));
         Assert.Equal(100_000u, pending.InitialWindowSize);
@@ -109,8 +109,8 @@ public sealed class ByteChannelTests
         await using InMemoryServer pair = await InMemoryServer.StartAsync();
 
         await Assert.ThrowsAsync<ArgumentException>(() => pair.Client.OpenChannelAsync("has space", default));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Client.OpenChannelAsync("x@rx-ssh.test", default, new SshChannelOptions { MaxPacketSize = 4 }));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Client.OpenChannelAsync("x@rx-ssh.test", default, new SshChannelOptions { WindowSize = 1000, MaxPacketSize = 2000 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Client.OpenChannelAsync("x@rx-ssh.test", default, new SshChannelSettings { MaxPacketSize = 4 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Client.OpenChannelAsync("x@rx-ssh.test", default, new SshChannelSettings { WindowSize = 1000, MaxPacketSize = 2000 }));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class ByteChannelTests
         var accepted = new TaskCompletionSource<SshChannelStream>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using InMemoryServer pair = await InMemoryServer.StartAsync(ServerWith("sink@rx-ssh.test", (pending, _) =>
         {
-            accepted.SetResult(pending.Accept(new SshChannelOptions { WindowSize = Window, MaxPacketSize = 16384 }));
+            accepted.SetResult(pending.Accept(new SshChannelSettings { WindowSize = Window, MaxPacketSize = 16384 }));
             return ValueTask.CompletedTask;
         }));
         await using SshChannelStream client = await pair.Client.OpenChannelAsync("sink@rx-ssh.test", default).WithTimeout();
@@ -245,7 +245,7 @@ public sealed class ByteChannelTests
             accepted.SetResult(pending.Accept());
             return ValueTask.CompletedTask;
         }));
-        await using SshChannelStream client = await pair.Client.OpenChannelAsync("source@rx-ssh.test", default, new SshChannelOptions { WindowSize = Window, MaxPacketSize = 8192 }).WithTimeout();
+        await using SshChannelStream client = await pair.Client.OpenChannelAsync("source@rx-ssh.test", default, new SshChannelSettings { WindowSize = Window, MaxPacketSize = 8192 }).WithTimeout();
         await using SshChannelStream server = await accepted.Task.WithTimeout();
 
         using var release = new ManualResetEventSlim();

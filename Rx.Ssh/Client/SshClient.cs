@@ -215,7 +215,7 @@ public static class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port);
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
             connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
             connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
             connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);

@@ -8,7 +8,7 @@ public sealed partial class SshClientConnection
 {
     /// <summary>
     /// Starts the subsystem <paramref name="name"/> (e.g. <c>sftp</c>, <c>netconf</c>) with the
-    /// default window and packet size; see <see cref="OpenSubsystemAsync(string, SshChannelOptions?, CancellationToken)"/>.
+    /// default window and packet size; see <see cref="OpenSubsystemAsync(string, SshChannelSettings?, CancellationToken)"/>.
     /// </summary>
     /// <param name="name">The subsystem name.</param>
     /// <param name="cancellationToken">Stops waiting; the channel is closed.</param>
@@ -25,17 +25,16 @@ public sealed partial class SshClientConnection
     /// The caller owns the channel: dispose it to close it.
     /// </summary>
     /// <param name="name">The subsystem name, a printable US-ASCII name.</param>
-    /// <param name="options">Our window and maximum packet size; <see cref="SshChannelOptions.Default"/> when null.</param>
+    /// <param name="settings">Our window and maximum packet size; the connection's options' <c>ChannelSettings</c> when null.</param>
     /// <param name="cancellationToken">Stops waiting; the channel is closed.</param>
     /// <returns>The subsystem's channel, owned by the caller.</returns>
     /// <exception cref="ChannelRequestException">The server refused the subsystem (unknown, or not allowed); the channel is closed.</exception>
     /// <exception cref="ChannelOpenException">The server refused the session channel.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    public async Task<SshChannelStream> OpenSubsystemAsync(string name, SshChannelOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<SshChannelStream> OpenSubsystemAsync(string name, SshChannelSettings? settings = null, CancellationToken cancellationToken = default)
     {
         CheckName(name, nameof(name));
-        options = (options ?? SshChannelOptions.Default).Validated();
-        SshChannel channel = await OpenChannelAsync("session", null, cancellationToken, options.WindowSize, options.MaxPacketSize).ConfigureAwait(false);
+        SshChannel channel = await OpenChannelAsync("session", null, cancellationToken, (uint?)settings?.WindowSize, (uint?)settings?.MaxPacketSize).ConfigureAwait(false);
         try
         {
             // string "subsystem", boolean want reply, string subsystem name

@@ -11,7 +11,7 @@ namespace Rx.Ssh;
 /// A client connection to an SSH server. Everything it starts is a cold observable: subscribing
 /// opens a channel, disposing the subscription closes it. Dispose the connection to disconnect.
 /// </summary>
-public sealed partial class SshClientConnection : SshConnection, IDisposable
+public sealed partial class SshClientConnection : SshConnection
 {
     internal SshClientConnection(SshTransport transport, string userName, EndPoint? remote, string host, int port)
         : base(transport, userName, remote)
@@ -280,8 +280,6 @@ public sealed partial class SshClientConnection : SshConnection, IDisposable
         }
     }
 
-    /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
-    public void Dispose() => _ = DisposeAsync().AsTask();
 }
 
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>

@@ -151,6 +151,12 @@ public sealed record SshClientOptions
     /// </summary>
     public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
 
+    /// <summary>
+    /// Window size, maximum packet size and queued-output bound of this connection's channels
+    /// (see <see cref="SshChannelSettings"/>). Default <see cref="SshChannelSettings.Default"/>.
+    /// </summary>
+    public SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
+
     /// <summary>Scheduler for timeouts; default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 

@@ -49,6 +49,12 @@ internal sealed class SshChannel
 
     public uint LocalId { get; }
 
+    /// <summary>The most bytes the peer ever had sent us beyond the window we had given back: its bytes in flight, never above <see cref="WindowSize"/> (tests and diagnostics; dispatch loop only).</summary>
+    public long PeakUnacknowledgedBytes { get; private set; }
+
+    /// <summary>The largest data packet the peer sent (tests and diagnostics; dispatch loop only).</summary>
+    public int LargestDataPacket { get; private set; }
+
     /// <summary>The connection the channel belongs to.</summary>
     public SshConnection Connection => _connection;
 
@@ -137,10 +143,14 @@ internal sealed class SshChannel
             throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent {data.Length} bytes in one packet on channel {LocalId}; the maximum is {LocalMaxPacket}.");
         }
 
-        if (Interlocked.Add(ref _receiveWindow, -data.Length) < 0)
+        long left = Interlocked.Add(ref _receiveWindow, -data.Length);
+        if (left < 0)
         {
             throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent more data than the window allows on channel {LocalId}.");
         }
+
+        PeakUnacknowledgedBytes = Math.Max(PeakUnacknowledgedBytes, WindowSize - left);
+        LargestDataPacket = Math.Max(LargestDataPacket, data.Length);
 
         if (data.Length == 0)
         {

@@ -7,7 +7,7 @@ namespace Rx.Ssh;
 /// <summary>
 /// One open channel of any type as a duplex byte stream (RFC 4254 section 5): what the peer sends
 /// as channel data is read, what is written goes out as channel data. Get one from
-/// <see cref="SshConnection.OpenChannelAsync(string, ReadOnlyMemory{byte}, SshChannelOptions?, CancellationToken)"/>,
+/// <see cref="SshConnection.OpenChannelAsync(string, ReadOnlyMemory{byte}, SshChannelSettings?, CancellationToken)"/>,
 /// <see cref="SshPendingChannel.Accept()"/>, <see cref="SshClientConnection.OpenSubsystemAsync(string, CancellationToken)"/>
 /// or a server subsystem handler (<see cref="SshServerSubsystem.Stream"/>).
 /// </summary>

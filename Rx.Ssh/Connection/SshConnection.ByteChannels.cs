@@ -11,22 +11,21 @@ public abstract partial class SshConnection
     /// </summary>
     /// <param name="channelType">The channel type, a printable US-ASCII name (e.g. <c>direct-tcpip</c>, <c>my-type@example.com</c>).</param>
     /// <param name="extraData">Type-specific data, sent as is; empty for none.</param>
-    /// <param name="options">Our window and maximum packet size; <see cref="SshChannelOptions.Default"/> when null.</param>
+    /// <param name="settings">Our window and maximum packet size; the connection's options' <c>ChannelSettings</c> when null.</param>
     /// <param name="cancellationToken">Stops waiting; a confirmation that comes later is answered with CLOSE.</param>
     /// <returns>The open channel.</returns>
     /// <exception cref="ChannelOpenException">The peer refused (OPEN_FAILURE): its reason code and text.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    /// <exception cref="ArgumentException"><paramref name="channelType"/> is not a printable name, or an option is out of range.</exception>
-    public async Task<SshChannelStream> OpenChannelAsync(string channelType, ReadOnlyMemory<byte> extraData, SshChannelOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException"><paramref name="channelType"/> is not a printable name.</exception>
+    public async Task<SshChannelStream> OpenChannelAsync(string channelType, ReadOnlyMemory<byte> extraData, SshChannelSettings? settings = null, CancellationToken cancellationToken = default)
     {
         CheckName(channelType, nameof(channelType));
-        options = (options ?? SshChannelOptions.Default).Validated();
         Connection.SshChannel channel = await OpenChannelAsync(
             channelType,
             extraData.IsEmpty ? null : w => w.WriteRaw(extraData.Span),
             cancellationToken,
-            options.WindowSize,
-            options.MaxPacketSize).ConfigureAwait(false);
+            (uint?)settings?.WindowSize,
+            (uint?)settings?.MaxPacketSize).ConfigureAwait(false);
         return new SshChannelStream(channel);
     }
 

@@ -9,10 +9,16 @@ namespace Rx.Ssh;
 
 /// <summary>
 /// An authenticated SSH connection, client or server side: the channel multiplexer of RFC 4254.
-/// Dispose it to disconnect; every open channel then ends with an error.
+/// Dispose it to disconnect; every open channel then ends with an error. Disposal follows the
+/// library's one rule (ARCHITECTURE.md, "Disposal"): <see cref="DisposeAsync"/> disconnects and
+/// completes once the connection has ended; <see cref="Dispose"/> does the same and blocks until then.
 /// </summary>
-public abstract partial class SshConnection : IAsyncDisposable
+public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 {
+    /// <summary>The connection whose dispatch loop runs on this thread now, if any.</summary>
+    [ThreadStatic]
+    private static SshConnection? dispatching;
+
     private readonly Dictionary<uint, Connection.SshChannel> _channels = [];
     private readonly object _channelsGate = new();
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,6 +72,9 @@ public abstract partial class SshConnection : IAsyncDisposable
 
     internal int KeyExchangeCount => Transport.KeyExchangeCount;
 
+    /// <summary>The window, packet size and output bound of this connection's channels (from the role's options).</summary>
+    internal SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
+
     internal void StartDispatch() => _dispatch = Task.Run(DispatchLoopAsync);
 
     /// <summary>Starts keepalives (see <see cref="Connection.KeepAlive"/>); they stop when the connection ends.</summary>
@@ -99,7 +108,16 @@ public abstract partial class SshConnection : IAsyncDisposable
             while (true)
             {
                 ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
-                Dispatch(payload.Span);
+                dispatching = this;
+                try
+                {
+                    Dispatch(payload.Span);
+                }
+                finally
+                {
+                    dispatching = null;
+                }
+
                 if (_readGate is { } gate)
                 {
                     // A channel's consumer or the global request handlers are behind: read nothing more until they catch up.
@@ -291,8 +309,10 @@ public abstract partial class SshConnection : IAsyncDisposable
     }
 
     /// <summary>Opens a channel of <paramref name="type"/> and waits for the peer's confirmation.</summary>
-    internal async Task<Connection.SshChannel> OpenChannelAsync(string type, Action<SshWriter>? extra, CancellationToken cancellationToken, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    internal async Task<Connection.SshChannel> OpenChannelAsync(string type, Action<SshWriter>? extra, CancellationToken cancellationToken, uint? windowSize = null, uint? maxPacket = null)
     {
+        uint window = windowSize ?? (uint)ChannelSettings.WindowSize;
+        uint packet = maxPacket ?? (uint)ChannelSettings.MaxPacketSize;
         Connection.SshChannel channel;
         lock (_channelsGate)
         {
@@ -301,12 +321,12 @@ public abstract partial class SshConnection : IAsyncDisposable
                 throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
             }
 
-            channel = AddChannel(type, windowSize, maxPacket);
+            channel = AddChannel(type, window, packet);
         }
 
         try
         {
-            using SshBuffer open = ConnectionMessages.ChannelOpen(type, channel.LocalId, windowSize, maxPacket);
+            using SshBuffer open = ConnectionMessages.ChannelOpen(type, channel.LocalId, window, packet);
             extra?.Invoke(open.Writer);
             await Transport.SendAsync(open, cancellationToken).ConfigureAwait(false);
             await channel.Opened.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -329,8 +349,10 @@ public abstract partial class SshConnection : IAsyncDisposable
     /// thread; see <see cref="SshPendingChannel"/>). <paramref name="remoteId"/>, <paramref name="remoteWindow"/> and
     /// <paramref name="remoteMaxPacket"/> come from the peer's CHANNEL_OPEN.
     /// </summary>
-    internal Connection.SshChannel AcceptChannel(string type, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    internal Connection.SshChannel AcceptChannel(string type, uint remoteId, uint remoteWindow, uint remoteMaxPacket, uint? windowSize = null, uint? maxPacket = null)
     {
+        uint window = windowSize ?? (uint)ChannelSettings.WindowSize;
+        uint packet = maxPacket ?? (uint)ChannelSettings.MaxPacketSize;
         Connection.SshChannel channel;
         lock (_channelsGate)
         {
@@ -340,11 +362,11 @@ public abstract partial class SshConnection : IAsyncDisposable
                 throw new SshConnectionException(DisconnectReason.ConnectionLost, "The connection is closed.", true, Transport.Failure);
             }
 
-            channel = AddChannel(type, windowSize, maxPacket);
+            channel = AddChannel(type, window, packet);
         }
 
         channel.OnOpenConfirmed(remoteId, remoteWindow, remoteMaxPacket);
-        SendFromDispatch(ConnectionMessages.ChannelOpenConfirmation(remoteId, channel.LocalId, windowSize, maxPacket));
+        SendFromDispatch(ConnectionMessages.ChannelOpenConfirmation(remoteId, channel.LocalId, window, packet));
         return channel;
     }
 
@@ -365,7 +387,36 @@ public abstract partial class SshConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Disconnects (SSH_DISCONNECT_BY_APPLICATION) and waits for the connection to end.</summary>
+    /// <summary>
+    /// True on a thread that is running a connection's dispatch loop (inside one of its inline
+    /// callbacks): blocking there on work that needs a dispatch loop would deadlock.
+    /// </summary>
+    internal static bool OnDispatchLoop => dispatching is not null;
+
+    /// <summary>
+    /// Disconnects and blocks until the connection has ended: the same work as
+    /// <see cref="DisposeAsync"/> (prefer that in asynchronous code), so once it returns
+    /// <see cref="Completion"/> is complete and the stream is closed. Bounded: the transport gives
+    /// queued output at most 2 seconds to drain. The one exception, so that it never deadlocks:
+    /// called on a connection's own dispatch loop (a callback the library runs there), it starts
+    /// the disconnect and returns without waiting. Safe to call more than once.
+    /// </summary>
+    public void Dispose()
+    {
+        if (OnDispatchLoop)
+        {
+            IO.TaskFaults.Observe(DisposeAsync().AsTask());
+            return;
+        }
+
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Disconnects (SSH_DISCONNECT_BY_APPLICATION) and completes once the connection has ended:
+    /// <see cref="Completion"/> is complete, the stream closed and every channel failed. A second
+    /// call waits for the first one's work.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -69,37 +69,35 @@ public sealed class SshPendingChannel
     }
 
     /// <summary>
-    /// Accepts the channel with the default window and packet size (<see cref="SshChannelOptions.Default"/>);
-    /// see <see cref="Accept(SshChannelOptions)"/>.
+    /// Accepts the channel with the connection's window and packet size (its options'
+    /// <c>ChannelSettings</c>); see <see cref="Accept(SshChannelSettings)"/>.
     /// </summary>
     /// <returns>The open channel, owned by the caller.</returns>
     /// <exception cref="InvalidOperationException">The channel was already decided.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    public SshChannelStream Accept() => Accept(SshChannelOptions.Default);
+    public SshChannelStream Accept() => new(AcceptChannel());
 
     /// <summary>
     /// Accepts the channel with our receive window and largest incoming packet from
-    /// <paramref name="options"/>: it enters the channel table and OPEN_CONFIRMATION is sent. The
+    /// <paramref name="settings"/>: it enters the channel table and OPEN_CONFIRMATION is sent. The
     /// caller owns the returned channel: it must read it (the window bounds what waits unread) and
     /// dispose it to close it; the connection fails it when it ends.
     /// </summary>
-    /// <param name="options">Our window and maximum packet size.</param>
+    /// <param name="settings">Our window and maximum packet size (already range-checked by <see cref="SshChannelSettings"/>).</param>
     /// <returns>The open channel, owned by the caller.</returns>
     /// <exception cref="InvalidOperationException">The channel was already decided.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the channel stays pending).</exception>
-    public SshChannelStream Accept(SshChannelOptions options)
+    public SshChannelStream Accept(SshChannelSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validated();
-        return new SshChannelStream(AcceptChannel(options.WindowSize, options.MaxPacketSize));
+        ArgumentNullException.ThrowIfNull(settings);
+        return new SshChannelStream(AcceptChannel((uint)settings.WindowSize, (uint)settings.MaxPacketSize));
     }
 
     /// <summary>
-    /// <see cref="Accept(SshChannelOptions)"/> for the library's own channel types (the server's
-    /// <c>session</c>), which read the internal channel directly.
+    /// <see cref="Accept(SshChannelSettings)"/> for the library's own channel types (the server's
+    /// <c>session</c>), which read the internal channel directly; null sizes are the connection's settings.
     /// </summary>
-    internal Connection.SshChannel AcceptChannel(uint windowSize = 2 * 1024 * 1024, uint maxPacket = 32768)
+    internal Connection.SshChannel AcceptChannel(uint? windowSize = null, uint? maxPacket = null)
     {
         if (!TryDecide())
         {

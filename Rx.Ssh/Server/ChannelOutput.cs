@@ -5,18 +5,22 @@ namespace Rx.Ssh.Server;
 /// <summary>
 /// Ordered output of a server session channel: stdout, stderr, EOF, exit and close go out in
 /// the order they were asked for, each waiting for the previous one (and for window). Writes
-/// that are not awaited (<see cref="Post"/>) are bounded: past <see cref="MaxPendingBytes"/>
-/// queued bytes they fail instead of growing memory.
+/// that are not awaited (<see cref="Post"/>) are bounded: past the connection's
+/// <see cref="SshChannelSettings.MaxQueuedOutputBytes"/> queued bytes they fail instead of growing memory.
 /// </summary>
 internal sealed class ChannelOutput
 {
-    public const long MaxPendingBytes = 8 * 1024 * 1024;
     private readonly SshChannel _channel;
+    private readonly long _maxPendingBytes;
     private readonly object _gate = new();
     private Task _tail = Task.CompletedTask;
     private long _pending;
 
-    public ChannelOutput(SshChannel channel) => _channel = channel;
+    public ChannelOutput(SshChannel channel, long maxPendingBytes)
+    {
+        _channel = channel;
+        _maxPendingBytes = maxPendingBytes;
+    }
 
     public Task WriteAsync(ReadOnlyMemory<byte> data, uint? dataType, CancellationToken cancellationToken)
     {
@@ -42,9 +46,9 @@ internal sealed class ChannelOutput
     /// <summary>Queues without waiting; errors (channel closed) are dropped, a full queue throws.</summary>
     public void Post(ReadOnlyMemory<byte> data, uint? dataType)
     {
-        if (Interlocked.Read(ref _pending) + data.Length > MaxPendingBytes)
+        if (Interlocked.Read(ref _pending) + data.Length > _maxPendingBytes)
         {
-            throw new SshChannelException($"More than {MaxPendingBytes} bytes of output are waiting for the client; await the Write*Async methods to follow flow control.");
+            throw new SshChannelException($"More than {_maxPendingBytes} bytes of output are waiting for the client; await the Write*Async methods to follow flow control.");
         }
 
         IO.TaskFaults.Observe(WriteAsync(data, dataType, CancellationToken.None));

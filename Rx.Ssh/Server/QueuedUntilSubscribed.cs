@@ -9,7 +9,10 @@ namespace Rx.Ssh.Server;
 /// replayed, in order, to the first subscriber, which then sees the live values. Later subscribers
 /// see only what arrives after they subscribe, as with a <see cref="Subject{T}"/>. Used for a
 /// server process's signals, breaks and window changes, which a client may send right after the
-/// session starts, before the process handler has subscribed.
+/// session starts, before the process handler has subscribed. Values may be fed from several
+/// threads (a server process's signals come from the session pump and from the line editor's
+/// ctrl-C): every notification is delivered under one lock, so observers never see overlapping
+/// <c>OnNext</c> calls (Rx's serialization contract), and the order is the order of delivery.
 /// </summary>
 /// <typeparam name="T">The value type.</typeparam>
 internal sealed class QueuedUntilSubscribed<T> : IObservable<T>
@@ -29,32 +32,23 @@ internal sealed class QueuedUntilSubscribed<T> : IObservable<T>
     /// <summary>Passes <paramref name="value"/> on, or queues it while nobody has subscribed yet.</summary>
     public void OnNext(T value)
     {
-        bool queued;
         lock (_gate)
         {
             if (_pending is null)
             {
-                queued = false;
+                // Delivered under the lock: two feeding threads never overlap in an observer.
+                _live.OnNext(value);
+                return;
             }
-            else if (_pending.Count < Limit)
+
+            if (_pending.Count < Limit)
             {
                 _pending.Enqueue(value);
                 return;
             }
-            else
-            {
-                queued = true; // full: dropped below
-            }
         }
 
-        if (queued)
-        {
-            _dropped?.Invoke();
-        }
-        else
-        {
-            _live.OnNext(value);
-        }
+        _dropped?.Invoke(); // full: dropped, reported outside the lock
     }
 
     /// <summary>Completes the sequence (queued for the first subscriber when there is none yet).</summary>
@@ -67,9 +61,9 @@ internal sealed class QueuedUntilSubscribed<T> : IObservable<T>
                 _completed = true;
                 return;
             }
-        }
 
-        _live.OnCompleted();
+            _live.OnCompleted();
+        }
     }
 
     /// <inheritdoc/>

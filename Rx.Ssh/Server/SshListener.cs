@@ -17,6 +17,10 @@ namespace Rx.Ssh;
 /// </summary>
 public sealed class SshListener : IAsyncDisposable, IDisposable
 {
+    /// <summary>The listener whose <see cref="Connections"/> subscribers this thread is calling now, if any.</summary>
+    [ThreadStatic]
+    private static SshListener? delivering;
+
     private readonly Socket _socket;
     private readonly SshServerOptions _options;
     private readonly ILogger _logger;
@@ -107,16 +111,36 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         await Task.WhenAll(_live.Keys.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
-    /// <summary>Stops listening (connections already accepted keep running) and completes <see cref="Connections"/>.</summary>
+    /// <summary>
+    /// Stops listening (connections already accepted keep running), closes the listening socket and
+    /// completes <see cref="Connections"/>; completes once the accept loop has ended. Called from a
+    /// <see cref="Connections"/> subscriber's <c>OnNext</c>, it closes the socket and returns without
+    /// waiting: the sequence completes when that <c>OnNext</c> returns (waiting would deadlock). A
+    /// second call waits for the first one's work.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        // Read before the first await: the continuation may run on another thread.
+        bool inOnNext = delivering == this;
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
+            if (!inOnNext)
+            {
+                await _acceptLoop.ConfigureAwait(false);
+            }
+
             return;
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
+        if (inOnNext)
+        {
+            // The accept loop's OnCompleted waits for the OnNext this thread is in.
+            _ = _acceptLoop.ContinueWith(_ => _stop.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
+        }
+
         await _acceptLoop.ConfigureAwait(false);
         _stop.Dispose();
     }
@@ -124,7 +148,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     /// <summary>Completes when no connection is authenticating (for tests that count slots).</summary>
     internal Task WhenNoneAuthenticatingAsync() => Volatile.Read(ref _noneAuthenticating).Task;
 
-    /// <summary>Synchronous form of <see cref="DisposeAsync"/>.</summary>
+    /// <summary>The same work as <see cref="DisposeAsync"/>, blocking until it is done (with the same exception inside <c>OnNext</c>).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>
@@ -260,6 +284,14 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
 
         _live.TryAdd(connection, 0);
         _ = connection.Completion.ContinueWith(_ => _live.TryRemove(connection, out byte _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _connections.OnNext(connection);
+        delivering = this;
+        try
+        {
+            _connections.OnNext(connection);
+        }
+        finally
+        {
+            delivering = null;
+        }
     }
 }

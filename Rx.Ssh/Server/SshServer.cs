@@ -137,13 +137,14 @@ public static class SshServer
             throw error;
         }
 
-        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate };
+        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate, ChannelSettings = options.ChannelSettings };
         connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
         connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
         connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
         connection.StartDispatch();
         connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
-        _ = connection.Completion.ContinueWith(t => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // After the last SessionRequested call: the handler's callbacks never overlap (the dispatch loop, which queues them, has ended).
+        _ = connection.Completion.ContinueWith(t => connection.SessionDecisions.ContinueWith(_ => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             handler.Authenticated(connection);

@@ -20,7 +20,7 @@ public sealed class SshServerChannel
     {
         Connection = connection;
         Inner = channel;
-        Output = new ChannelOutput(channel);
+        Output = new ChannelOutput(channel, connection.ChannelSettings.MaxQueuedOutputBytes);
     }
 
     /// <summary>The connection the channel belongs to.</summary>

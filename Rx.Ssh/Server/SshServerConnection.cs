@@ -14,8 +14,12 @@ namespace Rx.Ssh;
 /// opens are served by the connection's <see cref="SshServerHandler"/> (by default with
 /// <see cref="SshServerOptions.ProcessHandler"/>). Dispose it to disconnect the client.
 /// </summary>
-public sealed class SshServerConnection : SshConnection, IDisposable
+public sealed class SshServerConnection : SshConnection
 {
+    private readonly object _sessionGate = new();
+    private int _sessionsDeciding;
+    private Task _sessionDecisions = Task.CompletedTask;
+
     internal SshServerConnection(SshTransport transport, string userName, EndPoint? remote, AuthorizedKeyOptions? keyOptions, SshServerOptions options, SshServerHandler handler)
         : base(transport, userName, remote)
     {
@@ -43,21 +47,40 @@ public sealed class SshServerConnection : SshConnection, IDisposable
 
     internal SshServerOptions Options { get; }
 
+    /// <summary>Completes after the last queued <see cref="SshServerHandler.SessionRequested"/> call (final once the dispatch loop has ended).</summary>
+    internal Task SessionDecisions => Volatile.Read(ref _sessionDecisions);
+
     /// <summary>
-    /// The built-in <c>session</c> type, decided on the dispatch loop so that
-    /// <see cref="SshServerOptions.MaxSessions"/> counts exactly.
+    /// The built-in <c>session</c> type. The dispatch loop only counts: past
+    /// <see cref="SshServerOptions.MaxSessions"/> (open sessions plus those still being decided) the
+    /// channel is refused at once, so the bound is exact. Otherwise it reserves a slot and queues the
+    /// decision: <see cref="SshServerHandler.SessionRequested"/> runs on the thread pool, one call at
+    /// a time in the order the channels were opened, so a slow handler holds back neither the other
+    /// channels' data nor keepalive and global request replies.
     /// </summary>
     private void OnSessionOpen(SshPendingChannel pending)
     {
         // A session open carries nothing after the maximum packet size: trailing bytes are a protocol error.
         new SshReader(pending.ExtraData.Span).ReadEnd();
 
-        if (CountChannels("session") >= Options.MaxSessions)
+        lock (_sessionGate)
         {
-            pending.Reject(ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
-            return;
+            if (CountChannels("session") + _sessionsDeciding >= Options.MaxSessions)
+            {
+                pending.Reject(ChannelOpenFailureReason.ResourceShortage, $"At most {Options.MaxSessions} sessions may be open at once.");
+                return;
+            }
+
+            _sessionsDeciding++;
         }
 
+        // Only the dispatch loop extends the chain; each link runs on the thread pool after the previous one.
+        _sessionDecisions = _sessionDecisions.ContinueWith(_ => DecideSession(pending), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>Asks the handler (off the dispatch loop), then accepts or refuses the channel and releases the reserved slot.</summary>
+    private void DecideSession(SshPendingChannel pending)
+    {
         SshServerSession? session;
         try
         {
@@ -69,17 +92,30 @@ public sealed class SshServerConnection : SshConnection, IDisposable
             session = null;
         }
 
-        if (session is null)
+        SshChannel channel;
+        lock (_sessionGate)
         {
-            pending.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, "Sessions are not allowed.");
-            return;
+            // Accepting and releasing the slot under one lock: the dispatch loop never counts this session twice or not at all.
+            _sessionsDeciding--;
+            if (session is null)
+            {
+                pending.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, "Sessions are not allowed.");
+                return;
+            }
+
+            try
+            {
+                channel = pending.AcceptChannel();
+            }
+            catch (SshConnectionException)
+            {
+                return; // the connection ended while the handler decided
+            }
         }
 
-        SshChannel channel = pending.AcceptChannel();
         var serverChannel = new SshServerChannel(this, channel);
-        IO.TaskFaults.Observe(ServerSessionPump.RunAsync(serverChannel, session));
-    }
 
-    /// <summary>Disconnects without waiting; see <see cref="SshConnection.DisposeAsync"/>.</summary>
-    public void Dispose() => IO.TaskFaults.Observe(DisposeAsync().AsTask());
+        // The pump calls ConnectionMade first: on its own thread-pool task, so a slow one holds back only its own session.
+        IO.TaskFaults.Observe(Task.Run(() => ServerSessionPump.RunAsync(serverChannel, session)));
+    }
 }

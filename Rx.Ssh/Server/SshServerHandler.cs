@@ -12,7 +12,8 @@ namespace Rx.Ssh;
 /// for each session channel. One instance per connection, made by
 /// <see cref="SshServerOptions.HandlerFactory"/>. The base implementation follows the delegates of
 /// <see cref="SshServerOptions"/>, so overriding one callback keeps the others working.
-/// Callbacks run on the connection's own task, one at a time.
+/// Callbacks run one at a time: the connection's up to authentication on its own task, then
+/// <see cref="SessionRequested"/> on the thread pool (never on the connection's dispatch loop).
 /// </summary>
 public class SshServerHandler
 {
@@ -193,6 +194,9 @@ public class SshServerHandler
     /// The default serves sessions with <see cref="SshServerOptions.ProcessHandler"/> when one is set;
     /// without one but with <see cref="SshServerOptions.Subsystems"/>, with a session that runs only
     /// those subsystems (shell and exec are refused); otherwise it refuses.
+    /// Runs on the thread pool, one call at a time in the order the client opened the channels, so
+    /// a slow decision delays later session opens but no other channel's data nor keepalive replies;
+    /// a session being decided already counts toward <see cref="SshServerOptions.MaxSessions"/>.
     /// </summary>
     public virtual SshServerSession? SessionRequested(SshServerConnection connection) =>
         Options.ProcessHandler is { } handler ? new Server.ProcessSession(handler)

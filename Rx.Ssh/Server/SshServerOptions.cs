@@ -151,7 +151,7 @@ public sealed record SshServerOptions
 
     /// <summary>
     /// Session channels open at once per connection (OpenSSH's MaxSessions); more are refused with
-    /// RESOURCE_SHORTAGE. Bounds memory: each channel may hold up to its 2 MiB window unread. Default 10.
+    /// RESOURCE_SHORTAGE. Bounds memory: each channel may hold up to its window (<see cref="ChannelSettings"/>, 2 MiB by default) unread. Default 10.
     /// </summary>
     public int MaxSessions { get; init; } = 10;
 
@@ -284,6 +284,12 @@ public sealed record SshServerOptions
     /// answered with failure when they want a reply. Default none.
     /// </summary>
     public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
+
+    /// <summary>
+    /// Window size, maximum packet size and queued-output bound of this connection's channels
+    /// (see <see cref="SshChannelSettings"/>). Default <see cref="SshChannelSettings.Default"/>.
+    /// </summary>
+    public SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
 
     /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;

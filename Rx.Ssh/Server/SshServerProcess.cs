@@ -8,10 +8,15 @@ namespace Rx.Ssh;
 /// One session as a process (AsyncSSH's <c>SSHServerProcess</c>), handed to
 /// <see cref="SshServerOptions.ProcessHandler"/>: what the client asked for, stdin, stdout and
 /// stderr, terminal size changes, breaks and signals, and exit. When the handler returns, the
-/// process exits with <see cref="ExitStatus"/> unless it already exited.
+/// process exits with <see cref="ExitStatus"/> unless it already exited. Disposing it (the
+/// library's one rule, ARCHITECTURE.md "Disposal") ends it the same way at once.
 /// </summary>
-public sealed class SshServerProcess
+public sealed class SshServerProcess : IAsyncDisposable, IDisposable
 {
+    /// <summary>The process whose client-request observers this thread is calling now, if any.</summary>
+    [ThreadStatic]
+    private static SshServerProcess? delivering;
+
     private readonly QueuedUntilSubscribed<SshTerminal> _terminalChanges;
     private readonly QueuedUntilSubscribed<int> _breaks;
     private readonly QueuedUntilSubscribed<string> _signals;
@@ -196,11 +201,51 @@ public sealed class SshServerProcess
         }
     }
 
-    internal void OnTerminalChanged(SshTerminal terminal) => _terminalChanges.OnNext(terminal);
+    /// <summary>
+    /// Ends the process now, as the handler returning does: exits with <see cref="ExitStatus"/>
+    /// unless it already exited (queued output first, then EOF, <c>exit-status</c> and CLOSE), and
+    /// completes once they are sent (or the client is gone). Safe to call more than once.
+    /// </summary>
+    public async ValueTask DisposeAsync() => await Channel.ExitAsync(ExitStatus).ConfigureAwait(false);
 
-    internal void OnBreak(int milliseconds) => _breaks.OnNext(milliseconds);
+    /// <summary>
+    /// The same work as <see cref="DisposeAsync"/>, blocking until it is done. Where waiting would
+    /// deadlock it starts the work and returns: on a connection's dispatch loop, and inside an
+    /// observer of <see cref="Signals"/>, <see cref="Breaks"/> or <see cref="TerminalSizeChanges"/>
+    /// called for a client request (the exit is queued behind that request's reply, which waits
+    /// for the observer to return).
+    /// </summary>
+    public void Dispose()
+    {
+        if (SshConnection.OnDispatchLoop || delivering == this)
+        {
+            IO.TaskFaults.Observe(DisposeAsync().AsTask());
+            return;
+        }
 
-    internal void OnSignal(string signal) => _signals.OnNext(signal);
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    internal void OnTerminalChanged(SshTerminal terminal) => Deliver(_terminalChanges, terminal);
+
+    internal void OnBreak(int milliseconds) => Deliver(_breaks, milliseconds);
+
+    internal void OnSignal(string signal) => Deliver(_signals, signal);
+
+    /// <summary>Passes a client request on from the session pump, marking the thread: the request's reply waits for the callback.</summary>
+    private void Deliver<T>(QueuedUntilSubscribed<T> sequence, T value)
+    {
+        SshServerProcess? outer = delivering;
+        delivering = this;
+        try
+        {
+            sequence.OnNext(value);
+        }
+        finally
+        {
+            delivering = outer;
+        }
+    }
 
     private void Dropped(string what) =>
         Connection.Transport.Logger.LogWarning("Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);

@@ -5,7 +5,9 @@ namespace Rx.Ssh;
 /// <summary>
 /// Callback-style handler of one session channel (AsyncSSH's <c>SSHServerSession</c>): override
 /// what the session needs. Return it from <see cref="SshServerHandler.SessionRequested"/>. The
-/// callbacks run one at a time, in the order the client's messages arrived; data is passed on as
+/// callbacks run one at a time, in the order the client's messages arrived, on the session's own
+/// task (never on the connection's dispatch loop: a slow callback holds back only its own
+/// session, not other channels or keepalive replies); data is passed on as
 /// text (UTF-8; whole lines when the line editor is on). The client gets more window once a
 /// <see cref="DataReceived"/> call returns, so a slow callback slows the client.
 /// For the task-style API use <see cref="SshServerOptions.ProcessHandler"/> instead.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reactive.Linq;
 using System.Reactive.Subjects;
 
 namespace Rx.Ssh.Testing;
@@ -27,7 +28,8 @@ public sealed class InMemorySshServer : IAsyncDisposable
     public const string DefaultHostName = "in-memory";
 
     private readonly ConcurrentDictionary<SshServerConnection, byte> _live = new();
-    private readonly Subject<SshServerConnection> _connections = new();
+    // Fed by concurrent accepts: OnNext is serialized.
+    private readonly ISubject<SshServerConnection> _connections = Subject.Synchronize(new Subject<SshServerConnection>());
     private readonly int _bufferSize;
     private int _disposed;
 
@@ -44,7 +46,7 @@ public sealed class InMemorySshServer : IAsyncDisposable
     public SshServerOptions Options { get; }
 
     /// <summary>Authenticated connections as they are accepted. Hot: late subscribers see only later ones.</summary>
-    public IObservable<SshServerConnection> Connections => _connections;
+    public IObservable<SshServerConnection> Connections => _connections.AsObservable();
 
     /// <summary>Connections accepted and still open.</summary>
     public int ActiveConnections => _live.Count;
@@ -100,7 +102,6 @@ public sealed class InMemorySshServer : IAsyncDisposable
         }
 
         _connections.OnCompleted();
-        _connections.Dispose();
     }
 
     private async Task AcceptAsync(Stream stream)

@@ -10,9 +10,10 @@ namespace Rx.Ssh;
 /// readers/writers, streams or observables; signals, break and terminal size; its exit as a
 /// single-value observable. Made by <see cref="SshClientConnection.CreateProcessAsync"/>.
 /// Disposing closes the channel (the server ends the process as it sees fit; send a signal
-/// first to be explicit).
+/// first to be explicit). <see cref="DisposeAsync"/> and the blocking <see cref="Dispose"/> do
+/// the same work (the library's one rule, ARCHITECTURE.md "Disposal").
 /// </summary>
-public sealed class SshClientProcess : IAsyncDisposable
+public sealed class SshClientProcess : IAsyncDisposable, IDisposable
 {
     private readonly SshChannel _channel;
     private readonly TaskCompletionSource<SshProcessExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,7 +29,7 @@ public sealed class SshClientProcess : IAsyncDisposable
         _channel = channel;
         _disposeSignal = options?.DisposeSignal;
         Command = command;
-        Stdin = new SshProcessWriter(channel);
+        Stdin = new SshProcessWriter(channel, channel.Connection.ChannelSettings.MaxQueuedOutputBytes);
         SshProcessOptions limits = options ?? new SshProcessOptions();
         Stdout = new SshProcessReader(channel, SshDataStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
         Stderr = new SshProcessReader(channel, SshDataStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
@@ -36,6 +37,9 @@ public sealed class SshClientProcess : IAsyncDisposable
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();
     }
+
+    /// <summary>The session channel (tests and diagnostics).</summary>
+    internal SshChannel InnerChannel => _channel;
 
     /// <summary>The command run, or null for a shell.</summary>
     public string? Command { get; }
@@ -154,6 +158,22 @@ public sealed class SshClientProcess : IAsyncDisposable
         _exit.TrySetException(new SshChannelException("The process was disposed before it ended."));
         _ = _exit.Task.Exception;
         IO.TaskFaults.Observe(_completion);
+    }
+
+    /// <summary>
+    /// The same work as <see cref="DisposeAsync"/>, blocking until the channel has closed both ways;
+    /// on a connection's dispatch loop it starts the work and returns without waiting (it would
+    /// deadlock there). Safe to call more than once.
+    /// </summary>
+    public void Dispose()
+    {
+        if (SshConnection.OnDispatchLoop)
+        {
+            IO.TaskFaults.Observe(DisposeAsync().AsTask());
+            return;
+        }
+
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Starts the redirections the options ask for (their outcome joins <see cref="Exit"/>).</summary>

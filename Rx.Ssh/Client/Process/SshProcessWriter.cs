@@ -13,8 +13,16 @@ namespace Rx.Ssh;
 public sealed class SshProcessWriter
 {
     private readonly SshChannel _channel;
+    private readonly long _maxQueuedBytes;
 
-    internal SshProcessWriter(SshChannel channel) => _channel = channel;
+    internal SshProcessWriter(SshChannel channel, long maxQueuedBytes)
+    {
+        _channel = channel;
+        _maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /// <summary>The most bytes a <see cref="WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool, CancellationToken)"/> source ever had queued (tests and diagnostics).</summary>
+    internal long PeakQueuedBytes { get; private set; }
 
     /// <summary>Writes bytes; completes when they are handed to the connection.</summary>
     public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
@@ -76,19 +84,70 @@ public sealed class SshProcessWriter
     }
 
     /// <summary>
-    /// Writes each chunk <paramref name="source"/> emits, one after the other (the source is
-    /// consumed as fast as the window allows: an observable has no back-pressure, so chunks
-    /// emitted faster are queued), then EOF when it completes. The task fails with the source's error.
+    /// Writes each chunk <paramref name="source"/> emits, in order, then EOF when it completes
+    /// (unless <paramref name="sendEof"/> is false). Subscribes at once. Memory stays bounded
+    /// whatever the source's pace: chunks are copied into a queue of at most
+    /// <see cref="SshChannelSettings.MaxQueuedOutputBytes"/> (8 MiB by default), drained as the
+    /// server's window allows; when the queue is full, <c>OnNext</c> blocks the emitting thread until
+    /// there is room (an observable's only back-pressure, as <see cref="SshSource.FromObservable(IObservable{ReadOnlyMemory{byte}})"/>),
+    /// so a hot source is slowed to the channel's pace and nothing is dropped. Emit from a thread
+    /// that may block (not the connection's own callbacks); a source that must never block should
+    /// be buffered by the caller or written with <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// One chunk larger than the bound is taken alone. The task fails with the source's error (the
+    /// queued chunks are dropped and no EOF is sent), or with the channel's; cancelling
+    /// <paramref name="cancellationToken"/> unsubscribes and releases a blocked emitter.
     /// </summary>
-    public Task WriteFromAsync(IObservable<ReadOnlyMemory<byte>> source, bool sendEof = true, CancellationToken cancellationToken = default)
+    public async Task WriteFromAsync(IObservable<ReadOnlyMemory<byte>> source, bool sendEof = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source
-            .Select(chunk => Observable.FromAsync(ct => WriteAsync(chunk, ct)))
-            .Concat()
-            .LastOrDefaultAsync()
-            .SelectMany(_ => sendEof ? Observable.FromAsync(ct => CloseAsync(ct)) : Observable.Return(System.Reactive.Unit.Default))
-            .ToTask(cancellationToken);
+        var queue = new IO.BoundedChunkQueue(_maxQueuedBytes);
+
+        // The drain starts first: a source that emits while subscribing may fill the queue and block there.
+        Task drain = DrainAsync(queue, cancellationToken);
+        IDisposable subscription;
+        try
+        {
+            subscription = source.Subscribe(queue);
+        }
+        catch (Exception ex)
+        {
+            queue.OnError(ex);
+            subscription = System.Reactive.Disposables.Disposable.Empty;
+        }
+
+        using (subscription)
+        {
+            await drain.ConfigureAwait(false);
+        }
+
+        if (sendEof)
+        {
+            await CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DrainAsync(IO.BoundedChunkQueue queue, CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding); // to the pool: the caller goes on to subscribe
+        try
+        {
+            while (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
+            {
+                try
+                {
+                    await WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    queue.Written(chunk.Length);
+                }
+            }
+        }
+        finally
+        {
+            queue.Stop();
+            PeakQueuedBytes = Math.Max(PeakQueuedBytes, queue.PeakBytes);
+        }
     }
 
     /// <summary>Writes each string <paramref name="source"/> emits as UTF-8; see the byte overload.</summary>
