@@ -19,7 +19,7 @@ public static class SshClient
     /// Connects and authenticates. Cold: each subscription opens its own connection. Emits the
     /// connection once and completes; from then on the connection belongs to the subscriber, who
     /// disposes it to disconnect. Disposing the subscription before it emits cancels the attempt.
-    /// Errors: <see cref="HostKeyNotTrustedException"/>, <see cref="PermissionDeniedException"/>,
+    /// Errors: <see cref="SshHostKeyNotTrustedException"/>, <see cref="SshPermissionDeniedException"/>,
     /// <see cref="SshKeyExchangeException"/>, <see cref="SshConnectionException"/> (timeouts included).
     /// </summary>
     /// <remarks>

@@ -21,7 +21,7 @@ public sealed record SshClientOptions
     /// Signers whose private key the client does not hold (an agent, a token, a signing service),
     /// offered after <see cref="Keys"/> and before <see cref="KeyFiles"/>. Their signatures are awaited
     /// without blocking a thread, with the connect's token; a signer that throws is skipped (and its
-    /// error becomes the inner exception of the <see cref="PermissionDeniedException"/> if the login
+    /// error becomes the inner exception of the <see cref="SshPermissionDeniedException"/> if the login
     /// is refused). A signer whose <see cref="ISshSigner.PublicKey"/> is a certificate is offered as
     /// that certificate. Default none.
     /// </summary>

@@ -56,7 +56,7 @@ public class SshServerHandler
     /// <summary>
     /// Called when a user name is first seen; returns whether authentication is required. The
     /// default loads <see cref="AuthorizedKeys"/> for the user (a file that cannot be read, or is
-    /// refused with a <see cref="TrustFileException"/>, admits no key and is logged) and asks
+    /// refused with a <see cref="SshTrustFileException"/>, admits no key and is logged) and asks
     /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required). The library has
     /// already refused malformed names: longer than 256 bytes, empty, <c>.</c>, <c>..</c>, or holding
     /// <c>/</c>, <c>\</c>, NUL or control characters never reach this callback.

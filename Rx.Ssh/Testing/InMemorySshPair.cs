@@ -49,7 +49,7 @@ public sealed class InMemorySshPair : IAsyncDisposable
             await serverStream.DisposeAsync().ConfigureAwait(false);
             if (clientTask.IsFaulted)
             {
-                // The client's error says what a test usually checks (PermissionDeniedException, ...).
+                // The client's error says what a test usually checks (SshPermissionDeniedException, ...).
                 await clientTask.ConfigureAwait(false);
             }
 

@@ -166,9 +166,9 @@ public sealed record SshHost
     /// <summary>
     /// Connects, runs <paramref name="command"/> to completion, disconnects and emits one
     /// <see cref="SshCompletedProcess"/>. Cold: each subscription connects again. Fails with the
-    /// connection's error (<see cref="SshConnectionException"/>, <see cref="PermissionDeniedException"/>,
-    /// <see cref="HostKeyNotTrustedException"/>), <see cref="ChannelRequestException"/> when the
-    /// server refuses the command, or <see cref="ProcessException"/> with
+    /// connection's error (<see cref="SshConnectionException"/>, <see cref="SshPermissionDeniedException"/>,
+    /// <see cref="SshHostKeyNotTrustedException"/>), <see cref="SshChannelRequestException"/> when the
+    /// server refuses the command, or <see cref="SshProcessException"/> with
     /// <see cref="SshProcessOptions.Check"/> and a non-zero exit. Disposing the subscription closes
     /// the channel and disconnects.
     /// </summary>
