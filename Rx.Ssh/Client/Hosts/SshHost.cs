@@ -19,7 +19,7 @@ namespace Rx.Ssh;
 /// one <see cref="SshHostResult{T}"/> per host, success or failure, and never end early.
 /// </para>
 /// <para>
-/// A string converts implicitly (<see cref="Parse"/>): <c>SshHost[] hosts = ["alice@web1", "web2:2222"];</c>.
+/// From text with <see cref="Parse"/> (no implicit conversion, since parsing can fail): <c>SshHost[] hosts = [SshHost.Parse("alice@web1"), SshHost.Parse("web2:2222")];</c>.
 /// </para>
 /// </remarks>
 public sealed record SshHost
@@ -101,11 +101,6 @@ public sealed record SshHost
         return new SshHost(host, port, options) { UserName = user };
     }
 
-    /// <summary>Parses <c>[user@]host[:port]</c> with default options; see <see cref="Parse"/>.</summary>
-    public static implicit operator SshHost(string text) => Parse(text);
-
-    /// <summary>Parses <c>[user@]host[:port]</c> with default options; see <see cref="Parse"/>.</summary>
-    public static SshHost FromString(string text) => Parse(text);
 
     /// <summary>
     /// Connects and authenticates. Cold: each subscription is a fresh connection attempt, so
