@@ -92,13 +92,35 @@ public static class SshClient
     }
 
     /// <summary>
-    /// Connects, hands the connection to <paramref name="use"/>, and disconnects when the returned
-    /// sequence ends or its subscription is disposed: the connection's lifetime is the subscription's.
+    /// Connects, subscribes to what <paramref name="use"/> returns for the connection, forwards its
+    /// values, and disconnects when it ends (before completion or the error is passed on) or when
+    /// the subscription is disposed (the inner subscription is disposed first, then the connection
+    /// is closed at once, so cleanup the inner operation would still send, such as
+    /// <see cref="SshProcessOptions.DisposeSignal"/>, may not go out). Cold: one connection per
+    /// subscription. The same as <see cref="SshHost.Using{T}"/>.
     /// </summary>
     public static IObservable<T> Using<T>(string host, int port, SshClientOptions? options, Func<SshClientConnection, IObservable<T>> use) =>
-        Observable.Using(
-            ct => ConnectAsync(host, port, options, ct),
-            (connection, ct) => Task.FromResult(use(connection)));
+        UsingConnection(ct => ConnectAsync(host, port, options, ct), use);
+
+    /// <summary>The one implementation of <c>Using</c>: connect per subscription, run <paramref name="use"/>, disconnect before passing on its end.</summary>
+    internal static IObservable<T> UsingConnection<T>(Func<CancellationToken, Task<SshClientConnection>> connect, Func<SshClientConnection, IObservable<T>> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return Observable.Create<T>(async (observer, ct) =>
+        {
+            SshClientConnection connection = await connect(ct).ConfigureAwait(false);
+            try
+            {
+                await use(connection).ForEachAsync(observer.OnNext, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            observer.OnCompleted();
+        });
+    }
 
     /// <summary>Connects and authenticates; see <see cref="Connect"/>.</summary>
     public static async Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)

@@ -43,12 +43,7 @@ public sealed partial class SshClientConnection : SshConnection
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (options is { Stdout: not null } or { Stderr: not null })
-        {
-            throw new ArgumentException("Exec reports the output as events; redirect stdout and stderr with Run or CreateProcess.", nameof(options));
-        }
-
-        CheckInput(options);
+        CheckExecOptions(options);
         return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, ct));
     }
 
@@ -99,11 +94,38 @@ public sealed partial class SshClientConnection : SshConnection
     }
 
     /// <summary>
-    /// Cold: each subscription starts a process (see <see cref="CreateProcessAsync"/>), emits it and
-    /// completes; the process then belongs to the subscriber.
+    /// Starts <paramref name="command"/> (a shell when null; see <see cref="CreateProcessAsync"/>)
+    /// and emits the <see cref="SshClientProcess"/> to interact with. The sequence stays open while
+    /// the process runs and completes once it has ended (or was disposed by the subscriber).
+    /// Disposing the subscription disposes the process (closing its channel, after
+    /// <see cref="SshProcessOptions.DisposeSignal"/> when set). Cold: each subscription starts a
+    /// process. The same lifetime as <see cref="SshHost.CreateProcess"/>, without the connection;
+    /// to own the process beyond the subscription, use <see cref="CreateProcessAsync"/>.
     /// </summary>
     public IObservable<SshClientProcess> CreateProcess(string? command, SshProcessOptions? options = null) =>
-        Observable.FromAsync(ct => CreateProcessAsync(command, options, ct));
+        Observable.Create<SshClientProcess>(async (observer, ct) =>
+        {
+            await EmitProcessUntilExitAsync(observer, command, options, ct).ConfigureAwait(false);
+            observer.OnCompleted();
+        });
+
+    /// <summary>Starts a process, emits it, waits until it has ended (or the subscriber disposed it), then disposes it.</summary>
+    internal async Task EmitProcessUntilExitAsync(IObserver<SshClientProcess> observer, string? command, SshProcessOptions? options, CancellationToken cancellationToken)
+    {
+        SshClientProcess process = await CreateProcessAsync(command, options, cancellationToken).ConfigureAwait(false);
+        await using (process.ConfigureAwait(false))
+        {
+            observer.OnNext(process);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SshChannelException)
+            {
+                // Disposed by the subscriber before it ended: nothing more to report.
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given.</summary>
     public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
@@ -211,6 +233,17 @@ public sealed partial class SshClientConnection : SshConnection
 
             into.Write(buffer, 0, n);
         }
+    }
+
+    /// <summary>Exec's checks, shared with <see cref="SshHost.Exec"/>: output is the events, input comes one way.</summary>
+    internal static void CheckExecOptions(SshProcessOptions? options)
+    {
+        if (options is { Stdout: not null } or { Stderr: not null })
+        {
+            throw new ArgumentException("Exec reports the output as events; redirect stdout and stderr with Run or CreateProcess.", nameof(options));
+        }
+
+        CheckInput(options);
     }
 
     private static void CheckInput(SshProcessOptions? options)
