@@ -127,7 +127,7 @@ public static class SshClient
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -172,7 +172,7 @@ public static class SshClient
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new SshClientOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
         return await ConnectCoreAsync(stream, host, port, null, options, timeout).ConfigureAwait(false);
     }
@@ -238,11 +238,9 @@ public static class SshClient
             }
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
-            connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
-            connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
-            connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
+            options.AddHandlersTo(connection);
             connection.StartDispatch();
-            connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
+            options.StartKeepAliveOn(connection);
             return connection;
         }
     }

@@ -107,7 +107,7 @@ public class SshServerHandler
     /// <summary>
     /// Decides whether a user certificate (its signature by the client already checked) may log in,
     /// and returns the options that then apply. Default: the certificate must verify, be a user
-    /// certificate valid now (on <see cref="SshServerOptions.Scheduler"/>), be signed by a
+    /// certificate valid now (on <see cref="SshConnectionOptions.Scheduler"/>), be signed by a
     /// <c>cert-authority</c> key in <see cref="AuthorizedKeys"/> (honouring its <c>from=</c>,
     /// <c>expiry-time=</c> and <c>principals=</c>; without <c>principals=</c> the user name must be a
     /// principal), come from its <c>source-address</c>, and carry no <c>verify-required</c> or unknown
