@@ -20,7 +20,7 @@ internal sealed class CheckExitStatus : ISample
             else
             {
                 context.Error.Write(result.Stderr);
-                context.Error.WriteLine($"Program exited with status {result.Returncode}");
+                context.Error.WriteLine($"Program exited with status {result.ExitCode}");
             }
 
             return 0;

@@ -36,7 +36,7 @@ internal sealed class GatherResults : ISample
                     context.Out.WriteLine($"Task {task} to host {host} failed: {error.Message}");
                     break;
                 case { Value: { ExitStatus: not 0 } process }:
-                    context.Out.WriteLine($"Task {task} to host {host} exited with status {process.Returncode}:");
+                    context.Out.WriteLine($"Task {task} to host {host} exited with status {process.ExitCode}:");
                     context.Out.Write(process.Stderr);
                     break;
                 case { Value: { } process }:

@@ -20,10 +20,10 @@ internal static class SessionSample
         {
             await conn.Exec(command)
                 .OfType<SshDataReceived>()
-                .Do(data => (splitStderr && data.Stream == SshDataStream.Stderr ? context.Error : context.Out).Write(data.Text))
+                .Do(data => (splitStderr && data.Stream == SshStandardStream.Stderr ? context.Error : context.Out).Write(data.Text))
                 .LastOrDefaultAsync();
         }
-        catch (Exception exc) when (exc is ChannelOpenException or ChannelRequestException)
+        catch (Exception exc) when (exc is SshChannelOpenException or SshChannelRequestException)
         {
             // The session never started, which the original reports as a failed connection.
             context.Error.WriteLine("SSH connection failed: " + exc.Message);

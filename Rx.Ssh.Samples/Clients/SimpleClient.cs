@@ -16,11 +16,11 @@ internal sealed class SimpleClient : ISample
             context.Out.Write(result.Stdout);
             return 0;
         }
-        catch (ProcessException exc)
+        catch (SshProcessException exc)
         {
             // As the original: the failing command's stderr on stdout, the status on stderr.
             context.Out.Write(exc.Stderr);
-            context.Error.WriteLine($"Process exited with status {exc.Process.Returncode}");
+            context.Error.WriteLine($"Process exited with status {exc.Process.ExitCode}");
             return 1;
         }
         catch (SshException exc)

@@ -57,7 +57,7 @@ public sealed class AsyncSignerTests
     {
         var signer = new DeferredSigner(UserKey.Value) { SignatureAlgorithms = ["rsa-sha2-256"] };
 
-        var error = await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(Server(UserKey.Value), Client(signer)));
+        var error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(Server(UserKey.Value), Client(signer)));
 
         Assert.Empty(signer.Asked);
         Assert.Contains("publickey", error.AllowedMethods);
@@ -69,7 +69,7 @@ public sealed class AsyncSignerTests
         var boom = new InvalidOperationException("the agent went away");
         var signer = new FailingSigner(UserKey.Value.PublicKey, boom);
 
-        var error = await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(Server(UserKey.Value), Client(signer)));
+        var error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(Server(UserKey.Value), Client(signer)));
 
         Assert.Same(boom, error.InnerException);
         Assert.Contains("the agent went away", error.Message, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class AsyncSignerTests
         // Asked for rsa-sha2-512, an old agent answers with an ssh-rsa (SHA-1) signature.
         var signer = new WrongAlgorithmSigner(RsaKey.Value);
 
-        var error = await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(Server(RsaKey.Value), Client(signer)));
+        var error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(Server(RsaKey.Value), Client(signer)));
 
         Assert.Contains("ssh-rsa signature when rsa-sha2-512 was asked", error.InnerException?.Message, StringComparison.Ordinal);
     }

@@ -43,7 +43,7 @@ public sealed class ClientOutputLimitTests
         };
 
         SshOutputLimitException error = await Assert.ThrowsAsync<SshOutputLimitException>(() => pair.Client.RunAsync(stream, options).WithTimeout());
-        Assert.Equal(stream == "stdout" ? SshDataStream.Stdout : SshDataStream.Stderr, error.Stream);
+        Assert.Equal(stream == "stdout" ? SshStandardStream.Stdout : SshStandardStream.Stderr, error.Stream);
         Assert.Equal(100_000, error.Limit);
 
         // The server's process sees its channel closed; the connection carries on.
@@ -74,7 +74,7 @@ public sealed class ClientOutputLimitTests
         Assert.Equal("short", await process.Stdout.ReadLineAsync().WithTimeout());
         Assert.Equal(exact, await process.Stdout.ReadLineAsync().WithTimeout());
         SshLineTooLongException error = await Assert.ThrowsAsync<SshLineTooLongException>(() => process.Stdout.ReadLineAsync().WithTimeout());
-        Assert.Equal("stdout", error.StreamName);
+        Assert.Equal(SshStandardStream.Stdout, error.Stream);
         Assert.Equal(1000, error.Limit);
     }
 }

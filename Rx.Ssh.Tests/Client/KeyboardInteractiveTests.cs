@@ -89,7 +89,7 @@ public sealed class KeyboardInteractiveTests
     public async Task Wrong_answers_are_permission_denied()
     {
         var seen = new List<SshKeyboardInteractiveChallenge>();
-        PermissionDeniedException ex = await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(
+        SshPermissionDeniedException ex = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(
             KbdIntServer(answers => answers.SequenceEqual(["42", "secret"])),
             Answering(seen, _ => ["41", "guess"])));
 

@@ -118,7 +118,7 @@ public sealed class RxCompositionTests
 
         IList<SshDataReceived> output = await pair.Client.Exec("mixed").OfType<SshDataReceived>().ToList().WithTimeout();
 
-        Assert.Equal(["out o1\n", "err e1\n", "out o2\n", "err e2\n"], output.Select(d => (d.Stream == SshDataStream.Stdout ? "out " : "err ") + d.Text));
+        Assert.Equal(["out o1\n", "err e1\n", "out o2\n", "err e2\n"], output.Select(d => (d.Stream == SshStandardStream.Stdout ? "out " : "err ") + d.Text));
     }
 
     [Fact]
@@ -136,8 +136,8 @@ public sealed class RxCompositionTests
 
         IList<SshOutputText> output = await process.Output.ToList().WithTimeout();
 
-        Assert.Equal(string.Concat(Enumerable.Range(0, 50).Select(i => $"o{i}\n")), string.Concat(output.Where(o => o.Stream == SshDataStream.Stdout).Select(o => o.Text)));
-        Assert.Equal(string.Concat(Enumerable.Range(0, 50).Select(i => $"e{i}\n")), string.Concat(output.Where(o => o.Stream == SshDataStream.Stderr).Select(o => o.Text)));
+        Assert.Equal(string.Concat(Enumerable.Range(0, 50).Select(i => $"o{i}\n")), string.Concat(output.Where(o => o.Stream == SshStandardStream.Stdout).Select(o => o.Text)));
+        Assert.Equal(string.Concat(Enumerable.Range(0, 50).Select(i => $"e{i}\n")), string.Concat(output.Where(o => o.Stream == SshStandardStream.Stderr).Select(o => o.Text)));
         Assert.Equal(new SshProcessExit(0), await process.WaitForExitAsync().WithTimeout());
     }
 

@@ -79,7 +79,7 @@ public sealed class SessionReaderRuleTests
         SshLineTooLongException error = await Assert.ThrowsAsync<SshLineTooLongException>(() => process.Stdout.ReadLineAsync().AsTask().WithTimeout(TestTimeout.Long));
         long growth = GC.GetTotalMemory(forceFullCollection: true) - before;
 
-        Assert.Equal("stdout", error.StreamName);
+        Assert.Equal(SshStandardStream.Stdout, error.Stream);
         Assert.Equal(MiB, error.Limit);
         Assert.True(growth < 32L * MiB, $"memory grew by {growth} bytes");
     }
@@ -125,7 +125,7 @@ public sealed class SessionReaderRuleTests
         Exception error = await failed.Task.WithTimeout(TestTimeout.Long);
 
         SshLineTooLongException tooLong = Assert.IsType<SshLineTooLongException>(error);
-        Assert.Equal("stdin", tooLong.StreamName);
+        Assert.Equal(SshStandardStream.Stdin, tooLong.Stream);
         Assert.Equal(MiB, tooLong.Limit);
         Assert.True(growth < 32L * MiB, $"memory grew by {growth} bytes");
         await process.WaitForExitAsync().WithTimeout();

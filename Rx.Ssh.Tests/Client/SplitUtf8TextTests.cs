@@ -30,8 +30,8 @@ public sealed class SplitUtf8TextTests
             }
         }).DefaultIfEmpty().ToTask().WithTimeout();
 
-        Assert.Equal(["a", "éb"], events.Where(e => e.Stream == SshDataStream.Stdout).Select(e => e.Text));
-        Assert.Equal(["", "€"], events.Where(e => e.Stream == SshDataStream.Stderr).Select(e => e.Text));
+        Assert.Equal(["a", "éb"], events.Where(e => e.Stream == SshStandardStream.Stdout).Select(e => e.Text));
+        Assert.Equal(["", "€"], events.Where(e => e.Stream == SshStandardStream.Stderr).Select(e => e.Text));
         Assert.Equal(4, events.Count);
     }
 
@@ -56,7 +56,7 @@ public sealed class SplitUtf8TextTests
         (byte[]? firstPrefix, int firstHeld) = text.Next([0x61, 0xC3]);
         (byte[]? prefix, int held) = text.Next([0x41]); // not a continuation byte
 
-        var second = new SshDataReceived(new byte[] { 0x41 }, SshDataStream.Stdout, prefix, held);
+        var second = new SshDataReceived(new byte[] { 0x41 }, SshStandardStream.Stdout, prefix, held);
         Assert.Null(firstPrefix);
         Assert.Equal(1, firstHeld);
         Assert.Equal("\uFFFDA", second.Text);

@@ -94,11 +94,11 @@ public sealed class ByteChannelTests
         Assert.False(opening.IsCompleted);
         release.SetResult();
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => opening.WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => opening.WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, refused.Reason);
         Assert.Equal(ExternalChannelType.RefusalText, refused.Description);
 
-        ChannelOpenException unknown = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("nobody@rx-ssh.test", default).WithTimeout());
+        SshChannelOpenException unknown = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("nobody@rx-ssh.test", default).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.UnknownChannelType, unknown.Reason);
         Assert.False(pair.Client.Completion.IsCompleted);
     }

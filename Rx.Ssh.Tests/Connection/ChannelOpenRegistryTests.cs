@@ -103,7 +103,7 @@ public sealed class ChannelOpenRegistryTests
         Assert.False(pending.Reject(ChannelOpenFailureReason.ResourceShortage, "again"));
         Assert.Throws<InvalidOperationException>(() => pending.Accept());
 
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => opening.WithTimeout());
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => opening.WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, error.Reason);
         Assert.Equal("Connection refused by nowhere:1", error.Description);
         Assert.Equal(0, pair.Server.PendingChannelOpens);
@@ -118,11 +118,11 @@ public sealed class ChannelOpenRegistryTests
             pending.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, "registered");
             return ValueTask.CompletedTask;
         });
-        ChannelOpenException registered = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
+        SshChannelOpenException registered = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
         registration.Dispose();
 
-        ChannelOpenException unregistered = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
-        ChannelOpenException toClient = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Server.OpenChannelAsync("nope@rx-ssh.test", null, CancellationToken.None).WithTimeout());
+        SshChannelOpenException unregistered = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
+        SshChannelOpenException toClient = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Server.OpenChannelAsync("nope@rx-ssh.test", null, CancellationToken.None).WithTimeout());
 
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, registered.Reason);
         Assert.Equal(ChannelOpenFailureReason.UnknownChannelType, unregistered.Reason);
@@ -145,7 +145,7 @@ public sealed class ChannelOpenRegistryTests
             return ValueTask.CompletedTask;
         });
 
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, error.Reason);
         Assert.DoesNotContain("secret", error.Description, StringComparison.Ordinal);
 
@@ -238,7 +238,7 @@ public sealed class ChannelOpenRegistryTests
 
         foreach (Task<SshChannel> open in opening)
         {
-            ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => open.WithTimeout());
+            SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => open.WithTimeout());
             Assert.Equal(ChannelOpenFailureReason.ResourceShortage, error.Reason);
         }
 

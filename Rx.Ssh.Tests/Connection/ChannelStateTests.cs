@@ -95,7 +95,7 @@ public sealed class ChannelStateTests
                 w.WriteString(string.Empty);
             });
 
-            ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => open.WaitAsync(TestTimeout.Default));
+            SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => open.WaitAsync(TestTimeout.Default));
             Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, refused.Reason);
             Assert.Contains("no\\033[2J\\015\\012fake log line", refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\u001b', refused.Message);

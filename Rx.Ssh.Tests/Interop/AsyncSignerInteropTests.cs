@@ -49,7 +49,7 @@ public sealed class AsyncSignerInteropTests
         var signer = new FailingSigner(SshPublicKey.Parse(TestKeys.Ed25519.PublicKeyLine), new InvalidOperationException("agent refused"));
         SshClientOptions options = ClientInterop.Options(_server) with { KeyFiles = [], Signers = [signer] };
 
-        var error = await Assert.ThrowsAsync<PermissionDeniedException>(() => ClientInterop.ConnectAsync(_server, options));
+        var error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => ClientInterop.ConnectAsync(_server, options));
 
         Assert.Equal("agent refused", error.InnerException?.Message);
     }

@@ -88,7 +88,7 @@ public sealed class CertificateInteropTests : IDisposable
         File.WriteAllText(caPath, ca.PublicKey.ToOpenSshString() + "\n");
         await using SshdServer sshd = await SshdServer.StartAsync(new SshdOptions { AuthorizedKeys = [], ExtraLines = [$"TrustedUserCAKeys {caPath}"] });
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(
             () => ClientInterop.ConnectAsync(sshd, ClientInterop.Options(sshd) with { KeyFiles = [], Keys = [key] }));
     }
 
@@ -162,7 +162,7 @@ public sealed class HostCertificateInteropTests : IDisposable
             ExtraLines = [$"HostCertificate {_dir.File("host-cert.pub")}"],
         });
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => ClientInterop.ConnectAsync(sshd, ClientInterop.Options(sshd) with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) }));
 
         Assert.Equal(HostKeyTrustFailure.InvalidCertificate, error.Failure);

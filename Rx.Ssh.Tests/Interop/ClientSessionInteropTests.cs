@@ -27,7 +27,7 @@ public sealed class ClientSessionInteropTests
     public async Task Check_raises_a_process_exception_carrying_everything()
     {
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        ProcessException error = await Assert.ThrowsAsync<ProcessException>(async () => await conn.Run("ls /does-not-exist", check: true));
+        SshProcessException error = await Assert.ThrowsAsync<SshProcessException>(async () => await conn.Run("ls /does-not-exist", check: true));
         Assert.Equal(2, error.ExitStatus);
         Assert.Contains("does-not-exist", error.Stderr, StringComparison.Ordinal);
     }
@@ -48,7 +48,7 @@ public sealed class ClientSessionInteropTests
         IList<SshSessionEvent> events = await conn.Exec("printf hi; exit 4").ToList();
         Assert.Equal("hi", string.Concat(events.OfType<SshDataReceived>().Select(d => d.Text)));
         Assert.Contains(events, e => e is SshEofReceived);
-        Assert.Equal(4, events.OfType<SshExitStatusReceived>().Single().ExitStatus);
+        Assert.Equal(4, events.OfType<SshExitReceived>().Single().Exit.ExitStatus);
         Assert.IsType<SshSessionClosed>(events[^1]);
     }
 
@@ -89,7 +89,7 @@ public sealed class ClientSessionInteropTests
         var stderr = new System.Text.StringBuilder();
         await conn.Exec($"cat {file}").OfType<SshDataReceived>().Do(d =>
         {
-            if (d.Stream == SshDataStream.Stderr)
+            if (d.Stream == SshStandardStream.Stderr)
             {
                 stderr.Append(d.Text);
                 return;
@@ -129,7 +129,7 @@ public sealed class ClientSessionInteropTests
         string empty = Path.Combine(_server.Directory, "empty_known_hosts");
         await File.WriteAllTextAsync(empty, string.Empty);
         SshClientOptions options = ClientInterop.Options(_server) with { HostKeyVerifier = new KnownHostsVerifier(empty) };
-        HostKeyNotTrustedException error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ClientInterop.ConnectAsync(_server, options));
+        SshHostKeyNotTrustedException error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ClientInterop.ConnectAsync(_server, options));
         Assert.Equal(HostKeyTrustFailure.Unknown, error.Failure);
         Assert.Equal(SshdServer.Host, error.Host);
         Assert.StartsWith("SHA256:", error.Fingerprint, StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class ClientSessionInteropTests
         string[] otherKey = TestKeys.Ed25519.PublicKeyLine.Split(' ');
         await File.WriteAllTextAsync(wrong, $"[{SshdServer.Host}]:{_server.Port} {otherKey[0]} {otherKey[1]}\n");
         SshClientOptions options = ClientInterop.Options(_server) with { HostKeyVerifier = new KnownHostsVerifier(wrong) };
-        HostKeyNotTrustedException error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ClientInterop.ConnectAsync(_server, options));
+        SshHostKeyNotTrustedException error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ClientInterop.ConnectAsync(_server, options));
         Assert.Equal(HostKeyTrustFailure.Changed, error.Failure);
     }
 
@@ -150,7 +150,7 @@ public sealed class ClientSessionInteropTests
     public async Task Wrong_key_is_permission_denied()
     {
         SshClientOptions options = ClientInterop.Options(_server) with { KeyFiles = [], Keys = [Rx.Ssh.Keys.SshPrivateKey.Generate("ssh-ed25519")] };
-        PermissionDeniedException error = await Assert.ThrowsAsync<PermissionDeniedException>(() => ClientInterop.ConnectAsync(_server, options));
+        SshPermissionDeniedException error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => ClientInterop.ConnectAsync(_server, options));
         Assert.Contains("publickey", error.AllowedMethods);
     }
 

@@ -46,7 +46,7 @@ public sealed class KeyboardInteractiveInteropTests
     {
         await using SshdServer server = await StartAsync();
 
-        PermissionDeniedException ex = await Assert.ThrowsAsync<PermissionDeniedException>(
+        SshPermissionDeniedException ex = await Assert.ThrowsAsync<SshPermissionDeniedException>(
             () => ClientInterop.ConnectAsync(server, KbdIntOnly(server, SshKeyboardInteractive.PasswordResponder("not it"))));
 
         Assert.Contains("keyboard-interactive", ex.AllowedMethods);

@@ -22,7 +22,7 @@ public sealed class SubsystemInteropTests
         byte[] output = await SubsystemClient.ExchangeAsync(connection, "rx-cat", input).WaitAsync(TestTimeout.Long);
 
         Assert.Equal(SHA256.HashData(input), SHA256.HashData(output));
-        await Assert.ThrowsAsync<ChannelRequestException>(() => connection.OpenSubsystemAsync("rx-none", CancellationToken.None).WaitAsync(TestTimeout.Default));
+        await Assert.ThrowsAsync<SshChannelRequestException>(() => connection.OpenSubsystemAsync("rx-none", CancellationToken.None).WaitAsync(TestTimeout.Default));
     }
 
     [Fact]

@@ -31,8 +31,8 @@ public sealed class CertServerSampleTests
         }
 
         // The certificate does not name bob; the plain key (no cert-authority for it) is not enough either.
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions("bob") with { Certificates = [Certificate("alice")] }));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions("alice")));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions("bob") with { Certificates = [Certificate("alice")] }));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions("alice")));
     }
 
     [Fact]

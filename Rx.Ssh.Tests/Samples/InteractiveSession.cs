@@ -78,14 +78,14 @@ internal sealed class InteractiveSession : IAsyncDisposable
     {
         switch (e)
         {
-            case SshDataReceived { Stream: SshDataStream.Stdout } data:
+            case SshDataReceived { Stream: SshStandardStream.Stdout } data:
                 Stdout.Write(Decode(_stdoutDecoder, data.Data.Span));
                 break;
             case SshDataReceived data:
                 Stderr.Write(Decode(_stderrDecoder, data.Data.Span));
                 break;
-            case SshExitStatusReceived status:
-                _exitStatus = status.ExitStatus;
+            case SshExitReceived { Exit.ExitStatus: { } exitStatus }:
+                _exitStatus = exitStatus;
                 break;
         }
     }

@@ -53,7 +53,7 @@ public sealed class ServerSampleTests
     {
         await using SampleServer server = await SampleServer.StartAsync("simple_server");
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions(user, password)));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync(SampleServer.ClientOptions(user, password)));
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public sealed class ServerSampleTests
             Assert.Equal("Welcome to my SSH server, alice!\n", (await alice.RunAsync("").WithTimeout()).Stdout);
         }
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync("bob"));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync("carol"));
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => server.ConnectAsync("bob/../alice"));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync("bob"));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync("carol"));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync("bob/../alice"));
     }
 
     [Theory]

@@ -70,7 +70,7 @@ public sealed class ServerCallbackDispatchTests
         Task<SshCompletedProcess> second = pair.Client.RunAsync("b");
 
         // Both opens went out before this one on the same connection; neither is decided yet (the handler waits).
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.RunAsync("c").WaitAsync(TestTimeout.Default));
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.RunAsync("c").WaitAsync(TestTimeout.Default));
 
         Assert.Equal(ChannelOpenFailureReason.ResourceShortage, refused.Reason);
         release.Set();

@@ -103,7 +103,7 @@ public sealed class ServerCertificateTests
 
         Assert.False(pair.Server.KeyOptions?.PermitPty);
         Assert.False(pair.Server.KeyOptions?.PermitPortForwarding);
-        await Assert.ThrowsAsync<ChannelRequestException>(
+        await Assert.ThrowsAsync<SshChannelRequestException>(
             () => pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default));
     }
 
@@ -125,7 +125,7 @@ public sealed class ServerCertificateTests
     {
         (string keys, SshCertificate cert, DateTimeOffset now) = Refused(problem);
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(Server(keys, now), Client(cert)));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(Server(keys, now), Client(cert)));
     }
 
     [Theory]
@@ -188,8 +188,8 @@ public sealed class ServerCertificateTests
         Assert.Contains("its CA", byCa.Message, StringComparison.Ordinal);
         Assert.Equal(SshCertificateProblem.Revoked, byKey.Problem);
         SshServerOptions server = Server(CaLine(Ca.Value) + UserKey.Value.PublicKey.ToOpenSshString() + "\n") with { RevokedKeys = [UserKey.Value.PublicKey] };
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(server, Client(cert)));
-        await Assert.ThrowsAsync<PermissionDeniedException>(
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(server, Client(cert)));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(
             () => InMemoryServer.StartAsync(server, InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [UserKey.Value] }));
     }
 

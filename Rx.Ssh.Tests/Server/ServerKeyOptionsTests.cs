@@ -85,7 +85,7 @@ public sealed class ServerKeyOptionsTests
     {
         await using InMemoryServer pair = await StartAsync("no-pty");
 
-        ChannelRequestException error = await Assert.ThrowsAsync<ChannelRequestException>(
+        SshChannelRequestException error = await Assert.ThrowsAsync<SshChannelRequestException>(
             () => pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default));
         Assert.Contains("pty-req", error.Message, StringComparison.Ordinal);
 
@@ -99,7 +99,7 @@ public sealed class ServerKeyOptionsTests
     {
         await using (InMemoryServer pair = await StartAsync("restrict"))
         {
-            await Assert.ThrowsAsync<ChannelRequestException>(
+            await Assert.ThrowsAsync<SshChannelRequestException>(
                 () => pair.Client.RunAsync("x", new SshProcessOptions { Terminal = new SshTerminal("xterm", 80, 24) }).WaitAsync(TestTimeout.Default));
         }
 

@@ -72,6 +72,33 @@ public sealed class ServerSessionTests
     }
 
     [Fact]
+    public async Task TheServersExitRecordIsTheOneTheClientReadsBack()
+    {
+        var sent = new SshProcessExit(null, "SEGV", CoreDumped: true, Message: "bad address");
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(p => p.ExitAsync(sent)));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default);
+        SshClientProcess process = await pair.Client.CreateProcessAsync("y").WaitAsync(TestTimeout.Default);
+        SshProcessExit read = await process.WaitForExitAsync().WaitAsync(TestTimeout.Default);
+        await process.DisposeAsync();
+
+        Assert.Equal(sent, result.Exit);
+        Assert.Equal(sent, read);
+        Assert.Equal(-1, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task AnExitStatusRecordGivesItsStatusAsExitCode()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(p => p.ExitAsync(new SshProcessExit(9))));
+
+        SshCompletedProcess result = await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default);
+
+        Assert.Equal(new SshProcessExit(9), result.Exit);
+        Assert.Equal(9, result.ExitCode);
+    }
+
+    [Fact]
     public async Task AHandlerThatReturnsAtOnceStillAnswersTheExecAndExits()
     {
         await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(_ => Task.CompletedTask));
@@ -92,7 +119,7 @@ public sealed class ServerSessionTests
         Task<SshCompletedProcess> second = pair.Client.RunAsync("b");
 
         // The two opens above went out first on the same connection, so the server counts them before this one.
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.RunAsync("c").WaitAsync(TestTimeout.Default));
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.RunAsync("c").WaitAsync(TestTimeout.Default));
 
         Assert.Equal(ChannelOpenFailureReason.ResourceShortage, refused.Reason);
         release.SetResult();
@@ -105,6 +132,6 @@ public sealed class ServerSessionTests
     {
         SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = "wrong" };
 
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemoryServer.StartAsync(client: client));
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemoryServer.StartAsync(client: client));
     }
 }

@@ -77,11 +77,11 @@ public sealed class SubsystemRegistryTests
     {
         await using InMemoryServer pair = await InMemoryServer.StartAsync(WithUppercase(InMemoryServer.DefaultServerOptions()));
 
-        ChannelRequestException refused = await Assert.ThrowsAsync<ChannelRequestException>(() => pair.Client.OpenSubsystemAsync("sftp", CancellationToken.None).WithTimeout());
+        SshChannelRequestException refused = await Assert.ThrowsAsync<SshChannelRequestException>(() => pair.Client.OpenSubsystemAsync("sftp", CancellationToken.None).WithTimeout());
         Assert.Equal("subsystem", refused.RequestType);
 
         // Without a process handler, shell and exec are refused too; the registered subsystem still runs.
-        await Assert.ThrowsAsync<ChannelRequestException>(() => pair.Client.RunAsync("echo hi").WithTimeout());
+        await Assert.ThrowsAsync<SshChannelRequestException>(() => pair.Client.RunAsync("echo hi").WithTimeout());
         byte[] output = await SubsystemClient.ExchangeAsync(pair.Client, UppercaseSubsystem.Name, Encoding.UTF8.GetBytes("ok")).WithTimeout();
         Assert.Equal("OK", Encoding.UTF8.GetString(output));
     }

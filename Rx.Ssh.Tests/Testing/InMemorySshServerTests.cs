@@ -25,7 +25,7 @@ public sealed class InMemorySshServerTests
     [Fact]
     public async Task APairThatCannotAuthenticateFailsWithTheClientsError()
     {
-        await Assert.ThrowsAsync<PermissionDeniedException>(() => InMemorySshPair.StartAsync(
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => InMemorySshPair.StartAsync(
             InMemoryServer.DefaultServerOptions(),
             InMemoryServer.DefaultClientOptions() with { Password = "wrong" }).WithTimeout());
     }

@@ -40,7 +40,7 @@ public sealed class CustomHostCertificateVerifierTests
     {
         var verifier = new CertificateAuthorityVerifier(Ca.Value.PublicKey);
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(), InMemoryServer.DefaultClientOptions() with { HostKeyVerifier = verifier }));
 
         Assert.Equal(HostKeyTrustFailure.Unknown, error.Failure);

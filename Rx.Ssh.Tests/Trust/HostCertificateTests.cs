@@ -68,7 +68,7 @@ public sealed class HostCertificateTests : IDisposable
     [Fact]
     public async Task Certificate_for_another_host_name_is_refused()
     {
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(principal: "elsewhere.example"), CaLine(Ca.Value)));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(principal: "elsewhere.example"), CaLine(Ca.Value)));
 
         Assert.Equal(HostKeyTrustFailure.InvalidCertificate, error.Failure);
         Assert.Equal(SshCertificateProblem.WrongPrincipal, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
@@ -80,7 +80,7 @@ public sealed class HostCertificateTests : IDisposable
     {
         var expiry = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => ConnectAsync(HostCertificate(validBefore: expiry), CaLine(Ca.Value), new FixedTime(expiry.AddSeconds(1))));
 
         Assert.Equal(SshCertificateProblem.Expired, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
@@ -90,7 +90,7 @@ public sealed class HostCertificateTests : IDisposable
     [Fact]
     public async Task User_certificate_as_host_certificate_is_refused()
     {
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(type: SshCertificateType.User), CaLine(Ca.Value)));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(type: SshCertificateType.User), CaLine(Ca.Value)));
 
         Assert.Equal(SshCertificateProblem.WrongType, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
     }
@@ -103,7 +103,7 @@ public sealed class HostCertificateTests : IDisposable
     {
         SshCertificate cert = HostCertificate(criticalOptions: new Dictionary<string, string> { [option] = value });
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(cert, CaLine(Ca.Value)));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(cert, CaLine(Ca.Value)));
 
         Assert.Equal(HostKeyTrustFailure.InvalidCertificate, error.Failure);
         Assert.Equal(SshCertificateProblem.UnsupportedOption, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
@@ -115,7 +115,7 @@ public sealed class HostCertificateTests : IDisposable
     {
         string lines = CaLine(Ca.Value) + $"@revoked * {Ca.Value.PublicKey.ToOpenSshString()}\n";
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(), lines));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(), lines));
 
         Assert.Equal(SshCertificateProblem.Revoked, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
         Assert.Contains("@revoked", error.Message, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class HostCertificateTests : IDisposable
     {
         string lines = CaLine(Ca.Value) + $"@revoked {Host} {InMemoryServer.HostKey.PublicKey.ToOpenSshString()}\n";
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(), lines));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(HostCertificate(), lines));
 
         Assert.Equal(SshCertificateProblem.Revoked, Assert.IsType<SshCertificateException>(error.InnerException).Problem);
     }
@@ -138,7 +138,7 @@ public sealed class HostCertificateTests : IDisposable
         // like ssh, the plain key decides.
         SshCertificate cert = HostCertificate(OtherCa.Value);
 
-        var unknown = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(cert, CaLine(Ca.Value)));
+        var unknown = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(cert, CaLine(Ca.Value)));
         Assert.Equal(HostKeyTrustFailure.Unknown, unknown.Failure);
 
         string withPlainKey = CaLine(Ca.Value) + $"{Host} {InMemoryServer.HostKey.PublicKey.ToOpenSshString()}\n";

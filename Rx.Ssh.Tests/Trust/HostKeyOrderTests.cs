@@ -47,7 +47,7 @@ public sealed class HostKeyOrderTests : IDisposable
         // Nothing known for this host: the default order picks ed25519, which is then unknown.
         string lines = $"elsewhere {RsaHostKey.Value.PublicKey.ToOpenSshString()}\n";
 
-        var error = await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => ConnectAsync(lines));
+        var error = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => ConnectAsync(lines));
 
         Assert.Equal(HostKeyTrustFailure.Unknown, error.Failure);
         Assert.Equal("ssh-ed25519", error.KeyType);

@@ -43,7 +43,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         string user = _temp.File("user");
         File.WriteAllText(user, $"server {TrustTestKeys.Line(KeyA)}\n");
         var verifier = new KnownHostsVerifier(user);
-        HostKeyNotTrustedException e = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        SshHostKeyNotTrustedException e = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => verifier.VerifyAsync(Context(host, 22, KeyB)).AsTask());
         Assert.Equal(failure, e.Failure);
         Assert.Equal(host, e.Host);
@@ -62,7 +62,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         File.WriteAllText(user, $"server {TrustTestKeys.Line(KeyA)}\n");
         File.WriteAllText(system, $"@revoked * {TrustTestKeys.Line(KeyA)}\n");
         var verifier = new KnownHostsVerifier(user, system) { AddOnFirstUse = true };
-        HostKeyNotTrustedException e = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        SshHostKeyNotTrustedException e = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => verifier.VerifyAsync(Context("server", 22, KeyA)).AsTask());
         Assert.Equal(HostKeyTrustFailure.Revoked, e.Failure);
     }
@@ -81,12 +81,12 @@ public sealed class HostKeyVerifierTests : IDisposable
         await verifier.VerifyAsync(Context("fresh", 2222, KeyA)); // now simply trusted
         Assert.Single(KnownHostsFile.Load(user).Entries);
 
-        HostKeyNotTrustedException changed = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        SshHostKeyNotTrustedException changed = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => verifier.VerifyAsync(Context("fresh", 2222, KeyB)).AsTask());
         Assert.Equal(HostKeyTrustFailure.Changed, changed.Failure);
 
         // Another key type for a host that is already known is not added silently.
-        HostKeyNotTrustedException otherType = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        SshHostKeyNotTrustedException otherType = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => verifier.VerifyAsync(Context("fresh", 2222, Ecdsa)).AsTask());
         Assert.Equal(HostKeyTrustFailure.Unknown, otherType.Failure);
         Assert.Single(KnownHostsFile.Load(user).Entries);
@@ -112,7 +112,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         Assert.True(seen.OtherTypesKnown);
         Assert.Equal(HostKeyStatus.Trusted, KnownHostsFile.Load(user).Check("server", 22, "ssh-ed25519", KeyA).Status);
 
-        await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => verifier.VerifyAsync(Context("nope", 22, KeyA)).AsTask());
+        await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => verifier.VerifyAsync(Context("nope", 22, KeyA)).AsTask());
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         HostKeyContext context = Context("name.example", 22, KeyA, IPAddress.Parse("198.51.100.4"));
 
         // As OpenSSH (CheckHostIP no, its default since 8.5): a key known only for the address does not vouch for the name.
-        await Assert.ThrowsAsync<HostKeyNotTrustedException>(() => new KnownHostsVerifier(user).VerifyAsync(context).AsTask());
+        await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => new KnownHostsVerifier(user).VerifyAsync(context).AsTask());
         await new KnownHostsVerifier(user) { CheckHostIp = true }.VerifyAsync(context);
     }
 
@@ -134,7 +134,7 @@ public sealed class HostKeyVerifierTests : IDisposable
         await new CallbackHostKeyVerifier(c => c.Fingerprint == context.Fingerprint).VerifyAsync(context);
         await new CallbackHostKeyVerifier(c => ValueTask.FromResult(true)).VerifyAsync(context);
 
-        HostKeyNotTrustedException e = await Assert.ThrowsAsync<HostKeyNotTrustedException>(
+        SshHostKeyNotTrustedException e = await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(
             () => new CallbackHostKeyVerifier(_ => false).VerifyAsync(context).AsTask());
         Assert.Equal(HostKeyTrustFailure.Rejected, e.Failure);
 

@@ -10,12 +10,12 @@ public sealed class TrustFileLimitsTests
     {
         using var temp = new TempDirectory();
         string path = temp.File("authorized_keys");
-        File.WriteAllText(path, "# " + new string('x', TrustFileException.MaxLength) + "\n");
+        File.WriteAllText(path, "# " + new string('x', SshTrustFileException.MaxLength) + "\n");
 
-        TrustFileException error = Assert.Throws<TrustFileException>(() => AuthorizedKeysFile.Load(path));
+        SshTrustFileException error = Assert.Throws<SshTrustFileException>(() => AuthorizedKeysFile.Load(path));
         Assert.Equal(path, error.Path);
         Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TrustFileException>(async () => await KnownHostsFile.LoadAsync(path));
+        await Assert.ThrowsAsync<SshTrustFileException>(async () => await KnownHostsFile.LoadAsync(path));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class TrustFileLimitsTests
     {
         using var temp = new TempDirectory();
         string path = temp.File("authorized_keys");
-        File.WriteAllText(path, "#" + new string('x', TrustFileException.MaxLength - 2) + "\n");
+        File.WriteAllText(path, "#" + new string('x', SshTrustFileException.MaxLength - 2) + "\n");
 
         Assert.Empty(AuthorizedKeysFile.Load(path).Entries);
     }
@@ -31,8 +31,8 @@ public sealed class TrustFileLimitsTests
     [Fact]
     public async Task A_device_that_never_ends_is_refused_at_once()
     {
-        Assert.Throws<TrustFileException>(() => AuthorizedKeysFile.Load("/dev/zero"));
-        await Assert.ThrowsAsync<TrustFileException>(async () => await AuthorizedKeysFile.LoadAsync("/dev/zero"));
+        Assert.Throws<SshTrustFileException>(() => AuthorizedKeysFile.Load("/dev/zero"));
+        await Assert.ThrowsAsync<SshTrustFileException>(async () => await AuthorizedKeysFile.LoadAsync("/dev/zero"));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class TrustFileLimitsTests
 
         // Opening a FIFO with no writer would block forever; the check comes first.
         Task load = Task.Run(() => AuthorizedKeysFile.Load(path));
-        await Assert.ThrowsAsync<TrustFileException>(() => load.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<SshTrustFileException>(() => load.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class TrustFileLimitsTests
     {
         using var temp = new TempDirectory();
 
-        Assert.Throws<TrustFileException>(() => AuthorizedKeysFile.Load(temp.Path));
+        Assert.Throws<SshTrustFileException>(() => AuthorizedKeysFile.Load(temp.Path));
         Assert.Empty(AuthorizedKeysFile.Load(temp.File("missing")).Entries);
         Assert.Empty(AuthorizedKeysFile.Load(Path.Combine(temp.Path, "no-dir", "missing")).Entries);
     }

@@ -49,7 +49,7 @@ internal sealed class ClientAuthenticator
             string? method = methods.FirstOrDefault(m => !tried.Contains(m) && CanTry(m));
             if (method is null)
             {
-                throw new PermissionDeniedException(
+                throw new SshPermissionDeniedException(
                     $"Permission denied for {_settings.UserName} (server allows: {string.Join(",", methods)}; tried: {(tried.Count == 0 ? "nothing usable" : string.Join(",", tried))}){SignerErrorText()}.",
                     methods,
                     SignerError());

@@ -19,7 +19,7 @@ public static class SshClient
     /// Connects and authenticates. Cold: each subscription opens its own connection. Emits the
     /// connection once and completes; from then on the connection belongs to the subscriber, who
     /// disposes it to disconnect. Disposing the subscription before it emits cancels the attempt.
-    /// Errors: <see cref="HostKeyNotTrustedException"/>, <see cref="PermissionDeniedException"/>,
+    /// Errors: <see cref="SshHostKeyNotTrustedException"/>, <see cref="SshPermissionDeniedException"/>,
     /// <see cref="SshKeyExchangeException"/>, <see cref="SshConnectionException"/> (timeouts included).
     /// </summary>
     /// <remarks>
@@ -92,20 +92,42 @@ public static class SshClient
     }
 
     /// <summary>
-    /// Connects, hands the connection to <paramref name="use"/>, and disconnects when the returned
-    /// sequence ends or its subscription is disposed: the connection's lifetime is the subscription's.
+    /// Connects, subscribes to what <paramref name="use"/> returns for the connection, forwards its
+    /// values, and disconnects when it ends (before completion or the error is passed on) or when
+    /// the subscription is disposed (the inner subscription is disposed first, then the connection
+    /// is closed at once, so cleanup the inner operation would still send, such as
+    /// <see cref="SshProcessOptions.DisposeSignal"/>, may not go out). Cold: one connection per
+    /// subscription. The same as <see cref="SshHost.Using{T}"/>.
     /// </summary>
     public static IObservable<T> Using<T>(string host, int port, SshClientOptions? options, Func<SshClientConnection, IObservable<T>> use) =>
-        Observable.Using(
-            ct => ConnectAsync(host, port, options, ct),
-            (connection, ct) => Task.FromResult(use(connection)));
+        UsingConnection(ct => ConnectAsync(host, port, options, ct), use);
+
+    /// <summary>The one implementation of <c>Using</c>: connect per subscription, run <paramref name="use"/>, disconnect before passing on its end.</summary>
+    internal static IObservable<T> UsingConnection<T>(Func<CancellationToken, Task<SshClientConnection>> connect, Func<SshClientConnection, IObservable<T>> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        return Observable.Create<T>(async (observer, ct) =>
+        {
+            SshClientConnection connection = await connect(ct).ConfigureAwait(false);
+            try
+            {
+                await use(connection).ForEachAsync(observer.OnNext, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            observer.OnCompleted();
+        });
+    }
 
     /// <summary>Connects and authenticates; see <see cref="Connect"/>.</summary>
     public static async Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -150,7 +172,7 @@ public static class SshClient
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= new SshClientOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
         return await ConnectCoreAsync(stream, host, port, null, options, timeout).ConfigureAwait(false);
     }
@@ -216,11 +238,9 @@ public static class SshClient
             }
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
-            connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
-            connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
-            connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
+            options.AddHandlersTo(connection);
             connection.StartDispatch();
-            connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
+            options.StartKeepAliveOn(connection);
             return connection;
         }
     }

@@ -28,8 +28,8 @@ public sealed partial class SshClientConnection
     /// <param name="settings">Our window and maximum packet size; the connection's options' <c>ChannelSettings</c> when null.</param>
     /// <param name="cancellationToken">Stops waiting; the channel is closed.</param>
     /// <returns>The subsystem's channel, owned by the caller.</returns>
-    /// <exception cref="ChannelRequestException">The server refused the subsystem (unknown, or not allowed); the channel is closed.</exception>
-    /// <exception cref="ChannelOpenException">The server refused the session channel.</exception>
+    /// <exception cref="SshChannelRequestException">The server refused the subsystem (unknown, or not allowed); the channel is closed.</exception>
+    /// <exception cref="SshChannelOpenException">The server refused the session channel.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
     public async Task<SshChannelStream> OpenSubsystemAsync(string name, SshChannelSettings? settings = null, CancellationToken cancellationToken = default)
     {
@@ -40,7 +40,7 @@ public sealed partial class SshClientConnection
             // string "subsystem", boolean want reply, string subsystem name
             if (!await channel.SendRequestAsync("subsystem", true, w => w.WriteString(name), cancellationToken).ConfigureAwait(false))
             {
-                throw new ChannelRequestException("subsystem");
+                throw new SshChannelRequestException("subsystem");
             }
         }
         catch

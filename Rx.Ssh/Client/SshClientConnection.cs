@@ -35,7 +35,7 @@ public sealed partial class SshClientConnection : SshConnection
     /// <see cref="SshSessionClosed"/> and completion. Cold: each subscription starts the command
     /// once; disposing the subscription closes the channel. Only one observer per subscription
     /// sees the data; use <c>Publish</c> to share. A refused exec fails with
-    /// <see cref="ChannelRequestException"/>; a lost connection with <see cref="SshConnectionException"/>.
+    /// <see cref="SshChannelRequestException"/>; a lost connection with <see cref="SshConnectionException"/>.
     /// Flow control: window goes back to the server when <c>OnNext</c> returns, so a slow observer
     /// slows the command; after <c>ObserveOn</c> (e.g. to a UI thread) <c>OnNext</c> returns at once
     /// and the scheduler's queue, not the channel window, bounds memory (events still arrive in order).
@@ -43,19 +43,14 @@ public sealed partial class SshClientConnection : SshConnection
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (options is { Stdout: not null } or { Stderr: not null })
-        {
-            throw new ArgumentException("Exec reports the output as events; redirect stdout and stderr with Run or CreateProcess.", nameof(options));
-        }
-
-        CheckInput(options);
+        CheckExecOptions(options);
         return Observable.Create<SshSessionEvent>((observer, ct) => RunSessionAsync("exec", command, options ?? new SshProcessOptions(), observer, copyData: true, ct));
     }
 
     /// <summary>
     /// Runs <paramref name="command"/> to completion and emits one <see cref="SshCompletedProcess"/>.
     /// With <see cref="SshProcessOptions.Check"/> a non-zero exit fails with
-    /// <see cref="ProcessException"/> carrying status, stdout and stderr. Output past
+    /// <see cref="SshProcessException"/> carrying status, stdout and stderr. Output past
     /// <see cref="SshProcessOptions.MaxOutputBytes"/> fails with <see cref="SshOutputLimitException"/>
     /// and closes the channel. Cold; disposing the subscription closes the channel.
     /// </summary>
@@ -99,11 +94,38 @@ public sealed partial class SshClientConnection : SshConnection
     }
 
     /// <summary>
-    /// Cold: each subscription starts a process (see <see cref="CreateProcessAsync"/>), emits it and
-    /// completes; the process then belongs to the subscriber.
+    /// Starts <paramref name="command"/> (a shell when null; see <see cref="CreateProcessAsync"/>)
+    /// and emits the <see cref="SshClientProcess"/> to interact with. The sequence stays open while
+    /// the process runs and completes once it has ended (or was disposed by the subscriber).
+    /// Disposing the subscription disposes the process (closing its channel, after
+    /// <see cref="SshProcessOptions.DisposeSignal"/> when set). Cold: each subscription starts a
+    /// process. The same lifetime as <see cref="SshHost.CreateProcess"/>, without the connection;
+    /// to own the process beyond the subscription, use <see cref="CreateProcessAsync"/>.
     /// </summary>
     public IObservable<SshClientProcess> CreateProcess(string? command, SshProcessOptions? options = null) =>
-        Observable.FromAsync(ct => CreateProcessAsync(command, options, ct));
+        Observable.Create<SshClientProcess>(async (observer, ct) =>
+        {
+            await EmitProcessUntilExitAsync(observer, command, options, ct).ConfigureAwait(false);
+            observer.OnCompleted();
+        });
+
+    /// <summary>Starts a process, emits it, waits until it has ended (or the subscriber disposed it), then disposes it.</summary>
+    internal async Task EmitProcessUntilExitAsync(IObserver<SshClientProcess> observer, string? command, SshProcessOptions? options, CancellationToken cancellationToken)
+    {
+        SshClientProcess process = await CreateProcessAsync(command, options, cancellationToken).ConfigureAwait(false);
+        await using (process.ConfigureAwait(false))
+        {
+            observer.OnNext(process);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SshChannelException)
+            {
+                // Disposed by the subscriber before it ended: nothing more to report.
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given.</summary>
     public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
@@ -125,8 +147,7 @@ public sealed partial class SshClientConnection : SshConnection
         }
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
-        int? status = null;
-        string? signal = null;
+        SshProcessExit exit = new(null);
         long limit = options.MaxOutputBytes;
         var collector = System.Reactive.Observer.Create<SshSessionEvent>(e =>
         {
@@ -134,7 +155,7 @@ public sealed partial class SshClientConnection : SshConnection
             {
                 case SshDataReceived d:
                     // Throwing here ends the session pump, which closes the channel.
-                    MemoryStream into = d.Stream == SshDataStream.Stdout ? stdout : stderr;
+                    MemoryStream into = d.Stream == SshStandardStream.Stdout ? stdout : stderr;
                     if (d.Data.Length > limit - into.Length)
                     {
                         throw new SshOutputLimitException(d.Stream, limit, "captured by Run");
@@ -142,11 +163,8 @@ public sealed partial class SshClientConnection : SshConnection
 
                     into.Write(d.Data.Span);
                     break;
-                case SshExitStatusReceived s:
-                    status = s.ExitStatus;
-                    break;
-                case SshExitSignalReceived s:
-                    signal = s.Signal;
+                case SshExitReceived x:
+                    exit = x.Exit;
                     break;
             }
         });
@@ -154,14 +172,13 @@ public sealed partial class SshClientConnection : SshConnection
         var result = new SshCompletedProcess
         {
             Command = command,
-            ExitStatus = status,
-            ExitSignal = signal,
+            Exit = exit,
             StdoutBytes = stdout.GetBuffer().AsMemory(0, (int)stdout.Length),
             StderrBytes = stderr.GetBuffer().AsMemory(0, (int)stderr.Length),
         };
-        if (options.Check && (status != 0 || signal is not null))
+        if (options.Check && !exit.Succeeded)
         {
-            throw new ProcessException(result);
+            throw new SshProcessException(result);
         }
 
         return result;
@@ -178,8 +195,8 @@ public sealed partial class SshClientConnection : SshConnection
         {
             var stdout = new MemoryStream();
             var stderr = new MemoryStream();
-            Task captureOut = options.Stdout is null ? CaptureAsync(process.Stdout, stdout, SshDataStream.Stdout, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
-            Task captureErr = options.Stderr is null ? CaptureAsync(process.Stderr, stderr, SshDataStream.Stderr, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
+            Task captureOut = options.Stdout is null ? CaptureAsync(process.Stdout, stdout, SshStandardStream.Stdout, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
+            Task captureErr = options.Stderr is null ? CaptureAsync(process.Stderr, stderr, SshStandardStream.Stderr, options.MaxOutputBytes, cancellationToken) : Task.CompletedTask;
             Task<SshProcessExit> exited = process.WaitForExitAsync(cancellationToken);
 
             // A capture over its limit fails the run at once (disposing the process closes the channel).
@@ -188,14 +205,13 @@ public sealed partial class SshClientConnection : SshConnection
             var result = new SshCompletedProcess
             {
                 Command = command,
-                ExitStatus = exit.ExitStatus,
-                ExitSignal = exit.ExitSignal,
+                Exit = exit,
                 StdoutBytes = stdout.GetBuffer().AsMemory(0, (int)stdout.Length),
                 StderrBytes = stderr.GetBuffer().AsMemory(0, (int)stderr.Length),
             };
             if (options.Check && !exit.Succeeded)
             {
-                throw new ProcessException(result);
+                throw new SshProcessException(result);
             }
 
             return result;
@@ -203,7 +219,7 @@ public sealed partial class SshClientConnection : SshConnection
     }
 
     /// <summary>Copies <paramref name="reader"/> into <paramref name="into"/>, failing once it would pass <paramref name="limit"/> bytes.</summary>
-    private static async Task CaptureAsync(SshProcessReader reader, MemoryStream into, SshDataStream stream, long limit, CancellationToken cancellationToken)
+    private static async Task CaptureAsync(SshProcessReader reader, MemoryStream into, SshStandardStream stream, long limit, CancellationToken cancellationToken)
     {
         reader.MarkRead();
         byte[] buffer = new byte[32 * 1024];
@@ -217,6 +233,17 @@ public sealed partial class SshClientConnection : SshConnection
 
             into.Write(buffer, 0, n);
         }
+    }
+
+    /// <summary>Exec's checks, shared with <see cref="SshHost.Exec"/>: output is the events, input comes one way.</summary>
+    internal static void CheckExecOptions(SshProcessOptions? options)
+    {
+        if (options is { Stdout: not null } or { Stderr: not null })
+        {
+            throw new ArgumentException("Exec reports the output as events; redirect stdout and stderr with Run or CreateProcess.", nameof(options));
+        }
+
+        CheckInput(options);
     }
 
     private static void CheckInput(SshProcessOptions? options)
@@ -311,14 +338,14 @@ internal static class SessionRequests
             }, cancellationToken).ConfigureAwait(false);
             if (!ok)
             {
-                throw new ChannelRequestException("pty-req");
+                throw new SshChannelRequestException("pty-req");
             }
         }
 
         bool started = await channel.SendRequestAsync(requestType, true, command is null ? null : w => w.WriteString(command), cancellationToken).ConfigureAwait(false);
         if (!started)
         {
-            throw new ChannelRequestException(requestType);
+            throw new SshChannelRequestException(requestType);
         }
     }
 }
@@ -336,14 +363,14 @@ internal sealed class SessionPump(IObserver<SshSessionEvent> observer, bool copy
     public override bool OnData(in ChannelEvent e)
     {
         (byte[]? prefix, int heldBack) = _stdoutText.Next(e.Data.Span);
-        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshDataStream.Stdout, prefix, heldBack));
+        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshStandardStream.Stdout, prefix, heldBack));
         return false;
     }
 
     public override bool OnStderr(in ChannelEvent e)
     {
         (byte[]? prefix, int heldBack) = _stderrText.Next(e.Data.Span);
-        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshDataStream.Stderr, prefix, heldBack));
+        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshStandardStream.Stderr, prefix, heldBack));
         return false;
     }
 
@@ -358,7 +385,7 @@ internal sealed class SessionPump(IObserver<SshSessionEvent> observer, bool copy
             case SessionRequestMessages.ExitStatus:
                 if (SessionRequestMessages.ReadExitStatus(data) is { } status)
                 {
-                    observer.OnNext(new SshExitStatusReceived(status));
+                    observer.OnNext(new SshExitReceived(new SshProcessExit(status)));
                     return true;
                 }
 
@@ -366,7 +393,7 @@ internal sealed class SessionPump(IObserver<SshSessionEvent> observer, bool copy
             case SessionRequestMessages.ExitSignal:
                 if (SessionRequestMessages.ReadExitSignal(data) is { } signal)
                 {
-                    observer.OnNext(new SshExitSignalReceived(signal.Signal, signal.CoreDumped, signal.Message));
+                    observer.OnNext(new SshExitReceived(new SshProcessExit(null, signal.Signal, signal.CoreDumped, signal.Message)));
                     return true;
                 }
 

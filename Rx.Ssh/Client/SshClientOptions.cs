@@ -6,7 +6,7 @@ using Rx.Ssh.Trust;
 namespace Rx.Ssh;
 
 /// <summary>How <see cref="SshClient"/> connects and authenticates. Immutable; use <c>with</c> to vary.</summary>
-public sealed record SshClientOptions
+public sealed record SshClientOptions : SshConnectionOptions
 {
     /// <summary>The login name; defaults to the current user.</summary>
     public string UserName { get; init; } = Environment.UserName;
@@ -21,7 +21,7 @@ public sealed record SshClientOptions
     /// Signers whose private key the client does not hold (an agent, a token, a signing service),
     /// offered after <see cref="Keys"/> and before <see cref="KeyFiles"/>. Their signatures are awaited
     /// without blocking a thread, with the connect's token; a signer that throws is skipped (and its
-    /// error becomes the inner exception of the <see cref="PermissionDeniedException"/> if the login
+    /// error becomes the inner exception of the <see cref="SshPermissionDeniedException"/> if the login
     /// is refused). A signer whose <see cref="ISshSigner.PublicKey"/> is a certificate is offered as
     /// that certificate. Default none.
     /// </summary>
@@ -78,87 +78,11 @@ public sealed record SshClientOptions
     /// </summary>
     public IHostKeyVerifier HostKeyVerifier { get; init; } = new KnownHostsVerifier();
 
-    /// <summary>Algorithm preferences.</summary>
-    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
-
     /// <summary>Time allowed for the TCP connection. Default 30 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time allowed from TCP connect to authenticated (reading key files included). Default 2 minutes, as OpenSSH's LoginGraceTime.</summary>
     public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// Re-key after this many bytes in one direction under one set of keys. 0 (the default): the
-    /// cipher's safe limit as OpenSSH computes it from RFC 4344 (64 GiB for AES ciphers, 1 GiB for
-    /// chacha20-poly1305). A value above the cipher's limit is capped to it.
-    /// </summary>
-    public long RekeyBytes { get; init; }
-
-    /// <summary>
-    /// Re-key this long after each key exchange, on <see cref="Scheduler"/>. Default 1 hour (OpenSSH
-    /// has no time limit by default; AsyncSSH uses an hour). <see cref="TimeSpan.Zero"/> or
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
-    /// </summary>
-    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// A key re-exchange must complete this long after it started, on <see cref="Scheduler"/>, or
-    /// the connection ends with a <see cref="SshConnectionException"/> (reason
-    /// <see cref="DisconnectReason.ConnectionLost"/>, inner <see cref="TimeoutException"/>): while
-    /// one runs all other data is held back, so a peer that starts one and stops answering would
-    /// otherwise wedge the connection. Default 1 minute; <see cref="TimeSpan.Zero"/> or
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The first exchange is bounded by
-    /// <see cref="LoginTimeout"/> instead.
-    /// </summary>
-    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
-    /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
-    /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ServerAliveInterval</c>.
-    /// </summary>
-    public TimeSpan KeepAliveInterval { get; init; }
-
-    /// <summary>
-    /// Keepalives that may go unanswered in a row; when one more interval passes without a reply the
-    /// connection ends with an <see cref="SshConnectionException"/> whose inner exception is a
-    /// <see cref="TimeoutException"/>. Default 3, as OpenSSH's <c>ServerAliveCountMax</c>.
-    /// </summary>
-    public int KeepAliveCountMax { get; init; } = 3;
-
-    /// <summary>
-    /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
-    /// connection before it reads its first request; more can be added later with
-    /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
-    /// answered with failure. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshGlobalRequestHandler>? GlobalRequestHandlers { get; init; }
-
-    /// <summary>
-    /// Handlers for channels the peer opens, by channel type (RFC 4254 section 5.1), registered on
-    /// each connection before it reads its first message; more can be added later with
-    /// <see cref="SshConnection.RegisterChannelOpenHandler"/>. Types with no handler are refused with
-    /// UNKNOWN_CHANNEL_TYPE. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
-
-    /// <summary>
-    /// Handlers for channel requests the library does not handle itself, by request name (RFC 4254
-    /// section 5.4; e.g. <c>auth-agent-req@openssh.com</c>, <c>x11-req</c>), registered on each
-    /// connection before it reads its first message; more can be added later with
-    /// <see cref="SshConnection.RegisterChannelRequestHandler"/>. Requests with no handler are
-    /// answered with failure when they want a reply. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
-
-    /// <summary>
-    /// Window size, maximum packet size and queued-output bound of this connection's channels
-    /// (see <see cref="SshChannelSettings"/>). Default <see cref="SshChannelSettings.Default"/>.
-    /// </summary>
-    public SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
-
-    /// <summary>Scheduler for timeouts; default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time scheduler in tests.</summary>
-    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
     /// <summary>
     /// Called as each step of connecting completes (<see cref="SshTcpConnected"/>,
@@ -179,7 +103,4 @@ public sealed record SshClientOptions
 
     /// <summary>Our identification string.</summary>
     public string ClientVersion { get; init; } = "SSH-2.0-RxSsh_0.1";
-
-    /// <summary>Logger for protocol diagnostics.</summary>
-    public ILogger? Logger { get; init; }
 }

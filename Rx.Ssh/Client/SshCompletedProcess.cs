@@ -8,11 +8,14 @@ public sealed record SshCompletedProcess
     /// <summary>The command that ran.</summary>
     public required string Command { get; init; }
 
-    /// <summary>The exit status, or null when the process ended by a signal or the server sent none.</summary>
-    public int? ExitStatus { get; init; }
+    /// <summary>How the process ended (exit status, or signal with core-dump flag and message).</summary>
+    public required SshProcessExit Exit { get; init; }
 
-    /// <summary>The signal that ended the process, if any (e.g. <c>KILL</c>).</summary>
-    public string? ExitSignal { get; init; }
+    /// <summary>The exit status, or null when the process ended by a signal or the server sent none (<see cref="Exit"/>'s).</summary>
+    public int? ExitStatus => Exit.ExitStatus;
+
+    /// <summary>The signal that ended the process, if any (e.g. <c>KILL</c>; <see cref="Exit"/>'s).</summary>
+    public string? ExitSignal => Exit.ExitSignal;
 
     /// <summary>Standard output as bytes.</summary>
     public ReadOnlyMemory<byte> StdoutBytes { get; init; }
@@ -26,15 +29,18 @@ public sealed record SshCompletedProcess
     /// <summary>Standard error decoded as UTF-8.</summary>
     public string Stderr => Encoding.UTF8.GetString(StderrBytes.Span);
 
-    /// <summary>The exit status, or -1 when there was none (killed by a signal, or not reported).</summary>
-    public int Returncode => ExitStatus ?? -1;
+    /// <summary>
+    /// The exit status as a number, like <see cref="System.Diagnostics.Process.ExitCode"/>:
+    /// <see cref="ExitStatus"/>, or -1 when there was none (killed by a signal, or not reported).
+    /// </summary>
+    public int ExitCode => Exit.ExitCode;
 }
 
 /// <summary>A checked command ended with a non-zero exit status or a signal. Carries everything the process produced.</summary>
-public sealed class ProcessException : SshChannelException
+public sealed class SshProcessException : SshChannelException
 {
     /// <summary>Creates the exception from the completed process.</summary>
-    public ProcessException(SshCompletedProcess process)
+    public SshProcessException(SshCompletedProcess process)
         : base(Describe(process))
     {
         Process = process ?? throw new ArgumentNullException(nameof(process));
@@ -51,6 +57,9 @@ public sealed class ProcessException : SshChannelException
 
     /// <summary>The signal, when the process was killed by one.</summary>
     public string? ExitSignal => Process.ExitSignal;
+
+    /// <summary>How the process ended.</summary>
+    public SshProcessExit Exit => Process.Exit;
 
     /// <summary>Standard output.</summary>
     public string Stdout => Process.Stdout;

@@ -60,7 +60,7 @@ public sealed record SshProcessOptions
         init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The bound must be positive.");
     } = 16L * 1024 * 1024;
 
-    /// <summary>For <c>Run</c>: fail with <see cref="ProcessException"/> unless the exit status is 0.</summary>
+    /// <summary>For <c>Run</c>: fail with <see cref="SshProcessException"/> unless the exit status is 0.</summary>
     public bool Check { get; init; }
 
     /// <summary>

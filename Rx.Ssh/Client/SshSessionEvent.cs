@@ -2,16 +2,6 @@ using System.Text;
 
 namespace Rx.Ssh;
 
-/// <summary>Which output stream data came from.</summary>
-public enum SshDataStream
-{
-    /// <summary>Standard output (CHANNEL_DATA).</summary>
-    Stdout,
-
-    /// <summary>Standard error (CHANNEL_EXTENDED_DATA type 1).</summary>
-    Stderr,
-}
-
 /// <summary>Something that happened on a session channel, in the order it happened.</summary>
 public abstract record SshSessionEvent;
 
@@ -23,13 +13,13 @@ public abstract record SshSessionEvent;
 /// </summary>
 /// <param name="Data">The bytes.</param>
 /// <param name="Stream">Stdout or stderr.</param>
-public sealed record SshDataReceived(ReadOnlyMemory<byte> Data, SshDataStream Stream) : SshSessionEvent
+public sealed record SshDataReceived(ReadOnlyMemory<byte> Data, SshStandardStream Stream) : SshSessionEvent
 {
     private readonly byte[]? _textPrefix;
     private readonly int _textHeldBack;
 
     /// <summary>Data continuing its stream's text: <see cref="Text"/> starts with <paramref name="textPrefix"/> and leaves out the last <paramref name="textHeldBack"/> bytes.</summary>
-    internal SshDataReceived(ReadOnlyMemory<byte> data, SshDataStream stream, byte[]? textPrefix, int textHeldBack)
+    internal SshDataReceived(ReadOnlyMemory<byte> data, SshStandardStream stream, byte[]? textPrefix, int textHeldBack)
         : this(data, stream)
     {
         _textPrefix = textPrefix;
@@ -60,15 +50,13 @@ public sealed record SshDataReceived(ReadOnlyMemory<byte> Data, SshDataStream St
 /// <summary>The remote side will send no more data (EOF).</summary>
 public sealed record SshEofReceived : SshSessionEvent;
 
-/// <summary>The remote process exited with <paramref name="ExitStatus"/>.</summary>
-/// <param name="ExitStatus">The exit status.</param>
-public sealed record SshExitStatusReceived(int ExitStatus) : SshSessionEvent;
-
-/// <summary>The remote process was killed by a signal.</summary>
-/// <param name="Signal">Signal name without <c>SIG</c> (e.g. <c>TERM</c>).</param>
-/// <param name="CoreDumped">Whether a core was dumped.</param>
-/// <param name="Message">The server's message, often empty.</param>
-public sealed record SshExitSignalReceived(string Signal, bool CoreDumped, string Message) : SshSessionEvent;
+/// <summary>
+/// The server reported how the remote process ended: an exit-status (<see cref="SshProcessExit.ExitStatus"/>)
+/// or an exit-signal (<see cref="SshProcessExit.ExitSignal"/>, <see cref="SshProcessExit.CoreDumped"/>,
+/// <see cref="SshProcessExit.Message"/>); one event per message.
+/// </summary>
+/// <param name="Exit">How the process ended.</param>
+public sealed record SshExitReceived(SshProcessExit Exit) : SshSessionEvent;
 
 /// <summary>The channel closed; the sequence completes right after this event.</summary>
 public sealed record SshSessionClosed : SshSessionEvent;

@@ -2,7 +2,7 @@ namespace Rx.Ssh;
 
 /// <summary>
 /// Flow-control settings of the channels a connection opens or accepts, the same for both roles
-/// (<see cref="SshClientOptions.ChannelSettings"/>, <see cref="SshServerOptions.ChannelSettings"/>).
+/// (<see cref="SshConnectionOptions.ChannelSettings"/>, on both roles' options).
 /// Each value is checked when it is set: out of range throws <see cref="ArgumentOutOfRangeException"/>.
 /// </summary>
 public sealed record SshChannelSettings

@@ -14,7 +14,7 @@ public abstract partial class SshConnection
     /// <param name="settings">Our window and maximum packet size; the connection's options' <c>ChannelSettings</c> when null.</param>
     /// <param name="cancellationToken">Stops waiting; a confirmation that comes later is answered with CLOSE.</param>
     /// <returns>The open channel.</returns>
-    /// <exception cref="ChannelOpenException">The peer refused (OPEN_FAILURE): its reason code and text.</exception>
+    /// <exception cref="SshChannelOpenException">The peer refused (OPEN_FAILURE): its reason code and text.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
     /// <exception cref="ArgumentException"><paramref name="channelType"/> is not a printable name.</exception>
     public async Task<SshChannelStream> OpenChannelAsync(string channelType, ReadOnlyMemory<byte> extraData, SshChannelSettings? settings = null, CancellationToken cancellationToken = default)

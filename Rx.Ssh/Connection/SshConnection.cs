@@ -217,7 +217,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
                     Connection.SshChannel c = Find(r.ReadUInt32(), number);
                     var reason = (ChannelOpenFailureReason)r.ReadUInt32();
                     string description = PeerText.Sanitize(r.ReadUtf8String());
-                    c.OnOpenFailed(new ChannelOpenException(reason, description));
+                    c.OnOpenFailed(new SshChannelOpenException(reason, description));
                     break;
                 }
 

@@ -39,10 +39,10 @@ public enum ChannelOpenFailureReason
 }
 
 /// <summary>The peer refused to open a channel.</summary>
-public sealed class ChannelOpenException : SshChannelException
+public sealed class SshChannelOpenException : SshChannelException
 {
     /// <summary>Creates the exception.</summary>
-    public ChannelOpenException(ChannelOpenFailureReason reason, string description)
+    public SshChannelOpenException(ChannelOpenFailureReason reason, string description)
         : base($"Channel open failed ({reason}): {description}")
     {
         Reason = reason;
@@ -57,10 +57,10 @@ public sealed class ChannelOpenException : SshChannelException
 }
 
 /// <summary>A peer refused a channel request (pty, env, exec, subsystem, ...).</summary>
-public sealed class ChannelRequestException : SshChannelException
+public sealed class SshChannelRequestException : SshChannelException
 {
     /// <summary>Creates the exception.</summary>
-    public ChannelRequestException(string requestType)
+    public SshChannelRequestException(string requestType)
         : base($"The peer refused the '{requestType}' request.")
     {
         RequestType = requestType;

@@ -75,10 +75,10 @@ public sealed class SshKeyExchangeException : SshConnectionException
 }
 
 /// <summary>Authentication failed: no method the server accepts succeeded.</summary>
-public sealed class PermissionDeniedException : SshConnectionException
+public sealed class SshPermissionDeniedException : SshConnectionException
 {
     /// <summary>Creates the exception.</summary>
-    public PermissionDeniedException(string message, IReadOnlyList<string> allowedMethods)
+    public SshPermissionDeniedException(string message, IReadOnlyList<string> allowedMethods)
         : this(message, allowedMethods, null)
     {
     }
@@ -87,7 +87,7 @@ public sealed class PermissionDeniedException : SshConnectionException
     /// Creates the exception with the error that kept a method from being tried: for example what an
     /// <c>ISshSigner</c> threw (an <see cref="AggregateException"/> when several failed).
     /// </summary>
-    public PermissionDeniedException(string message, IReadOnlyList<string> allowedMethods, Exception? innerException)
+    public SshPermissionDeniedException(string message, IReadOnlyList<string> allowedMethods, Exception? innerException)
         : base(DisconnectReason.NoMoreAuthMethodsAvailable, message, true, innerException)
     {
         AllowedMethods = allowedMethods;

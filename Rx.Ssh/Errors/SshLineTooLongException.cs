@@ -10,17 +10,17 @@ namespace Rx.Ssh;
 public sealed class SshLineTooLongException : SshChannelException
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="stream">Which stream the line was on (<c>stdout</c>, <c>stderr</c>, <c>stdin</c>).</param>
+    /// <param name="stream">Which stream the line was on (stdout or stderr on the client, stdin on the server).</param>
     /// <param name="limit">The cap that was passed.</param>
-    public SshLineTooLongException(string stream, long limit)
-        : base($"A line on {stream} is longer than the limit of {limit}.")
+    public SshLineTooLongException(SshStandardStream stream, long limit)
+        : base($"A line on {stream.ToString().ToLowerInvariant()} is longer than the limit of {limit}.")
     {
-        StreamName = stream;
+        Stream = stream;
         Limit = limit;
     }
 
-    /// <summary>The stream the line was on: <c>stdout</c>, <c>stderr</c> or <c>stdin</c>.</summary>
-    public string StreamName { get; }
+    /// <summary>The stream the line was on: stdout or stderr on the client, stdin on the server.</summary>
+    public SshStandardStream Stream { get; }
 
     /// <summary>The cap (bytes on the client, characters on the server).</summary>
     public long Limit { get; }

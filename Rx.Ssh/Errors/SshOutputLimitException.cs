@@ -10,15 +10,15 @@ namespace Rx.Ssh;
 public sealed class SshOutputLimitException : SshChannelException
 {
     /// <summary>Creates the exception.</summary>
-    public SshOutputLimitException(SshDataStream stream, long limit, string what)
-        : base($"The remote process's {(stream == SshDataStream.Stdout ? "stdout" : "stderr")} exceeded the limit of {limit} bytes {what}.")
+    public SshOutputLimitException(SshStandardStream stream, long limit, string what)
+        : base($"The remote process's {stream.ToString().ToLowerInvariant()} exceeded the limit of {limit} bytes {what}.")
     {
         Stream = stream;
         Limit = limit;
     }
 
     /// <summary>The output stream that went over.</summary>
-    public SshDataStream Stream { get; }
+    public SshStandardStream Stream { get; }
 
     /// <summary>The limit, in bytes.</summary>
     public long Limit { get; }

@@ -10,7 +10,7 @@ namespace Rx.Ssh.Keys;
 /// The client calls <see cref="SignAsync"/> once per <c>publickey</c> attempt, from the connecting
 /// task, and awaits it without blocking a thread. If it throws, the client logs the error, goes on
 /// with the next key or method, and puts the error in the <c>InnerException</c> of the
-/// <c>PermissionDeniedException</c> if the login is finally refused. The token
+/// <c>SshPermissionDeniedException</c> if the login is finally refused. The token
 /// is the connect's (the login timeout included): a signer should honour it; one that ignores it is
 /// abandoned when the token fires, and the connect fails with the timeout or cancellation.
 /// </remarks>

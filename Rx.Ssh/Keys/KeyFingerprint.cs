@@ -4,7 +4,7 @@ using System.Text;
 namespace Rx.Ssh.Keys;
 
 /// <summary>Fingerprints in OpenSSH's notation.</summary>
-public static class KeyFingerprint
+internal static class KeyFingerprint
 {
     /// <summary><c>SHA256:</c> followed by unpadded base64 of SHA-256 of the blob.</summary>
     public static string Sha256(ReadOnlySpan<byte> blob)

@@ -193,7 +193,7 @@ public sealed class SshProcessInput
             {
                 // Drop what is held of the line (memory stays bounded); the next read goes on after it.
                 _text.Skip(_text.Length);
-                throw new SshLineTooLongException(Name, _maxLineLength);
+                throw new SshLineTooLongException(SshStandardStream.Stdin, _maxLineLength);
             }
 
             if (_eof && _input.Length == 0)

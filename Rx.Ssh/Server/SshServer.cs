@@ -88,7 +88,7 @@ public static class SshServer
             throw new ArgumentException("At least one host key is required.", nameof(options));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeepAliveCountMax, nameof(options) + "." + nameof(options.KeepAliveCountMax));
+        options.CheckShared(nameof(options));
         if (options.ChannelOpenHandlers?.ContainsKey("session") == true)
         {
             throw new ArgumentException("The session channel type is built in; serve sessions with ProcessHandler or Handler.", nameof(options));
@@ -138,11 +138,9 @@ public static class SshServer
         }
 
         var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate, ChannelSettings = options.ChannelSettings };
-        connection.AddGlobalRequestHandlers(options.GlobalRequestHandlers);
-        connection.AddChannelOpenHandlers(options.ChannelOpenHandlers);
-        connection.AddChannelRequestHandlers(options.ChannelRequestHandlers);
+        options.AddHandlersTo(connection);
         connection.StartDispatch();
-        connection.StartKeepAlive(options.KeepAliveInterval, options.KeepAliveCountMax, options.Scheduler);
+        options.StartKeepAliveOn(connection);
         // After the last SessionRequested call: the handler's callbacks never overlap (the dispatch loop, which queues them, has ended).
         _ = connection.Completion.ContinueWith(t => connection.SessionDecisions.ContinueWith(_ => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try

@@ -56,7 +56,7 @@ public class SshServerHandler
     /// <summary>
     /// Called when a user name is first seen; returns whether authentication is required. The
     /// default loads <see cref="AuthorizedKeys"/> for the user (a file that cannot be read, or is
-    /// refused with a <see cref="TrustFileException"/>, admits no key and is logged) and asks
+    /// refused with a <see cref="SshTrustFileException"/>, admits no key and is logged) and asks
     /// <see cref="SshServerOptions.AuthenticationRequired"/> (default: required). The library has
     /// already refused malformed names: longer than 256 bytes, empty, <c>.</c>, <c>..</c>, or holding
     /// <c>/</c>, <c>\</c>, NUL or control characters never reach this callback.
@@ -107,7 +107,7 @@ public class SshServerHandler
     /// <summary>
     /// Decides whether a user certificate (its signature by the client already checked) may log in,
     /// and returns the options that then apply. Default: the certificate must verify, be a user
-    /// certificate valid now (on <see cref="SshServerOptions.Scheduler"/>), be signed by a
+    /// certificate valid now (on <see cref="SshConnectionOptions.Scheduler"/>), be signed by a
     /// <c>cert-authority</c> key in <see cref="AuthorizedKeys"/> (honouring its <c>from=</c>,
     /// <c>expiry-time=</c> and <c>principals=</c>; without <c>principals=</c> the user name must be a
     /// principal), come from its <c>source-address</c>, and carry no <c>verify-required</c> or unknown

@@ -12,7 +12,7 @@ namespace Rx.Ssh;
 /// uses the delegates here (<see cref="PasswordValidator"/>, <see cref="AuthorizedKeys"/>, ...);
 /// subclass it and set <see cref="HandlerFactory"/> for the callback style.
 /// </summary>
-public sealed record SshServerOptions
+public sealed record SshServerOptions : SshConnectionOptions
 {
     /// <summary>Address to bind. Default <see cref="IPAddress.Loopback"/>: exposing a server is an explicit choice.</summary>
     public IPAddress Address { get; init; } = IPAddress.Loopback;
@@ -35,9 +35,6 @@ public sealed record SshServerOptions
     /// authentication, and a certificate is refused when its key or its CA is listed.
     /// </summary>
     public IReadOnlyList<SshPublicKey> RevokedKeys { get; init; } = [];
-
-    /// <summary>Algorithm preferences.</summary>
-    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
 
     /// <summary>Our identification string.</summary>
     public string ServerVersion { get; init; } = "SSH-2.0-RxSsh_0.1";
@@ -151,7 +148,7 @@ public sealed record SshServerOptions
 
     /// <summary>
     /// Session channels open at once per connection (OpenSSH's MaxSessions); more are refused with
-    /// RESOURCE_SHORTAGE. Bounds memory: each channel may hold up to its window (<see cref="ChannelSettings"/>, 2 MiB by default) unread. Default 10.
+    /// RESOURCE_SHORTAGE. Bounds memory: each channel may hold up to its window (<see cref="SshConnectionOptions.ChannelSettings"/>, 2 MiB by default) unread. Default 10.
     /// </summary>
     public int MaxSessions { get; init; } = 10;
 
@@ -209,61 +206,6 @@ public sealed record SshServerOptions
     public string? ModuliFile { get; init; }
 
     /// <summary>
-    /// Re-key after this many bytes in one direction under one set of keys. 0 (the default): the
-    /// cipher's safe limit as OpenSSH computes it from RFC 4344 (64 GiB for AES ciphers, 1 GiB for
-    /// chacha20-poly1305). A value above the cipher's limit is capped to it.
-    /// </summary>
-    public long RekeyBytes { get; init; }
-
-    /// <summary>
-    /// Re-key this long after each key exchange, on <see cref="Scheduler"/>. Default 1 hour (OpenSSH
-    /// has no time limit by default; AsyncSSH uses an hour). <see cref="TimeSpan.Zero"/> or
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
-    /// </summary>
-    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// A key re-exchange must complete this long after it started, on <see cref="Scheduler"/>, or
-    /// the connection ends with a <see cref="SshConnectionException"/> (reason
-    /// <see cref="DisconnectReason.ConnectionLost"/>, inner <see cref="TimeoutException"/>): while
-    /// one runs all other data is held back, so a peer that starts one and stops answering would
-    /// otherwise wedge the connection. Default 1 minute; <see cref="TimeSpan.Zero"/> or
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The first exchange is bounded by
-    /// <see cref="LoginGraceTime"/> instead.
-    /// </summary>
-    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
-    /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
-    /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ClientAliveInterval</c>.
-    /// </summary>
-    public TimeSpan KeepAliveInterval { get; init; }
-
-    /// <summary>
-    /// Keepalives that may go unanswered in a row; when one more interval passes without a reply the
-    /// connection ends with an <see cref="SshConnectionException"/> whose inner exception is a
-    /// <see cref="TimeoutException"/>. Default 3, as OpenSSH's <c>ClientAliveCountMax</c>.
-    /// </summary>
-    public int KeepAliveCountMax { get; init; } = 3;
-
-    /// <summary>
-    /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
-    /// connection before it reads its first request; more can be added later with
-    /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
-    /// answered with failure. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshGlobalRequestHandler>? GlobalRequestHandlers { get; init; }
-
-    /// <summary>
-    /// Handlers for channels the peer opens, by channel type (RFC 4254 section 5.1), registered on
-    /// each connection before it reads its first message; more can be added later with
-    /// <see cref="SshConnection.RegisterChannelOpenHandler"/>. Types with no handler are refused with
-    /// UNKNOWN_CHANNEL_TYPE. The server's <c>session</c> type is built in and cannot be registered here. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
-
-    /// <summary>
     /// Subsystems by name (sshd's <c>Subsystem</c> lines, e.g. <c>netconf</c>), compared ordinally.
     /// When a session's <c>subsystem</c> request names one of these, it is accepted and the handler
     /// serves the channel as a byte stream (<see cref="SshServerSubsystem"/>); the session's own
@@ -275,25 +217,4 @@ public sealed record SshServerOptions
     /// own session), session channels are still accepted for these subsystems; shell and exec are refused. Default none.
     /// </summary>
     public IReadOnlyDictionary<string, SshSubsystemHandler>? Subsystems { get; init; }
-
-    /// <summary>
-    /// Handlers for channel requests the library does not handle itself, by request name (RFC 4254
-    /// section 5.4; e.g. <c>auth-agent-req@openssh.com</c>, <c>x11-req</c>), registered on each
-    /// connection before it reads its first message; more can be added later with
-    /// <see cref="SshConnection.RegisterChannelRequestHandler"/>. Requests with no handler are
-    /// answered with failure when they want a reply. Default none.
-    /// </summary>
-    public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
-
-    /// <summary>
-    /// Window size, maximum packet size and queued-output bound of this connection's channels
-    /// (see <see cref="SshChannelSettings"/>). Default <see cref="SshChannelSettings.Default"/>.
-    /// </summary>
-    public SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
-
-    /// <summary>Scheduler for timers (login grace, failure delay); pass a virtual-time scheduler in tests.</summary>
-    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
-
-    /// <summary>Logger for protocol diagnostics.</summary>
-    public ILogger? Logger { get; init; }
 }

@@ -101,10 +101,33 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
         return Channel.ExitAsync(status);
     }
 
-    /// <summary>Fire-and-forget form of <see cref="ExitAsync"/>.</summary>
+    /// <summary>Fire-and-forget form of <see cref="ExitAsync(int)"/>.</summary>
     public void Exit(int status) => IO.TaskFaults.Observe(ExitAsync(status));
 
-    /// <summary>Exits as killed by <paramref name="signal"/> (name without <c>SIG</c>).</summary>
+    /// <summary>
+    /// Exits now the way <paramref name="exit"/> says, with the record the client reads back
+    /// (<see cref="SshClientProcess.WaitForExitAsync"/>): as killed by its
+    /// <see cref="SshProcessExit.ExitSignal"/> (with its core-dump flag and message) when it has
+    /// one, otherwise with its <see cref="SshProcessExit.ExitStatus"/>. Queued output goes first.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="exit"/> has neither a status nor a signal.</exception>
+    public Task ExitAsync(SshProcessExit exit)
+    {
+        ArgumentNullException.ThrowIfNull(exit);
+        if (exit.ExitSignal is { } signal)
+        {
+            return Channel.ExitWithSignalAsync(signal, exit.CoreDumped, exit.Message);
+        }
+
+        return exit.ExitStatus is { } status
+            ? ExitAsync(status)
+            : throw new ArgumentException("An exit needs an exit status or an exit signal.", nameof(exit));
+    }
+
+    /// <summary>
+    /// Exits as killed by <paramref name="signal"/> (name without <c>SIG</c>); short for
+    /// <see cref="ExitAsync(SshProcessExit)"/> with <c>new SshProcessExit(null, signal, coreDumped, message)</c>.
+    /// </summary>
     public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "") => Channel.ExitWithSignalAsync(signal, coreDumped, message);
 
     /// <summary>

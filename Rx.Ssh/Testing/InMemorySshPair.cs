@@ -6,7 +6,7 @@ namespace Rx.Ssh.Testing;
 /// </summary>
 /// <remarks>
 /// Virtual time: give both sides the same <see cref="System.Reactive.Concurrency.HistoricalScheduler"/>
-/// (<see cref="SshServerOptions.Scheduler"/> and <see cref="SshClientOptions.Scheduler"/>), then
+/// (both options' <see cref="SshConnectionOptions.Scheduler"/>), then
 /// advance it to fire login grace, auth failure delays or connect timeouts at once; see
 /// <see cref="InMemorySshServer"/> for an example.
 /// </remarks>
@@ -49,7 +49,7 @@ public sealed class InMemorySshPair : IAsyncDisposable
             await serverStream.DisposeAsync().ConfigureAwait(false);
             if (clientTask.IsFaulted)
             {
-                // The client's error says what a test usually checks (PermissionDeniedException, ...).
+                // The client's error says what a test usually checks (SshPermissionDeniedException, ...).
                 await clientTask.ConfigureAwait(false);
             }
 

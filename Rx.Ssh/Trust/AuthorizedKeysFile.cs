@@ -25,11 +25,11 @@ public sealed class AuthorizedKeysFile
     public IReadOnlyList<TrustFileWarning> Warnings { get; }
 
     /// <summary>Loads <paramref name="path"/>. A missing file gives an empty result, not an error.</summary>
-    /// <exception cref="TrustFileException">The path is not a regular file or the file is larger than 1 MiB.</exception>
+    /// <exception cref="SshTrustFileException">The path is not a regular file or the file is larger than 1 MiB.</exception>
     public static AuthorizedKeysFile Load(string path) => Parse(TrustFileText.Read(path), path);
 
     /// <summary>Loads <paramref name="path"/> asynchronously. A missing file gives an empty result, not an error.</summary>
-    /// <exception cref="TrustFileException">The path is not a regular file or the file is larger than 1 MiB.</exception>
+    /// <exception cref="SshTrustFileException">The path is not a regular file or the file is larger than 1 MiB.</exception>
     public static async ValueTask<AuthorizedKeysFile> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         Parse(await TrustFileText.ReadAsync(path, cancellationToken).ConfigureAwait(false), path);
 

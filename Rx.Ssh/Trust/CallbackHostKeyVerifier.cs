@@ -2,7 +2,7 @@ namespace Rx.Ssh.Trust;
 
 /// <summary>
 /// Lets the application decide: the callback returns true to trust the key. A false answer becomes a
-/// <see cref="HostKeyNotTrustedException"/> with <see cref="HostKeyTrustFailure.Rejected"/>; an
+/// <see cref="SshHostKeyNotTrustedException"/> with <see cref="HostKeyTrustFailure.Rejected"/>; an
 /// exception thrown by the callback is passed on unchanged.
 /// </summary>
 public sealed class CallbackHostKeyVerifier : IHostKeyVerifier

@@ -11,7 +11,7 @@ namespace Rx.Ssh.Trust;
 internal static class HostCertificateCheck
 {
     /// <summary>True when a trusted CA vouches for the certificate; false to fall back to the plain key.</summary>
-    /// <exception cref="HostKeyNotTrustedException">The certificate, its key or its CA is revoked, or a trusted CA's certificate is not valid for the host.</exception>
+    /// <exception cref="SshHostKeyNotTrustedException">The certificate, its key or its CA is revoked, or a trusted CA's certificate is not valid for the host.</exception>
     public static async ValueTask<bool> VerifyAsync(KnownHostsVerifier verifier, HostKeyContext context, DateTimeOffset now, CancellationToken cancellationToken)
     {
         SshCertificate certificate = context.Certificate!;
@@ -29,7 +29,7 @@ internal static class HostCertificateCheck
                 if (entry.Marker == KnownHostsMarker.Revoked
                     && (entry.HasKey(certificate.Key.Blob.Span) || entry.HasKey(certificate.SignatureKey.Blob.Span) || entry.HasKey(certificate.Blob.Span)))
                 {
-                    throw new HostKeyNotTrustedException(context.Host, context.Port, certificate.KeyType, context.Fingerprint, new SshCertificateException(
+                    throw new SshHostKeyNotTrustedException(context.Host, context.Port, certificate.KeyType, context.Fingerprint, new SshCertificateException(
                         SshCertificateProblem.Revoked,
                         $"{entry.Path}:{entry.LineNumber} marks {(entry.HasKey(certificate.SignatureKey.Blob.Span) ? "its CA " + certificate.SignatureKey.GetFingerprint() : "it")} @revoked"));
                 }
@@ -52,7 +52,7 @@ internal static class HostCertificateCheck
         }
         catch (SshCertificateException problem)
         {
-            throw new HostKeyNotTrustedException(context.Host, context.Port, certificate.KeyType, context.Fingerprint, problem);
+            throw new SshHostKeyNotTrustedException(context.Host, context.Port, certificate.KeyType, context.Fingerprint, problem);
         }
 
         return true;

@@ -67,7 +67,7 @@ public sealed class HostKeyContext
     /// <summary>An exception reporting this key as not trusted for <paramref name="failure"/>.</summary>
     /// <param name="failure">Why the key is not trusted.</param>
     /// <param name="knownFingerprints">The fingerprints of the keys known for the host, if any.</param>
-    public HostKeyNotTrustedException NotTrusted(HostKeyTrustFailure failure, IReadOnlyList<string>? knownFingerprints = null)
+    public SshHostKeyNotTrustedException NotTrusted(HostKeyTrustFailure failure, IReadOnlyList<string>? knownFingerprints = null)
         => new(Host, Port, KeyType, Fingerprint, failure) { KnownFingerprints = knownFingerprints ?? [] };
 
     /// <inheritdoc/>

@@ -13,7 +13,7 @@ public interface IHostKeyVerifier
 {
     /// <summary>
     /// Completes normally when the key is trusted; otherwise throws (or returns a faulted task with)
-    /// a <see cref="HostKeyNotTrustedException"/>.
+    /// a <see cref="SshHostKeyNotTrustedException"/>.
     /// </summary>
     ValueTask VerifyAsync(HostKeyContext context, CancellationToken cancellationToken = default);
 

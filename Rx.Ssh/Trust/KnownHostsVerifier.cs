@@ -3,7 +3,7 @@ namespace Rx.Ssh.Trust;
 /// <summary>
 /// Trusts host keys listed in OpenSSH known_hosts files, the way <c>ssh</c> does with
 /// <c>StrictHostKeyChecking yes</c>: a trusted key passes, an unknown, changed or revoked key throws
-/// <see cref="HostKeyNotTrustedException"/>. The files are read on every verification, so edits
+/// <see cref="SshHostKeyNotTrustedException"/>. The files are read on every verification, so edits
 /// take effect at the next connection; missing files count as empty.
 /// </summary>
 public sealed class KnownHostsVerifier : IHostKeyVerifier

@@ -8,7 +8,7 @@ internal static class TrustFileText
         where T : class;
 
     /// <summary>The file's text, or empty when the file or its directory does not exist.</summary>
-    /// <exception cref="TrustFileException">The path is not a regular file, or the file is larger than <see cref="TrustFileException.MaxLength"/>.</exception>
+    /// <exception cref="SshTrustFileException">The path is not a regular file, or the file is larger than <see cref="SshTrustFileException.MaxLength"/>.</exception>
     public static string Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -32,7 +32,7 @@ internal static class TrustFileText
     }
 
     /// <summary>Async form of <see cref="Read"/>.</summary>
-    /// <exception cref="TrustFileException">The path is not a regular file, or the file is larger than <see cref="TrustFileException.MaxLength"/>.</exception>
+    /// <exception cref="SshTrustFileException">The path is not a regular file, or the file is larger than <see cref="SshTrustFileException.MaxLength"/>.</exception>
     public static async ValueTask<string> ReadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -63,7 +63,7 @@ internal static class TrustFileText
     {
         if (Directory.Exists(path))
         {
-            throw new TrustFileException(path, $"'{path}' is a directory, not a regular file.");
+            throw new SshTrustFileException(path, $"'{path}' is a directory, not a regular file.");
         }
 
         if (!File.Exists(path))
@@ -73,19 +73,19 @@ internal static class TrustFileText
 
         if (FileKind.IsRegularFile(path) == false)
         {
-            throw new TrustFileException(path, $"'{path}' is not a regular file.");
+            throw new SshTrustFileException(path, $"'{path}' is not a regular file.");
         }
 
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
     }
 
-    private static int InitialCapacity(FileStream stream) => (int)Math.Min(stream.Length, TrustFileException.MaxLength);
+    private static int InitialCapacity(FileStream stream) => (int)Math.Min(stream.Length, SshTrustFileException.MaxLength);
 
     private static void Append(string path, MemoryStream text, ReadOnlySpan<byte> bytes)
     {
-        if (text.Length + bytes.Length > TrustFileException.MaxLength)
+        if (text.Length + bytes.Length > SshTrustFileException.MaxLength)
         {
-            throw new TrustFileException(path, $"'{path}' is larger than {TrustFileException.MaxLength} bytes.");
+            throw new SshTrustFileException(path, $"'{path}' is larger than {SshTrustFileException.MaxLength} bytes.");
         }
 
         text.Write(bytes);

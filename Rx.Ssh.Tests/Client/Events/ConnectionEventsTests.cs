@@ -105,7 +105,7 @@ public sealed class ConnectionEventsTests
         var seen = new List<SshConnectionEvent>();
         SshClientOptions options = KeyOptions(server) with { HostKeyVerifier = new CallbackHostKeyVerifier(_ => ValueTask.FromResult(false)) };
 
-        await Assert.ThrowsAsync<HostKeyNotTrustedException>(() =>
+        await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() =>
             SshClient.ConnectWithEvents("127.0.0.1", server.Port, options).Do(seen.Add).ToTask().WithTimeout());
 
         Assert.IsType<SshTcpConnected>(Assert.Single(seen));

@@ -64,10 +64,10 @@ public sealed class FleetTests
                 switch (result.Index)
                 {
                     case badPassword:
-                        Assert.IsType<PermissionDeniedException>(result.Error);
+                        Assert.IsType<SshPermissionDeniedException>(result.Error);
                         break;
                     case refusing:
-                        Assert.IsType<ChannelRequestException>(result.Error);
+                        Assert.IsType<SshChannelRequestException>(result.Error);
                         break;
                     default:
                         Assert.True(result.Succeeded, result.Error?.ToString());
@@ -116,7 +116,7 @@ public sealed class FleetTests
 
         Assert.Equal(2, outcomes.Count);
         Assert.Equal("fine\n", outcomes.Single(o => o.Host == "good").Outcome.Value.Stdout);
-        Assert.IsType<ChannelRequestException>(outcomes.Single(o => o.Host == "bad").Outcome.Exception);
+        Assert.IsType<SshChannelRequestException>(outcomes.Single(o => o.Host == "bad").Outcome.Exception);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class FleetTests
         IObservable<SshCompletedProcess> all = new[] { slowHost, badHost }.ToObservable()
             .SelectMany(h => h == badHost ? Observable.FromAsync(() => started.Task).SelectMany(_ => h.Run("ls")) : h.Run("sleep"));
 
-        await Assert.ThrowsAsync<ChannelRequestException>(() => all.ToTask().WithTimeout());
+        await Assert.ThrowsAsync<SshChannelRequestException>(() => all.ToTask().WithTimeout());
         await slowClosed.Task.WithTimeout();
     }
 

@@ -31,9 +31,9 @@ public sealed class SshHostTests
     public void RejectsMalformedText(string text) => Assert.Throws<FormatException>(() => SshHost.Parse(text));
 
     [Fact]
-    public void AStringConvertsImplicitlyAndRoundTrips()
+    public void ParsedHostsRoundTripThroughToString()
     {
-        SshHost[] hosts = ["alice@web1:2222", "[::1]:22"];
+        SshHost[] hosts = [SshHost.Parse("alice@web1:2222"), SshHost.Parse("[::1]:22")];
 
         Assert.Equal("alice@web1:2222", hosts[0].ToString());
         Assert.Equal("[::1]:22", hosts[1].ToString());

@@ -19,7 +19,7 @@ namespace Rx.Ssh;
 /// one <see cref="SshHostResult{T}"/> per host, success or failure, and never end early.
 /// </para>
 /// <para>
-/// A string converts implicitly (<see cref="Parse"/>): <c>SshHost[] hosts = ["alice@web1", "web2:2222"];</c>.
+/// From text with <see cref="Parse"/> (no implicit conversion, since parsing can fail): <c>SshHost[] hosts = [SshHost.Parse("alice@web1"), SshHost.Parse("web2:2222")];</c>.
 /// </para>
 /// </remarks>
 public sealed record SshHost
@@ -101,11 +101,6 @@ public sealed record SshHost
         return new SshHost(host, port, options) { UserName = user };
     }
 
-    /// <summary>Parses <c>[user@]host[:port]</c> with default options; see <see cref="Parse"/>.</summary>
-    public static implicit operator SshHost(string text) => Parse(text);
-
-    /// <summary>Parses <c>[user@]host[:port]</c> with default options; see <see cref="Parse"/>.</summary>
-    public static SshHost FromString(string text) => Parse(text);
 
     /// <summary>
     /// Connects and authenticates. Cold: each subscription is a fresh connection attempt, so
@@ -144,33 +139,17 @@ public sealed record SshHost
     /// <see cref="Run(string, SshProcessOptions?)"/> and <see cref="CreateProcess"/> wait for theirs).
     /// Cold: one connection per subscription.
     /// </summary>
-    public IObservable<T> Using<T>(Func<SshClientConnection, IObservable<T>> use)
-    {
-        ArgumentNullException.ThrowIfNull(use);
-        return Observable.Create<T>(async (observer, ct) =>
-        {
-            SshClientConnection connection = await ConnectAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await use(connection).ForEachAsync(observer.OnNext, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            observer.OnCompleted();
-        });
-    }
+    public IObservable<T> Using<T>(Func<SshClientConnection, IObservable<T>> use) => SshClient.UsingConnection(ConnectAsync, use);
 
     /// <summary>
     /// Connects, runs <paramref name="command"/> to completion, disconnects and emits one
     /// <see cref="SshCompletedProcess"/>. Cold: each subscription connects again. Fails with the
-    /// connection's error (<see cref="SshConnectionException"/>, <see cref="PermissionDeniedException"/>,
-    /// <see cref="HostKeyNotTrustedException"/>), <see cref="ChannelRequestException"/> when the
-    /// server refuses the command, or <see cref="ProcessException"/> with
+    /// connection's error (<see cref="SshConnectionException"/>, <see cref="SshPermissionDeniedException"/>,
+    /// <see cref="SshHostKeyNotTrustedException"/>), <see cref="SshChannelRequestException"/> when the
+    /// server refuses the command, or <see cref="SshProcessException"/> with
     /// <see cref="SshProcessOptions.Check"/> and a non-zero exit. Disposing the subscription closes
-    /// the channel and disconnects.
+    /// the channel and disconnects. The same as <see cref="SshClientConnection.Run(string, SshProcessOptions?)"/>
+    /// plus the connection.
     /// </summary>
     public IObservable<SshCompletedProcess> Run(string command, SshProcessOptions? options = null)
     {
@@ -178,7 +157,10 @@ public sealed record SshHost
         return Observable.FromAsync(ct => RunAsync(command, options, ct));
     }
 
-    /// <summary>Task form of <see cref="Run(string, SshProcessOptions?)"/>: connect, run, disconnect.</summary>
+    /// <summary>Runs <paramref name="command"/> with <see cref="SshProcessOptions.Check"/> set as given; see <see cref="Run(string, SshProcessOptions?)"/>.</summary>
+    public IObservable<SshCompletedProcess> Run(string command, bool check) => Run(command, new SshProcessOptions { Check = check });
+
+    /// <summary>Task form of <see cref="Run(string, SshProcessOptions?)"/>: connect, run (as <see cref="SshClientConnection.RunAsync"/>), disconnect.</summary>
     public async Task<SshCompletedProcess> RunAsync(string command, SshProcessOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -192,11 +174,13 @@ public sealed record SshHost
     /// <summary>
     /// Connects and runs <paramref name="command"/>, emitting its session events (stdout and stderr
     /// merged in arrival order, exit status, close) as <see cref="SshClientConnection.Exec"/> does,
-    /// then disconnects. Cold; disposing the subscription closes the channel and disconnects.
+    /// then disconnects. Cold; disposing the subscription closes the channel and disconnects. The
+    /// options are checked as there (stdout and stderr cannot be redirected: they are the events).
     /// </summary>
     public IObservable<SshSessionEvent> Exec(string command, SshProcessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(command);
+        SshClientConnection.CheckExecOptions(options);
         return Observable.Create<SshSessionEvent>(async (observer, ct) =>
         {
             SshClientConnection connection = await ConnectAsync(ct).ConfigureAwait(false);
@@ -211,10 +195,11 @@ public sealed record SshHost
 
     /// <summary>
     /// Connects, starts <paramref name="command"/> (a shell when null) and emits the
-    /// <see cref="SshClientProcess"/> to interact with. The sequence stays open while the process
-    /// runs and completes once it has ended (or was disposed by the subscriber); then the
-    /// connection is closed. Disposing the subscription disposes the process (closing its channel,
-    /// after <see cref="SshProcessOptions.DisposeSignal"/> when set) and disconnects.
+    /// <see cref="SshClientProcess"/> to interact with, as <see cref="SshClientConnection.CreateProcess"/>
+    /// does: the sequence stays open while the process runs and completes once it has ended (or was
+    /// disposed by the subscriber); then the connection is closed. Disposing the subscription
+    /// disposes the process (closing its channel, after <see cref="SshProcessOptions.DisposeSignal"/>
+    /// when set) and disconnects. Cold: each subscription connects again.
     /// </summary>
     public IObservable<SshClientProcess> CreateProcess(string? command, SshProcessOptions? options = null) =>
         Observable.Create<SshClientProcess>(async (observer, ct) =>
@@ -222,19 +207,7 @@ public sealed record SshHost
             SshClientConnection connection = await ConnectAsync(ct).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                SshClientProcess process = await connection.CreateProcessAsync(command, options, ct).ConfigureAwait(false);
-                await using (process.ConfigureAwait(false))
-                {
-                    observer.OnNext(process);
-                    try
-                    {
-                        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-                    }
-                    catch (SshChannelException)
-                    {
-                        // Disposed by the subscriber before it ended: nothing more to report.
-                    }
-                }
+                await connection.EmitProcessUntilExitAsync(observer, command, options, ct).ConfigureAwait(false);
             }
 
             observer.OnCompleted();

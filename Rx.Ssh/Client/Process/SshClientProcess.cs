@@ -31,8 +31,8 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         Command = command;
         Stdin = new SshProcessWriter(channel, channel.Connection.ChannelSettings.MaxQueuedOutputBytes);
         SshProcessOptions limits = options ?? new SshProcessOptions();
-        Stdout = new SshProcessReader(channel, SshDataStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
-        Stderr = new SshProcessReader(channel, SshDataStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        Stdout = new SshProcessReader(channel, SshStandardStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        Stderr = new SshProcessReader(channel, SshStandardStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
         _pump = Task.Run(PumpAsync);
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();
@@ -130,8 +130,8 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
     /// may read them meanwhile); window goes back after each <c>OnNext</c>.
     /// </summary>
     public IObservable<SshOutputText> Output => Observable.Merge(
-        Stdout.Text.Select(text => new SshOutputText(text, SshDataStream.Stdout)),
-        Stderr.Text.Select(text => new SshOutputText(text, SshDataStream.Stderr)));
+        Stdout.Text.Select(text => new SshOutputText(text, SshStandardStream.Stdout)),
+        Stderr.Text.Select(text => new SshOutputText(text, SshStandardStream.Stderr)));
 
     /// <summary>
     /// Closes the channel and releases buffered output. When the process is still running and

@@ -27,10 +27,10 @@ public sealed class SshProcessReader
 {
     private readonly Session.ChannelInput _input;
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
-    private readonly SshDataStream _stream;
+    private readonly SshStandardStream _stream;
     private readonly int _maxLineLength;
 
-    internal SshProcessReader(SshChannel channel, SshDataStream stream = SshDataStream.Stdout, int maxLineLength = int.MaxValue, long maxUnreadBytes = long.MaxValue)
+    internal SshProcessReader(SshChannel channel, SshStandardStream stream = SshStandardStream.Stdout, int maxLineLength = int.MaxValue, long maxUnreadBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
         _stream = stream;
@@ -38,7 +38,7 @@ public sealed class SshProcessReader
         _input = new Session.ChannelInput(channel, channel.WindowSize / 4, maxUnreadBytes, () => new SshOutputLimitException(stream, maxUnreadBytes, "while nobody read it, so it was discarded (read or redirect it earlier)"));
     }
 
-    private string Name => _stream == SshDataStream.Stdout ? "stdout" : "stderr";
+    private string Name => _stream == SshStandardStream.Stdout ? "stdout" : "stderr";
 
     /// <summary>
     /// The data as it arrives, each chunk copied into its own array (safe to keep). Cold: subscribing
@@ -198,7 +198,7 @@ public sealed class SshProcessReader
             if (line.Length + content - (endsWithCr ? 1 : 0) > _maxLineLength)
             {
                 _input.Advance(content);
-                throw new SshLineTooLongException(Name, _maxLineLength);
+                throw new SshLineTooLongException(_stream, _maxLineLength);
             }
 
             if (newline >= 0)

@@ -24,10 +24,10 @@ public enum HostKeyTrustFailure
 }
 
 /// <summary>The server's host key is not trusted; the connection was closed before authentication.</summary>
-public sealed class HostKeyNotTrustedException : SshConnectionException
+public sealed class SshHostKeyNotTrustedException : SshConnectionException
 {
     /// <summary>Creates the exception.</summary>
-    public HostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, HostKeyTrustFailure failure)
+    public SshHostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, HostKeyTrustFailure failure)
         : base(DisconnectReason.HostKeyNotVerifiable, Describe(host, port, keyType, fingerprint, failure))
     {
         Host = host;
@@ -38,7 +38,7 @@ public sealed class HostKeyNotTrustedException : SshConnectionException
     }
 
     /// <summary>Creates the exception for a refused host certificate, with the certificate check's reason.</summary>
-    internal HostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, Keys.Certificates.SshCertificateException problem)
+    internal SshHostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, Keys.Certificates.SshCertificateException problem)
         : base(DisconnectReason.HostKeyNotVerifiable, $"Host certificate for {(port == 22 ? host : $"[{host}]:{port}")} is not valid ({keyType} {fingerprint}): {problem.Message}", true, problem)
     {
         Host = host;

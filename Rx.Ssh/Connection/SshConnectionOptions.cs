@@ -1,0 +1,116 @@
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+
+namespace Rx.Ssh;
+
+/// <summary>
+/// What both roles' options share: algorithms, re-keying, keepalive, handlers for incoming
+/// requests and channels, channel settings, scheduler and logger, with one copy of their docs
+/// and checks. <see cref="SshClientOptions"/> and <see cref="SshServerOptions"/> derive from it;
+/// immutable, vary with <c>with</c>.
+/// </summary>
+public abstract record SshConnectionOptions
+{
+    /// <summary>Algorithm preferences.</summary>
+    public SshAlgorithms Algorithms { get; init; } = SshAlgorithms.Default;
+
+    /// <summary>
+    /// Re-key after this many bytes in one direction under one set of keys. 0 (the default): the
+    /// cipher's safe limit as OpenSSH computes it from RFC 4344 (64 GiB for AES ciphers, 1 GiB for
+    /// chacha20-poly1305). A value above the cipher's limit is capped to it.
+    /// </summary>
+    public long RekeyBytes { get; init; }
+
+    /// <summary>
+    /// Re-key this long after each key exchange, on <see cref="Scheduler"/>. Default 1 hour (OpenSSH
+    /// has no time limit by default; AsyncSSH uses an hour). <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A key re-exchange must complete this long after it started, on <see cref="Scheduler"/>, or
+    /// the connection ends with a <see cref="SshConnectionException"/> (reason
+    /// <see cref="DisconnectReason.ConnectionLost"/>, inner <see cref="TimeoutException"/>): while
+    /// one runs all other data is held back, so a peer that starts one and stops answering would
+    /// otherwise wedge the connection. Default 1 minute; <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The first exchange is bounded by the
+    /// role's login time instead (the client's <c>LoginTimeout</c>, the server's <c>LoginGraceTime</c>).
+    /// </summary>
+    public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Send a <c>keepalive@openssh.com</c> global request (want-reply) every this often once
+    /// authenticated, on <see cref="Scheduler"/>. Any reply, success or failure, shows the peer is
+    /// alive. Default <see cref="TimeSpan.Zero"/>: off, as OpenSSH's <c>ServerAliveInterval</c>
+    /// (client) and <c>ClientAliveInterval</c> (server).
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; }
+
+    /// <summary>
+    /// Keepalives that may go unanswered in a row; when one more interval passes without a reply the
+    /// connection ends with an <see cref="SshConnectionException"/> whose inner exception is a
+    /// <see cref="TimeoutException"/>. Default 3, as OpenSSH's <c>ServerAliveCountMax</c> and
+    /// <c>ClientAliveCountMax</c>. A negative value fails the connect (or accept) with
+    /// <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public int KeepAliveCountMax { get; init; } = 3;
+
+    /// <summary>
+    /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
+    /// connection before it reads its first request; more can be added later with
+    /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
+    /// answered with failure. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshGlobalRequestHandler>? GlobalRequestHandlers { get; init; }
+
+    /// <summary>
+    /// Handlers for channels the peer opens, by channel type (RFC 4254 section 5.1), registered on
+    /// each connection before it reads its first message; more can be added later with
+    /// <see cref="SshConnection.RegisterChannelOpenHandler"/>. Types with no handler are refused with
+    /// UNKNOWN_CHANNEL_TYPE. On the server the <c>session</c> type is built in and cannot be
+    /// registered here. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshChannelOpenHandler>? ChannelOpenHandlers { get; init; }
+
+    /// <summary>
+    /// Handlers for channel requests the library does not handle itself, by request name (RFC 4254
+    /// section 5.4; e.g. <c>auth-agent-req@openssh.com</c>, <c>x11-req</c>), registered on each
+    /// connection before it reads its first message; more can be added later with
+    /// <see cref="SshConnection.RegisterChannelRequestHandler"/>. Requests with no handler are
+    /// answered with failure when they want a reply. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, SshChannelRequestHandler>? ChannelRequestHandlers { get; init; }
+
+    /// <summary>
+    /// Window size, maximum packet size and queued-output bound of this connection's channels
+    /// (see <see cref="SshChannelSettings"/>). Default <see cref="SshChannelSettings.Default"/>.
+    /// </summary>
+    public SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
+
+    /// <summary>
+    /// Scheduler for timers (timeouts, re-key interval, keepalive, the server's login grace and
+    /// failure delay); default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time
+    /// scheduler in tests.
+    /// </summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>Logger for protocol diagnostics.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>The shared checks, run when a connection is made with these options.</summary>
+    internal void CheckShared(string paramName) =>
+        ArgumentOutOfRangeException.ThrowIfNegative(KeepAliveCountMax, paramName + "." + nameof(KeepAliveCountMax));
+
+    /// <summary>Registers the options' handlers on a new connection, before its dispatch starts.</summary>
+    internal void AddHandlersTo(SshConnection connection)
+    {
+        connection.AddGlobalRequestHandlers(GlobalRequestHandlers);
+        connection.AddChannelOpenHandlers(ChannelOpenHandlers);
+        connection.AddChannelRequestHandlers(ChannelRequestHandlers);
+    }
+
+    /// <summary>Starts the options' keepalive on a connection whose dispatch has started.</summary>
+    internal void StartKeepAliveOn(SshConnection connection) =>
+        connection.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax, Scheduler);
+}
