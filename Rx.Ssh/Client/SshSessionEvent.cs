@@ -2,16 +2,6 @@ using System.Text;
 
 namespace Rx.Ssh;
 
-/// <summary>Which output stream data came from.</summary>
-public enum SshDataStream
-{
-    /// <summary>Standard output (CHANNEL_DATA).</summary>
-    Stdout,
-
-    /// <summary>Standard error (CHANNEL_EXTENDED_DATA type 1).</summary>
-    Stderr,
-}
-
 /// <summary>Something that happened on a session channel, in the order it happened.</summary>
 public abstract record SshSessionEvent;
 
