@@ -56,13 +56,15 @@ internal sealed class FolderDependencyGraph
         throw new DirectoryNotFoundException($"no RxSsh.sln above {start}");
     }
 
-    /// <summary>The runtime's and the test's own assemblies, which include everything Rx.Ssh references.</summary>
+    /// <summary>The runtime's assemblies and the packages Rx.Ssh references, from the running host.</summary>
     public static IEnumerable<MetadataReference> ReferencesFromHost()
     {
+        string[] packages = ["System.Reactive.dll", "NSec.Cryptography.dll", "BouncyCastle.Cryptography.dll", "Microsoft.Extensions.Logging.Abstractions.dll"];
+        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location);
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator);
         return paths
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-                && !Path.GetFileName(p).StartsWith("Rx.Ssh", StringComparison.OrdinalIgnoreCase))
+                && (Path.GetDirectoryName(p) == framework || packages.Contains(Path.GetFileName(p), StringComparer.OrdinalIgnoreCase)))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
     }
 
