@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Algorithms.Macs;
 
 /// <summary>
 /// Packet cipher throughput: each algorithm encrypts and decrypts 32 KiB packets in place for

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Rx.Ssh;
-using Rx.Ssh.Keys;
-using Rx.Ssh.Trust;
 
 /// <summary>
 /// Rx.Ssh client to Rx.Ssh server in one process over loopback: how many connection setups per

@@ -1,5 +1,4 @@
 using Rx.Ssh;
-using Rx.Ssh.Trust;
 
 /// <summary>Bulk transfers and connection setup through Rx.Ssh against a server under test.</summary>
 internal sealed class RxSshRunner(IServerUnderTest server)

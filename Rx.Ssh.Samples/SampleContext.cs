@@ -1,5 +1,4 @@
 using Rx.Ssh;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples;
 

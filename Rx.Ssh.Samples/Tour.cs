@@ -1,6 +1,4 @@
-using Rx.Ssh.Keys;
 using Rx.Ssh.Samples.Serve;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Rx.Ssh.Keys;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples.Serve;
 

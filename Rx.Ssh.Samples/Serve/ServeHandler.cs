@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Samples.Serve;
 

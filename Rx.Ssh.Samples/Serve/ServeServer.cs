@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rx.Ssh.Keys;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples.Serve;
 

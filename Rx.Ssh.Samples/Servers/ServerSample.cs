@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Rx.Ssh.Keys;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples.Servers;
 

@@ -1,4 +1,3 @@
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Samples.Servers;
 

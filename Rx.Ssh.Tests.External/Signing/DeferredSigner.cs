@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Tests.External.Signing;
 

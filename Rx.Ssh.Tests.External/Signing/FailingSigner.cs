@@ -1,4 +1,3 @@
-using Rx.Ssh.Keys;
 
 namespace Rx.Ssh.Tests.External.Signing;
 

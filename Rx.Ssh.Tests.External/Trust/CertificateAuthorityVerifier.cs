@@ -1,7 +1,4 @@
 using System.Net;
-using Rx.Ssh.Keys;
-using Rx.Ssh.Keys.Certificates;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.External.Trust;
 

@@ -1,4 +1,5 @@
 using Rx.Ssh.Algorithms;
+using Rx.Ssh.Algorithms.Macs;
 using Rx.Ssh.Samples;
 using Rx.Ssh.Samples.Serve;
 using Rx.Ssh.Testing;
@@ -102,7 +103,7 @@ public sealed class HardenedProfileTests
     [Fact]
     public void Serve_uses_the_hardened_profile_unless_compatible_is_asked_for()
     {
-        Assert.Same(H, new ServeSettings { HostKeys = [], AuthorizedKeys = Rx.Ssh.Trust.AuthorizedKeysFile.Parse(string.Empty) }.Algorithms);
+        Assert.Same(H, new ServeSettings { HostKeys = [], AuthorizedKeys = AuthorizedKeysFile.Parse(string.Empty) }.Algorithms);
     }
 
     [Theory]

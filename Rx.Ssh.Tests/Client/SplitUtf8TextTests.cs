@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Rx.Ssh.Client;
 using Rx.Ssh.Tests.Infrastructure;
 
 namespace Rx.Ssh.Tests.Client;

@@ -149,7 +149,7 @@ public sealed class ClientSessionInteropTests
     [Fact]
     public async Task Wrong_key_is_permission_denied()
     {
-        SshClientOptions options = ClientInterop.Options(_server) with { KeyFiles = [], Keys = [Rx.Ssh.Keys.SshPrivateKey.Generate("ssh-ed25519")] };
+        SshClientOptions options = ClientInterop.Options(_server) with { KeyFiles = [], Keys = [SshPrivateKey.Generate("ssh-ed25519")] };
         SshPermissionDeniedException error = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => ClientInterop.ConnectAsync(_server, options));
         Assert.Contains("publickey", error.AllowedMethods);
     }

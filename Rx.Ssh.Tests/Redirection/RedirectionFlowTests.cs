@@ -1,3 +1,4 @@
+using Rx.Ssh.Redirection;
 using Rx.Ssh.Tests.Infrastructure;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Reactive;
 using System.Text;
+using Rx.Ssh.Client;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text;
+using Rx.Ssh.Client;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Tests.Infrastructure;
 using Xunit;

@@ -1,3 +1,4 @@
+using Rx.Ssh.Client;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Tests.Infrastructure;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Rx.Ssh.Client;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Tests.Infrastructure;

@@ -49,9 +49,9 @@ public sealed class HostKeyVerifierTests : IDisposable
         Assert.Equal(host, e.Host);
         Assert.Equal(22, e.Port);
         Assert.Equal("ssh-ed25519", e.KeyType);
-        Assert.Equal(Rx.Ssh.Keys.KeyFingerprint.Sha256(KeyB), e.Fingerprint);
+        Assert.Equal(KeyFingerprint.Sha256(KeyB), e.Fingerprint);
         Assert.StartsWith("SHA256:", e.Fingerprint, StringComparison.Ordinal);
-        Assert.Equal(failure == HostKeyTrustFailure.Changed ? [Rx.Ssh.Keys.KeyFingerprint.Sha256(KeyA)] : [], e.KnownFingerprints);
+        Assert.Equal(failure == HostKeyTrustFailure.Changed ? [KeyFingerprint.Sha256(KeyA)] : [], e.KnownFingerprints);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class HostKeyVerifierTests : IDisposable
     public void ContextComputesFingerprintAndName()
     {
         HostKeyContext context = Context("Host", 2200, KeyA);
-        Assert.Equal(Rx.Ssh.Keys.KeyFingerprint.Sha256(KeyA), context.Fingerprint);
+        Assert.Equal(KeyFingerprint.Sha256(KeyA), context.Fingerprint);
         Assert.Equal($"[host]:2200 ssh-ed25519 {context.Fingerprint}", context.ToString());
     }
 }

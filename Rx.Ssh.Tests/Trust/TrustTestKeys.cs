@@ -89,8 +89,8 @@ internal sealed class TempDirectory : IDisposable
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
 
-/// <summary>A minimal <see cref="Rx.Ssh.Keys.SshPublicKey"/> over a synthetic blob, for the overloads taking keys.</summary>
-internal sealed class BlobOnlyPublicKey(byte[] blob) : Rx.Ssh.Keys.SshPublicKey(blob)
+/// <summary>A minimal <see cref="SshPublicKey"/> over a synthetic blob, for the overloads taking keys.</summary>
+internal sealed class BlobOnlyPublicKey(byte[] blob) : SshPublicKey(blob)
 {
     public override string KeyType { get; } = TrustTestKeys.TypeOf(blob);
 

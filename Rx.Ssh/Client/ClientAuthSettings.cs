@@ -2,7 +2,7 @@ using Rx.Ssh.Authentication;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Certificates;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Client;
 
 /// <summary>The client's options and loaded keys as authentication sees them.</summary>
 internal sealed class ClientAuthSettings(SshClientOptions options, ClientKeys keys) : IClientAuthSettings

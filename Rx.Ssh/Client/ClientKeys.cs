@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Certificates;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Client;
 
 /// <summary>
 /// Collects the signers a client offers: explicit keys, custom signers, key files, then the default

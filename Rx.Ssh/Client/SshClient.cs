@@ -6,6 +6,7 @@ using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
+using Rx.Ssh.Client;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Transport;
 using Rx.Ssh.Trust;

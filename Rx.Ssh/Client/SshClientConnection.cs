@@ -1,8 +1,10 @@
 using System.Net;
 using System.Reactive.Linq;
+using Rx.Ssh.Client;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Messages.Connection;
+using Rx.Ssh.Redirection;
 using Rx.Ssh.Transport;
 
 namespace Rx.Ssh;
@@ -307,99 +309,4 @@ public sealed partial class SshClientConnection : SshConnection
         }
     }
 
-}
-
-/// <summary>Session channel requests (RFC 4254 section 6).</summary>
-internal static class SessionRequests
-{
-    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
-    {
-        foreach (KeyValuePair<string, string> variable in options.Environment)
-        {
-            // string "env", boolean want reply (false, as OpenSSH sends it), string name, string value
-            await channel.SendRequestAsync("env", false, w =>
-            {
-                w.WriteString(variable.Key);
-                w.WriteString(variable.Value);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (options.Terminal is { } t)
-        {
-            // string TERM, uint32 cols, uint32 rows, uint32 width px, uint32 height px, string encoded terminal modes
-            bool ok = await channel.SendRequestAsync("pty-req", true, w =>
-            {
-                w.WriteString(t.TerminalType);
-                w.WriteUInt32((uint)t.Columns);
-                w.WriteUInt32((uint)t.Rows);
-                w.WriteUInt32((uint)t.PixelWidth);
-                w.WriteUInt32((uint)t.PixelHeight);
-                w.WriteString(TerminalModes.Encode(t.Modes));
-            }, cancellationToken).ConfigureAwait(false);
-            if (!ok)
-            {
-                throw new SshChannelRequestException("pty-req");
-            }
-        }
-
-        bool started = await channel.SendRequestAsync(requestType, true, command is null ? null : w => w.WriteString(command), cancellationToken).ConfigureAwait(false);
-        if (!started)
-        {
-            throw new SshChannelRequestException(requestType);
-        }
-    }
-}
-
-/// <summary>Turns a session channel's events into observer calls (on the shared <see cref="Session.SessionChannelPump"/>), giving window back after each.</summary>
-internal sealed class SessionPump(IObserver<SshSessionEvent> observer, bool copyData) : Session.SessionEventSink
-{
-    // Text is decoded per stream: a character split across chunks is carried to the next chunk.
-    private Utf8Continuation _stdoutText;
-    private Utf8Continuation _stderrText;
-
-    public static Task RunAsync(SshChannel channel, IObserver<SshSessionEvent> observer, bool copyData, CancellationToken cancellationToken) =>
-        Session.SessionChannelPump.RunAsync(channel, new SessionPump(observer, copyData), cancellationToken);
-
-    public override bool OnData(in ChannelEvent e)
-    {
-        (byte[]? prefix, int heldBack) = _stdoutText.Next(e.Data.Span);
-        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshStandardStream.Stdout, prefix, heldBack));
-        return false;
-    }
-
-    public override bool OnStderr(in ChannelEvent e)
-    {
-        (byte[]? prefix, int heldBack) = _stderrText.Next(e.Data.Span);
-        observer.OnNext(new SshDataReceived(copyData ? e.Data.ToArray() : e.Data, SshStandardStream.Stderr, prefix, heldBack));
-        return false;
-    }
-
-    public override void OnEof() => observer.OnNext(new SshEofReceived());
-
-    public override void OnClose() => observer.OnNext(new SshSessionClosed());
-
-    public override bool? OnRequest(string type, byte[] data, bool wantReply)
-    {
-        switch (type)
-        {
-            case SessionRequestMessages.ExitStatus:
-                if (SessionRequestMessages.ReadExitStatus(data) is { } status)
-                {
-                    observer.OnNext(new SshExitReceived(new SshProcessExit(status)));
-                    return true;
-                }
-
-                return false;
-            case SessionRequestMessages.ExitSignal:
-                if (SessionRequestMessages.ReadExitSignal(data) is { } signal)
-                {
-                    observer.OnNext(new SshExitReceived(new SshProcessExit(null, signal.Signal, signal.CoreDumped, signal.Message)));
-                    return true;
-                }
-
-                return false;
-            default:
-                return null;
-        }
-    }
 }

@@ -32,7 +32,7 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// files): a key with a certificate is offered with its certificate first, then plain. A
     /// <c>&lt;key file&gt;-cert.pub</c> next to a key file is used without being listed here, as OpenSSH does.
     /// </summary>
-    public IReadOnlyList<Keys.Certificates.SshCertificate> Certificates { get; init; } = [];
+    public IReadOnlyList<SshCertificate> Certificates { get; init; } = [];
 
     /// <summary>Private key files to load and offer, in order (with a <c>-cert.pub</c> certificate next to one, when present).</summary>
     public IReadOnlyList<string> KeyFiles { get; init; } = [];

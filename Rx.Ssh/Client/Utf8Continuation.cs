@@ -1,4 +1,4 @@
-namespace Rx.Ssh;
+namespace Rx.Ssh.Client;
 
 /// <summary>
 /// Keeps one output stream's UTF-8 character that a chunk boundary split: the bytes of an

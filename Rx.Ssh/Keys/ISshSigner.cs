@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>
 /// Something that can sign for SSH client authentication without handing over the private key: an
@@ -17,7 +17,7 @@ namespace Rx.Ssh.Keys;
 public interface ISshSigner
 {
     /// <summary>
-    /// The public key the signatures verify with; a <see cref="Certificates.SshCertificate"/> when the
+    /// The public key the signatures verify with; a <see cref="SshCertificate"/> when the
     /// signer offers a certificate (as an agent can). The client offers a plain key's matching
     /// certificates from <c>SshClientOptions.Certificates</c> before the key itself.
     /// </summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>Fingerprints in OpenSSH's notation.</summary>
 internal static class KeyFingerprint

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>The Argon2 variant a PuTTY PPK version 3 file derives its keys with.</summary>
 public enum PuttyKeyDerivation
@@ -46,19 +46,19 @@ public sealed class PuttyKeyFileOptions
             throw new ArgumentOutOfRangeException(nameof(KeyDerivation), KeyDerivation, "unknown Argon2 variant");
         }
 
-        if (Argon2Parallelism is < 1 or > Formats.PuttyKeyDerivationFunctions.MaxParallelism)
+        if (Argon2Parallelism is < 1 or > Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxParallelism)
         {
-            throw new ArgumentOutOfRangeException(nameof(Argon2Parallelism), Argon2Parallelism, $"Argon2 parallelism must be 1 to {Formats.PuttyKeyDerivationFunctions.MaxParallelism}");
+            throw new ArgumentOutOfRangeException(nameof(Argon2Parallelism), Argon2Parallelism, $"Argon2 parallelism must be 1 to {Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxParallelism}");
         }
 
-        if (Argon2MemoryKiB < 8 * Argon2Parallelism || Argon2MemoryKiB > Formats.PuttyKeyDerivationFunctions.MaxMemoryKiB)
+        if (Argon2MemoryKiB < 8 * Argon2Parallelism || Argon2MemoryKiB > Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxMemoryKiB)
         {
-            throw new ArgumentOutOfRangeException(nameof(Argon2MemoryKiB), Argon2MemoryKiB, $"Argon2 memory must be 8 x parallelism to {Formats.PuttyKeyDerivationFunctions.MaxMemoryKiB} KiB");
+            throw new ArgumentOutOfRangeException(nameof(Argon2MemoryKiB), Argon2MemoryKiB, $"Argon2 memory must be 8 x parallelism to {Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxMemoryKiB} KiB");
         }
 
-        if (Argon2Passes is < 1 or > Formats.PuttyKeyDerivationFunctions.MaxPasses)
+        if (Argon2Passes is < 1 or > Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxPasses)
         {
-            throw new ArgumentOutOfRangeException(nameof(Argon2Passes), Argon2Passes, $"Argon2 passes must be 1 to {Formats.PuttyKeyDerivationFunctions.MaxPasses}");
+            throw new ArgumentOutOfRangeException(nameof(Argon2Passes), Argon2Passes, $"Argon2 passes must be 1 to {Rx.Ssh.Keys.Formats.PuttyKeyDerivationFunctions.MaxPasses}");
         }
     }
 }

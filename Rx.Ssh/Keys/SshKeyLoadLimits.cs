@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>
 /// The most work reading an encrypted private key may cost. A key file chooses its own key

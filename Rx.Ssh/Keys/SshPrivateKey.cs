@@ -1,8 +1,9 @@
 using System.Text;
+using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Formats;
 using Rx.Ssh.Wire;
 
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A private key that can sign for SSH (client authentication, server host keys).

@@ -1,7 +1,8 @@
+using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Formats;
 using Rx.Ssh.Wire;
 
-namespace Rx.Ssh.Keys;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A public key as SSH carries it: a type name and the wire blob (RFC 4253 section 6.6).
@@ -57,14 +58,14 @@ public abstract class SshPublicKey : IEquatable<SshPublicKey>
     /// <summary>
     /// Decodes a public key blob (RFC 4253 section 6.6): <c>ssh-ed25519</c>,
     /// <c>ecdsa-sha2-nistp256/384/521</c> or <c>ssh-rsa</c>; a <c>*-cert-v01@openssh.com</c> blob
-    /// gives an <see cref="Certificates.SshCertificate"/>.
+    /// gives an <see cref="SshCertificate"/>.
     /// </summary>
     /// <exception cref="SshKeyFormatException">The type is unknown or the blob is malformed (including trailing bytes or an invalid curve point).</exception>
     public static SshPublicKey FromBlob(ReadOnlySpan<byte> blob)
     {
-        if (Certificates.SshCertificate.IsCertificateBlob(blob))
+        if (SshCertificate.IsCertificateBlob(blob))
         {
-            return Certificates.SshCertificate.FromOwnedBlob(blob.ToArray());
+            return SshCertificate.FromOwnedBlob(blob.ToArray());
         }
 
         try

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Redirection;
 
 /// <summary>
 /// Copies one source into one sink with one pooled buffer: read, await the write, read again.

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Redirection;
 
 /// <summary>One opened destination.</summary>
 internal abstract class SinkWriter

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Redirection;
 
 /// <summary>One opened source: reads into the pump's buffer; 0 at the end.</summary>
 internal abstract class SourceReader : IAsyncDisposable

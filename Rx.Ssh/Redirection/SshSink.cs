@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rx.Ssh.Redirection;
 
 namespace Rx.Ssh;
 
@@ -55,29 +56,8 @@ public abstract class SshSink
         return new Opener(() => LocalProcessSinkWriter.Start(startInfo));
     }
 
-    /// <summary>
-    /// A remote process's standard input, on this or another connection; EOF is sent at the end
-    /// unless <paramref name="sendEof"/> is false. Writes wait for that process's window.
-    /// </summary>
-    public static SshSink ToRemote(SshClientProcess process, bool sendEof = true)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        Func<CancellationToken, ValueTask>? eof = sendEof ? ct => new ValueTask(process.Stdin.CloseAsync(ct)) : null;
-        return new Opener(() => new DelegateSinkWriter((data, ct) => new ValueTask(process.Stdin.WriteAsync(data, ct)), eof), eof);
-    }
-
-    /// <summary>
-    /// What a server process sends its client: its standard output (or error, with
-    /// <paramref name="stderr"/>), as raw bytes. With <paramref name="sendEof"/>, EOF follows the
-    /// data (ending both output streams).
-    /// </summary>
-    public static SshSink ToRemote(SshServerProcess process, bool stderr = false, bool sendEof = false)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        SshProcessOutput output = stderr ? process.Stderr : process.Stdout;
-        Func<CancellationToken, ValueTask>? eof = sendEof ? _ => new ValueTask(process.Channel.SendEofAsync()) : null;
-        return new Opener(() => new DelegateSinkWriter((data, ct) => new ValueTask(output.WriteAsync(data, ct)), eof), eof);
-    }
+    /// <summary>A sink over a writer made when the redirection starts; <paramref name="abandon"/> ends the destination if the source never opens.</summary>
+    internal static SshSink FromWriter(Func<SinkWriter> open, Func<CancellationToken, ValueTask>? abandon) => new Opener(open, abandon);
 
     /// <summary>A raw session channel's data (for <c>Exec</c>, which has no process object).</summary>
     internal static SshSink ToChannel(Connection.SshChannel channel)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Rx.Ssh.Redirection;
 
 namespace Rx.Ssh;
 
@@ -64,25 +65,8 @@ public abstract class SshSource
         return new Opener(() => LocalProcessSourceReader.Start(startInfo));
     }
 
-    /// <summary>
-    /// A remote process's standard output (or error, with <paramref name="stderr"/>), on this or
-    /// another connection, read to its end (window goes back to its server as it is read). The
-    /// other stream shares the channel's window; left unread, it is held up to a bound and then
-    /// discarded, so it cannot stall this one (see <see cref="SshProcessReader"/>).
-    /// </summary>
-    public static SshSource FromRemote(SshClientProcess process, bool stderr = false)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        SshProcessReader reader = stderr ? process.Stderr : process.Stdout;
-        return new Opener(() => new DelegateSourceReader(reader.ReadAsync));
-    }
-
-    /// <summary>What the client of a server process sends (its standard input), read to EOF.</summary>
-    public static SshSource FromRemote(SshServerProcess process)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        return new Opener(() => new DelegateSourceReader(process.Stdin.ReadAsync));
-    }
+    /// <summary>A source over a reader made when the redirection starts (the remote processes' overloads in Client/ and Server/ use it).</summary>
+    internal static SshSource FromReader(Func<SourceReader> open) => new Opener(open);
 
     /// <summary>
     /// The chunks <paramref name="source"/> emits, until it completes (its error fails the

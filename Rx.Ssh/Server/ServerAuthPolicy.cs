@@ -4,7 +4,7 @@ using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Certificates;
 using Rx.Ssh.Trust;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Server;
 
 /// <summary>The server's options and a connection's handler as authentication sees them.</summary>
 internal sealed class ServerAuthPolicy(SshServerOptions options, SshServerHandler handler) : IServerAuthPolicy

@@ -40,7 +40,7 @@ public sealed class SshServerConnection : SshConnection
     /// <c>permit-pty</c> are enforced through <see cref="KeyOptions"/>, which merges them with the
     /// <c>cert-authority</c> line; its other extensions (<c>permit-port-forwarding</c>...) are there too.
     /// </summary>
-    public Keys.Certificates.SshCertificate? Certificate { get; internal init; }
+    public SshCertificate? Certificate { get; internal init; }
 
     /// <summary>The connection's callbacks.</summary>
     public SshServerHandler Handler { get; }

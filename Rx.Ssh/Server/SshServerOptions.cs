@@ -28,7 +28,7 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// offered under its <c>*-cert-v01@openssh.com</c> algorithm names, before the plain keys, to
     /// clients that ask for them. A certificate without its private key among the host keys is ignored.
     /// </summary>
-    public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
+    public IReadOnlyList<SshCertificate> HostCertificates { get; init; } = [];
 
     /// <summary>
     /// Revoked user keys (sshd's <c>RevokedKeys</c>, as public keys): refused for public key

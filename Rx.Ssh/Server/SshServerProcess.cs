@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Rx.Ssh.Redirection;
 using Rx.Ssh.Server;
 
 namespace Rx.Ssh;

@@ -16,9 +16,9 @@ internal static class UserCertificateCheck
 {
     private static readonly HashSet<string> KnownCriticalOptions = new(StringComparer.Ordinal) { "force-command", "source-address", "verify-required" };
 
-    public static AuthorizedKeyOptions Authorize(AuthorizedKeysFile? authorizedKeys, SshAuthContext context, SshCertificate certificate, DateTimeOffset now, IReadOnlyList<Keys.SshPublicKey>? revoked = null)
+    public static AuthorizedKeyOptions Authorize(AuthorizedKeysFile? authorizedKeys, SshAuthContext context, SshCertificate certificate, DateTimeOffset now, IReadOnlyList<SshPublicKey>? revoked = null)
     {
-        foreach (Keys.SshPublicKey key in revoked ?? [])
+        foreach (SshPublicKey key in revoked ?? [])
         {
             if (key.Equals(certificate.Key) || key.Equals(certificate.SignatureKey) || key.Blob.Span.SequenceEqual(certificate.Blob.Span))
             {

@@ -1,6 +1,7 @@
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Algorithms.Ciphers;
 using Rx.Ssh.Algorithms.KeyExchange;
+using Rx.Ssh.Algorithms.Macs;
 using Rx.Ssh.Messages.Transport;
 
 namespace Rx.Ssh.Transport;

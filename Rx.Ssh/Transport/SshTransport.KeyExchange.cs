@@ -232,7 +232,7 @@ internal sealed partial class SshTransport
             byte[] serverPublic = kex.CreateServerReply(clientPublic, out secret);
             (SshPrivateKey hostKey, byte[] hostKeyBlob) = HostKeyAlgorithms.ServerKey(_settings, negotiated.HostKey);
             exchangeHash = ComputeExchangeHash(algorithm, clientVersion, serverVersion, clientInit, serverInit, hostKeyBlob, groupFields, clientPublic, serverPublic, secret);
-            byte[] signature = hostKey.Sign(Keys.Certificates.SshCertificate.BaseAlgorithm(negotiated.HostKey), exchangeHash);
+            byte[] signature = hostKey.Sign(SshCertificate.BaseAlgorithm(negotiated.HostKey), exchangeHash);
             using var reply = new SshBuffer(1024);
             KexEcdhReplyMessage.Write(reply, hostKeyBlob, serverPublic, signature, replyNumber);
             SendKex(reply);
@@ -392,8 +392,8 @@ internal sealed partial class SshTransport
         SshPublicKey hostKey;
         try
         {
-            hostKey = Keys.Certificates.SshCertificate.IsCertificateType(algorithm)
-                ? Keys.Certificates.SshCertificate.FromBlob(hostKeyBlob)
+            hostKey = SshCertificate.IsCertificateType(algorithm)
+                ? SshCertificate.FromBlob(hostKeyBlob)
                 : SshPublicKey.FromBlob(hostKeyBlob);
         }
         catch (SshKeyFormatException ex)
@@ -403,7 +403,7 @@ internal sealed partial class SshTransport
 
         var reader = new SshReader(signatureBlob);
         string signatureAlgorithm = reader.ReadAsciiString();
-        if (signatureAlgorithm != Keys.Certificates.SshCertificate.BaseAlgorithm(algorithm)
+        if (signatureAlgorithm != SshCertificate.BaseAlgorithm(algorithm)
             || !hostKey.SignatureAlgorithms.Contains(algorithm)
             || !hostKey.VerifySignature(exchangeHash, signatureBlob))
         {

@@ -20,7 +20,7 @@ internal sealed class TransportSettings
     public IReadOnlyList<SshPrivateKey> HostKeys { get; init; } = [];
 
     /// <summary>Server: certificates for <see cref="HostKeys"/>, offered (under <c>*-cert-v01@openssh.com</c> names) before the plain keys.</summary>
-    public IReadOnlyList<Keys.Certificates.SshCertificate> HostCertificates { get; init; } = [];
+    public IReadOnlyList<SshCertificate> HostCertificates { get; init; } = [];
 
     /// <summary>Client: also offer the certificate forms of the host key algorithms, first (the verifier can check host certificates).</summary>
     public bool OfferHostCertificates { get; init; }

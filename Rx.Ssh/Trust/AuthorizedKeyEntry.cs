@@ -1,7 +1,8 @@
 using System.Net;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>One line of an authorized_keys file: <c>[options] keytype base64 [comment]</c>.</summary>
 public sealed class AuthorizedKeyEntry

@@ -1,7 +1,7 @@
 using System.Net;
 using Rx.Ssh.Keys;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// The options in front of an authorized_keys key (sshd(8) "AUTHORIZED_KEYS FILE FORMAT").

@@ -1,6 +1,7 @@
 using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A parsed OpenSSH authorized_keys file for the server side. Malformed lines (bad keys, unknown

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// Lets the application decide: the callback returns true to trust the key. A false answer becomes a

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A <c>permitopen="host:port"</c> or <c>permitlisten="[host:]port"</c> value from authorized_keys.

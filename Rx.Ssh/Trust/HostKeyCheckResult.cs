@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>The outcome of looking a host key up in known_hosts entries.</summary>
 public sealed class HostKeyCheckResult

@@ -1,7 +1,7 @@
 using System.Net;
 using Rx.Ssh.Keys;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>The host key a server presented, with where it was presented: what a verifier decides on.</summary>
 public sealed class HostKeyContext
@@ -53,11 +53,11 @@ public sealed class HostKeyContext
     /// and <see cref="Blob"/> are then the certified plain key, so verifiers that know nothing of
     /// certificates check that key (as OpenSSH falls back to it when no <c>@cert-authority</c> applies).
     /// </summary>
-    public Keys.Certificates.SshCertificate? Certificate { get; init; }
+    public SshCertificate? Certificate { get; init; }
 
     /// <summary>A context for the key a server presented: a certificate is split into <see cref="Certificate"/> and its plain <see cref="Key"/>.</summary>
     internal static HostKeyContext ForPresentedKey(string host, int port, SshPublicKey key, IPAddress? address) =>
-        key is Keys.Certificates.SshCertificate certificate
+        key is SshCertificate certificate
             ? new HostKeyContext(host, port, certificate.Key, address) { Certificate = certificate }
             : new HostKeyContext(host, port, key, address);
 

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>What the known_hosts files say about a presented host key.</summary>
 public enum HostKeyStatus

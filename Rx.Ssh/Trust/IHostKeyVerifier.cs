@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// Decides whether the client trusts a server's host key. The connection proceeds only when

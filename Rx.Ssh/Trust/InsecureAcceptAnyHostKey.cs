@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// INSECURE: trusts every host key without checking. Anyone who can intercept the connection can

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// One line of a known_hosts file: an optional marker, the host patterns (a comma-separated

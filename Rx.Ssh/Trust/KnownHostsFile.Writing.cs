@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Rx.Ssh.Keys;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <content>Writing known_hosts entries.</content>
 public sealed partial class KnownHostsFile

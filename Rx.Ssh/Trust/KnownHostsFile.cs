@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
 
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A parsed OpenSSH known_hosts file. Lookups follow OpenSSH: host names are compared without

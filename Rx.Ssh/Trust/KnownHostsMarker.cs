@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>The marker at the start of a known_hosts line.</summary>
 public enum KnownHostsMarker

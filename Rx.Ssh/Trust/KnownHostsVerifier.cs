@@ -1,4 +1,6 @@
-namespace Rx.Ssh.Trust;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh;
 
 /// <summary>
 /// Trusts host keys listed in OpenSSH known_hosts files, the way <c>ssh</c> does with

@@ -18,7 +18,7 @@ public enum HostKeyTrustFailure
     /// <summary>
     /// The server presented a host certificate from a trusted <c>@cert-authority</c> that is not valid
     /// for this host (expired, not yet valid, wrong principal, wrong type, bad signature); the inner
-    /// <see cref="Keys.Certificates.SshCertificateException"/> says which.
+    /// <see cref="SshCertificateException"/> says which.
     /// </summary>
     InvalidCertificate,
 }
@@ -38,7 +38,7 @@ public sealed class SshHostKeyNotTrustedException : SshConnectionException
     }
 
     /// <summary>Creates the exception for a refused host certificate, with the certificate check's reason.</summary>
-    internal SshHostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, Keys.Certificates.SshCertificateException problem)
+    internal SshHostKeyNotTrustedException(string host, int port, string keyType, string fingerprint, SshCertificateException problem)
         : base(DisconnectReason.HostKeyNotVerifiable, $"Host certificate for {(port == 22 ? host : $"[{host}]:{port}")} is not valid ({keyType} {fingerprint}): {problem.Message}", true, problem)
     {
         Host = host;

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Trust;
+namespace Rx.Ssh;
 
 /// <summary>A line of a known_hosts or authorized_keys file that was skipped because it is malformed.</summary>
 /// <param name="Path">The file the line came from, or null when the text was parsed from a string.</param>

@@ -10,7 +10,7 @@ namespace Rx.Ssh.Wire;
 /// against what is left before it is used: a lying length throws <see cref="SshFormatException"/>,
 /// never reads out of range and never allocates from an untrusted size.
 /// </summary>
-public ref struct SshReader
+internal ref struct SshReader
 {
     private readonly ReadOnlySpan<byte> _data;
     private int _position;

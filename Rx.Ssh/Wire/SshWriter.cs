@@ -8,7 +8,7 @@ namespace Rx.Ssh.Wire;
 /// <summary>
 /// Writes the SSH data types of RFC 4251 section 5 into an <see cref="IBufferWriter{T}"/>.
 /// </summary>
-public readonly ref struct SshWriter
+internal readonly ref struct SshWriter
 {
     private readonly IBufferWriter<byte> _output;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Algorithms.Macs;
 
 namespace Rx.Ssh.Tests.Algorithms.Ciphers;
 

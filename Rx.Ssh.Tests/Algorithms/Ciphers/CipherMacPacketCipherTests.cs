@@ -5,6 +5,7 @@ using Org.BouncyCastle.Crypto.Modes;
 using Org.BouncyCastle.Crypto.Parameters;
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Algorithms.Macs;
 using Rx.Ssh.Tests.Algorithms.Macs;
 
 namespace Rx.Ssh.Tests.Algorithms.Ciphers;

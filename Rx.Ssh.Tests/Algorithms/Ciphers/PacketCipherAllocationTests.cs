@@ -1,5 +1,6 @@
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Algorithms.Macs;
 
 namespace Rx.Ssh.Tests.Algorithms.Ciphers;
 

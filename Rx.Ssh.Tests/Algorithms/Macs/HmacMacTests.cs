@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Rx.Ssh.Algorithms;
+using Rx.Ssh.Algorithms.Macs;
 
 namespace Rx.Ssh.Tests.Algorithms.Macs;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Rx.Ssh.Algorithms;
+using Rx.Ssh.Algorithms.Macs;
 
 namespace Rx.Ssh.Tests.Algorithms.Macs;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Rx.Ssh.Algorithms.Macs;
 
 namespace Rx.Ssh.Algorithms.Ciphers;
 

@@ -1,3 +1,5 @@
+using Rx.Ssh.Algorithms.Macs;
+
 namespace Rx.Ssh.Algorithms.Ciphers;
 
 /// <summary>

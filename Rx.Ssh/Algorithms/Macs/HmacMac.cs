@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Rx.Ssh.Algorithms;
+namespace Rx.Ssh.Algorithms.Macs;
 
 /// <summary>
 /// HMAC over <c>uint32 sequence_number || data</c> (RFC 4253 section 6.4, RFC 6668), and the

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Algorithms;
+namespace Rx.Ssh.Algorithms.Macs;
 
 /// <summary>Catalogue entry for one MAC name (used with non-AEAD ciphers).</summary>
 internal sealed class MacAlgorithm

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Algorithms;
+namespace Rx.Ssh.Algorithms.Macs;
 
 /// <summary>The MAC implementations that exist, gathered for <see cref="AlgorithmCatalog"/>.</summary>
 internal static class MacRegistrations

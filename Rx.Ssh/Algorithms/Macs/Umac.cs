@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Rx.Ssh.Algorithms;
+namespace Rx.Ssh.Algorithms.Macs;
 
 /// <summary>
 /// UMAC (RFC 4418) with AES-128 as the block cipher, for tags of 4, 8, 12 or 16 bytes:

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Rx.Ssh.Algorithms;
+namespace Rx.Ssh.Algorithms.Macs;
 
 /// <summary>
 /// UMAC as OpenSSH uses it (<c>umac-64@openssh.com</c>, <c>umac-128@openssh.com</c> and their

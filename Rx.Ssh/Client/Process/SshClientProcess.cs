@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Messages.Connection;
+using Rx.Ssh.Redirection;
 
 namespace Rx.Ssh;
 

@@ -1,8 +1,9 @@
 using System.Net;
+using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 using Rx.Ssh.Wire;
 
-namespace Rx.Ssh.Keys.Certificates;
+namespace Rx.Ssh;
 
 /// <summary>
 /// An OpenSSH certificate (<c>*-cert-v01@openssh.com</c>, PROTOCOL.certkeys): a public key with a

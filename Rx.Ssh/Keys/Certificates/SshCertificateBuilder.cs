@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Rx.Ssh.Keys.Certificates;
 
-namespace Rx.Ssh.Keys.Certificates;
+namespace Rx.Ssh;
 
 /// <summary>
 /// What to put in a new certificate (the fields <c>ssh-keygen -s</c> takes as options);

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys.Certificates;
+namespace Rx.Ssh;
 
 /// <summary>
 /// A well-formed certificate was refused: expired, for another principal, signed by an untrusted CA,

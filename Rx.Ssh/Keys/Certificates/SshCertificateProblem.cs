@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys.Certificates;
+namespace Rx.Ssh;
 
 /// <summary>Why a certificate was refused (<see cref="SshCertificateException.Problem"/>).</summary>
 public enum SshCertificateProblem

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Keys.Certificates;
+namespace Rx.Ssh;
 
 /// <summary>Whom an OpenSSH certificate is for (PROTOCOL.certkeys <c>type</c> field).</summary>
 public enum SshCertificateType
