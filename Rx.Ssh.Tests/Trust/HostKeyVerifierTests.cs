@@ -1,4 +1,5 @@
 using System.Net;
+using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Trust;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Keys;
 
 /// <summary>Fingerprints in OpenSSH's notation.</summary>
 internal static class KeyFingerprint
