@@ -104,22 +104,49 @@ public sealed partial class SshClientConnection
         return Task.FromResult(forwarder);
     }
 
-    private Func<EndPoint?, CancellationToken, Task<SshChannelStream>> TcpDestination(string host, int port)
+    /// <summary>
+    /// Dynamic forwarding (ssh -D): a local SOCKS4, SOCKS4a and SOCKS5 (CONNECT, no authentication;
+    /// IPv4, IPv6 and domain addresses) listener; each request opens a <c>direct-tcpip</c> channel to the
+    /// destination it names (resolved by the server) and is answered with the SOCKS reply: success,
+    /// or the error code for a refused open (SOCKS5: 2 not allowed, 5 refused, 1 otherwise; SOCKS4: 0x5B).
+    /// Garbage, an unsupported command or address type gets the version's error reply (nothing for an
+    /// unknown version) and that socket is closed; the listener and other connections go on. Events,
+    /// cold semantics and disposal as <see cref="ForwardLocalPort"/> (a failed handshake is a
+    /// <see cref="SshLocalForwardConnection"/> whose result carries the error).
+    /// </summary>
+    /// <param name="listenHost">Where to listen (see <see cref="ForwardLocalPort"/>).</param>
+    /// <param name="listenPort">The local port; 0 picks a free one.</param>
+    /// <returns>The forward's events.</returns>
+    public IObservable<SshLocalForwardEvent> ForwardSocks(string? listenHost, int listenPort)
+    {
+        ForwardingWire.CheckPort(listenPort, nameof(listenPort), allowZero: true);
+        return ForwardLocal(
+            ct => SshLocalForwarder.BindTcpAsync(listenHost, listenPort, ct),
+            null,
+            (socket, ct) => SocksHandshake.RunAsync(
+                socket,
+                (host, port, token) => socket.RemoteEndPoint is IPEndPoint ip
+                    ? OpenDirectTcpAsync(host, port, ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4().ToString() : ip.Address.ToString(), ip.Port, cancellationToken: token)
+                    : OpenDirectTcpAsync(host, port, cancellationToken: token),
+                ct));
+    }
+
+    private Func<Socket, CancellationToken, Task<SshChannelStream>> TcpDestination(string host, int port)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
         ForwardingWire.CheckPort(port, nameof(port), allowZero: false);
-        return (from, ct) => from is IPEndPoint ip
+        return (socket, ct) => socket.RemoteEndPoint is IPEndPoint ip
             ? OpenDirectTcpAsync(host, port, ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4().ToString() : ip.Address.ToString(), ip.Port, cancellationToken: ct)
             : OpenDirectTcpAsync(host, port, cancellationToken: ct);
     }
 
-    private Func<EndPoint?, CancellationToken, Task<SshChannelStream>> PathDestination(string path)
+    private Func<Socket, CancellationToken, Task<SshChannelStream>> PathDestination(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return (_, ct) => OpenDirectStreamLocalAsync(path, cancellationToken: ct);
     }
 
-    private IObservable<SshLocalForwardEvent> ForwardLocal(Func<CancellationToken, Task<Socket[]>> bind, string? unixPath, Func<EndPoint?, CancellationToken, Task<SshChannelStream>> open) =>
+    private IObservable<SshLocalForwardEvent> ForwardLocal(Func<CancellationToken, Task<Socket[]>> bind, string? unixPath, Func<Socket, CancellationToken, Task<SshChannelStream>> open) =>
         Observable.Create<SshLocalForwardEvent>(async (observer, cancellationToken) =>
         {
             IObserver<SshLocalForwardEvent> synchronized = Observer.Synchronize(observer);

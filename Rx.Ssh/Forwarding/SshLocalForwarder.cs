@@ -20,7 +20,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
 {
     private readonly Socket[] _listeners;
     private readonly string? _unixPath;
-    private readonly Func<EndPoint?, CancellationToken, Task<SshChannelStream>> _open;
+    private readonly Func<Socket, CancellationToken, Task<SshChannelStream>> _open;
     private readonly SshConnection _connection;
     private readonly Action<SshLocalForwardConnection>? _onConnection;
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +29,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
     private Task[] _accepting = [];
     private int _disposed;
 
-    internal SshLocalForwarder(Socket[] listeners, string? unixPath, SshConnection connection, Func<EndPoint?, CancellationToken, Task<SshChannelStream>> open, Action<SshLocalForwardConnection>? onConnection)
+    internal SshLocalForwarder(Socket[] listeners, string? unixPath, SshConnection connection, Func<Socket, CancellationToken, Task<SshChannelStream>> open, Action<SshLocalForwardConnection>? onConnection)
     {
         _listeners = listeners;
         _unixPath = unixPath;
@@ -276,7 +276,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
         SshChannelStream channel;
         try
         {
-            channel = await _open(SafeRemote(socket), _stop.Token).ConfigureAwait(false);
+            channel = await _open(socket, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
