@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text;
+using System.Threading.Channels;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Tests.Interop;
+
+namespace Rx.Ssh.Tests.Forwarding;
+
+/// <summary>Remote forwarding (ssh -R) against OpenSSH's sshd, and the matching of forwarded channels against our own server (issue 12).</summary>
+[Collection(SshdCollection.Name)]
+public sealed class RemoteForwardingTests
+{
+    private readonly SshdServer _server;
+
+    public RemoteForwardingTests(SshdFixture fixture) => _server = fixture.Server;
+
+    [Fact]
+    public async Task Remote_port_zero_is_read_back_a_connection_reaches_the_local_echo_and_disposal_cancels()
+    {
+        await using TestTcpService echo = TestTcpService.Echo();
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        using var events = new Collector(conn.ForwardRemotePort("127.0.0.1", 0, "127.0.0.1", echo.Port));
+        var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
+        Assert.InRange(started.Port, 1, 65535);
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, started.Port)).WithTimeout();
+            Assert.Equal("through -R", await LocalForwardingInteropTests.EchoOnceAsync(client, "through -R"));
+        }
+
+        var connection = Assert.IsType<SshRemoteForwardConnection>(await events.NextAsync());
+        Assert.Equal("127.0.0.1", connection.OriginatorHost);
+        SshForwardResult result = await connection.Completion.WithTimeout();
+        Assert.Null(result.Error);
+        Assert.Equal(10, result.BytesFromRemote);
+
+        events.Dispose();
+        Assert.True(await NoLongerAcceptsAsync(conn, started.Port), "the server kept listening after disposal");
+    }
+
+    [Fact]
+    public async Task The_subscriber_decides_each_connection_refuse_or_accept_in_process()
+    {
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        using var events = new Collector(conn.ListenRemotePort("127.0.0.1", 0));
+        var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
+        var endPoint = new IPEndPoint(IPAddress.Loopback, started.Port);
+        using (var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await refused.ConnectAsync(endPoint).WithTimeout();
+            var request = Assert.IsType<SshRemoteForwardRequest>(await events.NextAsync());
+            Assert.Equal("127.0.0.1", request.OriginatorHost);
+            Assert.Equal(((IPEndPoint)refused.LocalEndPoint!).Port, request.OriginatorPort);
+            Assert.Equal(started.Port, request.ConnectedPort);
+            Assert.True(request.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, "not this one"));
+            Assert.True(request.IsDecided);
+            Assert.Equal(0, await LocalForwardingInteropTests.ReceiveUntilClosedAsync(refused).WithTimeout());
+        }
+
+        using var accepted = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await accepted.ConnectAsync(endPoint).WithTimeout();
+        var second = Assert.IsType<SshRemoteForwardRequest>(await events.NextAsync());
+        await using SshChannelStream stream = second.Accept();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("handled in-process"));
+        await stream.CompleteWritingAsync();
+        accepted.Shutdown(SocketShutdown.Send);
+        Assert.Equal("handled in-process", await ReceiveTextAsync(accepted).WithTimeout());
+    }
+
+    [Fact]
+    public async Task A_refused_listen_request_is_a_forwarding_exception_and_the_connection_lives_on()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        await Assert.ThrowsAsync<SshForwardingException>(async () => await conn.ListenRemotePort("127.0.0.1", port).FirstAsync().ToTask().WithTimeout());
+        Assert.Equal("ok\n", (await conn.Run("echo ok").WithTimeout()).Stdout);
+    }
+
+    [Fact]
+    public async Task Remote_unix_path_forwards_to_a_local_unix_socket()
+    {
+        string local = LocalForwardingInteropTests.TempSocketPath();
+        string remote = LocalForwardingInteropTests.TempSocketPath();
+        await using TestTcpService echo = TestTcpService.Unix(local, TestTcpService.EchoAsync);
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        using var events = new Collector(conn.ForwardRemotePath(remote, local));
+        var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
+        Assert.Equal(remote, started.Path);
+        using (var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(remote)).WithTimeout();
+            Assert.Equal("unix -R", await LocalForwardingInteropTests.EchoOnceAsync(client, "unix -R"));
+        }
+
+        events.Dispose();
+        File.Delete(remote);
+    }
+
+    internal static async Task<bool> NoLongerAcceptsAsync(SshConnection conn, int port)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            // A global request round trip: replies come in order, so the cancel sent before it is done.
+            await conn.SendGlobalRequestAsync("keepalive@openssh.com", ReadOnlyMemory<byte>.Empty).WithTimeout();
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WithTimeout();
+            }
+            catch (SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<string> ReceiveTextAsync(Socket socket)
+    {
+        using var copy = new MemoryStream();
+        var buffer = new byte[4096];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer)) > 0)
+        {
+            copy.Write(buffer, 0, n);
+        }
+
+        return Encoding.ASCII.GetString(copy.ToArray());
+    }
+
+    internal sealed class Collector : IDisposable
+    {
+        private readonly Channel<SshRemoteForwardEvent> _items = Channel.CreateUnbounded<SshRemoteForwardEvent>();
+        private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly IDisposable _subscription;
+
+        public Collector(IObservable<SshRemoteForwardEvent> source) =>
+            _subscription = source.Subscribe(e => _items.Writer.TryWrite(e), ex => _ended.TrySetResult(ex), () => _ended.TrySetResult(null));
+
+        public Task<Exception?> Ended => _ended.Task;
+
+        public async Task<SshRemoteForwardEvent> NextAsync() => await _items.Reader.ReadAsync().AsTask().WithTimeout();
+
+        public void Dispose() => _subscription.Dispose();
+    }
+}
