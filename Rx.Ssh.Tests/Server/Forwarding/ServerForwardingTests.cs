@@ -253,6 +253,72 @@ public sealed class ServerForwardingTests
         Assert.False((await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("not-an-address.example", 0)).WithTimeout()).Success);
     }
 
+    [Fact]
+    public async Task Direct_streamlocal_connects_to_the_unix_socket_and_streamlocal_forward_listens_on_a_path()
+    {
+        using var dir = new Rx.Ssh.Tests.Keys.TempDirectory();
+        string target = dir.File("echo.sock");
+        string listenPath = dir.File("listen.sock");
+        using var unixEcho = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        unixEcho.Bind(new UnixDomainSocketEndPoint(target));
+        unixEcho.Listen(4);
+        Task served = Task.Run(async () =>
+        {
+            using Socket s = await unixEcho.AcceptAsync();
+            byte[] buffer = new byte[1024];
+            int n;
+            while ((n = await s.ReceiveAsync(buffer)) > 0)
+            {
+                await s.SendAsync(buffer.AsMemory(0, n));
+            }
+
+            s.Shutdown(SocketShutdown.Send);
+        });
+        var forwardedPath = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with
+        {
+            ChannelOpenHandlers = new Dictionary<string, SshChannelOpenHandler>
+            {
+                ["forwarded-streamlocal@openssh.com"] = async (pending, ct) =>
+                {
+                    forwardedPath.TrySetResult(new SshReader(pending.ExtraData.Span).ReadUtf8String());
+                    await using SshChannelStream channel = pending.Accept();
+                    await StreamEchoAsync(channel, ct);
+                },
+            },
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(direct: _ => ValueTask.FromResult(SshForwardDecision.Allow), listen: r => ValueTask.FromResult(r.IsStreamLocal)), client);
+
+        var path = new ArrayBufferWriter<byte>();
+        var w = new SshWriter(path);
+        w.WriteString(target);
+        w.WriteString(string.Empty);
+        w.WriteUInt32(0);
+        await using (SshChannelStream channel = await pair.Client.OpenChannelAsync("direct-streamlocal@openssh.com", path.WrittenSpan.ToArray()).WithTimeout())
+        {
+            Assert.Equal("over a unix socket", await RoundTripAsync(channel, "over a unix socket"));
+        }
+
+        await served.WithTimeout();
+        var listen = new ArrayBufferWriter<byte>();
+        new SshWriter(listen).WriteString(listenPath);
+        Assert.True((await pair.Client.SendGlobalRequestAsync("streamlocal-forward@openssh.com", listen.WrittenSpan.ToArray()).WithTimeout()).Success);
+        using (var local = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await local.ConnectAsync(new UnixDomainSocketEndPoint(listenPath)).WithTimeout();
+            using var stream = new NetworkStream(local);
+            await stream.WriteAsync("back"u8.ToArray());
+            local.Shutdown(SocketShutdown.Send);
+            using var received = new MemoryStream();
+            await stream.CopyToAsync(received).WithTimeout();
+            Assert.Equal("back", Encoding.UTF8.GetString(received.ToArray()));
+        }
+
+        Assert.Equal(listenPath, await forwardedPath.Task.WithTimeout());
+        Assert.True((await pair.Client.SendGlobalRequestAsync("cancel-streamlocal-forward@openssh.com", listen.WrittenSpan.ToArray()).WithTimeout()).Success);
+        Assert.False(File.Exists(listenPath));
+    }
+
     internal static async Task AssertRefusedAsync(int port)
     {
         using var tcp = new TcpClient();
