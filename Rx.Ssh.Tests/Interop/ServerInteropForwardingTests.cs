@@ -96,6 +96,7 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
         await using var ssh = BackgroundSsh.Start((server.Client() with { Arguments = ["-N", "-L", $"127.0.0.1:{local}:127.0.0.1:{_echo.Port}"] })
             .WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes"));
         await ssh.WaitForLineAsync($@"Local forwarding listening on 127\.0\.0\.1 port {local}\.");
+        await ssh.WaitForLineAsync("Entering interactive session"); // ssh logs the line above before it binds; this one comes after
 
         byte[] sent = RandomNumberGenerator.GetBytes(512 * 1024);
         Assert.Equal(sent, await EchoThroughAsync(local, sent));
