@@ -4,8 +4,9 @@ using System.Net;
 namespace Rx.Ssh.Samples.Serve;
 
 /// <summary>
-/// serve's per-connection callbacks: authentication follows the options; this only keeps what the
-/// connection's log line needs (the user asked for and the keys refused, for a login that fails).
+/// serve's per-connection callbacks: authentication follows the options; this keeps what the
+/// connection's log line needs (the user asked for and the keys refused, for a login that fails),
+/// allows forwarding as sshd's <c>AllowTcpForwarding yes</c> does and logs each forward as it ends.
 /// </summary>
 internal sealed class ServeHandler(ServeLog log) : SshServerHandler
 {
@@ -42,7 +43,20 @@ internal sealed class ServeHandler(ServeLog log) : SshServerHandler
         return accepted;
     }
 
-    public override void Authenticated(SshServerConnection connection) => _connection = connection;
+    public override void Authenticated(SshServerConnection connection)
+    {
+        _connection = connection;
+        string who = Who(connection);
+        connection.ForwardsEnded.Subscribe(forward => log.Forward(who, forward));
+    }
+
+    /// <summary>As sshd with <c>AllowTcpForwarding yes</c>: the server connects wherever the client asks (TCP and UNIX sockets; the key's options still apply).</summary>
+    public override ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request) =>
+        ValueTask.FromResult(SshForwardDecision.Allow);
+
+    /// <summary>As sshd with <c>AllowTcpForwarding yes</c> and <c>GatewayPorts no</c>: remote listeners on loopback (and UNIX sockets) only.</summary>
+    public override ValueTask<bool> ListenRequestedAsync(SshListenRequest request) =>
+        ValueTask.FromResult(request.IsLoopbackOnly);
 
     public override void ConnectionLost(Exception? error)
     {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Rx.Ssh.Samples.Serve;
 
 /// <summary>
-/// serve's log, through Microsoft.Extensions.Logging: one Information entry per connection and per
-/// session, category <see cref="Category"/>. The <c>serve</c> command sends it to the console logger,
+/// serve's log, through Microsoft.Extensions.Logging: one Information entry per connection, per
+/// session and per forward, category <see cref="Category"/>. The <c>serve</c> command sends it to the console logger,
 /// one line each; tests plug in their own provider.
 /// </summary>
 internal sealed class ServeLog(ILogger logger)
@@ -31,6 +31,18 @@ internal sealed class ServeLog(ILogger logger)
     /// <summary>A session ended: who ran what and how it ended.</summary>
     public void Session(string who, string what, string how) =>
         logger.LogInformation("session {Who} {What}: {How}", who, what, how);
+
+    /// <summary>A forwarded channel ended: who, what it reached (and from where), bytes each way, how it ended.</summary>
+    public void Forward(string who, SshForwardEnded forward) =>
+        logger.LogInformation(
+            "forward {Who} {Type} {Target}{From}: {In} bytes in, {Out} bytes out, {How}",
+            who,
+            forward.ChannelType,
+            forward.Target,
+            forward.Originator.Length == 0 ? string.Empty : " from " + forward.Originator,
+            forward.BytesFromClient,
+            forward.BytesToClient,
+            forward.Error is null ? "closed" : "failed: " + forward.Error.Message);
 
     /// <summary>An authenticated connection ended.</summary>
     public void Connection(string who, string clientVersion, int sessions, string how, TimeSpan elapsed) =>

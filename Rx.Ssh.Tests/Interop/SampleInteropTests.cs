@@ -298,6 +298,38 @@ public sealed class SampleInteropTests
         Assert.Equal(255, result.ExitCode); // ssh's status for a remote exit-signal
     }
 
+    [Fact]
+    public async Task Serve_ForwardsSshWToTheDestination()
+    {
+        await using var echo = new Server.Forwarding.EchoService();
+        await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
+
+        ProcessResult result = await (serve.Ssh with { Arguments = ["-W", $"127.0.0.1:{echo.Port}"] }).RunAsync(null, "through serve\n"u8.ToArray());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("through serve\n", result.StdoutText);
+    }
+
+    [Fact]
+    public async Task Serve_ListensForSshROnLoopbackAndForwardsBack()
+    {
+        await using var echo = new Server.Forwarding.EchoService();
+        await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
+        await using var ssh = Server.Forwarding.BackgroundSsh.Start((serve.Ssh with { Arguments = ["-N", "-R", $"0:127.0.0.1:{echo.Port}"] }).WithOptions("ExitOnForwardFailure=yes"));
+
+        System.Text.RegularExpressions.Match allocated = await ssh.WaitForLineAsync(@"Allocated port (\d+) for remote forward");
+        int port = int.Parse(allocated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port).WithTimeout();
+        System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        await stream.WriteAsync("back through ssh"u8.ToArray());
+        tcp.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received).WithTimeout();
+        Assert.Equal("back through ssh", Encoding.UTF8.GetString(received.ToArray()));
+    }
+
     /// <summary>serve on a free loopback port with the sample host and user keys, and an ssh pointed at it.</summary>
     private sealed class ServeUnderTest : IAsyncDisposable
     {

@@ -61,6 +61,27 @@ public sealed class ServeLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_direct_forward_reaches_its_destination_and_gets_one_line()
+    {
+        await using var echo = new Rx.Ssh.Tests.Server.Forwarding.EchoService();
+        Task<string> forwardLine = _log.WaitForLineAsync("serve Information: forward ");
+
+        await using (SshClientConnection client = await ConnectAsync(_userKey))
+        {
+            await using SshChannelStream channel = await client.OpenChannelAsync("direct-tcpip", Rx.Ssh.Tests.Server.Forwarding.ServerForwardingTests.DirectTcpip("127.0.0.1", echo.Port)).WithTimeout();
+            await channel.WriteAsync("forwarded"u8.ToArray());
+            await channel.CompleteWritingAsync();
+            using var received = new MemoryStream();
+            await channel.CopyToAsync(received).WithTimeout();
+            Assert.Equal("forwarded", Encoding.UTF8.GetString(received.ToArray()));
+        }
+
+        string line = await forwardLine.WithTimeout();
+        string user = Regex.Escape(Environment.UserName);
+        Assert.Matches($@"^serve Information: forward {user}@127\.0\.0\.1:\d+ direct-tcpip 127\.0\.0\.1:{echo.Port} from 127\.0\.0\.1:40000: 9 bytes in, 9 bytes out, closed$", line);
+    }
+
+    [Fact]
     public async Task A_refused_key_logs_who_from_where_and_why()
     {
         using SshPrivateKey stranger = SshPrivateKey.Generate("ssh-ed25519");

@@ -27,18 +27,32 @@ public sealed class SshServerConnection : SshConnection
         Options = options;
         Handler = handler;
         RegisterInlineChannelOpenHandler("session", OnSessionOpen);
+        Forwarding = new Server.Forwarding.ServerForwarding(this, options);
+        Forwarding.Register();
     }
 
     /// <summary>
+    /// Every forwarded channel of this connection as it ends (direct ones the client opened,
+    /// forwarded ones the server opened for a remote forward): what, who from, bytes each way and
+    /// the error, if any. Hot: only forwards that end after subscribing are seen; completes once the
+    /// connection has ended and its last forward has been reported. Disposing the subscription
+    /// only stops delivery.
+    /// </summary>
+    public IObservable<SshForwardEnded> ForwardsEnded => Forwarding.Ended;
+
+    internal Server.Forwarding.ServerForwarding Forwarding { get; }
+
+    /// <summary>
     /// The authorized_keys options of the key the client logged in with (null for other methods):
-    /// <c>command=</c> and <c>no-pty</c> are enforced on sessions, <c>environment=</c> too when <see cref="SshServerOptions.PermitUserEnvironment"/> is set.
+    /// <c>command=</c> and <c>no-pty</c> are enforced on sessions, <c>environment=</c> too when <see cref="SshServerOptions.PermitUserEnvironment"/> is set;
+    /// <c>no-port-forwarding</c>, <c>restrict</c>, <c>permitopen=</c> and <c>permitlisten=</c> on forwarding, before the application's policy is asked.
     /// </summary>
     public AuthorizedKeyOptions? KeyOptions { get; }
 
     /// <summary>
     /// The user certificate the client logged in with (null otherwise). Its <c>force-command</c> and
     /// <c>permit-pty</c> are enforced through <see cref="KeyOptions"/>, which merges them with the
-    /// <c>cert-authority</c> line; its other extensions (<c>permit-port-forwarding</c>...) are there too.
+    /// <c>cert-authority</c> line, and so is <c>permit-port-forwarding</c> (its absence forbids forwarding); its other extensions are there too.
     /// </summary>
     public SshCertificate? Certificate { get; internal init; }
 

@@ -202,4 +202,34 @@ public class SshServerHandler
         Options.ProcessHandler is { } handler ? new Server.ProcessSession(handler)
         : Options.Subsystems is { Count: > 0 } ? new Server.SubsystemOnlySession()
         : null;
+
+    /// <summary>
+    /// A client asked the server to connect somewhere (<c>direct-tcpip</c>: <c>ssh -L</c>, <c>ssh -W</c>;
+    /// <c>direct-streamlocal@openssh.com</c>): returns whether to connect (<see cref="SshForwardDecision.Allow"/>),
+    /// serve it in process (<see cref="SshForwardDecision.Handle"/>) or refuse it
+    /// (<see cref="SshForwardDecision.Refuse"/>). Default: <see cref="SshServerOptions.DirectForwardPolicy"/>,
+    /// and without one, refused with ADMINISTRATIVELY_PROHIBITED. Only requests the key's
+    /// authorized_keys options and certificate permit get here, and only within
+    /// <see cref="SshServerOptions.MaxForwardedChannels"/>. Runs on the thread pool, concurrently for
+    /// concurrent requests; the channel stays pending until it returns. A callback that throws refuses the channel.
+    /// </summary>
+    /// <param name="request">The destination and originator the client gave.</param>
+    public virtual ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request) =>
+        Options.DirectForwardPolicy is { } policy
+            ? policy(request)
+            : ValueTask.FromResult(SshForwardDecision.Refuse(ChannelOpenFailureReason.AdministrativelyProhibited, "Port forwarding is not allowed."));
+
+    /// <summary>
+    /// A client asked the server to listen for it (<c>tcpip-forward</c>: <c>ssh -R</c>;
+    /// <c>streamlocal-forward@openssh.com</c>): returns whether to. When true the server binds (see
+    /// <see cref="SshListenRequest"/> for bind addresses), answers with the port it bound when the
+    /// client asked for port 0, and opens a <c>forwarded-tcpip</c> (or <c>forwarded-streamlocal@openssh.com</c>)
+    /// channel to the client for each connection it accepts, until the client cancels or disconnects.
+    /// Default: <see cref="SshServerOptions.ListenPolicy"/>, and without one, refused. Only requests
+    /// the key's options permit get here; a refusal is a plain request failure (no text travels back).
+    /// Runs on the thread pool; replies go out in request order.
+    /// </summary>
+    /// <param name="request">The bind address and port, or the socket path.</param>
+    public virtual ValueTask<bool> ListenRequestedAsync(SshListenRequest request) =>
+        Options.ListenPolicy is { } policy ? policy(request) : ValueTask.FromResult(false);
 }

@@ -217,4 +217,43 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// own session), session channels are still accepted for these subsystems; shell and exec are refused. Default none.
     /// </summary>
     public IReadOnlyDictionary<string, SshSubsystemHandler>? Subsystems { get; init; }
+
+    /// <summary>
+    /// Decides direct forwarding requests (<c>ssh -L</c>, <c>ssh -W</c>, UNIX socket paths) for the
+    /// default <see cref="SshServerHandler.DirectForwardRequestedAsync"/>: allow (the server connects),
+    /// handle in process, or refuse with a reason. Default null: every request refused with
+    /// ADMINISTRATIVELY_PROHIBITED. authorized_keys <c>no-port-forwarding</c>, <c>restrict</c>,
+    /// <c>permitopen=</c> and a certificate without <c>permit-port-forwarding</c> are applied first:
+    /// what they refuse never reaches the policy.
+    /// </summary>
+    public Func<SshDirectForwardRequest, ValueTask<SshForwardDecision>>? DirectForwardPolicy { get; init; }
+
+    /// <summary>
+    /// Decides remote forwarding requests (<c>ssh -R</c>, UNIX socket paths) for the default
+    /// <see cref="SshServerHandler.ListenRequestedAsync"/>: true binds the address. Default null:
+    /// every request refused. The key's <c>permitlisten=</c> and <c>no-port-forwarding</c> are applied
+    /// first. Bind addresses: <c>""</c> and <c>*</c> every interface, <c>localhost</c> 127.0.0.1, an IP
+    /// literal that address (see <see cref="SshListenRequest"/>); refuse what you do not want exposed.
+    /// </summary>
+    public Func<SshListenRequest, ValueTask<bool>>? ListenPolicy { get; init; }
+
+    /// <summary>
+    /// How long the server tries to connect to an allowed direct forward's destination before it
+    /// refuses the channel with CONNECT_FAILED. <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: the operating system's own timeout. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ForwardConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Forwarded channels open (or being opened) at once per connection, both directions together:
+    /// direct channels past it are refused with RESOURCE_SHORTAGE, and connections accepted by a
+    /// remote forward's listener past it are closed. Bounds memory: each holds up to its channel
+    /// window plus one copy buffer per direction. Default 64.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public int MaxForwardedChannels
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The forwarded channel cap must not be negative.");
+    } = 64;
 }
