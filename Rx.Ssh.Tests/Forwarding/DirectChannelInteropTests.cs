@@ -104,7 +104,7 @@ public sealed class DirectChannelInteropTests
         closed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: connections are refused
         int port = ((IPEndPoint)closed.LocalEndPoint!).Port;
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => conn.OpenDirectTcpAsync("127.0.0.1", port).WithTimeout());
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => conn.OpenDirectTcpAsync("127.0.0.1", port).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, error.Reason);
         Assert.False(string.IsNullOrEmpty(error.Description));
         SshCompletedProcess after = await conn.Run("echo still here").WithTimeout();
@@ -140,7 +140,7 @@ public sealed class DirectChannelInteropTests
         using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(
             () => conn.DirectTcp("127.0.0.1", ((IPEndPoint)closed.LocalEndPoint!).Port, Observable.Empty<ReadOnlyMemory<byte>>()).ToTask().WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, error.Reason);
     }

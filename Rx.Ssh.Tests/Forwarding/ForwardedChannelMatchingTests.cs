@@ -45,7 +45,7 @@ public sealed class ForwardedChannelMatchingTests
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         Assert.Equal(4242, started.Port);
 
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("localhost", 5555)).WithTimeout());
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("localhost", 5555)).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, error.Reason);
 
         Task<SshChannelStream> opening = pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("localhost", 4242));
@@ -64,7 +64,7 @@ public sealed class ForwardedChannelMatchingTests
     {
         await using InMemoryServer pair = await InMemoryServer.StartAsync();
         await Assert.ThrowsAsync<SshForwardingException>(async () => await pair.Client.ListenRemotePort("", 8080).FirstAsync().ToTask().WithTimeout());
-        ChannelOpenException error = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("", 8080)).WithTimeout());
+        SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("", 8080)).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, error.Reason);
     }
 }

@@ -58,7 +58,7 @@ internal static class SocksHandshake
         {
             channel = await open(host, port, channelToken).ConfigureAwait(false);
         }
-        catch (ChannelOpenException)
+        catch (SshChannelOpenException)
         {
             await Socks4ReplyAsync(socket, false, ct).ConfigureAwait(false);
             throw;
@@ -124,7 +124,7 @@ internal static class SocksHandshake
         {
             channel = await open(host, port, channelToken).ConfigureAwait(false);
         }
-        catch (ChannelOpenException ex)
+        catch (SshChannelOpenException ex)
         {
             byte code = ex.Reason switch
             {

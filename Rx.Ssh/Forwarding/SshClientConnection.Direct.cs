@@ -22,7 +22,7 @@ public sealed partial class SshClientConnection
     /// <param name="settings">Our window and packet size; the connection's when null.</param>
     /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
     /// <returns>The open channel as a duplex stream, owned by the caller.</returns>
-    /// <exception cref="ChannelOpenException">The server refused or could not connect (e.g. <see cref="ChannelOpenFailureReason.ConnectFailed"/>, <see cref="ChannelOpenFailureReason.AdministrativelyProhibited"/>), with its text; the connection lives on.</exception>
+    /// <exception cref="SshChannelOpenException">The server refused or could not connect (e.g. <see cref="ChannelOpenFailureReason.ConnectFailed"/>, <see cref="ChannelOpenFailureReason.AdministrativelyProhibited"/>), with its text; the connection lives on.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
     public Task<SshChannelStream> OpenDirectTcpAsync(
         string host,
@@ -48,7 +48,7 @@ public sealed partial class SshClientConnection
     /// <param name="settings">Our window and packet size; the connection's when null.</param>
     /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
     /// <returns>The open channel as a duplex stream, owned by the caller.</returns>
-    /// <exception cref="ChannelOpenException">The server refused or could not connect, with its reason and text.</exception>
+    /// <exception cref="SshChannelOpenException">The server refused or could not connect, with its reason and text.</exception>
     /// <exception cref="SshConnectionException">The connection ended.</exception>
     public Task<SshChannelStream> OpenDirectStreamLocalAsync(string path, SshChannelSettings? settings = null, CancellationToken cancellationToken = default)
     {
@@ -66,7 +66,7 @@ public sealed partial class SshClientConnection
     /// Cold: each subscription opens its own <c>direct-tcpip</c> channel and subscribes to
     /// <paramref name="input"/> once the channel is open. The observable completes when the destination
     /// has sent EOF (or the channel closed) and the input is written; a refusal fails it with
-    /// <see cref="ChannelOpenException"/>, a lost connection with <see cref="SshConnectionException"/>.
+    /// <see cref="SshChannelOpenException"/>, a lost connection with <see cref="SshConnectionException"/>.
     /// Disposing the subscription closes the channel (and unsubscribes from the input). Each chunk owns
     /// its bytes. Back-pressure: window goes back to the server when <c>OnNext</c> returns; the input is
     /// not back-pressured (chunks wait in order for the window), so bound it yourself if it is fast.

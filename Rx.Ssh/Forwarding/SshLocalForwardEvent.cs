@@ -41,5 +41,5 @@ public sealed class SshLocalForwardConnection : SshLocalForwardEvent
 /// <summary>How one forwarded connection ended.</summary>
 /// <param name="BytesToRemote">Bytes read from the local socket and sent over the channel.</param>
 /// <param name="BytesFromRemote">Bytes received on the channel and written to the local socket.</param>
-/// <param name="Error">Null when both directions ended with EOF (or the forward was stopped); otherwise what ended it: <see cref="ChannelOpenException"/> for a refused open, <see cref="SshConnectionException"/> for a lost connection, a socket error.</param>
+/// <param name="Error">Null when both directions ended with EOF (or the forward was stopped); otherwise what ended it: <see cref="SshChannelOpenException"/> for a refused open, <see cref="SshConnectionException"/> for a lost connection, a socket error.</param>
 public sealed record SshForwardResult(long BytesToRemote, long BytesFromRemote, Exception? Error);

@@ -60,7 +60,7 @@ public sealed class ServerForwardingTests
     {
         await using InMemoryServer pair = await InMemoryServer.StartAsync(Options());
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("127.0.0.1", 80)).WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("127.0.0.1", 80)).WithTimeout());
 
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, refused.Reason);
         Assert.Contains("not allowed", refused.Description, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class ServerForwardingTests
                 : SshForwardDecision.Refuse(ChannelOpenFailureReason.AdministrativelyProhibited, $"no service on port {r.Port}"));
         }));
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("echo.internal", 9)).WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("echo.internal", 9)).WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.AdministrativelyProhibited, refused.Reason);
         Assert.Equal("no service on port 9", refused.Description);
 
@@ -134,7 +134,7 @@ public sealed class ServerForwardingTests
         int closed = EchoService.ClosedPort();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(direct: _ => ValueTask.FromResult(SshForwardDecision.Allow)));
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("127.0.0.1", closed)).WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("127.0.0.1", closed)).WithTimeout());
 
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, refused.Reason);
         Assert.StartsWith($"Connect to 127.0.0.1:{closed} failed: ", refused.Description, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class ServerForwardingTests
     {
         await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(direct: _ => ValueTask.FromResult(SshForwardDecision.Handle(StreamEchoAsync))));
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", new byte[] { 0, 0, 0, 9, 1 }).WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", new byte[] { 0, 0, 0, 9, 1 }).WithTimeout());
 
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, refused.Reason);
         await using SshChannelStream channel = await pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("x", 1)).WithTimeout();
@@ -161,7 +161,7 @@ public sealed class ServerForwardingTests
         await using SshChannelStream first = await pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("a", 1)).WithTimeout();
         await using SshChannelStream second = await pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("a", 2)).WithTimeout();
 
-        ChannelOpenException refused = await Assert.ThrowsAsync<ChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("a", 3)).WithTimeout());
+        SshChannelOpenException refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Client.OpenChannelAsync("direct-tcpip", DirectTcpip("a", 3)).WithTimeout());
 
         Assert.Equal(ChannelOpenFailureReason.ResourceShortage, refused.Reason);
         Assert.Contains("At most 2 forwarded channels", refused.Description, StringComparison.Ordinal);

@@ -55,7 +55,7 @@ internal static class ForwardTrust
         return null;
     }
 
-    private static bool ListenAllows(Trust.ForwardPermission permission, SshListenRequest request) =>
+    private static bool ListenAllows(ForwardPermission permission, SshListenRequest request) =>
         permission.Host is null
             ? request.Host == "localhost" && (permission.Port is null || permission.Port == request.Port)
             : permission.Allows(request.Host, request.Port);
