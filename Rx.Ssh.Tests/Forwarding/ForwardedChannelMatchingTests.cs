@@ -37,10 +37,18 @@ public sealed class ForwardedChannelMatchingTests
     [Fact]
     public async Task A_forwarded_channel_for_a_port_nobody_asked_for_is_administratively_prohibited()
     {
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
         var replyPort = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(replyPort, 4242);
-        using IDisposable handler = pair.Server.RegisterGlobalRequestHandler("tcpip-forward", (_, _) => ValueTask.FromResult(SshGlobalReply.Succeeded(replyPort)));
+
+        // The server's own tcpip-forward handling is replaced by one that only answers: the test opens the forwarded channels itself.
+        var options = InMemoryServer.DefaultServerOptions() with
+        {
+            GlobalRequestHandlers = new Dictionary<string, SshGlobalRequestHandler>
+            {
+                ["tcpip-forward"] = (_, _) => ValueTask.FromResult(SshGlobalReply.Succeeded(replyPort)),
+            },
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
         using var events = new RemoteForwardingTests.Collector(pair.Client.ListenRemotePort("localhost", 0));
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         Assert.Equal(4242, started.Port);

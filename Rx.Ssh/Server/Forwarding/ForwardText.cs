@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Server.Forwarding;
 
 /// <summary>Formatting shared by the forwarding types.</summary>
 internal static class ForwardText

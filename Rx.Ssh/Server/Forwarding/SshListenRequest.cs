@@ -1,3 +1,5 @@
+using Rx.Ssh.Server.Forwarding;
+
 namespace Rx.Ssh;
 
 /// <summary>

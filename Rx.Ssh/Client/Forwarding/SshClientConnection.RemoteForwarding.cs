@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
-using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using System.Reactive;
+using Rx.Ssh.Client.Forwarding;
 using Rx.Ssh.Forwarding;
 
 namespace Rx.Ssh;

@@ -1,6 +1,7 @@
+using Rx.Ssh.Forwarding;
 using Rx.Ssh.Wire;
 
-namespace Rx.Ssh.Forwarding;
+namespace Rx.Ssh.Client.Forwarding;
 
 /// <summary>
 /// The client's remote listeners: the <c>forwarded-tcpip</c> and <c>forwarded-streamlocal@openssh.com</c>
