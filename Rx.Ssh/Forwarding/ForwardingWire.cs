@@ -15,8 +15,78 @@ internal static class ForwardingWire
     public const string StreamLocalForward = "streamlocal-forward@openssh.com";
     public const string CancelStreamLocalForward = "cancel-streamlocal-forward@openssh.com";
 
-    /// <summary>string host to connect, uint32 port to connect, string originator IP address, uint32 originator port.</summary>
-    public static byte[] DirectTcpipData(string host, int port, string originatorHost, int originatorPort)
+    /// <summary>
+    /// <c>direct-tcpip</c> and <c>forwarded-tcpip</c> have one shape: string host (to connect, or
+    /// that was connected), uint32 port, string originator IP address, uint32 originator port.
+    /// </summary>
+    public static byte[] DirectTcpipData(string host, int port, string originatorHost, int originatorPort) =>
+        HostPortOriginator(host, port, originatorHost, originatorPort);
+
+    /// <summary><c>forwarded-tcpip</c>: the address and port that was connected, and the originator (see <see cref="DirectTcpipData"/>).</summary>
+    public static byte[] ForwardedTcpipData(string host, int port, string originatorHost, int originatorPort) =>
+        HostPortOriginator(host, port, originatorHost, originatorPort);
+
+    /// <summary>Reads the <see cref="DirectTcpipData"/> / <see cref="ForwardedTcpipData"/> shape, ports checked to be 0 to 65535.</summary>
+    public static (string Host, int Port, string Originator, int OriginatorPort) ReadHostPortOriginator(ReadOnlySpan<byte> data)
+    {
+        var r = new SshReader(data);
+        string host = r.ReadUtf8String();
+        int port = Port(r.ReadUInt32());
+        string originator = r.ReadUtf8String();
+        int originatorPort = Port(r.ReadUInt32());
+        r.ReadEnd();
+        return (host, port, originator, originatorPort);
+    }
+
+    /// <summary>
+    /// <c>direct-streamlocal@openssh.com</c> (string socket path, string reserved, uint32 reserved) and
+    /// <c>forwarded-streamlocal@openssh.com</c> (string socket path, string reserved): only the path
+    /// is read, as older peers omit the reserved fields.
+    /// </summary>
+    public static string ReadStreamLocalChannel(ReadOnlySpan<byte> data)
+    {
+        var r = new SshReader(data);
+        return Path(r.ReadUtf8String());
+    }
+
+    /// <summary><c>tcpip-forward</c> and <c>cancel-tcpip-forward</c>: string address to bind, uint32 port.</summary>
+    public static (string Host, int Port) ReadListen(ReadOnlySpan<byte> data)
+    {
+        var r = new SshReader(data);
+        string host = r.ReadUtf8String();
+        int port = Port(r.ReadUInt32());
+        r.ReadEnd();
+        return (host, port);
+    }
+
+    /// <summary><c>streamlocal-forward@openssh.com</c> and its cancel: string socket path.</summary>
+    public static string ReadListenPath(ReadOnlySpan<byte> data)
+    {
+        var r = new SshReader(data);
+        string path = Path(r.ReadUtf8String());
+        r.ReadEnd();
+        return path;
+    }
+
+    /// <summary><c>forwarded-streamlocal@openssh.com</c>: string socket path, string reserved.</summary>
+    public static byte[] ForwardedStreamLocalData(string path)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var w = new SshWriter(buffer);
+        w.WriteString(path);
+        w.WriteString(string.Empty);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The SUCCESS data of a <c>tcpip-forward</c> with port 0: uint32 the port bound.</summary>
+    public static byte[] AllocatedPort(int port)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4);
+        new SshWriter(buffer).WriteUInt32((uint)port);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] HostPortOriginator(string host, int port, string originatorHost, int originatorPort)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         var w = new SshWriter(buffer);
@@ -64,4 +134,8 @@ internal static class ForwardingWire
             throw new ArgumentOutOfRangeException(parameter, port, allowZero ? "A port is 0 to 65535." : "A port is 1 to 65535.");
         }
     }
+
+    private static int Port(uint port) => port <= 65535 ? (int)port : throw new FormatException($"Port {port} is out of range.");
+
+    private static string Path(string path) => path.Length > 0 && !path.Contains('\0', StringComparison.Ordinal) ? path : throw new FormatException("Invalid socket path.");
 }

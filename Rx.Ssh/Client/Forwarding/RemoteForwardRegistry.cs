@@ -52,18 +52,16 @@ internal sealed class RemoteForwardRegistry
         bool unix = channel.ChannelType == ForwardingWire.ForwardedStreamLocal;
         try
         {
-            // forwarded-tcpip: string address that was connected, uint32 port, string originator IP, uint32 originator port.
-            // forwarded-streamlocal: string socket path, string reserved.
-            var reader = new SshReader(channel.ExtraData.Span);
-            connectedHost = reader.ReadUtf8String();
-            if (!unix)
+            if (unix)
             {
-                connectedPort = checked((int)reader.ReadUInt32());
-                originatorHost = reader.ReadUtf8String();
-                originatorPort = checked((int)reader.ReadUInt32());
+                connectedHost = ForwardingWire.ReadStreamLocalChannel(channel.ExtraData.Span);
+            }
+            else
+            {
+                (connectedHost, connectedPort, originatorHost, originatorPort) = ForwardingWire.ReadHostPortOriginator(channel.ExtraData.Span);
             }
         }
-        catch (Exception ex) when (ex is SshFormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is SshFormatException or FormatException or OverflowException or ArgumentException)
         {
             channel.Reject(ChannelOpenFailureReason.ConnectFailed, "Malformed forwarded channel data.");
             return;

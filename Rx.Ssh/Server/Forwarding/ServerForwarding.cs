@@ -18,15 +18,6 @@ namespace Rx.Ssh.Server.Forwarding;
 /// </summary>
 internal sealed class ServerForwarding
 {
-    public const string DirectTcpip = "direct-tcpip";
-    public const string DirectStreamLocal = "direct-streamlocal@openssh.com";
-    public const string ForwardedTcpip = "forwarded-tcpip";
-    public const string ForwardedStreamLocal = "forwarded-streamlocal@openssh.com";
-    public const string TcpipForward = "tcpip-forward";
-    public const string CancelTcpipForward = "cancel-tcpip-forward";
-    public const string StreamLocalForward = "streamlocal-forward@openssh.com";
-    public const string CancelStreamLocalForward = "cancel-streamlocal-forward@openssh.com";
-
     private readonly SshServerConnection _connection;
     private readonly SshServerOptions _options;
     private readonly ISubject<SshForwardEnded> _ended = Subject.Synchronize(new Subject<SshForwardEnded>());
@@ -65,7 +56,7 @@ internal sealed class ServerForwarding
     /// <summary>Registers the handlers the options do not override (before the dispatch loop starts).</summary>
     public void Register()
     {
-        foreach (string type in (string[])[DirectTcpip, DirectStreamLocal])
+        foreach (string type in (string[])[ForwardingWire.DirectTcpip, ForwardingWire.DirectStreamLocal])
         {
             if (_options.ChannelOpenHandlers?.ContainsKey(type) != true)
             {
@@ -73,10 +64,10 @@ internal sealed class ServerForwarding
             }
         }
 
-        Add(TcpipForward, (r, ct) => ListenAsync(r, streamLocal: false));
-        Add(StreamLocalForward, (r, ct) => ListenAsync(r, streamLocal: true));
-        Add(CancelTcpipForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: false)));
-        Add(CancelStreamLocalForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: true)));
+        Add(ForwardingWire.TcpipForward, (r, ct) => ListenAsync(r, streamLocal: false));
+        Add(ForwardingWire.StreamLocalForward, (r, ct) => ListenAsync(r, streamLocal: true));
+        Add(ForwardingWire.CancelTcpipForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: false)));
+        Add(ForwardingWire.CancelStreamLocalForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: true)));
         _ = _connection.Completion.ContinueWith(_ => Stop(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         void Add(string name, SshGlobalRequestHandler handler)
@@ -93,14 +84,14 @@ internal sealed class ServerForwarding
         SshDirectForwardRequest request;
         try
         {
-            if (pending.ChannelType == DirectTcpip)
+            if (pending.ChannelType == ForwardingWire.DirectTcpip)
             {
-                (string host, int port, string originator, int originatorPort) = ForwardWire.ReadDirectTcpip(pending.ExtraData.Span);
-                request = new SshDirectForwardRequest(_connection, DirectTcpip, host, port, originator, originatorPort, null);
+                (string host, int port, string originator, int originatorPort) = ForwardingWire.ReadHostPortOriginator(pending.ExtraData.Span);
+                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectTcpip, host, port, originator, originatorPort, null);
             }
             else
             {
-                request = new SshDirectForwardRequest(_connection, DirectStreamLocal, string.Empty, 0, string.Empty, 0, ForwardWire.ReadDirectStreamLocal(pending.ExtraData.Span));
+                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectStreamLocal, string.Empty, 0, string.Empty, 0, ForwardingWire.ReadStreamLocalChannel(pending.ExtraData.Span));
             }
         }
         catch (Exception e) when (e is FormatException or SshException or ArgumentException)
@@ -265,11 +256,11 @@ internal sealed class ServerForwarding
         {
             if (streamLocal)
             {
-                request = new SshListenRequest(_connection, string.Empty, 0, ForwardWire.ReadListenPath(global.Data.Span));
+                request = new SshListenRequest(_connection, string.Empty, 0, ForwardingWire.ReadListenPath(global.Data.Span));
             }
             else
             {
-                (string host, int port) = ForwardWire.ReadListen(global.Data.Span);
+                (string host, int port) = ForwardingWire.ReadListen(global.Data.Span);
                 request = new SshListenRequest(_connection, host, port, null);
             }
         }
@@ -323,7 +314,7 @@ internal sealed class ServerForwarding
 
         Logger.LogDebug("Listening on {Address} ({Port}) for {User}", request, listener.Port, _connection.UserName);
         _ = AcceptLoopAsync(listener);
-        return request.IsStreamLocal || request.Port != 0 ? SshGlobalReply.Succeeded() : SshGlobalReply.Succeeded(ForwardWire.AllocatedPort(listener.Port));
+        return request.IsStreamLocal || request.Port != 0 ? SshGlobalReply.Succeeded() : SshGlobalReply.Succeeded(ForwardingWire.AllocatedPort(listener.Port));
     }
 
     private SshGlobalReply Cancel(SshGlobalRequest global, bool streamLocal)
@@ -333,11 +324,11 @@ internal sealed class ServerForwarding
         {
             if (streamLocal)
             {
-                key = ForwardListener.KeyOf(ForwardWire.ReadListenPath(global.Data.Span));
+                key = ForwardListener.KeyOf(ForwardingWire.ReadListenPath(global.Data.Span));
             }
             else
             {
-                (string host, int port) = ForwardWire.ReadListen(global.Data.Span);
+                (string host, int port) = ForwardingWire.ReadListen(global.Data.Span);
                 key = ForwardListener.KeyOf(host, port);
             }
         }
@@ -395,14 +386,14 @@ internal sealed class ServerForwarding
             byte[] extra;
             if (request.SocketPath is { } path)
             {
-                type = ForwardedStreamLocal;
-                extra = ForwardWire.ForwardedStreamLocal(path);
+                type = ForwardingWire.ForwardedStreamLocal;
+                extra = ForwardingWire.ForwardedStreamLocalData(path);
             }
             else
             {
                 var remoteEnd = socket.RemoteEndPoint as IPEndPoint;
-                type = ForwardedTcpip;
-                extra = ForwardWire.ForwardedTcpip(request.Host, listener.Port, remoteEnd is null ? string.Empty : Unmapped(remoteEnd.Address), remoteEnd?.Port ?? 0);
+                type = ForwardingWire.ForwardedTcpip;
+                extra = ForwardingWire.ForwardedTcpipData(request.Host, listener.Port, remoteEnd is null ? string.Empty : Unmapped(remoteEnd.Address), remoteEnd?.Port ?? 0);
             }
 
             SshChannelStream channel;
