@@ -55,6 +55,25 @@ public sealed class SocksForwardingInteropTests
     }
 
     [Fact]
+    public async Task A_socks5_request_with_an_ipv6_address_reaches_the_destination()
+    {
+        await using TestTcpService echo = TestTcpService.EchoOnIPv6Loopback();
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        using var events = new LocalForwardingInteropTests.EventCollector(conn.ForwardSocks("127.0.0.1", 0));
+        var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
+
+        using Socket s5 = await ConnectAsync(started.LocalEndPoint);
+        await Socks5GreetAsync(s5);
+
+        // ATYP 4: sixteen address bytes (::1), then the port.
+        await SendAsync(s5, [5, 1, 0, 4, .. IPAddress.IPv6Loopback.GetAddressBytes(), .. Port((ushort)echo.Port)]);
+        byte[] reply = await ReceiveExactAsync(s5, 4);
+        Assert.Equal(new byte[] { 5, 0, 0 }, reply[..3]);
+        await ReceiveExactAsync(s5, reply[3] switch { 1 => 6, 4 => 18, _ => throw new Xunit.Sdk.XunitException($"Unexpected bound address type {reply[3]}.") });
+        Assert.Equal("socks5 ipv6", await LocalForwardingInteropTests.EchoOnceAsync(s5, "socks5 ipv6"));
+    }
+
+    [Fact]
     public async Task Garbage_and_unsupported_requests_get_an_error_reply_and_are_closed_and_nothing_else_is_affected()
     {
         await using TestTcpService echo = TestTcpService.Echo();

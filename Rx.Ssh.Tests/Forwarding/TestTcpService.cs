@@ -39,10 +39,15 @@ internal sealed class TestTcpService : IAsyncDisposable
     /// <summary>Reads to EOF, then writes <c>got N</c> and closes: proves EOF one way keeps the other open.</summary>
     public static TestTcpService CountThenReply() => Tcp(CountThenReplyAsync);
 
-    public static TestTcpService Tcp(Func<Socket, CancellationToken, Task> handler)
+    public static TestTcpService Tcp(Func<Socket, CancellationToken, Task> handler) => Tcp(IPAddress.Loopback, handler);
+
+    /// <summary>An echo service on <c>::1</c>, port 0.</summary>
+    public static TestTcpService EchoOnIPv6Loopback() => Tcp(IPAddress.IPv6Loopback, EchoAsync);
+
+    public static TestTcpService Tcp(IPAddress address, Func<Socket, CancellationToken, Task> handler)
     {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(address, 0));
         listener.Listen(512);
         return new TestTcpService(listener, handler, null);
     }
