@@ -49,7 +49,7 @@ public sealed class ForwardedChannelMatchingTests
             },
         };
         await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
-        using var events = new RemoteForwardingTests.Collector(pair.Client.ListenRemotePort("localhost", 0));
+        using var events = new ObservableCollector<SshRemoteForwardEvent>(pair.Client.ListenRemotePort("localhost", 0));
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         Assert.Equal(4242, started.Port);
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading.Channels;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Tests.Interop;
 
@@ -20,7 +19,7 @@ public sealed class LocalForwardingInteropTests
     {
         await using TestTcpService echo = TestTcpService.Echo();
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new EventCollector(conn.ForwardLocalPort("127.0.0.1", 0, "127.0.0.1", echo.Port));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardLocalPort("127.0.0.1", 0, "127.0.0.1", echo.Port));
         var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
         var bound = Assert.IsType<IPEndPoint>(started.LocalEndPoint);
         Assert.NotEqual(0, bound.Port);
@@ -63,7 +62,7 @@ public sealed class LocalForwardingInteropTests
         string local = TempSocketPath();
         await using TestTcpService echo = TestTcpService.Unix(remote, TestTcpService.EchoAsync);
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new EventCollector(conn.ForwardLocalPathToPath(local, remote));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardLocalPathToPath(local, remote));
         Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
         using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await client.ConnectAsync(new UnixDomainSocketEndPoint(local)).WithTimeout();
@@ -78,7 +77,7 @@ public sealed class LocalForwardingInteropTests
         await using TestTcpService unixEcho = TestTcpService.Unix(remote, TestTcpService.EchoAsync);
         await using TestTcpService tcpEcho = TestTcpService.Echo();
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var toPath = new EventCollector(conn.ForwardLocalPortToPath("127.0.0.1", 0, remote));
+        using var toPath = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardLocalPortToPath("127.0.0.1", 0, remote));
         var started = Assert.IsType<SshLocalForwardStarted>(await toPath.NextAsync());
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
@@ -107,7 +106,7 @@ public sealed class LocalForwardingInteropTests
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
         SocketException error = await Assert.ThrowsAsync<SocketException>(() => conn.ForwardLocalPortAsync("127.0.0.1", port, "127.0.0.1", 9));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
-        using var events = new EventCollector(conn.ForwardLocalPort("127.0.0.1", port, "127.0.0.1", 9));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardLocalPort("127.0.0.1", port, "127.0.0.1", 9));
         SocketException observed = Assert.IsType<SocketException>(await events.Ended.WithTimeout());
         Assert.Equal(SocketError.AddressAlreadyInUse, observed.SocketErrorCode);
         Assert.Equal("ok\n", (await conn.Run("echo ok").WithTimeout()).Stdout);
@@ -151,7 +150,7 @@ public sealed class LocalForwardingInteropTests
             }
         });
         SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new EventCollector(conn.ForwardLocalPort("127.0.0.1", 0, "127.0.0.1", service.Port));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardLocalPort("127.0.0.1", 0, "127.0.0.1", service.Port));
         var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(started.LocalEndPoint).WithTimeout();
@@ -200,26 +199,4 @@ public sealed class LocalForwardingInteropTests
     }
 
     /// <summary>Subscribes at once and hands the items out one by one; <see cref="Ended"/> gives the error (null on completion).</summary>
-    internal sealed class EventCollector : IDisposable
-    {
-        private readonly Channel<SshLocalForwardEvent> _items = Channel.CreateUnbounded<SshLocalForwardEvent>();
-        private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly IDisposable _subscription;
-
-        public EventCollector(IObservable<SshLocalForwardEvent> source) =>
-            _subscription = source.Subscribe(
-                e => _items.Writer.TryWrite(e),
-                ex => _ended.TrySetResult(ex),
-                () => _ended.TrySetResult(null));
-
-        public Task<Exception?> Ended => _ended.Task;
-
-        public async Task<SshLocalForwardEvent> NextAsync() => await _items.Reader.ReadAsync().AsTask().WithTimeout();
-
-        public void Dispose()
-        {
-            _subscription.Dispose();
-            _ended.TrySetResult(null);
-        }
-    }
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text;
-using System.Threading.Channels;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Tests.Interop;
 
@@ -22,7 +21,7 @@ public sealed class RemoteForwardingTests
     {
         await using TestTcpService echo = TestTcpService.Echo();
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new Collector(conn.ForwardRemotePort("127.0.0.1", 0, "127.0.0.1", echo.Port));
+        using var events = new ObservableCollector<SshRemoteForwardEvent>(conn.ForwardRemotePort("127.0.0.1", 0, "127.0.0.1", echo.Port));
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         Assert.InRange(started.Port, 1, 65535);
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -45,7 +44,7 @@ public sealed class RemoteForwardingTests
     public async Task The_subscriber_decides_each_connection_refuse_or_accept_in_process()
     {
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new Collector(conn.ListenRemotePort("127.0.0.1", 0));
+        using var events = new ObservableCollector<SshRemoteForwardEvent>(conn.ListenRemotePort("127.0.0.1", 0));
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         var endPoint = new IPEndPoint(IPAddress.Loopback, started.Port);
         using (var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
@@ -89,7 +88,7 @@ public sealed class RemoteForwardingTests
         string remote = LocalForwardingInteropTests.TempSocketPath();
         await using TestTcpService echo = TestTcpService.Unix(local, TestTcpService.EchoAsync);
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new Collector(conn.ForwardRemotePath(remote, local));
+        using var events = new ObservableCollector<SshRemoteForwardEvent>(conn.ForwardRemotePath(remote, local));
         var started = Assert.IsType<SshRemoteForwardStarted>(await events.NextAsync());
         Assert.Equal(remote, started.Path);
         using (var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
@@ -133,21 +132,5 @@ public sealed class RemoteForwardingTests
         }
 
         return Encoding.ASCII.GetString(copy.ToArray());
-    }
-
-    internal sealed class Collector : IDisposable
-    {
-        private readonly Channel<SshRemoteForwardEvent> _items = Channel.CreateUnbounded<SshRemoteForwardEvent>();
-        private readonly TaskCompletionSource<Exception?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly IDisposable _subscription;
-
-        public Collector(IObservable<SshRemoteForwardEvent> source) =>
-            _subscription = source.Subscribe(e => _items.Writer.TryWrite(e), ex => _ended.TrySetResult(ex), () => _ended.TrySetResult(null));
-
-        public Task<Exception?> Ended => _ended.Task;
-
-        public async Task<SshRemoteForwardEvent> NextAsync() => await _items.Reader.ReadAsync().AsTask().WithTimeout();
-
-        public void Dispose() => _subscription.Dispose();
     }
 }

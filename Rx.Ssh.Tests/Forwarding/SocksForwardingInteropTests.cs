@@ -19,7 +19,7 @@ public sealed class SocksForwardingInteropTests
     {
         await using TestTcpService echo = TestTcpService.Echo();
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new LocalForwardingInteropTests.EventCollector(conn.ForwardSocks("127.0.0.1", 0));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardSocks("127.0.0.1", 0));
         var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
         ushort port = (ushort)echo.Port;
 
@@ -59,7 +59,7 @@ public sealed class SocksForwardingInteropTests
     {
         await using TestTcpService echo = TestTcpService.EchoOnIPv6Loopback();
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new LocalForwardingInteropTests.EventCollector(conn.ForwardSocks("127.0.0.1", 0));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardSocks("127.0.0.1", 0));
         var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
 
         using Socket s5 = await ConnectAsync(started.LocalEndPoint);
@@ -81,7 +81,7 @@ public sealed class SocksForwardingInteropTests
         closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         ushort refusedPort = (ushort)((IPEndPoint)closed.LocalEndPoint!).Port;
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
-        using var events = new LocalForwardingInteropTests.EventCollector(conn.ForwardSocks("127.0.0.1", 0));
+        using var events = new ObservableCollector<SshLocalForwardEvent>(conn.ForwardSocks("127.0.0.1", 0));
         var started = Assert.IsType<SshLocalForwardStarted>(await events.NextAsync());
 
         using (Socket garbage = await ConnectAsync(started.LocalEndPoint))
