@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Rx.Ssh.IO;
 
 namespace Rx.Ssh;
 
@@ -19,10 +20,12 @@ public sealed partial class SshChannelStream
         {
             if (_pipe is null)
             {
-                var side = new PipeSide(this);
+                // The stream's read path under the pipe's name, and its write path; the adapters are never disposed.
+                var input = new ReadOnlyStreamAdapter((buffer, ct) => ReadCoreAsync(PipeForm, buffer, ct));
+                var output = new WriteOnlyStreamAdapter((buffer, ct) => WriteAsync(buffer, ct).AsTask());
                 var pipe = new DuplexPipe(
-                    PipeReader.Create(side, new StreamPipeReaderOptions(leaveOpen: true)),
-                    new EofPipeWriter(PipeWriter.Create(side, new StreamPipeWriterOptions(leaveOpen: true)), this));
+                    PipeReader.Create(input, new StreamPipeReaderOptions(leaveOpen: true)),
+                    new EofPipeWriter(PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true)), this));
                 Interlocked.CompareExchange(ref _pipe, pipe, null);
             }
 
@@ -31,50 +34,6 @@ public sealed partial class SshChannelStream
     }
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
-
-    /// <summary>What the pipe's reader and writer see: the stream's read path under the pipe's name, its write path, and a dispose that does nothing.</summary>
-    private sealed class PipeSide(SshChannelStream owner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanWrite => true;
-
-        public override bool CanSeek => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            owner.ReadCoreAsync(PipeForm, buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            owner.WriteAsync(buffer, cancellationToken);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            owner.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count) => owner.Write(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 
     /// <summary>The stream pipe writer, plus EOF on the channel once it is completed (its buffered data flushed first).</summary>
     private sealed class EofPipeWriter(PipeWriter inner, SshChannelStream owner) : PipeWriter
