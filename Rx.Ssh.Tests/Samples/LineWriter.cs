@@ -13,6 +13,7 @@ internal sealed class LineWriter : TextWriter
 {
     private readonly StringBuilder _all = new();
     private readonly StringBuilder _line = new();
+    private readonly object _emit = new();
     private readonly ReplaySubject<string> _lines = new();
     private readonly BehaviorSubject<long> _version = new(0);
 
@@ -43,18 +44,27 @@ internal sealed class LineWriter : TextWriter
 
     public override void Write(char value)
     {
-        string? completed = null;
-        lock (_all)
+        // Notifications go out under _emit (in order, one at a time) but not under _all: a subscriber
+        // joining BehaviorSubject reads Text (taking _all) while it holds the subject's own gate, so
+        // notifying while holding _all deadlocked against it. _all is held only for the append.
+        lock (_emit)
         {
-            _all.Append(value);
-            if (value == '\n')
+            string? completed = null;
+            long length;
+            lock (_all)
             {
-                completed = _line.ToString().TrimEnd('\r');
-                _line.Clear();
-            }
-            else
-            {
-                _line.Append(value);
+                _all.Append(value);
+                if (value == '\n')
+                {
+                    completed = _line.ToString().TrimEnd('\r');
+                    _line.Clear();
+                }
+                else
+                {
+                    _line.Append(value);
+                }
+
+                length = _all.Length;
             }
 
             if (completed is not null)
@@ -62,7 +72,7 @@ internal sealed class LineWriter : TextWriter
                 _lines.OnNext(completed);
             }
 
-            _version.OnNext(_all.Length);
+            _version.OnNext(length);
         }
     }
 
