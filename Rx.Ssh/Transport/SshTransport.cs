@@ -211,6 +211,17 @@ internal sealed partial class SshTransport : IAsyncDisposable
         Exception result = Normalize(error);
         if (Interlocked.CompareExchange(ref _failure, result, null) != null)
         {
+            // Another caller is ending the transport: let it finish telling the peer why (its
+            // DISCONNECT is being written) before this caller goes on to dispose the stream.
+            // Bounded, so a caller reached from inside that shutdown cannot wait on itself.
+            try
+            {
+                await _closed.Task.WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+
             return _failure!;
         }
 
