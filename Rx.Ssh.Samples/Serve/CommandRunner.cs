@@ -143,8 +143,8 @@ internal static class CommandRunner
         return environment;
     }
 
-    /// <summary>Output pump from a pipe: see <see cref="StartPump(ReadBlocking, SshProcessOutput)"/>.</summary>
-    private static Task StartPump(Microsoft.Win32.SafeHandles.SafeFileHandle pipe, SshProcessOutput destination) =>
+    /// <summary>Output pump from a pipe: see <see cref="StartPump(ReadBlocking, SshProcessWriter)"/>.</summary>
+    private static Task StartPump(Microsoft.Win32.SafeHandles.SafeFileHandle pipe, SshProcessWriter destination) =>
         StartPump(buffer => BlockingReader.Read((int)pipe.DangerousGetHandle(), buffer), destination);
 
     /// <summary>
@@ -155,7 +155,7 @@ internal static class CommandRunner
     /// budget is used up, which is the flow control this pump obeys. No per-chunk allocation of
     /// its own, and no thread pool hop per chunk.
     /// </summary>
-    private static Task StartPump(ReadBlocking read, SshProcessOutput destination) =>
+    private static Task StartPump(ReadBlocking read, SshProcessWriter destination) =>
         Task.Factory.StartNew(
             () =>
             {
@@ -177,7 +177,7 @@ internal static class CommandRunner
     private delegate int ReadBlocking(Span<byte> buffer);
 
     /// <summary>Client input to the child's stdin pipe; EOF from the client closes the pipe.</summary>
-    private static async Task PumpInputAsync(SshProcessInput source, Stream destination, CancellationToken cancellationToken)
+    private static async Task PumpInputAsync(SshProcessReader source, Stream destination, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[BufferSize];
         try
@@ -205,7 +205,7 @@ internal static class CommandRunner
     }
 
     /// <summary>Client input to the terminal; the tty does echo and line editing. EOF from the client changes nothing (as sshd).</summary>
-    private static async Task PumpInputAsync(SshProcessInput source, Pty pty, CancellationToken cancellationToken)
+    private static async Task PumpInputAsync(SshProcessReader source, Pty pty, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[BufferSize];
         try

@@ -5,7 +5,7 @@ using Rx.Ssh.Tests.Infrastructure;
 namespace Rx.Ssh.Tests.Client;
 
 /// <summary>
-/// <see cref="SshProcessWriter.WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool, CancellationToken)"/>
+/// <see cref="SshProcessWriter.WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool?, CancellationToken)"/>
 /// holds at most <see cref="SshChannelSettings.MaxQueuedOutputBytes"/> of a source faster than the
 /// channel, holding the emitter back past it (issue 11, item 4).
 /// </summary>

@@ -65,9 +65,9 @@ public sealed record SshChannelSettings
 
     /// <summary>
     /// Output bytes a channel holds waiting for the peer's window when the writer does not wait
-    /// itself: the server's non-awaited writes (<see cref="SshProcessOutput.Write(string)"/> and the
+    /// itself: non-awaited writes (<see cref="SshProcessWriter.Write(string)"/> and the
     /// like, which fail past it) and the chunks of a source given to
-    /// <see cref="SshProcessWriter.WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool, CancellationToken)"/>
+    /// <see cref="SshProcessWriter.WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool?, CancellationToken)"/>
     /// (whose emitter is held back past it). Default 8 MiB; from <see cref="MinQueuedOutputBytes"/>
     /// to <see cref="MaxQueuedOutputBytesLimit"/>.
     /// </summary>

@@ -40,11 +40,11 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
 
     internal override bool TakeData(in ChannelEvent e)
     {
-        Process.Stdin.Enqueue(e);
+        Process.StdinPart.Enqueue(e);
         return true;
     }
 
-    internal override void TakeEof() => Process.Stdin.Enqueue(new ChannelEvent(ChannelEventKind.Eof));
+    internal override void TakeEof() => Process.StdinPart.Enqueue(new ChannelEvent(ChannelEventKind.Eof));
 
     private async Task RunAsync(SshServerProcess process)
     {

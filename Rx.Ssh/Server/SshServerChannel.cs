@@ -2,6 +2,7 @@ using System.Text;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Server;
 using Rx.Ssh.Server.Editor;
+using Rx.Ssh.Session;
 
 namespace Rx.Ssh;
 

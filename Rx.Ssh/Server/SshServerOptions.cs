@@ -153,7 +153,7 @@ public sealed record SshServerOptions : SshConnectionOptions
     public int MaxSessions { get; init; } = 10;
 
     /// <summary>
-    /// For <see cref="SshProcessInput.ReadLineAsync"/> (and <c>Lines</c>): the longest input line in
+    /// For <see cref="SshProcessReader.ReadLineAsync"/> (and <c>Lines</c>): the longest input line in
     /// characters, without its line ending. A longer line fails the read with
     /// <see cref="SshLineTooLongException"/> once that much is buffered (the part is dropped, the next
     /// read goes on after it), so a client cannot make the server hold one line without bound.

@@ -29,9 +29,10 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
         _terminalChanges = new(() => Dropped("window change"));
         _breaks = new(() => Dropped("break"));
         _signals = new(() => Dropped("signal"));
-        Stdin = new SshProcessInput(channel, () => _signals.OnNext("INT"));
-        Stdout = new SshProcessOutput(channel, null);
-        Stderr = new SshProcessOutput(channel, 1);
+        StdinPart = new StdinReaderPart(channel, () => _signals.OnNext("INT"));
+        Stdin = new SshProcessReader(StdinPart);
+        Stdout = new SshProcessWriter(new ServerOutputPart(channel, null));
+        Stderr = new SshProcessWriter(new ServerOutputPart(channel, 1));
     }
 
     /// <summary>The underlying session channel (line-editor switches, raw writes).</summary>
@@ -58,14 +59,14 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
     /// <summary>The pseudo-terminal (type, current size, modes), when the client asked for one.</summary>
     public SshTerminal? Terminal => Channel.Terminal;
 
-    /// <summary>Standard input.</summary>
-    public SshProcessInput Stdin { get; }
+    /// <summary>Standard input: what the client sends (edited by the line editor when it is on).</summary>
+    public SshProcessReader Stdin { get; }
 
     /// <summary>Standard output.</summary>
-    public SshProcessOutput Stdout { get; }
+    public SshProcessWriter Stdout { get; }
 
     /// <summary>Standard error (extended data type 1).</summary>
-    public SshProcessOutput Stderr { get; }
+    public SshProcessWriter Stderr { get; }
 
     /// <summary>
     /// Hot: each window-change from the client (the new terminal). Completes when the channel
@@ -180,8 +181,8 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
             if (Channel.IsLineEditing)
             {
                 await Task.WhenAll(
-                    Stdout.CopyFromAsync(process.StandardOutput.BaseStream, asText: true, linked.Token),
-                    Stderr.CopyFromAsync(process.StandardError.BaseStream, asText: true, linked.Token)).ConfigureAwait(false);
+                    Stdout.CopyFromAsync(process.StandardOutput.BaseStream, asText: true, sendEof: false, linked.Token),
+                    Stderr.CopyFromAsync(process.StandardError.BaseStream, asText: true, sendEof: false, linked.Token)).ConfigureAwait(false);
             }
             else
             {
@@ -271,13 +272,16 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The server's half of <see cref="Stdin"/>, fed by the session pump.</summary>
+    internal StdinReaderPart StdinPart { get; }
+
     private void Dropped(string what) =>
         Connection.Transport.Logger.LogWarning("Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);
 
     internal void OnClosed()
     {
         _closed.Cancel();
-        Stdin.Complete();
+        StdinPart.Complete();
         _terminalChanges.OnCompleted();
         _breaks.OnCompleted();
         _signals.OnCompleted();

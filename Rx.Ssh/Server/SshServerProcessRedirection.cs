@@ -29,7 +29,7 @@ public static class SshServerProcessRedirection
         public static SshSink ToRemote(SshServerProcess process, bool stderr = false, bool sendEof = false)
         {
             ArgumentNullException.ThrowIfNull(process);
-            SshProcessOutput output = stderr ? process.Stderr : process.Stdout;
+            SshProcessWriter output = stderr ? process.Stderr : process.Stdout;
             Func<CancellationToken, ValueTask>? eof = sendEof ? _ => new ValueTask(process.Channel.SendEofAsync()) : null;
             return SshSink.FromWriter(() => new DelegateSinkWriter((data, ct) => new ValueTask(output.WriteAsync(data, ct)), eof), eof);
         }

@@ -23,6 +23,8 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _inputStop = new();
     private readonly Task _redirection;
     private readonly Task<SshProcessExit> _completion;
+    private readonly Session.ByteReaderPart _stdout;
+    private readonly Session.ByteReaderPart _stderr;
     private int _disposed;
 
     internal SshClientProcess(SshChannel channel, string? command, SshProcessOptions? options = null)
@@ -30,10 +32,12 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         _channel = channel;
         _disposeSignal = options?.DisposeSignal;
         Command = command;
-        Stdin = new SshProcessWriter(channel, channel.Connection.ChannelSettings.MaxQueuedOutputBytes);
+        Stdin = new SshProcessWriter(new Session.ChannelWriterPart(channel, channel.Connection.ChannelSettings.MaxQueuedOutputBytes));
         SshProcessOptions limits = options ?? new SshProcessOptions();
-        Stdout = new SshProcessReader(channel, SshStandardStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
-        Stderr = new SshProcessReader(channel, SshStandardStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        _stdout = new Session.ByteReaderPart(channel, SshStandardStream.Stdout, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        _stderr = new Session.ByteReaderPart(channel, SshStandardStream.Stderr, limits.MaxLineLength, limits.MaxUnreadOutputBytes);
+        Stdout = new SshProcessReader(_stdout);
+        Stderr = new SshProcessReader(_stderr);
         _pump = Task.Run(PumpAsync);
         _redirection = options is null ? Task.CompletedTask : StartRedirection(options);
         _completion = CompleteAsync();
@@ -154,8 +158,8 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         await _channel.Closed.ConfigureAwait(false);
         await _pump.ConfigureAwait(false);
         await _inputStop.CancelAsync().ConfigureAwait(false);
-        Stdout.ReleaseUnread();
-        Stderr.ReleaseUnread();
+        _stdout.ReleaseUnread();
+        _stderr.ReleaseUnread();
         _exit.TrySetException(new SshChannelException("The process was disposed before it ended."));
         _ = _exit.Task.Exception;
         IO.TaskFaults.Observe(_completion);
@@ -255,14 +259,14 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         try
         {
             await Session.SessionChannelPump.RunAsync(_channel, sink).ConfigureAwait(false);
-            Stdout.Complete();
-            Stderr.Complete();
+            _stdout.Complete();
+            _stderr.Complete();
             _exit.TrySetResult(new SshProcessExit(sink.Status, sink.Signal?.Signal, sink.Signal?.CoreDumped ?? false, sink.Signal?.Message ?? string.Empty));
         }
         catch (Exception ex)
         {
-            Stdout.Complete(ex);
-            Stderr.Complete(ex);
+            _stdout.Complete(ex);
+            _stderr.Complete(ex);
             _exit.TrySetException(ex);
         }
     }
@@ -276,20 +280,20 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
 
         public override bool OnData(in ChannelEvent e)
         {
-            process.Stdout.Enqueue(e);
+            process._stdout.Enqueue(e);
             return true;
         }
 
         public override bool OnStderr(in ChannelEvent e)
         {
-            process.Stderr.Enqueue(e);
+            process._stderr.Enqueue(e);
             return true;
         }
 
         public override void OnEof()
         {
-            process.Stdout.Complete();
-            process.Stderr.Complete();
+            process._stdout.Complete();
+            process._stderr.Complete();
         }
 
         public override bool? OnRequest(string type, byte[] data, bool wantReply)

@@ -1,26 +1,23 @@
-using System.Reactive.Linq;
 using System.Text;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Server.Editor;
+using Rx.Ssh.Session;
 
-namespace Rx.Ssh;
+namespace Rx.Ssh.Server;
 
 /// <summary>
-/// A server process's standard input: what the client sends, read as lines, characters, bytes,
-/// an observable of lines, or a <see cref="Stream"/>. One reader at a time: a read (or a
-/// subscription to <see cref="Lines"/> or <see cref="Chunks"/>) while another is in progress fails
-/// with <see cref="InvalidOperationException"/>. The client gets more window only as input is
-/// read here, so a process that stops reading stops the client (flow control). With the line
-/// editor (a pty was requested), input is edited text: whole lines in line mode, single keys in
-/// character mode, and ctrl-D on an empty line is end of input.
+/// A server process's stdin (the server's half of <see cref="SshProcessReader"/>): the client's
+/// bytes decoded as UTF-8 and, with the line editor (a pty was requested), edited (whole lines in
+/// line mode, single keys in character mode, ctrl-D on an empty line ends the input, ctrl-C
+/// interrupts). Lines are split on the text, capped at <see cref="SshServerOptions.MaxLineLength"/>
+/// characters. Exact back-pressure from the start: the client gets window back only as input is read.
 /// </summary>
-public sealed class SshProcessInput
+internal sealed class StdinReaderPart : ProcessReaderPart
 {
-    private const string Name = "stdin";
-    private readonly Session.ChannelInput _input;
+    private readonly ChannelInput _input;
     private readonly SshServerChannel _channel;
     private readonly Action _interrupt;
-    private readonly Server.CharQueue _text = new();
+    private readonly CharQueue _text = new();
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly EditorSink _sink;
     private readonly int _maxLineLength;
@@ -29,103 +26,49 @@ public sealed class SshProcessInput
     private int _partialLength;
     private bool _eof;
 
-    internal SshProcessInput(SshServerChannel channel, Action interrupt)
+    public StdinReaderPart(SshServerChannel channel, Action interrupt)
     {
         _channel = channel;
         _interrupt = interrupt;
         _sink = new EditorSink(this);
-        _input = new Session.ChannelInput(channel.Inner);
+        _input = new ChannelInput(channel.Inner);
         _maxLineLength = channel.Connection.Options.MaxLineLength;
     }
 
-    /// <summary>True once end of input was read (and nothing is left).</summary>
-    public bool AtEnd => _eof && _text.Length == 0 && _input.Length == 0 && _partialLength == 0;
+    public override string Name => "stdin";
 
-    /// <summary>
-    /// Lines of input without their line ending, until EOF (see <see cref="ReadLineAsync"/> for the
-    /// line cap). Cold: subscribing starts reading (one subscriber at a time); disposing stops
-    /// reading. Compose with <c>TakeUntil(process.Breaks)</c> to stop at a break.
-    /// </summary>
-    public IObservable<string> Lines => Observable.Create<string>(async (observer, ct) =>
+    public override bool AtEnd => _eof && _text.Length == 0 && _input.Length == 0 && _partialLength == 0;
+
+    public override ChannelInput.Lease Enter() => _input.Enter(Name);
+
+    /// <summary>Queues a data event from the pump; an EOF event ends the input.</summary>
+    public void Enqueue(in ChannelEvent e)
     {
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
-        while (await ReadLineCoreAsync(ct).ConfigureAwait(false) is { } line)
+        if (e.Kind == ChannelEventKind.Eof)
         {
-            observer.OnNext(line);
+            _input.Complete();
         }
-
-        observer.OnCompleted();
-    });
-
-    /// <summary>
-    /// Input text as it arrives (decoded UTF-8; with the line editor, whole edited lines or single
-    /// keys), until EOF. Cold: subscribing starts reading (one subscriber at a time); the client
-    /// gets window back after each <c>OnNext</c> returns.
-    /// </summary>
-    public IObservable<string> Chunks => Observable.Create<string>(async (observer, ct) =>
-    {
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
-        string chunk;
-        while ((chunk = await ReadTextCoreAsync(int.MaxValue, ct).ConfigureAwait(false)).Length > 0)
+        else
         {
-            observer.OnNext(chunk);
+            _input.Enqueue(e);
         }
-
-        observer.OnCompleted();
-    });
-
-    /// <summary>
-    /// Reads one line (without <c>\n</c> / <c>\r\n</c>); null at end of input. A last line without
-    /// newline is returned as a line. A line longer than <see cref="SshServerOptions.MaxLineLength"/>
-    /// characters fails with <see cref="SshLineTooLongException"/> once that much is buffered (that
-    /// part is dropped; the next read goes on after it), so memory stays bounded.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
-    {
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
-        return await ReadLineCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads up to <paramref name="maxChars"/> characters as soon as any are there; empty at end of input.</summary>
-    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async ValueTask<string> ReadAsync(int maxChars = int.MaxValue, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxChars);
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
-        return await ReadTextCoreAsync(maxChars, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads everything up to end of input as text.</summary>
-    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
-    {
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
-        var all = new StringBuilder();
-        string chunk;
-        while ((chunk = await ReadTextCoreAsync(int.MaxValue, cancellationToken).ConfigureAwait(false)).Length > 0)
-        {
-            all.Append(chunk);
-        }
-
-        return all.ToString();
-    }
+    /// <summary>No more input (the channel closed).</summary>
+    public void Complete() => _input.Complete();
 
     /// <summary>
-    /// Reads raw bytes into <paramref name="buffer"/> (at least one unless at the end; a buffer smaller
-    /// than a buffered character gets the character's first bytes, the rest comes next); 0 at end of
-    /// input. Without the line editor these are the client's bytes unchanged; text already buffered
-    /// by a text read comes first (as UTF-8).
+    /// Raw bytes (at least one unless at the end; a buffer smaller than a buffered character gets
+    /// the character's first bytes, the rest comes next). Without the line editor these are the
+    /// client's bytes unchanged; text already buffered by a text read comes first (as UTF-8).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Another read is in progress.</exception>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> ReadBytesCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (buffer.IsEmpty)
         {
             return 0;
         }
 
-        using Session.ChannelInput.Lease lease = _input.Enter(Name);
         while (true)
         {
             if (_partialLength > 0 || _text.Length > 0)
@@ -157,24 +100,7 @@ public sealed class SshProcessInput
         }
     }
 
-    /// <summary>The input as a read-only <see cref="Stream"/> (for copying into files or other processes).</summary>
-    public Stream AsStream() => new IO.ReadOnlyStreamAdapter(ReadAsync);
-
-    internal void Enqueue(in ChannelEvent e)
-    {
-        if (e.Kind == ChannelEventKind.Eof)
-        {
-            _input.Complete();
-        }
-        else
-        {
-            _input.Enqueue(e);
-        }
-    }
-
-    internal void Complete() => _input.Complete();
-
-    private async ValueTask<string?> ReadLineCoreAsync(CancellationToken cancellationToken)
+    public override async ValueTask<string?> ReadLineCoreAsync(CancellationToken cancellationToken)
     {
         int searched = 0;
         while (true)
@@ -208,7 +134,7 @@ public sealed class SshProcessInput
         }
     }
 
-    private async ValueTask<string> ReadTextCoreAsync(int maxChars, CancellationToken cancellationToken)
+    public override async ValueTask<string> ReadTextCoreAsync(int maxChars, CancellationToken cancellationToken)
     {
         while (_text.Length == 0 && !(_eof && _input.Length == 0))
         {
@@ -327,7 +253,8 @@ public sealed class SshProcessInput
         return pair ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }
 
-    private sealed class EditorSink(SshProcessInput input) : ILineEditorSink
+    /// <summary>The line editor's hook: what it makes of the typed keys goes to this reader.</summary>
+    private sealed class EditorSink(StdinReaderPart input) : ILineEditorSink
     {
         public void Echo(string terminalOutput) => input._channel.EchoRaw(terminalOutput);
 

@@ -1,9 +1,9 @@
 using Rx.Ssh.Connection;
 
-namespace Rx.Ssh.Server;
+namespace Rx.Ssh.Session;
 
 /// <summary>
-/// Ordered output of a server session channel: stdout, stderr, EOF, exit and close go out in
+/// Ordered output of a session channel (a server's stdout and stderr, a client's stdin): data, stderr, EOF, exit and close go out in
 /// the order they were asked for, each waiting for the previous one (and for window). Writes
 /// that are not awaited (<see cref="Post"/>) are bounded: past the connection's
 /// <see cref="SshChannelSettings.MaxQueuedOutputBytes"/> queued bytes they fail instead of growing memory.
