@@ -99,8 +99,8 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
         await ssh.WaitForLineAsync("Entering interactive session"); // ssh logs the line above before it binds; this one comes after
 
         byte[] sent = RandomNumberGenerator.GetBytes(512 * 1024);
-        Assert.Equal(sent, await EchoThroughAsync(local, sent));
-        Assert.Equal(sent[..1000], await EchoThroughAsync(local, sent[..1000]));
+        Assert.Equal(sent, await EchoService.RoundTripAsync(local, sent));
+        Assert.Equal(sent[..1000], await EchoService.RoundTripAsync(local, sent[..1000]));
         Assert.Equal(2, _echo.Accepted);
     }
 
@@ -126,7 +126,7 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
             forwardsDone = connection.ForwardsEnded.DefaultIfEmpty().LastAsync().ToTask();
 
             byte[] sent = RandomNumberGenerator.GetBytes(256 * 1024);
-            Assert.Equal(sent, await EchoThroughAsync(port, sent));
+            Assert.Equal(sent, await EchoService.RoundTripAsync(port, sent));
             Assert.Equal(1, _echo.Accepted);
         }
 
@@ -196,24 +196,7 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
             .WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes"));
         await ssh.WaitForLineAsync($"remote forward success for: listen {permitted}");
         byte[] sent = RandomNumberGenerator.GetBytes(4096);
-        Assert.Equal(sent, await EchoThroughAsync(permitted, sent));
+        Assert.Equal(sent, await EchoService.RoundTripAsync(permitted, sent));
         Assert.Equal(1, _policyCalls);
-    }
-
-    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, sends <paramref name="data"/>, half-closes and reads everything back.</summary>
-    private static async Task<byte[]> EchoThroughAsync(int port, byte[] data)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WithTimeout();
-        NetworkStream stream = tcp.GetStream();
-        Task send = Task.Run(async () =>
-        {
-            await stream.WriteAsync(data);
-            tcp.Client.Shutdown(SocketShutdown.Send);
-        });
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received).WithTimeout();
-        await send.WithTimeout();
-        return received.ToArray();
     }
 }
