@@ -96,6 +96,21 @@ public sealed class ForwardingServerSampleTests : IAsyncLifetime
         await ServerForwardingTests.AssertRefusedAsync(other);
     }
 
+    [Fact]
+    public async Task RemoteForwardingServer_a_refused_listen_leaves_the_allowed_one_working_on_the_same_connection()
+    {
+        int allowed = EchoService.ClosedPort();
+        int other = EchoService.ClosedPort();
+        await using SampleServer server = await StartAsync("remote_forwarding_server", allowed);
+        await using var ssh = BackgroundSsh.Start((server.Ssh() with { Arguments = ["-N", "-R", $"{other}:127.0.0.1:{_echo.Port}", "-R", $"{allowed}:127.0.0.1:{_echo.Port}"] })
+            .WithOptions("LogLevel=DEBUG1"));
+        await ssh.WaitForLineAsync($"remote port forwarding failed for listen port {other}");
+        await ssh.WaitForLineAsync($"remote forward success for: listen {allowed}");
+
+        Assert.Equal("still up"u8.ToArray(), await EchoService.RoundTripAsync(allowed, "still up"u8.ToArray()));
+        await ServerForwardingTests.AssertRefusedAsync(other);
+    }
+
     [Theory]
     [InlineData("direct_server")]
     [InlineData("stream_direct_server")]
