@@ -36,6 +36,12 @@ internal static class SampleCatalog
         new ShowEnvironment(),
         new ShowTerminal(),
 
+        // Forwarding servers (issue 12).
+        new LocalForwardingServer(),
+        new RemoteForwardingServer(),
+        new DirectServer(),
+        new StreamDirectServer(),
+
         // serve: a general-purpose server built from the library (Serve/).
         new Serve.ServeCommand(),
     ];

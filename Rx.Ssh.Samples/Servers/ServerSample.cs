@@ -73,6 +73,20 @@ internal static class ServerSample
         return await ListenAsync(context, new SshServerOptions { AuthorizedKeys = _ => userCa, ProcessHandler = handler });
     }
 
+    /// <summary>
+    /// Listens with <paramref name="options"/> (a server with no shell, such as the forwarding
+    /// samples), admitting the clients whose keys are in <c>ssh_user_ca</c>.
+    /// </summary>
+    public static async Task<int> ListenWithUserCaAsync(SampleContext context, SshServerOptions options)
+    {
+        if (LoadAuthorizedKeys(context, "ssh_user_ca") is not { } userCa)
+        {
+            return 1;
+        }
+
+        return await ListenAsync(context, options with { AuthorizedKeys = _ => userCa });
+    }
+
     public static AuthorizedKeysFile? LoadAuthorizedKeys(SampleContext context, string fileName) =>
         Read(context, fileName, "authorized keys", path => AuthorizedKeysFile.Parse(File.ReadAllText(path), path));
 

@@ -120,29 +120,29 @@ public sealed class SocksForwardingInteropTests
         }
     }
 
-    private static byte[] Port(ushort port)
+    internal static byte[] Port(ushort port)
     {
         var bytes = new byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(bytes, port);
         return bytes;
     }
 
-    private static async Task<Socket> ConnectAsync(EndPoint endPoint)
+    internal static async Task<Socket> ConnectAsync(EndPoint endPoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endPoint).WithTimeout();
         return socket;
     }
 
-    private static async Task Socks5GreetAsync(Socket socket)
+    internal static async Task Socks5GreetAsync(Socket socket)
     {
         await SendAsync(socket, [5, 1, 0]);
         Assert.Equal(new byte[] { 5, 0 }, await ReceiveExactAsync(socket, 2));
     }
 
-    private static Task SendAsync(Socket socket, byte[] data) => TestTcpService.SendAllAsync(socket, data, CancellationToken.None).WithTimeout();
+    internal static Task SendAsync(Socket socket, byte[] data) => TestTcpService.SendAllAsync(socket, data, CancellationToken.None).WithTimeout();
 
-    private static async Task<byte[]> ReceiveExactAsync(Socket socket, int count)
+    internal static async Task<byte[]> ReceiveExactAsync(Socket socket, int count)
     {
         var buffer = new byte[count];
         int read = 0;

@@ -99,9 +99,124 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
         await ssh.WaitForLineAsync("Entering interactive session"); // ssh logs the line above before it binds; this one comes after
 
         byte[] sent = RandomNumberGenerator.GetBytes(512 * 1024);
-        Assert.Equal(sent, await EchoThroughAsync(local, sent));
-        Assert.Equal(sent[..1000], await EchoThroughAsync(local, sent[..1000]));
+        Assert.Equal(sent, await EchoService.RoundTripAsync(local, sent));
+        Assert.Equal(sent[..1000], await EchoService.RoundTripAsync(local, sent[..1000]));
         Assert.Equal(2, _echo.Accepted);
+    }
+
+    [Fact]
+    public async Task Ssh_L_to_a_closed_port_closes_that_local_socket_and_the_connection_lives_on()
+    {
+        int closed = EchoService.ClosedPort();
+        int refusedLocal = EchoService.ClosedPort();
+        int echoLocal = EchoService.ClosedPort();
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(AllowAll());
+        await using var ssh = BackgroundSsh.Start((server.Client() with
+        {
+            Arguments = ["-N", "-L", $"127.0.0.1:{refusedLocal}:127.0.0.1:{closed}", "-L", $"127.0.0.1:{echoLocal}:127.0.0.1:{_echo.Port}"],
+        }).WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes"));
+        await ssh.WaitForLineAsync("Entering interactive session");
+
+        using (var refused = new TcpClient())
+        {
+            await refused.ConnectAsync(IPAddress.Loopback, refusedLocal).WithTimeout();
+            await ssh.WaitForLineAsync($"open failed: connect failed: Connect to 127\\.0\\.0\\.1:{closed} failed");
+            Assert.Equal(0, await Forwarding.LocalForwardingInteropTests.ReceiveUntilClosedAsync(refused.Client).WithTimeout());
+        }
+
+        byte[] sent = RandomNumberGenerator.GetBytes(4096);
+        Assert.Equal(sent, await EchoService.RoundTripAsync(echoLocal, sent));
+        Assert.Equal(1, _echo.Accepted);
+    }
+
+    [Fact]
+    public async Task Ssh_R_on_a_port_already_taken_fails_and_ExitOnForwardFailure_says_so()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(AllowAll());
+        await using var ssh = BackgroundSsh.Start((server.Client() with { Arguments = ["-N", "-R", $"127.0.0.1:{port}:127.0.0.1:{_echo.Port}"] }).WithOptions("ExitOnForwardFailure=yes"));
+
+        Assert.NotEqual(0, await ssh.WaitForExitAsync());
+        Assert.Contains($"remote port forwarding failed for listen port {port}", ssh.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, _policyCalls);
+    }
+
+    [Fact]
+    public async Task Ssh_dying_while_a_direct_forward_is_busy_closes_the_destination_socket()
+    {
+        var destinationClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using Forwarding.TestTcpService destination = Forwarding.TestTcpService.Tcp(async (socket, token) =>
+        {
+            try
+            {
+                await Forwarding.TestTcpService.EchoAsync(socket, token);
+            }
+            finally
+            {
+                destinationClosed.TrySetResult();
+            }
+        });
+        int local = EchoService.ClosedPort();
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(AllowAll());
+        using var client = new TcpClient();
+        await using (var ssh = BackgroundSsh.Start((server.Client() with { Arguments = ["-N", "-L", $"127.0.0.1:{local}:127.0.0.1:{destination.Port}"] })
+            .WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes")))
+        {
+            await ssh.WaitForLineAsync("Entering interactive session");
+            await client.ConnectAsync(IPAddress.Loopback, local).WithTimeout();
+            await EchoOnceOpenAsync(client.Client, "busy");
+        }
+
+        await destinationClosed.Task.WithTimeout();
+    }
+
+    [Fact]
+    public async Task Ssh_dying_while_a_remote_forward_is_busy_closes_the_accepted_socket_and_unbinds()
+    {
+        SshServerConnection? connection = null;
+        int port = EchoService.ClosedPort();
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(AllowAll() with
+        {
+            ListenPolicy = r =>
+            {
+                connection = r.Connection;
+                return ValueTask.FromResult(true);
+            },
+        });
+        using var client = new TcpClient();
+        Task forwardsDone;
+        await using (var ssh = BackgroundSsh.Start((server.Client() with { Arguments = ["-N", "-R", $"{port}:127.0.0.1:{_echo.Port}"] })
+            .WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes")))
+        {
+            await ssh.WaitForLineAsync($"remote forward success for: listen {port}");
+            Assert.NotNull(connection);
+            forwardsDone = connection.ForwardsEnded.DefaultIfEmpty().LastAsync().ToTask();
+            await client.ConnectAsync(IPAddress.Loopback, port).WithTimeout();
+            await EchoOnceOpenAsync(client.Client, "busy");
+        }
+
+        Assert.Equal(0, await Forwarding.LocalForwardingInteropTests.ReceiveUntilClosedAsync(client.Client).WithTimeout());
+        await forwardsDone.WithTimeout();
+        await ServerForwardingTests.AssertRefusedAsync(port);
+    }
+
+    /// <summary>Sends <paramref name="text"/> and reads the same back, leaving the socket open both ways (a busy forward).</summary>
+    private static async Task EchoOnceOpenAsync(Socket socket, string text)
+    {
+        byte[] sent = System.Text.Encoding.ASCII.GetBytes(text);
+        await Forwarding.TestTcpService.SendAllAsync(socket, sent, CancellationToken.None).WithTimeout();
+        byte[] received = new byte[sent.Length];
+        int read = 0;
+        while (read < received.Length)
+        {
+            int n = await socket.ReceiveAsync(received.AsMemory(read)).AsTask().WithTimeout();
+            Assert.NotEqual(0, n);
+            read += n;
+        }
+
+        Assert.Equal(sent, received);
     }
 
     [Fact]
@@ -126,7 +241,7 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
             forwardsDone = connection.ForwardsEnded.DefaultIfEmpty().LastAsync().ToTask();
 
             byte[] sent = RandomNumberGenerator.GetBytes(256 * 1024);
-            Assert.Equal(sent, await EchoThroughAsync(port, sent));
+            Assert.Equal(sent, await EchoService.RoundTripAsync(port, sent));
             Assert.Equal(1, _echo.Accepted);
         }
 
@@ -196,24 +311,7 @@ public sealed class ServerInteropForwardingTests : IAsyncLifetime
             .WithOptions("LogLevel=DEBUG1", "ExitOnForwardFailure=yes"));
         await ssh.WaitForLineAsync($"remote forward success for: listen {permitted}");
         byte[] sent = RandomNumberGenerator.GetBytes(4096);
-        Assert.Equal(sent, await EchoThroughAsync(permitted, sent));
+        Assert.Equal(sent, await EchoService.RoundTripAsync(permitted, sent));
         Assert.Equal(1, _policyCalls);
-    }
-
-    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, sends <paramref name="data"/>, half-closes and reads everything back.</summary>
-    private static async Task<byte[]> EchoThroughAsync(int port, byte[] data)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WithTimeout();
-        NetworkStream stream = tcp.GetStream();
-        Task send = Task.Run(async () =>
-        {
-            await stream.WriteAsync(data);
-            tcp.Client.Shutdown(SocketShutdown.Send);
-        });
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received).WithTimeout();
-        await send.WithTimeout();
-        return received.ToArray();
     }
 }

@@ -48,8 +48,11 @@ internal sealed class SampleServer : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "ssh_user_ca"), UserKey.PublicKey.ToOpenSshString("test-user") + "\n");
     }
 
-    /// <summary>Starts sample <paramref name="name"/> with the default files plus whatever <paramref name="setUp"/> adds.</summary>
-    public static async Task<SampleServer> StartAsync(string name, Action<string>? setUp = null)
+    /// <summary>
+    /// Starts sample <paramref name="name"/> with the default files plus whatever <paramref name="setUp"/> adds,
+    /// its options as <paramref name="configure"/> sets them (e.g. <c>--allow-port</c>).
+    /// </summary>
+    public static async Task<SampleServer> StartAsync(string name, Action<string>? setUp = null, Func<SampleContext, SampleContext>? configure = null)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("rxssh-sample-").FullName;
         WriteDefaultFiles(directory);
@@ -58,6 +61,7 @@ internal sealed class SampleServer : IAsyncDisposable
         var error = new LineWriter();
         var stop = new CancellationTokenSource();
         SampleContext context = CreateContext(directory, output, error, stop.Token);
+        context = configure?.Invoke(context) ?? context;
         ISample sample = SampleCatalog.Find(name) ?? throw new ArgumentException($"No sample '{name}'.", nameof(name));
         Task<int> run = Task.Run(() => sample.RunAsync(context));
         Task<string> listening = output.WaitForLineAsync(line => line.StartsWith("Listening on ", StringComparison.Ordinal));

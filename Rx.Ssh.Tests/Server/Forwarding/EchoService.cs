@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Rx.Ssh.Tests.Infrastructure;
 
 namespace Rx.Ssh.Tests.Server.Forwarding;
 
@@ -31,6 +32,23 @@ internal sealed class EchoService : IAsyncDisposable
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, sends <paramref name="data"/>, half-closes and reads everything back.</summary>
+    public static async Task<byte[]> RoundTripAsync(int port, byte[] data)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port).WithTimeout();
+        NetworkStream stream = tcp.GetStream();
+        Task send = Task.Run(async () =>
+        {
+            await stream.WriteAsync(data);
+            tcp.Client.Shutdown(SocketShutdown.Send);
+        });
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received).WithTimeout();
+        await send.WithTimeout();
+        return received.ToArray();
     }
 
     public async ValueTask DisposeAsync()

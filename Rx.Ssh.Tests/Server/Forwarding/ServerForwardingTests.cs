@@ -254,6 +254,22 @@ public sealed class ServerForwardingTests
     }
 
     [Fact]
+    public async Task Cancelling_a_forward_never_made_fails_and_the_connection_lives_on()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: _ => ValueTask.FromResult(true)));
+        var path = new ArrayBufferWriter<byte>();
+        new SshWriter(path).WriteString(Path.Combine(Path.GetTempPath(), $"rxssh-{Guid.NewGuid():N}.sock"));
+
+        Assert.False((await pair.Client.SendGlobalRequestAsync("cancel-tcpip-forward", Listen("127.0.0.1", EchoService.ClosedPort())).WithTimeout()).Success);
+        Assert.False((await pair.Client.SendGlobalRequestAsync("cancel-streamlocal-forward@openssh.com", path.WrittenSpan.ToArray()).WithTimeout()).Success);
+
+        SshGlobalReply reply = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("localhost", 0)).WithTimeout();
+        Assert.True(reply.Success);
+        int port = (int)new SshReader(reply.Data.Span).ReadUInt32();
+        Assert.True((await pair.Client.SendGlobalRequestAsync("cancel-tcpip-forward", Listen("localhost", port)).WithTimeout()).Success);
+    }
+
+    [Fact]
     public async Task Direct_streamlocal_connects_to_the_unix_socket_and_streamlocal_forward_listens_on_a_path()
     {
         using var dir = new Rx.Ssh.Tests.Keys.TempDirectory();
