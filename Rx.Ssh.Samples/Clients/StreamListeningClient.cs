@@ -1,0 +1,43 @@
+using System.Reactive.Linq;
+
+namespace Rx.Ssh.Samples.Clients;
+
+/// <summary>
+/// stream_listening_client: as listening_client with a stream handler per connection: read up
+/// to 8192 bytes, write them back, until EOF; then close. Prints nothing; a refused listener is
+/// <c>Listener couldn't be opened.</c> on stderr, exit code 1, as listening_client.
+/// </summary>
+internal sealed class StreamListeningClient : ISample
+{
+    public string Name => "stream_listening_client";
+
+    public string Description => "As listening_client, each connection handled as a Stream.";
+
+    public Task<int> RunAsync(SampleContext context) =>
+        ForwardingSample.RunAsync(
+            context,
+            conn => conn.ListenRemotePort(ForwardingSample.ListenHost(context), context.ListenPort ?? 8888)
+                .OfType<SshRemoteForwardRequest>()
+                .SelectMany(request => Observable.FromAsync(ct => HandleConnectionAsync(request.Accept(), ct))),
+            failed: exc => ListeningClient.ListenerRefused(exc, context));
+
+    private static async Task HandleConnectionAsync(SshChannelStream stream, CancellationToken cancellationToken)
+    {
+        await using (stream)
+        {
+            try
+            {
+                var buffer = new byte[8192];
+                int n;
+                while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    await stream.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+                }
+            }
+            catch (SshException)
+            {
+                // That connection is gone; the others go on.
+            }
+        }
+    }
+}
