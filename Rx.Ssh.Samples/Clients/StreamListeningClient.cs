@@ -16,14 +16,17 @@ internal sealed class StreamListeningClient : ISample
     public Task<int> RunAsync(SampleContext context) =>
         ForwardingSample.RunAsync(
             context,
-            conn => conn.ListenRemotePort(ForwardingSample.ListenHost(context), context.ListenPort ?? 8888)
-                .OfType<SshRemoteForwardRequest>()
-                .SelectMany(request => Observable.FromAsync(ct => HandleConnectionAsync(request.Accept(), ct))),
+            conn => Observable.FromAsync(async ct =>
+            {
+                // The awaitable form (AsyncSSH's start_server): returns once the server listens.
+                await using SshRemoteListener server = await conn.ListenRemotePortAsync(ForwardingSample.ListenHost(context), context.ListenPort ?? 8888, HandleConnectionAsync, ct);
+                await server.Completion.WaitAsync(ct);
+            }),
             failed: exc => ListeningClient.ListenerRefused(exc, context));
 
-    private static async Task HandleConnectionAsync(SshChannelStream stream, CancellationToken cancellationToken)
+    private static async Task HandleConnectionAsync(SshRemoteForwardRequest request, CancellationToken cancellationToken)
     {
-        await using (stream)
+        await using (SshChannelStream stream = request.Accept())
         {
             try
             {
