@@ -8,13 +8,13 @@ internal static class CommandLine
     private static readonly Argument<string?> NameArgument = new("name") { Arity = ArgumentArity.ZeroOrOne, Description = "sample to run, 'list', or nothing for the tour" };
     private static readonly Option<string[]> HostOption = new("--host") { Description = "server to connect to (default localhost; repeatable for gather_results, [user@]host[:port])", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<int?> PortOption = new("--port") { Description = "port (22 for clients, 8022 for servers)" };
-    private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds" };
+    private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds, or a forwarding client listens on (default all interfaces)" };
     private static readonly Option<string> UserOption = new("--username") { DefaultValueFactory = _ => Environment.UserName, Description = "login name" };
     private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts)" };
     private static readonly Option<string[]> KeyOption = new("--key") { Description = "client key file (repeatable)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> PasswordOption = new("--password") { Description = "password authentication" };
-    private static readonly Option<string> DestHostOption = new("--dest-host") { DefaultValueFactory = _ => "www.google.com", Description = "forwarding destination host" };
-    private static readonly Option<int> DestPortOption = new("--dest-port") { DefaultValueFactory = _ => 80, Description = "forwarding destination port" };
+    private static readonly Option<string?> DestHostOption = new("--dest-host") { Description = "forwarding destination host (default as in the document: www.google.com, localhost for remote forwards)" };
+    private static readonly Option<int?> DestPortOption = new("--dest-port") { Description = "forwarding destination port (default 80)" };
     private static readonly Option<string[]> HostKeyOption = new("--host-key") { Description = "server host key file (repeatable; serve)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> AuthorizedKeysOption = new("--authorized-keys") { Description = "authorized keys file (serve; default ssh_user_ca, else ~/.ssh/authorized_keys)" };
     private static readonly Option<string?> RootOption = new("--root") { Description = "file-system root of SFTP/SCP servers (default /tmp/sftp for chroot_sftp_server, / for serve)" };
@@ -46,7 +46,7 @@ internal static class CommandLine
                 KnownHosts = parse.GetValue(KnownHostsOption) ?? defaults.KnownHosts,
                 Keys = parse.GetValue(KeyOption) ?? [],
                 Password = parse.GetValue(PasswordOption),
-                DestHost = parse.GetValue(DestHostOption) ?? defaults.DestHost,
+                DestHost = parse.GetValue(DestHostOption),
                 DestPort = parse.GetValue(DestPortOption),
                 Stopping = stopping,
                 HostKeys = parse.GetValue(HostKeyOption) ?? [],

@@ -25,6 +25,16 @@ internal static class SampleCatalog
         new RedirectLocalPipe(),
         new RedirectRemotePipe(),
 
+        // Forwarding clients (issue 12).
+        new LocalForwardingClient(),
+        new LocalForwardingClient2(),
+        new RemoteForwardingClient(),
+        new RemoteForwardingClient2(),
+        new DirectClient(),
+        new StreamDirectClient(),
+        new ListeningClient(),
+        new StreamListeningClient(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new SimpleCertServer(),

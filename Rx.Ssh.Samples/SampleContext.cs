@@ -22,9 +22,11 @@ internal sealed record SampleContext
 
     public string? Password { get; init; }
 
-    public string DestHost { get; init; } = "www.google.com";
+    /// <summary>Forwarding destination host (<c>--dest-host</c>); null means the document's (<c>www.google.com</c> for local and direct forwards, <c>localhost</c> for remote ones).</summary>
+    public string? DestHost { get; init; }
 
-    public int DestPort { get; init; } = 80;
+    /// <summary>Forwarding destination port (<c>--dest-port</c>); null means the document's (80).</summary>
+    public int? DestPort { get; init; }
 
     /// <summary>Port a forwarding client asks to listen on (<c>--listen-port</c>); null means the document's.</summary>
     public int? ListenPort { get; init; }
@@ -53,6 +55,9 @@ internal sealed record SampleContext
     public TextWriter Out { get; init; } = Console.Out;
 
     public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>stdout as bytes, for samples that print what they receive unchanged (direct_client); null means the process's stdout.</summary>
+    public Stream? OutBytes { get; init; }
 
     /// <summary>Cancelled when the sample should stop (Ctrl-C); server samples run until then.</summary>
     public CancellationToken Stopping { get; init; }

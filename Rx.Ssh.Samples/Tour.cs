@@ -5,7 +5,9 @@ namespace Rx.Ssh.Samples;
 /// <summary>
 /// The self-contained tour (samples.md): keys in a temporary directory, the embedded Rx.Ssh
 /// server (serve's, shell commands running on this machine) on a free loopback port, every client
-/// sample run against it, each one's output printed under its name.
+/// sample run against it, each one's output printed under its name. The forwarding clients lead to
+/// small TCP services the tour starts itself (<see cref="TourForwarding"/>): the tour uses each
+/// forward while the sample runs, checks what comes back, then disconnects it so the sample exits.
 /// </summary>
 internal static class Tour
 {
@@ -73,6 +75,16 @@ internal static class Tour
                     failures += await RunSampleAsync(context.Out, clientContext, name, exitCode, mustContain) ? 0 : 1;
                 }
 
+                await using (var forwarding = new TourForwarding())
+                {
+                    // Forwards listen on loopback only, and lead to the tour's own services.
+                    SampleContext forwardContext = clientContext with { Listen = "127.0.0.1", DestHost = "127.0.0.1" };
+                    foreach ((string name, Func<SampleContext, SampleContext> configure, int exitCode, string[] mustContain, Func<TourForwarding.TourDrive, Task<string>>? drive) in forwarding.Steps())
+                    {
+                        failures += await RunForwardingSampleAsync(context.Out, configure(forwardContext), server, name, exitCode, mustContain, drive) ? 0 : 1;
+                    }
+                }
+
                 await context.Out.WriteLineAsync(failures == 0 ? "Tour finished: every sample did what it should." : $"Tour finished: {failures} sample(s) failed.");
                 return failures == 0 ? 0 : 1;
             }
@@ -95,6 +107,61 @@ internal static class Tour
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>
+    /// Runs a forwarding sample: while it runs, <paramref name="drive"/> uses its forward (what it
+    /// got back is part of the output checked); then the server disconnects it, which ends the sample.
+    /// </summary>
+    private static async Task<bool> RunForwardingSampleAsync(TextWriter report, SampleContext context, SshListener server, string name, int exitCode, string[] mustContain, Func<TourForwarding.TourDrive, Task<string>>? drive)
+    {
+        if (SampleCatalog.Find(name) is not { } sample)
+        {
+            await report.WriteLineAsync($"== {name} (FAILED: no such sample)");
+            return false;
+        }
+
+        var text = new StringWriter();
+        TextWriter output = TextWriter.Synchronized(text);
+        var bytes = new MemoryStream();
+        SampleContext run = context with { Out = output, Error = output, OutBytes = Stream.Synchronized(bytes) };
+        Task<int> exit = Task.Run(() => sample.RunAsync(run));
+        string driven = string.Empty;
+        if (drive is not null)
+        {
+            try
+            {
+                driven = await drive(new TourForwarding.TourDrive(run, () => { lock (output) { return text.ToString(); } }, exit));
+            }
+            catch (Exception ex)
+            {
+                driven = $"(the tour could not use the forward: {ex.Message})\n";
+            }
+
+            await server.DisconnectAllAsync(); // the connection ends, and with it the sample
+        }
+
+        int code;
+        try
+        {
+            code = await exit.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (Exception ex)
+        {
+            await output.WriteLineAsync(ex is TimeoutException ? "(still running after the connection ended)" : $"unhandled {ex.GetType().Name}: {ex.Message}");
+            code = -1;
+        }
+
+        string all;
+        lock (output)
+        {
+            all = text + System.Text.Encoding.Latin1.GetString(bytes.ToArray()) + driven;
+        }
+
+        bool ok = code == exitCode && mustContain.All(m => all.Contains(m, StringComparison.Ordinal));
+        await report.WriteLineAsync($"== {name} ({(ok ? "ok" : $"FAILED, exit code {code}")})");
+        await report.WriteAsync(all);
+        return ok;
     }
 
     private static async Task<bool> RunSampleAsync(TextWriter report, SampleContext context, string name, int exitCode, string[] mustContain)

@@ -82,6 +82,50 @@ public sealed class RemoteForwardingTests
     }
 
     [Fact]
+    public async Task The_awaitable_forms_return_once_listening_with_the_allocated_port_and_disposal_cancels()
+    {
+        await using TestTcpService echo = TestTcpService.Echo();
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        await using (SshRemoteListener forward = await conn.ForwardRemotePortAsync("127.0.0.1", 0, "127.0.0.1", echo.Port).WithTimeout())
+        {
+            Assert.InRange(forward.Port, 1, 65535);
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, forward.Port)).WithTimeout();
+            Assert.Equal("awaitable -R", await LocalForwardingInteropTests.EchoOnceAsync(client, "awaitable -R"));
+        }
+
+        SshRemoteListener handled = await conn.ListenRemotePortAsync("127.0.0.1", 0, async (request, ct) =>
+        {
+            await using SshChannelStream stream = request.Accept();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"from {request.OriginatorHost}"), ct);
+        }).WithTimeout();
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, handled.Port)).WithTimeout();
+            client.Shutdown(SocketShutdown.Send);
+            Assert.Equal("from 127.0.0.1", await ReceiveTextAsync(client).WithTimeout());
+        }
+
+        await handled.DisposeAsync().AsTask().WithTimeout();
+        await handled.Completion.WithTimeout();
+        Assert.True(await NoLongerAcceptsAsync(conn, handled.Port), "the server kept listening after disposal");
+    }
+
+    [Fact]
+    public async Task The_awaitable_form_throws_the_refusal_and_faults_when_the_connection_ends()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        await Assert.ThrowsAsync<SshForwardingException>(() => conn.ListenRemotePortAsync("127.0.0.1", ((IPEndPoint)taken.LocalEndPoint!).Port, (_, _) => Task.CompletedTask).WithTimeout());
+
+        await using SshRemoteListener listener = await conn.ListenRemotePortAsync("127.0.0.1", 0, (_, _) => Task.CompletedTask).WithTimeout();
+        await conn.DisposeAsync();
+        await Assert.ThrowsAsync<SshConnectionException>(() => listener.Completion.WithTimeout());
+    }
+
+    [Fact]
     public async Task Remote_unix_path_forwards_to_a_local_unix_socket()
     {
         string local = LocalForwardingInteropTests.TempSocketPath();

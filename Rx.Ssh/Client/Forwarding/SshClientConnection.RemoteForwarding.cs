@@ -105,6 +105,48 @@ public sealed partial class SshClientConnection
         return SpliceEach(ListenRemotePath(remotePath), (r, ct) => r.ForwardToPathAsync(localPath, ct));
     }
 
+    /// <summary>
+    /// Remote forwarding to a local service, awaitable: as <see cref="ForwardRemotePort"/>, returning
+    /// once the server listens (read the port it allocated for port 0 from <see cref="SshRemoteListener.Port"/>);
+    /// await <see cref="SshRemoteListener.Completion"/> to run until the connection ends, dispose it to stop.
+    /// </summary>
+    /// <param name="listenHost">The address for the server to bind.</param>
+    /// <param name="listenPort">The port; 0 lets the server choose.</param>
+    /// <param name="destinationHost">The local destination host.</param>
+    /// <param name="destinationPort">The local destination port.</param>
+    /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
+    /// <returns>The running forward, owned by the caller.</returns>
+    /// <exception cref="SshForwardingException">The server refused to listen.</exception>
+    /// <exception cref="SshConnectionException">The connection ended.</exception>
+    public Task<SshRemoteListener> ForwardRemotePortAsync(string listenHost, int listenPort, string destinationHost, int destinationPort, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destinationHost);
+        ForwardingWire.CheckPort(destinationPort, nameof(destinationPort), allowZero: false);
+        return ListenRemotePortAsync(listenHost, listenPort, (request, ct) => request.ForwardToAsync(destinationHost, destinationPort, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ListenRemotePort"/>, awaitable: returns once the server listens, and runs
+    /// <paramref name="handler"/> for each connection it forwards (concurrently, off the dispatch loop).
+    /// The handler decides: <see cref="SshRemoteForwardRequest.Accept"/> (and serve the stream; the task is
+    /// the connection's life), <see cref="SshRemoteForwardRequest.ForwardToAsync(string, int, CancellationToken)"/>
+    /// or <see cref="SshRemoteForwardRequest.Reject"/>. One it leaves undecided is refused with
+    /// ADMINISTRATIVELY_PROHIBITED when it returns, with CONNECT_FAILED when it throws. Its token is
+    /// cancelled when the listener is disposed.
+    /// </summary>
+    /// <param name="listenHost">The address for the server to bind.</param>
+    /// <param name="listenPort">The port; 0 lets the server choose.</param>
+    /// <param name="handler">Decides and serves one forwarded connection.</param>
+    /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
+    /// <returns>The running listener, owned by the caller.</returns>
+    /// <exception cref="SshForwardingException">The server refused to listen.</exception>
+    /// <exception cref="SshConnectionException">The connection ended.</exception>
+    public Task<SshRemoteListener> ListenRemotePortAsync(string listenHost, int listenPort, Func<SshRemoteForwardRequest, CancellationToken, Task> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return SshRemoteListener.StartAsync(ListenRemotePort(listenHost, listenPort), handler, cancellationToken);
+    }
+
     private static IObservable<SshRemoteForwardEvent> SpliceEach(IObservable<SshRemoteForwardEvent> source, Func<SshRemoteForwardRequest, CancellationToken, Task<SshForwardResult>> forward) =>
         Observable.Create<SshRemoteForwardEvent>(async (observer, cancellationToken) =>
         {
