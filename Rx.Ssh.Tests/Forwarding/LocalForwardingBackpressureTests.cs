@@ -21,7 +21,7 @@ public sealed class LocalForwardingBackpressureTests
     private const int SmallSocketBuffer = 64 * 1024;
 
     /// <summary>The forward's own buffers: one splice buffer each way, as ChannelSplice rents them.</summary>
-    private const int SpliceBuffers = 2 * 32 * 1024;
+    private const int SpliceBuffers = 2 * Rx.Ssh.Forwarding.ChannelSplice.BufferSize;
 
     /// <summary>What sshd may read from the destination beyond the window it still has (its read size, with room).</summary>
     private const int SshdReadAhead = 64 * 1024;
