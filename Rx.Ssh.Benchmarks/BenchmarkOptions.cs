@@ -8,6 +8,8 @@ internal sealed record BenchmarkOptions
         "       Rx.Ssh.Benchmarks --servers [--size-mb N] [--iterations N] [--cipher NAME]...\n" +
         "                         [--connections K] [--concurrency C] [--serve-dll PATH]  OpenSSH ssh against sshd and the serve sample\n" +
         "       Rx.Ssh.Benchmarks --in-process [--connections K] [--concurrency C]     Rx.Ssh client to Rx.Ssh server, one process\n" +
+        "       Rx.Ssh.Benchmarks --forwarding [--size-mb N] [--iterations N] [--cipher NAME] [--rate R] [--seconds S] [--serve-dll PATH]\n" +
+        "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s)\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
 
     public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
@@ -27,6 +29,12 @@ internal sealed record BenchmarkOptions
 
     public string? ServeDll { get; init; }
 
+    /// <summary>--forwarding: short forwarded connections started per second.</summary>
+    public int Rate { get; init; } = 200;
+
+    /// <summary>--forwarding: for how long short connections are started.</summary>
+    public int Seconds { get; init; } = 5;
+
     /// <summary>Hidden (--sshd-as-serve): a second sshd stands in for the serve sample, to test the harness.</summary>
     public bool SshdAsServe { get; init; }
 
@@ -35,6 +43,7 @@ internal sealed record BenchmarkOptions
     {
         var options = new BenchmarkOptions();
         var ciphers = new List<string>();
+        bool sizeGiven = false;
         for (int i = 0; i < args.Length; i++)
         {
             bool hasValue = i + 1 < args.Length;
@@ -42,6 +51,7 @@ internal sealed record BenchmarkOptions
             {
                 case "--size-mb" when hasValue:
                     options = options with { SizeMb = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    sizeGiven = true;
                     break;
                 case "--iterations" when hasValue:
                     options = options with { Iterations = int.Parse(args[++i], CultureInfo.InvariantCulture) };
@@ -60,6 +70,15 @@ internal sealed record BenchmarkOptions
                     break;
                 case "--sshd-as-serve":
                     options = options with { SshdAsServe = true };
+                    break;
+                case "--rate" when hasValue:
+                    options = options with { Rate = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--seconds" when hasValue:
+                    options = options with { Seconds = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--forwarding":
+                    options = options with { Mode = BenchmarkMode.Forwarding };
                     break;
                 case "--servers":
                     options = options with { Mode = BenchmarkMode.Servers };
@@ -81,9 +100,14 @@ internal sealed record BenchmarkOptions
             options = options with { Ciphers = ciphers };
         }
 
-        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1)
+        if (options.Mode == BenchmarkMode.Forwarding && !sizeGiven)
         {
-            error.WriteLine("--size-mb, --iterations, --connections and --concurrency must be at least 1");
+            options = options with { SizeMb = 256 };
+        }
+
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1)
+        {
+            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate and --seconds must be at least 1");
             return null;
         }
 
@@ -95,6 +119,7 @@ internal enum BenchmarkMode
 {
     Client,
     Servers,
+    Forwarding,
     InProcess,
     Ciphers,
 }

@@ -45,6 +45,19 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
         return RunAsync(psi, "ssh true", ConnectTimeout);
     }
 
+    /// <summary>
+    /// Starts <c>ssh -N -o ExitOnForwardFailure=yes OPTION SPEC</c> (<c>-L</c> or <c>-R</c>), running until disposed;
+    /// ready once 127.0.0.1:<paramref name="probePort"/> (the forward's listening port, here or on the server) accepts.
+    /// </summary>
+    public Task<ServerProcess> StartForwardAsync(string cipher, string option, string spec, int probePort)
+    {
+        List<string> arguments = SshArguments(cipher).Skip(1).ToList();
+        arguments.InsertRange(arguments.Count - 1, ["-N", "-o", "ExitOnForwardFailure=yes", option, spec]);
+        var psi = new ProcessStartInfo("ssh");
+        arguments.ForEach(psi.ArgumentList.Add);
+        return ServerProcess.StartListeningAsync(psi, probePort, ConnectTimeout);
+    }
+
     /// <summary>A minute plus 5 MB/s: far beyond any healthy run, so that a stuck server ends the measurement instead of the benchmark.</summary>
     private static TimeSpan TransferTimeout(long bytes) => ConnectTimeout + TimeSpan.FromSeconds(bytes / 5e6);
 

@@ -1,6 +1,7 @@
 // Rx.Ssh benchmarks; see BenchmarkOptions.Usage and the README's Benchmarks section.
 //   dotnet run -c Release --project Rx.Ssh.Benchmarks [--size-mb N] [--iterations N]   Rx.Ssh client vs ssh, against sshd
 //   ... --servers      OpenSSH ssh against sshd and the Rx.Ssh serve sample: MB/s and connections/s
+//   ... --forwarding   forwarded TCP through -L and -R: Rx.Ssh and ssh against sshd, ssh against serve
 //   ... --in-process   Rx.Ssh client to Rx.Ssh server in one process: connection setups/s
 //   ... --ciphers-only the packet ciphers in-process (no sshd)
 BenchmarkOptions? options = BenchmarkOptions.Parse(args, Console.Error);
@@ -16,6 +17,12 @@ switch (options.Mode)
         return 0;
     case BenchmarkMode.InProcess:
         return await InProcessSetup.RunAsync(options, Console.Out);
+    case BenchmarkMode.Forwarding:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            return await new ForwardingBenchmark(keys, options, Console.Out).RunAsync();
+        }
+
     case BenchmarkMode.Servers:
         using (BenchKeys keys = await BenchKeys.CreateAsync())
         {

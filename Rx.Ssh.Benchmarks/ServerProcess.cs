@@ -40,6 +40,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(ProcessStartInfo psi, int port, TimeSpan timeout) =>
         StartAsync(new ServerProcess(psi, null), port, timeout);
 
+    /// <summary>Starts the process and waits until 127.0.0.1:<paramref name="port"/> accepts a TCP connection (e.g. <c>ssh -L</c>'s listener).</summary>
+    public static Task<ServerProcess> StartListeningAsync(ProcessStartInfo psi, int port, TimeSpan timeout) =>
+        StartAsync(new ServerProcess(psi, null), port, timeout, identification: false);
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -58,7 +62,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<ServerProcess> StartAsync(ServerProcess server, int? port, TimeSpan timeout)
+    private static async Task<ServerProcess> StartAsync(ServerProcess server, int? port, TimeSpan timeout, bool identification = true)
     {
         try
         {
@@ -69,7 +73,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             using var cts = new CancellationTokenSource();
             try
             {
-                Task ready = port is int p ? Task.WhenAny(server.ProbeAsync(p, cts.Token), server._ready.Task).Unwrap() : server._ready.Task;
+                Task ready = port is int p ? Task.WhenAny(server.ProbeAsync(p, identification, cts.Token), server._ready.Task).Unwrap() : server._ready.Task;
                 await ready.WaitAsync(timeout); // TimeoutException when it never gets ready
             }
             finally
@@ -104,8 +108,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects every 50 ms until the server sends an identification line (or the process exits).</summary>
-    private async Task ProbeAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Connects every 50 ms until the server accepts (and, with <paramref name="identification"/>, sends an identification line) or the process exits.</summary>
+    private async Task ProbeAsync(int port, bool identification, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         do
@@ -119,6 +123,12 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                if (!identification)
+                {
+                    _ready.TrySetResult();
+                    return;
+                }
+
                 var buffer = new byte[256];
                 int read = await client.GetStream().ReadAsync(buffer, cancellationToken);
                 if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("SSH-", StringComparison.Ordinal))

@@ -225,13 +225,16 @@ public sealed partial class SshChannelStream : Stream
 
         try
         {
+            // One read takes every data packet already received, up to the buffer: a splice then writes
+            // its socket once for several packets instead of once per packet.
+            int total = 0;
             while (true)
             {
                 if (_current.Buffer is { } held)
                 {
                     if (buffer.IsEmpty)
                     {
-                        return 0;
+                        return total;
                     }
 
                     int n = Math.Min(buffer.Length, _current.Length - _offset);
@@ -245,16 +248,23 @@ public sealed partial class SshChannelStream : Stream
                     }
 
                     _channel.Consumed(n);
-                    return n;
+                    buffer = buffer[n..];
+                    total += n;
+                    continue;
                 }
 
                 if (_inputEnded)
                 {
-                    return 0;
+                    return total;
                 }
 
                 if (!_channel.Events.TryRead(out ChannelEvent e))
                 {
+                    if (total > 0)
+                    {
+                        return total;
+                    }
+
                     if (!await WaitForEventsAsync(cancellationToken).ConfigureAwait(false))
                     {
                         _inputEnded = true;

@@ -19,7 +19,8 @@ internal readonly record struct SpliceResult(long BytesToChannel, long BytesFrom
 /// </summary>
 internal static class ChannelSplice
 {
-    private const int BufferSize = 32 * 1024;
+    /// <summary>One buffer per direction: four full packets, so a socket read or write carries several packets.</summary>
+    internal const int BufferSize = 128 * 1024;
 
     /// <summary>
     /// Splices <paramref name="local"/> and <paramref name="channel"/> until both directions

@@ -225,6 +225,10 @@ public sealed class SshLocalForwarder : IAsyncDisposable
             try
             {
                 accepted = await listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                if (accepted.ProtocolType == ProtocolType.Tcp)
+                {
+                    accepted.NoDelay = true; // as the server's forwarded sockets: small replies are not held back by Nagle
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || _stop.IsCancellationRequested)
             {

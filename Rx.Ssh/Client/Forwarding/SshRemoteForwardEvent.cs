@@ -92,7 +92,7 @@ public sealed class SshRemoteForwardRequest : SshRemoteForwardEvent
         return ForwardToAsync(
             async ct =>
             {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
                     await socket.ConnectAsync(host, port, ct).ConfigureAwait(false);
