@@ -12,7 +12,7 @@ namespace Rx.Ssh;
 /// </summary>
 /// <remarks>
 /// <para>One reader at a time: a read, a copy, or a subscription to <see cref="Data"/>,
-/// <see cref="Text"/>, <see cref="Chunks"/> or <see cref="Lines"/> while another is in progress fails
+/// <see cref="Text"/> or <see cref="Lines"/> while another is in progress fails
 /// with <see cref="InvalidOperationException"/>. The observables are cold: subscribing starts
 /// reading, disposing the subscription stops it (what is not read yet stays for the next reader),
 /// and each completes at the end of the stream.</para>
@@ -79,9 +79,6 @@ public sealed class SshProcessReader
 
         observer.OnCompleted();
     });
-
-    /// <summary>The same sequence as <see cref="Text"/> (the name server code has used for its stdin).</summary>
-    public IObservable<string> Chunks => Text;
 
     /// <summary>
     /// Lines of text without their line endings, until the end (see <see cref="ReadLineAsync"/> for the
