@@ -145,6 +145,45 @@ public sealed class RemoteForwardingTests
         File.Delete(remote);
     }
 
+    [Fact]
+    public async Task The_awaitable_unix_forms_return_once_listening_and_disposal_cancels()
+    {
+        string local = LocalForwardingInteropTests.TempSocketPath();
+        string remote = LocalForwardingInteropTests.TempSocketPath();
+        string handledPath = LocalForwardingInteropTests.TempSocketPath();
+        await using TestTcpService echo = TestTcpService.Unix(local, TestTcpService.EchoAsync);
+        await using SshClientConnection conn = await ClientInterop.ConnectAsync(_server);
+        await using (SshRemoteListener forward = await conn.ForwardRemotePathAsync(remote, local).WithTimeout())
+        {
+            Assert.Equal(remote, forward.Path);
+            using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(remote)).WithTimeout();
+            Assert.Equal("awaitable unix -R", await LocalForwardingInteropTests.EchoOnceAsync(client, "awaitable unix -R"));
+        }
+
+        await using (SshRemoteListener handled = await conn.ListenRemotePathAsync(handledPath, async (request, ct) =>
+        {
+            await using SshChannelStream stream = request.Accept();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("handled in process"), ct);
+        }).WithTimeout())
+        {
+            Assert.Equal(handledPath, handled.Path);
+            using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(handledPath)).WithTimeout();
+            Assert.Equal("handled in process", await ReceiveTextAsync(client).WithTimeout());
+        }
+
+        // The cancels went out before this round trip's reply (replies come in order).
+        await conn.SendGlobalRequestAsync("keepalive@openssh.com", ReadOnlyMemory<byte>.Empty).WithTimeout();
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await Assert.ThrowsAnyAsync<SocketException>(async () => await probe.ConnectAsync(new UnixDomainSocketEndPoint(remote)).WithTimeout());
+        }
+
+        File.Delete(remote);
+        File.Delete(handledPath);
+    }
+
     internal static async Task<bool> NoLongerAcceptsAsync(SshConnection conn, int port)
     {
         for (int attempt = 0; attempt < 100; attempt++)

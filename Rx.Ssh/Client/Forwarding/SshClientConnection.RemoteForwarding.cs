@@ -147,6 +147,38 @@ public sealed partial class SshClientConnection
         return SshRemoteListener.StartAsync(ListenRemotePort(listenHost, listenPort), handler, cancellationToken);
     }
 
+    /// <summary>
+    /// As <see cref="ForwardRemotePortAsync"/> from the server's socket <paramref name="remotePath"/> to the
+    /// local socket <paramref name="localPath"/> (<c>ssh -R remote.sock:local.sock</c>): returns once the server listens.
+    /// </summary>
+    /// <param name="remotePath">The socket path for the server to bind.</param>
+    /// <param name="localPath">The local socket path each connection is forwarded to.</param>
+    /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
+    /// <returns>The running forward, owned by the caller.</returns>
+    /// <exception cref="SshForwardingException">The server refused to listen.</exception>
+    /// <exception cref="SshConnectionException">The connection ended.</exception>
+    public Task<SshRemoteListener> ForwardRemotePathAsync(string remotePath, string localPath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localPath);
+        return ListenRemotePathAsync(remotePath, (request, ct) => request.ForwardToPathAsync(localPath, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ListenRemotePortAsync"/> for the server's socket <paramref name="remotePath"/>:
+    /// returns once the server listens and runs <paramref name="handler"/> for each connection it forwards.
+    /// </summary>
+    /// <param name="remotePath">The socket path for the server to bind.</param>
+    /// <param name="handler">Decides and serves one forwarded connection (see <see cref="ListenRemotePortAsync"/>).</param>
+    /// <param name="cancellationToken">Stops waiting for the server's answer.</param>
+    /// <returns>The running listener, owned by the caller.</returns>
+    /// <exception cref="SshForwardingException">The server refused to listen.</exception>
+    /// <exception cref="SshConnectionException">The connection ended.</exception>
+    public Task<SshRemoteListener> ListenRemotePathAsync(string remotePath, Func<SshRemoteForwardRequest, CancellationToken, Task> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return SshRemoteListener.StartAsync(ListenRemotePath(remotePath), handler, cancellationToken);
+    }
+
     private static IObservable<SshRemoteForwardEvent> SpliceEach(IObservable<SshRemoteForwardEvent> source, Func<SshRemoteForwardRequest, CancellationToken, Task<SshForwardResult>> forward) =>
         Observable.Create<SshRemoteForwardEvent>(async (observer, cancellationToken) =>
         {

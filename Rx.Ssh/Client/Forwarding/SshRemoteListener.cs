@@ -1,12 +1,14 @@
 namespace Rx.Ssh;
 
 /// <summary>
-/// A running remote forward (ssh -R), from <see cref="SshClientConnection.ForwardRemotePortAsync"/> or
-/// <see cref="SshClientConnection.ListenRemotePortAsync"/>: the server listens on <see cref="Port"/> and
+/// A running remote forward (ssh -R), from <see cref="SshClientConnection.ForwardRemotePortAsync"/>,
+/// <see cref="SshClientConnection.ListenRemotePortAsync"/> or their UNIX-socket forms
+/// (<see cref="SshClientConnection.ForwardRemotePathAsync"/>, <see cref="SshClientConnection.ListenRemotePathAsync"/>):
+/// the server listens on <see cref="Port"/> (or <see cref="Path"/>) and
 /// each connection it forwards is spliced to the local destination or given to the handler.
 /// </summary>
 /// <remarks>
-/// Disposing sends <c>cancel-tcpip-forward</c> (the server stops listening), cancels the handlers'
+/// Disposing sends <c>cancel-tcpip-forward</c> (<c>cancel-streamlocal-forward@openssh.com</c> for a path; the server stops listening), cancels the handlers'
 /// token and waits for the connections in flight to end. When the SSH connection ends,
 /// <see cref="Completion"/> faults with <see cref="SshConnectionException"/>. Safe to dispose more than once.
 /// </remarks>
@@ -22,6 +24,7 @@ public sealed class SshRemoteListener : IAsyncDisposable
     {
         ListenHost = started.ListenHost;
         Port = started.Port;
+        Path = started.Path;
     }
 
     /// <summary>The address the server binds, as asked.</summary>
@@ -29,6 +32,9 @@ public sealed class SshRemoteListener : IAsyncDisposable
 
     /// <summary>The port the server listens on: the one it allocated when port 0 was asked.</summary>
     public int Port { get; }
+
+    /// <summary>The socket path the server listens on, for a UNIX-socket forward; null for TCP.</summary>
+    public string? Path { get; }
 
     /// <summary>Completes when disposed; faults with <see cref="SshConnectionException"/> when the SSH connection ends first.</summary>
     public Task Completion => _completion.Task;
