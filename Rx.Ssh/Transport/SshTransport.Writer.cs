@@ -11,7 +11,12 @@ namespace Rx.Ssh.Transport;
 /// <summary>The single writer: framing, padding, encryption, batching of flushes.</summary>
 internal sealed partial class SshTransport
 {
+    /// <summary>Bytes of packets written to the pipe before it is flushed to the stream.</summary>
     private const int FlushThreshold = 256 * 1024;
+
+    /// <summary>The pipe's segment size: a flush batch plus the packet that crosses the threshold, so a batch is one stream write.</summary>
+    private const int OutputSegmentSize = FlushThreshold + (64 * 1024);
+
     private IPacketEncryptor _encryptor = NoneCipher.Instance;
     private IPacketEncryptor? _pendingEncryptor;
     private volatile bool _writerStopped;

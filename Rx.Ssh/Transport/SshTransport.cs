@@ -52,7 +52,9 @@ internal sealed partial class SshTransport : IAsyncDisposable
         _stream = stream;
         _settings = settings;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
-        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        // One segment takes a whole flush batch (see FlushThreshold): the pipe writes the stream once per
+        // segment, so 64 KiB segments (one full data packet each) meant one socket send per packet.
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: OutputSegmentSize, leaveOpen: true));
         _budget = new ByteBudget(SendBudget, ReplyLimit, ReplyHardLimit);
         LocalVersion = settings.Version;
     }
