@@ -6,6 +6,7 @@ namespace Rx.Ssh.Tests.Client;
 /// Issue 11 flow-control rules of the readers: output nobody reads cannot stall the channel, one
 /// line cap with a typed error on both roles (memory bounded), and one consumer at a time.
 /// </summary>
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class SessionReaderRuleTests
 {
     private const int MiB = 1024 * 1024;

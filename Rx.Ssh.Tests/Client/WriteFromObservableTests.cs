@@ -9,6 +9,7 @@ namespace Rx.Ssh.Tests.Client;
 /// holds at most <see cref="SshChannelSettings.MaxQueuedOutputBytes"/> of a source faster than the
 /// channel, holding the emitter back past it (issue 11, item 4).
 /// </summary>
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class WriteFromObservableTests
 {
     private const int Chunk = 32 * 1024;

@@ -13,6 +13,7 @@ namespace Rx.Ssh.Tests.Connection;
 /// its own long strings echoed back. The raw client's transport reads only when the test asks,
 /// so not calling <c>ReceiveAsync</c> is a client that never reads.
 /// </summary>
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class ReplyBackPressureTests
 {
     private const int MiB = 1024 * 1024;

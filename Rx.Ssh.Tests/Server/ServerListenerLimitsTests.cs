@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Rx.Ssh.Tests.Server;
 
 /// <summary>The listener under load on real loopback sockets: unauthenticated limit and connection floods.</summary>
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class ServerListenerLimitsTests
 {
     private readonly ITestOutputHelper _output;
