@@ -34,11 +34,18 @@ public sealed class ReplyBackPressureTests
             connection.Transport.ReadPaused += () => paused.TrySetResult();
             long before = GC.GetTotalMemory(forceFullCollection: true);
 
+            // A client that never reads: it sends until the server stops reading it, and then no
+            // more. What it queued by then is bounded by its own buffers (its send budget, the
+            // stream), so the replies the server queues while the key exchange below makes it
+            // read again stay under the hard cap. A client that goes on sending through the
+            // exchange is the cut-off case (the last test here), not this one.
+            int sent = 0;
             Task sender = Task.Run(async () =>
             {
-                for (int i = 0; i < requests; i++)
+                while (sent < requests && !paused.Task.IsCompleted)
                 {
                     await client.SendAsync(w => GlobalRequest(w, "keepalive@openssh.com", wantReply: true));
+                    Interlocked.Increment(ref sent);
                 }
             });
 
@@ -54,14 +61,29 @@ public sealed class ReplyBackPressureTests
             // every request gets its reply.
             connection.Rekey();
             int replies = 0;
-            while (replies < requests)
+            while (true)
             {
+                if (replies == Volatile.Read(ref sent))
+                {
+                    // Every request queued so far is answered, so the client's send queue is
+                    // empty and a send in progress cannot be waiting for this loop: the sender
+                    // has stopped, or is queueing one more whose reply is still to come.
+                    await sender.WaitAsync(TestTimeout.Default);
+                    if (replies == Volatile.Read(ref sent))
+                    {
+                        break;
+                    }
+                }
+
                 byte[] payload = await client.ReceiveAsync();
                 Assert.Equal(MessageNumber.RequestFailure, payload[0]);
                 replies++;
             }
 
-            await sender.WaitAsync(TestTimeout.Default);
+            // One more round trip: its request follows the client's NEWKEYS, so its reply shows
+            // the server has finished the exchange too.
+            await client.SendAsync(w => GlobalRequest(w, "keepalive@openssh.com", wantReply: true));
+            Assert.Equal(MessageNumber.RequestFailure, (await client.ReceiveAsync())[0]);
             Assert.True(connection.KeyExchangeCount >= 2, "the server's key exchange did not complete");
             Assert.True(client.Transport.KeyExchangeCount >= 2, "the client's key exchange did not complete");
             Assert.InRange(connection.Transport.PeakQueuedReplies, 1, SshTransport.ReplyHardLimit);

@@ -225,15 +225,18 @@ internal sealed class SshChannel
             _closeReceived = true;
             sendClose = !_closeSent;
             _closeSent = true;
+
+            // Queued under the gate: a write still waiting for room in the transport checks
+            // _closeSent under it too (SendGatedAsync), so no DATA can follow this CLOSE.
+            if (sendClose)
+            {
+                _connection.SendFromDispatch(ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId));
+            }
         }
 
         _events.TryWrite(new ChannelEvent(ChannelEventKind.Close));
         _events.TryComplete();
         _events.Release();
-        if (sendClose)
-        {
-            _connection.SendFromDispatch(ConnectionMessages.ChannelOnly(MessageNumber.ChannelClose, RemoteId));
-        }
 
         Finish(new SshChannelException("The channel is closed."));
     }
@@ -328,7 +331,7 @@ internal sealed class SshChannel
                 }
 
                 using SshBuffer packet = ConnectionMessages.Data(RemoteId, dataType, data.Span[..chunk]);
-                await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+                await SendGatedAsync(packet, data: true, cancellationToken).ConfigureAwait(false);
                 data = data[chunk..];
             }
         }
@@ -357,7 +360,7 @@ internal sealed class SshChannel
                 }
             }
 
-            await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+            await SendGatedAsync(packet, data: false, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -388,7 +391,7 @@ internal sealed class SshChannel
 
             _eofSent = true;
             using SshBuffer packet = ConnectionMessages.ChannelOnly(MessageNumber.ChannelEof, RemoteId);
-            await _connection.Transport.SendAsync(packet, cancellationToken).ConfigureAwait(false);
+            await _connection.Transport.SendIfAsync(packet, _gate, () => !_closeSent, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -429,6 +432,19 @@ internal sealed class SshChannel
         if (_closeReceived)
         {
             Finish(new SshChannelException("The channel is closed."));
+        }
+    }
+
+    /// <summary>
+    /// Queues a message of this channel unless CLOSE went out while it waited for room in the
+    /// transport (the peer's CLOSE answered meanwhile); then throws as a closed channel does.
+    /// </summary>
+    private async ValueTask SendGatedAsync(SshBuffer packet, bool data, CancellationToken cancellationToken)
+    {
+        if (!await _connection.Transport.SendIfAsync(packet, _gate, () => !_closeSent, cancellationToken).ConfigureAwait(false))
+        {
+            ThrowIfClosedForSending(data);
+            throw new SshChannelException("The channel is closed for sending.");
         }
     }
 

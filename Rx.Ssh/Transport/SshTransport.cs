@@ -151,6 +151,29 @@ internal sealed partial class SshTransport : IAsyncDisposable
     }
 
     /// <summary>
+    /// As <see cref="SendAsync(SshBuffer, CancellationToken)"/>, but once there is room it checks
+    /// <paramref name="canSend"/> and queues the payload under <paramref name="gate"/>, so a sender
+    /// that queues its last message under the same gate (a channel's CLOSE) is never overtaken by
+    /// one that was still waiting for room. False, and nothing queued, when it no longer holds.
+    /// </summary>
+    public async ValueTask<bool> SendIfAsync(SshBuffer payload, object gate, Func<bool> canSend, CancellationToken cancellationToken)
+    {
+        int cost = ByteBudget.Cost(payload.Length);
+        await _budget.AcquireAsync(cost, cancellationToken).ConfigureAwait(false);
+        lock (gate)
+        {
+            if (!canSend())
+            {
+                _budget.Release(cost, reply: false);
+                return false;
+            }
+
+            Enqueue(_queue, payload, PacketAction.None, reply: false);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Queues a payload in order without waiting (for the read loop's replies and other small
     /// control messages). It counts toward the reply budget that pauses the read loop; past
     /// <see cref="ReplyHardLimit"/> the connection is ended with PROTOCOL_ERROR and this throws.

@@ -67,20 +67,20 @@ internal sealed class RemoteForwardRegistry
             return;
         }
 
-        Listener? match = Find(unix, connectedHost, connectedPort);
-        if (match is null)
+        // The unsettled listeners are taken before the lookup, not after it: one settled in between
+        // (the channel often arrives right behind the reply that settles it) would otherwise be
+        // missed by the lookup and absent from the list, and its connection refused.
+        Task[] unsettled;
+        lock (_listeners)
         {
-            Task[] unsettled;
-            lock (_listeners)
-            {
-                unsettled = [.. _listeners.Where(l => !l.Settled.IsCompleted).Select(l => l.Settled)];
-            }
+            unsettled = [.. _listeners.Where(l => !l.Settled.IsCompleted).Select(l => l.Settled)];
+        }
 
-            if (unsettled.Length > 0)
-            {
-                await Task.WhenAll(unsettled).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-                match = Find(unix, connectedHost, connectedPort);
-            }
+        Listener? match = Find(unix, connectedHost, connectedPort);
+        if (match is null && unsettled.Length > 0)
+        {
+            await Task.WhenAll(unsettled).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            match = Find(unix, connectedHost, connectedPort);
         }
 
         if (match is null)
