@@ -25,7 +25,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
     private readonly Action<SshLocalForwardConnection>? _onConnection;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HashSet<Task> _inFlight = [];
+    private readonly IO.TaskSet _inFlight = new();
     private Task[] _accepting = [];
     private int _disposed;
 
@@ -52,16 +52,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
     public Task Completion => _completion.Task;
 
     /// <summary>Connections being forwarded now.</summary>
-    public int ActiveConnections
-    {
-        get
-        {
-            lock (_inFlight)
-            {
-                return _inFlight.Count;
-            }
-        }
-    }
+    public int ActiveConnections => _inFlight.Count;
 
     /// <summary>Stops listening and closes the connections in flight; waits until they are closed.</summary>
     public async ValueTask DisposeAsync()
@@ -242,22 +233,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
 
             var result = new TaskCompletionSource<SshForwardResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             Task forwarding = ForwardAsync(accepted, result);
-            lock (_inFlight)
-            {
-                _inFlight.Add(forwarding);
-            }
-
-            _ = forwarding.ContinueWith(
-                t =>
-                {
-                    lock (_inFlight)
-                    {
-                        _inFlight.Remove(t);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            _inFlight.Track(forwarding);
             _onConnection?.Invoke(new SshLocalForwardConnection(SafeRemote(accepted), result.Task));
         }
     }
@@ -328,13 +304,7 @@ public sealed class SshLocalForwarder : IAsyncDisposable
         }
 
         await Task.WhenAll(_accepting).ConfigureAwait(false);
-        Task[] inFlight;
-        lock (_inFlight)
-        {
-            inFlight = [.. _inFlight];
-        }
-
-        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        await _inFlight.WhenAll().ConfigureAwait(false);
         if (error is null)
         {
             _completion.TrySetResult();

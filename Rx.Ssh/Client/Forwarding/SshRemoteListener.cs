@@ -16,7 +16,7 @@ public sealed class SshRemoteListener : IAsyncDisposable
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
-    private readonly HashSet<Task> _inFlight = [];
+    private readonly IO.TaskSet _inFlight = new();
     private IDisposable? _subscription;
     private int _disposed;
 
@@ -40,16 +40,7 @@ public sealed class SshRemoteListener : IAsyncDisposable
     public Task Completion => _completion.Task;
 
     /// <summary>Connections being forwarded or handled now.</summary>
-    public int ActiveConnections
-    {
-        get
-        {
-            lock (_inFlight)
-            {
-                return _inFlight.Count;
-            }
-        }
-    }
+    public int ActiveConnections => _inFlight.Count;
 
     /// <summary>Stops the forward (cancel request sent, handlers cancelled) and waits for the connections in flight.</summary>
     public async ValueTask DisposeAsync()
@@ -61,13 +52,7 @@ public sealed class SshRemoteListener : IAsyncDisposable
 
         _subscription?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
-        Task[] open;
-        lock (_inFlight)
-        {
-            open = [.. _inFlight];
-        }
-
-        await Task.WhenAll(open).ConfigureAwait(false);
+        await _inFlight.WhenAll().ConfigureAwait(false);
         _completion.TrySetResult();
     }
 
@@ -121,22 +106,7 @@ public sealed class SshRemoteListener : IAsyncDisposable
     private void Handle(SshRemoteForwardRequest request, Func<SshRemoteForwardRequest, CancellationToken, Task> handler)
     {
         Task running = RunAsync(request, handler);
-        lock (_inFlight)
-        {
-            _inFlight.Add(running);
-        }
-
-        _ = running.ContinueWith(
-            t =>
-            {
-                lock (_inFlight)
-                {
-                    _inFlight.Remove(t);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _inFlight.Track(running);
     }
 
     private async Task RunAsync(SshRemoteForwardRequest request, Func<SshRemoteForwardRequest, CancellationToken, Task> handler)
