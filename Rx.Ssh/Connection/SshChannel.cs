@@ -26,6 +26,9 @@ internal sealed class SshChannel
     private readonly Queue<TaskCompletionSource<bool>> _pendingRequests = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _gate = new();
+
+    // Made once: SendIfAsync runs it for every DATA packet, and a lambda per packet would allocate.
+    private readonly Func<bool> _closeNotSent;
     private long _receiveWindow;
     private long _consumed;
     private long _sendWindow;
@@ -45,6 +48,7 @@ internal sealed class SshChannel
         WindowSize = windowSize;
         LocalMaxPacket = maxPacket;
         _receiveWindow = windowSize;
+        _closeNotSent = () => !_closeSent;
     }
 
     public uint LocalId { get; }
@@ -391,7 +395,7 @@ internal sealed class SshChannel
 
             _eofSent = true;
             using SshBuffer packet = ConnectionMessages.ChannelOnly(MessageNumber.ChannelEof, RemoteId);
-            await _connection.Transport.SendIfAsync(packet, _gate, () => !_closeSent, cancellationToken).ConfigureAwait(false);
+            await _connection.Transport.SendIfAsync(packet, _gate, _closeNotSent, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -441,7 +445,7 @@ internal sealed class SshChannel
     /// </summary>
     private async ValueTask SendGatedAsync(SshBuffer packet, bool data, CancellationToken cancellationToken)
     {
-        if (!await _connection.Transport.SendIfAsync(packet, _gate, () => !_closeSent, cancellationToken).ConfigureAwait(false))
+        if (!await _connection.Transport.SendIfAsync(packet, _gate, _closeNotSent, cancellationToken).ConfigureAwait(false))
         {
             ThrowIfClosedForSending(data);
             throw new SshChannelException("The channel is closed for sending.");
