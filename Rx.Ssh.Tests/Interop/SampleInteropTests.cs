@@ -1,9 +1,7 @@
 using System.Text;
 using Rx.Ssh.Keys;
-using Rx.Ssh.Samples.Serve;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Tests.Samples;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Interop;
 
@@ -308,6 +306,7 @@ public sealed class SampleInteropTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("through serve\n", result.StdoutText);
+        Assert.Equal(1, echo.Accepted);
     }
 
     [Fact]
@@ -328,39 +327,5 @@ public sealed class SampleInteropTests
         using var received = new MemoryStream();
         await stream.CopyToAsync(received).WithTimeout();
         Assert.Equal("back through ssh", Encoding.UTF8.GetString(received.ToArray()));
-    }
-
-    /// <summary>serve on a free loopback port with the sample host and user keys, and an ssh pointed at it.</summary>
-    private sealed class ServeUnderTest : IAsyncDisposable
-    {
-        private readonly SshListener _listener;
-        private readonly string _directory;
-
-        private ServeUnderTest(SshListener listener, string directory)
-        {
-            _listener = listener;
-            _directory = directory;
-            Ssh = SampleServer.OpenSsh(directory, listener.Port, Environment.UserName);
-        }
-
-        public OpenSshClient Ssh { get; }
-
-        public static async Task<ServeUnderTest> StartAsync()
-        {
-            SshListener listener = await ServeServer.StartAsync(new ServeSettings
-            {
-                Port = 0,
-                HostKeys = [SampleServer.HostKey],
-                AuthorizedKeys = AuthorizedKeysFile.Parse(SampleServer.UserKey.PublicKey.ToOpenSshString("test") + "\n"),
-            }).WithTimeout();
-            return new ServeUnderTest(listener, Directory.CreateTempSubdirectory("rxssh-serve-").FullName);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _listener.DisconnectAllAsync().WithTimeout();
-            await _listener.DisposeAsync();
-            Directory.Delete(_directory, recursive: true);
-        }
     }
 }
