@@ -21,4 +21,14 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-dotnet test RxSsh.sln -c Release --logger "console;verbosity=normal" "$@"
+log="$(mktemp)"
+status=0
+dotnet test RxSsh.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  # CI shows the end of the output: repeat each failed test with its message and stack there.
+  echo
+  echo "=== failed tests (repeated from above) ==="
+  awk '/^  Failed /{n=40} n>0{print; n--}' "$log" | head -400
+fi
+rm -f "$log"
+exit "$status"
