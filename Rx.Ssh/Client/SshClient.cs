@@ -14,7 +14,7 @@ using Rx.Ssh.Trust;
 namespace Rx.Ssh;
 
 /// <summary>Entry point of the client side: connect to an SSH server.</summary>
-public static class SshClient
+public static partial class SshClient
 {
     /// <summary>
     /// Connects and authenticates. Cold: each subscription opens its own connection. Emits the
@@ -165,17 +165,29 @@ public static class SshClient
     }
 
     /// <summary>
-    /// Runs the client protocol over an existing stream (an in-memory pipe, a proxy, a socket the
-    /// server dialled: RFC 8071 reverse direction). <paramref name="host"/> and <paramref name="port"/>
-    /// name the server for host key checks.
+    /// Runs the client protocol over an existing, already connected stream (an in-memory pipe, a
+    /// proxy's stream, a socket the server dialled: RFC 8071 reverse direction, which
+    /// <see cref="ListenReverseAsync"/> does for TCP) and returns the connection once authenticated.
+    /// <paramref name="host"/> and <paramref name="port"/> name the server for the host key check
+    /// (the <see cref="HostKeyContext"/> the verifier sees, e.g. the known_hosts entry looked up);
+    /// nothing is dialled. Everything of <paramref name="options"/> applies but
+    /// <see cref="SshClientOptions.ConnectTimeout"/>: <see cref="SshClientOptions.LoginTimeout"/>
+    /// runs from this call on, so a peer that never answers fails it. The stream belongs to the
+    /// connection from the call on: it is closed when the connection ends and when connecting fails.
+    /// Errors as <see cref="Connect"/>.
     /// </summary>
-    public static async Task<SshClientConnection> ConnectAsync(Stream stream, string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<SshClientConnection> ConnectAsync(Stream stream, string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(stream, host, port, null, options, cancellationToken);
+
+    /// <summary><see cref="ConnectAsync(Stream, string, int, SshClientOptions?, CancellationToken)"/> with the peer's address, when known (reverse listeners).</summary>
+    internal static async Task<SshClientConnection> ConnectAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
         options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
-        return await ConnectCoreAsync(stream, host, port, null, options, timeout).ConfigureAwait(false);
+        return await ConnectCoreAsync(stream, host, port, remote, options, timeout).ConfigureAwait(false);
     }
 
     private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)

@@ -11,7 +11,7 @@ using Rx.Ssh.Transport;
 namespace Rx.Ssh;
 
 /// <summary>Entry point of the server side: listen for SSH clients, or serve one over a stream.</summary>
-public static class SshServer
+public static partial class SshServer
 {
     /// <summary>The unauthenticated-connection counts of <see cref="AcceptAsync"/>, one per options instance.</summary>
     private static readonly ConditionalWeakTable<SshServerOptions, StartupLimiter> Limiters = new();
@@ -39,8 +39,14 @@ public static class SshServer
     }
 
     /// <summary>
-    /// Runs the server protocol over an existing stream (an in-memory pipe, a socket we dialled:
-    /// RFC 8071 call home) and returns the connection once the client has authenticated.
+    /// Runs the server protocol over an existing, already connected stream (an in-memory pipe, a
+    /// socket accepted elsewhere, a socket we dialled: RFC 8071 call home, which
+    /// <see cref="ConnectReverseAsync"/> does for TCP) and returns the connection once the client has
+    /// authenticated. Everything of <paramref name="options"/> applies but <see cref="SshServerOptions.Address"/>
+    /// and <see cref="SshServerOptions.Port"/> (nothing is bound): host keys, client authentication,
+    /// <see cref="SshServerOptions.HandshakeTimeout"/> and <see cref="SshServerOptions.LoginGraceTime"/>
+    /// (from this call on), the handler. <paramref name="remoteEndPoint"/> is who the peer is, as the
+    /// handler, the logs and the per-address limits see it (null when unknown).
     /// Sessions are served by the options' handler; dispose the connection to disconnect.
     /// The stream belongs to the server from the call on: it is closed when the connection ends,
     /// and when accepting fails for any reason (the handler throwing included). The unauthenticated
