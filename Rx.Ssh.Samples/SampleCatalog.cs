@@ -52,6 +52,10 @@ internal static class SampleCatalog
         new DirectServer(),
         new StreamDirectServer(),
 
+        // Reverse direction, RFC 8071 call home (issue 14).
+        new Reverse.ReverseClient(),
+        new Reverse.ReverseServer(),
+
         // serve: a general-purpose server built from the library (Serve/).
         new Serve.ServeCommand(),
     ];

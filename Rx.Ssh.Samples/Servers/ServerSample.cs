@@ -99,7 +99,11 @@ internal static class ServerSample
         _ => endPoint.ToString() ?? "an unknown peer",
     };
 
-    private static T? Read<T>(SampleContext context, string fileName, string what, Func<string, T> load)
+    /// <summary>
+    /// Loads <paramref name="fileName"/> from the working directory with <paramref name="load"/>; null
+    /// after one line on stderr naming the file when it is missing or unreadable.
+    /// </summary>
+    public static T? Read<T>(SampleContext context, string fileName, string what, Func<string, T> load)
         where T : class
     {
         string path = Path.Combine(context.WorkingDirectory, fileName);
@@ -107,7 +111,7 @@ internal static class ServerSample
         {
             return load(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshKeyFormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SshKeyFormatException or FormatException)
         {
             string reason = ex switch
             {
@@ -120,7 +124,8 @@ internal static class ServerSample
         }
     }
 
-    private static bool TryParseAddress(SampleContext context, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    /// <summary>The address <c>--listen</c> names, or all interfaces; false after one line on stderr for an invalid one.</summary>
+    public static bool TryParseAddress(SampleContext context, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
     {
         if (context.Listen is null)
         {
@@ -136,6 +141,20 @@ internal static class ServerSample
 
         context.Error.WriteLine($"Invalid --listen address '{context.Listen}': give an IP address such as 127.0.0.1 or ::.");
         return false;
+    }
+
+    /// <summary>Waits for Ctrl-C (handled: the process is not killed) or <see cref="SampleContext.Stopping"/>.</summary>
+    public static async Task WaitForStopAsync(SampleContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Stopping);
+        using (PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }))
+        {
+            await WhenCancelled(stop.Token);
+        }
     }
 
     private static Task WhenCancelled(CancellationToken token)
