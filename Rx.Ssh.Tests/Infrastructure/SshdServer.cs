@@ -235,7 +235,7 @@ public sealed class SshdServer : IAsyncDisposable
         return port;
     }
 
-    private static void EnsurePrivilegeSeparationDirectory()
+    internal static void EnsurePrivilegeSeparationDirectory()
     {
         // sshd started as root insists on its (empty, root-owned) privsep chroot; as an ordinary
         // user it neither needs nor could create it.
