@@ -18,19 +18,19 @@ internal sealed class ReverseClient : ISample
 
     public async Task<int> RunAsync(SampleContext context)
     {
-        if (ServerSample.Read(context, "client_host_key", "host key", path => SshPrivateKey.Load(path)) is not { } hostKey
-            || ServerSample.LoadAuthorizedKeys(context, "trusted_server_keys") is not { } trusted)
+        if (ServerSample.LoadAuthorizedKeys(context, "trusted_server_keys") is not { } trusted
+            || ServerSample.ReadOptionalCertificate(context, "client_host_key-cert.pub", out SshCertificate? certificate)
+            || ServerSample.Read(context, "client_host_key", "host key", path => SshPrivateKey.Load(path)) is not { } hostKey)
         {
             return 1;
         }
 
         using (hostKey)
         {
-            string certificate = Path.Combine(context.WorkingDirectory, "client_host_key-cert.pub");
             var options = new SshServerOptions
             {
                 HostKeys = [hostKey],
-                HostCertificates = File.Exists(certificate) ? [SshCertificate.Load(certificate)] : [],
+                HostCertificates = certificate is null ? [] : [certificate],
                 AuthorizedKeys = _ => trusted,
                 ProcessHandler = HandleRequestAsync,
             };

@@ -23,20 +23,20 @@ internal sealed class ReverseServer : ISample
     public async Task<int> RunAsync(SampleContext context)
     {
         if (!ServerSample.TryParseAddress(context, out System.Net.IPAddress? address)
-            || ServerSample.Read(context, "server_key", "client key", path => SshPrivateKey.Load(path)) is not { } key
-            || ServerSample.Read(context, "trusted_client_host_keys", "known hosts", path => KnownHostsFile.Parse(File.ReadAllText(path), path)) is null)
+            || ServerSample.Read(context, "trusted_client_host_keys", "known hosts", path => KnownHostsFile.Parse(File.ReadAllText(path), path)) is null
+            || ServerSample.ReadOptionalCertificate(context, "server_key-cert.pub", out SshCertificate? certificate)
+            || ServerSample.Read(context, "server_key", "client key", path => SshPrivateKey.Load(path)) is not { } key)
         {
             return 1;
         }
 
         using (key)
         {
-            string certificate = Path.Combine(context.WorkingDirectory, "server_key-cert.pub");
             var options = new SshClientOptions
             {
                 UserName = context.UserName,
                 Keys = [key],
-                Certificates = File.Exists(certificate) ? [SshCertificate.Load(certificate)] : [],
+                Certificates = certificate is null ? [] : [certificate],
                 UseDefaultKeys = false,
                 HostKeyVerifier = new KnownHostsVerifier(Path.Combine(context.WorkingDirectory, "trusted_client_host_keys")),
             };

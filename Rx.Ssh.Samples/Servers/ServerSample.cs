@@ -124,6 +124,22 @@ internal static class ServerSample
         }
     }
 
+    /// <summary>
+    /// Loads the optional certificate file <paramref name="fileName"/> (null when there is none);
+    /// returns true (failed) after one line on stderr when it exists but cannot be read.
+    /// </summary>
+    public static bool ReadOptionalCertificate(SampleContext context, string fileName, out SshCertificate? certificate)
+    {
+        certificate = null;
+        if (!File.Exists(Path.Combine(context.WorkingDirectory, fileName)))
+        {
+            return false;
+        }
+
+        certificate = Read(context, fileName, "certificate", path => SshCertificate.Load(path));
+        return certificate is null;
+    }
+
     /// <summary>The address <c>--listen</c> names, or all interfaces; false after one line on stderr for an invalid one.</summary>
     public static bool TryParseAddress(SampleContext context, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
     {

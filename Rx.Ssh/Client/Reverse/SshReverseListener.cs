@@ -124,7 +124,15 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
             return;
         }
 
-        await _acceptLoop.ConfigureAwait(false);
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (SshException)
+        {
+            // The listening socket failed before disposal: already reported on Connections (or the cold form's OnError).
+        }
+
         Task pending;
         lock (_gate)
         {
@@ -231,19 +239,21 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
             return;
         }
 
+        bool admitted;
         lock (_gate)
         {
-            if (_pending >= _listen.MaxPendingConnections)
-            {
-                peer.Dispose();
-                Fail(remote, Describe(remote), new SshConnectionException(DisconnectReason.TooManyConnections, $"Connection refused: {_listen.MaxPendingConnections} connections are already authenticating.", true));
-                return;
-            }
-
-            if (_pending++ == 0)
+            admitted = _pending < _listen.MaxPendingConnections;
+            if (admitted && _pending++ == 0)
             {
                 _nonePending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+        }
+
+        if (!admitted)
+        {
+            peer.Dispose();
+            Fail(remote, Describe(remote), new SshConnectionException(DisconnectReason.TooManyConnections, $"Connection refused: {_listen.MaxPendingConnections} connections are already authenticating.", true));
+            return;
         }
 
         IO.TaskFaults.Observe(Task.Run(() => ServeAsync(peer, remote)));
