@@ -81,6 +81,16 @@ public sealed class ReverseDirectionTests
     }
 
     [Fact]
+    public async Task Connection_that_authenticates_while_no_one_subscribes_is_disconnected()
+    {
+        await using SshReverseListener listener = await SshClient.ListenReverseAsync(InMemoryServer.DefaultClientOptions(), ReversePair.Loopback());
+        await using SshServerConnection server = await SshServer.ConnectReverseAsync("127.0.0.1", listener.Port, ReversePair.EchoServer()).WithTimeout();
+
+        // No one could own the client side, so the listener closed it: the caller sees the end.
+        await server.Completion.WithTimeout();
+    }
+
+    [Fact]
     public async Task Known_hosts_entry_for_the_peer_address_is_trusted()
     {
         string file = Path.GetTempFileName();

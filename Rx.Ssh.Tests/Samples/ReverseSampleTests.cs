@@ -91,6 +91,31 @@ public sealed class ReverseSampleTests
         Assert.Contains("denied", refusal, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Certificates_signed_by_trusted_authorities_are_accepted_both_ways()
+    {
+        using SshPrivateKey hostCa = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey userCa = SshPrivateKey.Generate("ssh-ed25519");
+        SshCertificate hostCertificate = new SshCertificateBuilder(ClientHostKey.Value.PublicKey, SshCertificateType.Host, "device") { Principals = ["127.0.0.1"] }.Sign(hostCa);
+        SshCertificate userCertificate = new SshCertificateBuilder(ServerKey.Value.PublicKey, SshCertificateType.User, "manager") { Principals = [Environment.UserName] }.Sign(userCa);
+        await using SampleServer server = await SampleServer.StartAsync("reverse_server", dir =>
+        {
+            ServerKey.Value.Save(Path.Combine(dir, "server_key"));
+            File.WriteAllText(Path.Combine(dir, "server_key-cert.pub"), userCertificate.ToOpenSshString("manager") + "\n");
+            File.WriteAllText(Path.Combine(dir, "trusted_client_host_keys"), "@cert-authority 127.0.0.1 " + hostCa.PublicKey.ToOpenSshString("host-ca") + "\n");
+        }, context => context with { Commands = ["echo certified"] });
+        (int exitCode, _, string error) = await SampleServer.RunUntilExitAsync("reverse_client", dir =>
+        {
+            ClientHostKey.Value.Save(Path.Combine(dir, "client_host_key"));
+            File.WriteAllText(Path.Combine(dir, "client_host_key-cert.pub"), hostCertificate.ToOpenSshString("device") + "\n");
+            File.WriteAllText(Path.Combine(dir, "trusted_server_keys"), "cert-authority " + userCa.PublicKey.ToOpenSshString("user-ca") + "\n");
+        }, context => CallBack(context, server.Port));
+
+        Assert.Equal((0, ""), (exitCode, error));
+        Assert.Contains($"Command: echo certified\nReturn code: 0\nStdout:\ncertified\n", server.Out.Text, StringComparison.Ordinal);
+        Assert.Equal("", server.Error.Text);
+    }
+
     [Theory]
     [InlineData("reverse_server", "server_key", "Cannot read client key file 'server_key': no such file.")]
     [InlineData("reverse_server", "trusted_client_host_keys", "Cannot read known hosts file 'trusted_client_host_keys': no such file.")]
