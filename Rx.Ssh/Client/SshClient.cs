@@ -172,8 +172,8 @@ public static partial class SshClient
     /// (the <see cref="HostKeyContext"/> the verifier sees, e.g. the known_hosts entry looked up);
     /// nothing is dialled. Everything of <paramref name="options"/> applies but
     /// <see cref="SshClientOptions.ConnectTimeout"/>: <see cref="SshClientOptions.LoginTimeout"/>
-    /// runs from this call on, so a peer that never answers fails it. The stream belongs to the
-    /// connection from the call on: it is closed when the connection ends and when connecting fails.
+    /// runs from this call on, so a peer that never answers fails it. Once the arguments are checked
+    /// the stream belongs to the connection: it is closed when the connection ends and when connecting fails.
     /// Errors as <see cref="Connect"/>.
     /// </summary>
     public static Task<SshClientConnection> ConnectAsync(Stream stream, string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default) =>
