@@ -19,7 +19,7 @@ internal sealed partial class SftpServerSession
             (ulong)_options.MaxDataLength,
             (ulong)_options.MaxOpenHandles).Write(w)),
         SftpExtensionNames.ExpandPath => ExpandPathAsync(r),
-        SftpExtensionNames.HomeDirectory => PathReplyAsync(r, _fs.GetHomeDirectoryAsync(r.Path!.Length == 0 ? _userName : r.Path, _cancellation)),
+        SftpExtensionNames.HomeDirectory => PathReplyAsync(r, HomeAsync(r.Path!)),
         SftpExtensionNames.UsersGroupsById => UsersGroupsAsync(r),
         SftpExtensionNames.CopyData => CopyDataAsync(r, handle, handle2),
         _ => SendStatusAsync(r.Id, SftpStatusCode.OperationUnsupported, $"Unsupported extension {r.Extension}"),
@@ -41,11 +41,30 @@ internal sealed partial class SftpServerSession
             int slash = path.IndexOf('/', StringComparison.Ordinal);
             string user = slash < 0 ? path[1..] : path[1..slash];
             string rest = slash < 0 ? string.Empty : path[(slash + 1)..];
-            string home = await _fs.GetHomeDirectoryAsync(user.Length == 0 ? _userName : user, _cancellation).ConfigureAwait(false);
+            string home = await HomeAsync(user).ConfigureAwait(false);
             path = rest.Length == 0 ? home : home.TrimEnd('/') + "/" + rest;
         }
 
         await PathReplyAsync(r, _fs.RealPathAsync(path, _cancellation)).ConfigureAwait(false);
+    }
+
+    // A user's home; the session's own user (empty name) may not be a local account (SSH users of
+    // this server need not be), and then it is where the session starts.
+    private async ValueTask<string> HomeAsync(string user)
+    {
+        if (user.Length > 0 && user != _userName)
+        {
+            return await _fs.GetHomeDirectoryAsync(user, _cancellation).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await _fs.GetHomeDirectoryAsync(_userName, _cancellation).ConfigureAwait(false);
+        }
+        catch (SftpFileSystemException ex) when (ex.Error is FileSystemError.NoSuchFile or FileSystemError.OperationUnsupported)
+        {
+            return await _fs.RealPathAsync(".", _cancellation).ConfigureAwait(false);
+        }
     }
 
     private async Task UsersGroupsAsync(SftpRequest r)
