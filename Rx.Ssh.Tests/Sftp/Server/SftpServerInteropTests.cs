@@ -58,6 +58,9 @@ public sealed class SftpServerInteropTests : IAsyncLifetime
             lmkdir newlocal
             version
             symlink up.bin sym2
+            cp up.bin copied.bin
+            chmod -h 600 copied.bin
+            put -f up.bin synced.bin
             rm sym2
             rm sub/link
             rm sub/moved.bin
@@ -70,6 +73,8 @@ public sealed class SftpServerInteropTests : IAsyncLifetime
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(remote, "up.bin")));
         Assert.Equal("downloaded\n", await File.ReadAllTextAsync(Path.Combine(local, "down.txt")));
         Assert.True(File.Exists(Path.Combine(remote, "hard.bin")));
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(remote, "copied.bin")));
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(remote, "synced.bin")));
         Assert.Equal("downloaded\n", await File.ReadAllTextAsync(Path.Combine(local, "partial.txt")));
         Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(remote, "resumed.bin")));
         Assert.False(Directory.Exists(Path.Combine(remote, "sub")));
