@@ -51,6 +51,8 @@ internal static class SampleCatalog
         new RemoteForwardingServer(),
         new DirectServer(),
         new StreamDirectServer(),
+        new SimpleSftpServer(),
+        new ChrootSftpServer(),
 
         // serve: a general-purpose server built from the library (Serve/).
         new Serve.ServeCommand(),
