@@ -1,0 +1,49 @@
+using Rx.Ssh.Sftp.Protocol;
+
+namespace Rx.Ssh.Sftp;
+
+// Opening files and the server-side copy.
+public sealed partial class SftpClient
+{
+    /// <summary>OPEN: opens <paramref name="path"/> with <paramref name="flags"/>.</summary>
+    /// <param name="path">The remote path.</param>
+    /// <param name="flags">How to open it (e.g. <c>Write | Create | Truncate</c>).</param>
+    /// <param name="attributes">The attributes of a file created (e.g. permissions); none when null.</param>
+    /// <param name="cancellationToken">Stops waiting (a handle opened anyway is closed when its reply comes).</param>
+    /// <returns>The open file, owned by the caller.</returns>
+    /// <exception cref="SftpException">The server's failure.</exception>
+    public async Task<SftpFile> OpenAsync(string path, SftpOpenFlags flags, SftpAttributes? attributes = null, CancellationToken cancellationToken = default)
+    {
+        (SftpPacketWriter w, uint id) = StartPath(SftpPacketType.Open, path);
+        w.WriteUInt32((uint)flags);
+        (attributes ?? SftpAttributes.Empty).Write(w);
+        byte[] handle = await HandleAsync(w, id, cancellationToken).ConfigureAwait(false);
+        return new SftpFile(this, path, handle);
+    }
+
+    /// <summary>
+    /// <c>copy-data</c>: copies <paramref name="length"/> bytes (0: to end of file) from
+    /// <paramref name="source"/> at <paramref name="sourceOffset"/> to <paramref name="destination"/>
+    /// at <paramref name="destinationOffset"/>, on the server, without the data crossing the network.
+    /// Both files must be open on this client (source for reading, destination for writing).
+    /// </summary>
+    /// <param name="source">The file read.</param>
+    /// <param name="sourceOffset">Where reading starts.</param>
+    /// <param name="length">How many bytes; 0 copies to end of file.</param>
+    /// <param name="destination">The file written.</param>
+    /// <param name="destinationOffset">Where writing starts.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>Completes when the server confirmed.</returns>
+    /// <exception cref="SftpException">The server's failure, or <see cref="SftpStatusCode.OperationUnsupported"/> without the extension.</exception>
+    public Task CopyDataAsync(SftpFile source, long sourceOffset, long length, SftpFile destination, long destinationOffset, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(sourceOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfNegative(destinationOffset);
+        (SftpPacketWriter w, uint id) = StartExtended(SftpExtensionNames.CopyData);
+        new SftpCopyDataRequest(source.Handle, (ulong)sourceOffset, (ulong)length, destination.Handle, (ulong)destinationOffset).Write(w);
+        return StatusAsync(w, id, cancellationToken);
+    }
+}
