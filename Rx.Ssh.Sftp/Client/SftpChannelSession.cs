@@ -38,7 +38,8 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     public SftpChannelSession(SshChannelStream stream, int maxReceiveLength)
     {
         _stream = stream;
-        _input = stream.Pipe.Input;
+        // Large reads: one read takes every data packet already received (a DATA reply is up to 255 KiB).
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
         _maxReceiveLength = maxReceiveLength;
     }
 
