@@ -18,7 +18,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     // Packets this size or smaller are copied into one batch buffer; larger ones (WRITE data) go out as they are.
     private const int BatchSize = 64 * 1024;
 
-    private readonly SshChannelStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly int _maxReceiveLength;
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
@@ -32,10 +32,10 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     private int _nextId;
     private int _disposed;
 
-    /// <summary>Wraps an open <c>sftp</c> subsystem channel.</summary>
+    /// <summary>Wraps an open <c>sftp</c> subsystem channel (any duplex stream: tests use an in-memory one).</summary>
     /// <param name="stream">The channel, owned by the session from now on.</param>
     /// <param name="maxReceiveLength">The longest packet accepted from the server.</param>
-    public SftpChannelSession(SshChannelStream stream, int maxReceiveLength)
+    public SftpChannelSession(Stream stream, int maxReceiveLength)
     {
         _stream = stream;
         // Large reads: one read takes every data packet already received (a DATA reply is up to 255 KiB).

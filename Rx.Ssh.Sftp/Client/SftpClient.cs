@@ -81,6 +81,12 @@ public sealed partial class SftpClient : IAsyncDisposable
         options.Validate();
         var settings = new SshChannelSettings { WindowSize = options.WindowSize };
         SshChannelStream stream = await connection.OpenSubsystemAsync("sftp", settings, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(stream, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a session over any duplex stream carrying SFTP (owned by the client from the call on).</summary>
+    internal static async Task<SftpClient> StartAsync(Stream stream, SftpClientOptions options, CancellationToken cancellationToken)
+    {
         var session = new SftpChannelSession(stream, options.MaxPacketLength);
         try
         {

@@ -5,7 +5,7 @@ namespace Rx.Ssh.Sftp;
 /// <summary>Starting SFTP sessions from a connection or a host.</summary>
 public static class SftpClientExtensions
 {
-    /// <summary>Starts an SFTP session on the connection (see <see cref="SftpClient.StartAsync"/>).</summary>
+    /// <summary>Starts an SFTP session on the connection (see <see cref="SftpClient.StartAsync(SshClientConnection, SftpClientOptions?, CancellationToken)"/>).</summary>
     /// <param name="connection">An authenticated connection.</param>
     /// <param name="options">The settings; the defaults when null.</param>
     /// <param name="cancellationToken">Stops starting.</param>
