@@ -22,6 +22,38 @@ public sealed partial class SftpClient
     }
 
     /// <summary>
+    /// Opens <paramref name="path"/> as a seekable <see cref="SftpFileStream"/> with read-ahead and
+    /// write-behind, the way <see cref="File.Open(string, FileMode, FileAccess)"/> opens a local file.
+    /// </summary>
+    /// <param name="path">The remote path.</param>
+    /// <param name="mode">How to open (<see cref="FileMode.Append"/> starts at the end).</param>
+    /// <param name="access">Read, write, or both.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The stream, owned by the caller.</returns>
+    /// <exception cref="SftpException">The server's failure.</exception>
+    public async Task<SftpFileStream> OpenStreamAsync(string path, FileMode mode = FileMode.Open, FileAccess access = FileAccess.Read, CancellationToken cancellationToken = default)
+    {
+        SftpOpenFlags flags = (access.HasFlag(FileAccess.Read) ? SftpOpenFlags.Read : 0) | (access.HasFlag(FileAccess.Write) ? SftpOpenFlags.Write : 0);
+        flags |= mode switch
+        {
+            FileMode.CreateNew => SftpOpenFlags.Create | SftpOpenFlags.Exclusive,
+            FileMode.Create => SftpOpenFlags.Create | SftpOpenFlags.Truncate,
+            FileMode.OpenOrCreate or FileMode.Append => SftpOpenFlags.Create,
+            FileMode.Truncate => SftpOpenFlags.Truncate,
+            _ => SftpOpenFlags.None,
+        };
+        SftpFile file = await OpenAsync(path, flags, null, cancellationToken).ConfigureAwait(false);
+        int block = Math.Min(ReadBlockSize, WriteBlockSize);
+        var stream = new SftpFileStream(file, access.HasFlag(FileAccess.Read), access.HasFlag(FileAccess.Write), block, Math.Max(4, RequestsInFlight(block) / 4));
+        if (mode == FileMode.Append)
+        {
+            stream.Position = await stream.GetLengthAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return stream;
+    }
+
+    /// <summary>
     /// <c>copy-data</c>: copies <paramref name="length"/> bytes (0: to end of file) from
     /// <paramref name="source"/> at <paramref name="sourceOffset"/> to <paramref name="destination"/>
     /// at <paramref name="destinationOffset"/>, on the server, without the data crossing the network.

@@ -72,6 +72,61 @@ public sealed partial class SftpClient
         return PutCoreAsync(localPath, remotePath, options ?? SftpTransferOptions.Default, progress is null ? null : progress.Report, cancellationToken);
     }
 
+    /// <summary>
+    /// Copies the remote file <paramref name="sourcePath"/> to <paramref name="destinationPath"/> on
+    /// <paramref name="destination"/> (this client when null). On the same client with the
+    /// <c>copy-data</c> extension the server copies and no data crosses the network; otherwise the
+    /// data is read ahead from the source and written behind to the destination. Cold, like <see cref="Get"/>.
+    /// </summary>
+    /// <param name="sourcePath">The remote source file.</param>
+    /// <param name="destinationPath">The remote destination.</param>
+    /// <param name="destination">The client of the destination server; this one when null.</param>
+    /// <param name="options">How to transfer (<see cref="SftpTransferOptions.PreserveTimes"/>, <see cref="SftpTransferOptions.PreservePermissions"/>).</param>
+    /// <returns>The progress.</returns>
+    public IObservable<SftpProgress> Copy(string sourcePath, string destinationPath, SftpClient? destination = null, SftpTransferOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sourcePath);
+        ArgumentNullException.ThrowIfNull(destinationPath);
+        return Transfer((report, ct) => CopyAsync(sourcePath, destinationPath, destination, options, report is null ? null : new ActionProgress(report), ct));
+    }
+
+    /// <summary>Runs <see cref="Copy"/> to its end.</summary>
+    /// <param name="sourcePath">The remote source file.</param>
+    /// <param name="destinationPath">The remote destination.</param>
+    /// <param name="destination">The client of the destination server; this one when null.</param>
+    /// <param name="options">How to transfer.</param>
+    /// <param name="progress">Receives progress, if given.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <returns>The final progress.</returns>
+    /// <exception cref="SftpException">The server's failure.</exception>
+    public async Task<SftpProgress> CopyAsync(string sourcePath, string destinationPath, SftpClient? destination = null, SftpTransferOptions? options = null, IProgress<SftpProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourcePath);
+        ArgumentNullException.ThrowIfNull(destinationPath);
+        destination ??= this;
+        if (await destination.IsDirectoryAsync(destinationPath, cancellationToken).ConfigureAwait(false))
+        {
+            destinationPath = SftpPath.Combine(destinationPath, SftpPath.GetFileName(sourcePath));
+        }
+
+        if (ReferenceEquals(destination, this)
+            && await RealPathAsync(SftpPath.GetDirectoryName(sourcePath), cancellationToken).ConfigureAwait(false) == await RealPathAsync(SftpPath.GetDirectoryName(destinationPath), cancellationToken).ConfigureAwait(false)
+            && SftpPath.GetFileName(sourcePath) == SftpPath.GetFileName(destinationPath))
+        {
+            // Opening the destination would truncate the source.
+            throw new SftpException(SftpStatusCode.Failure, $"{sourcePath} and {destinationPath} are the same file.");
+        }
+
+        var tracker = new ProgressTracker(progress is null ? null : progress.Report, 0, 1);
+        await SftpRemoteCopy.RunAsync(this, sourcePath, destination, destinationPath, options ?? SftpTransferOptions.Default, tracker, cancellationToken).ConfigureAwait(false);
+        return tracker.Snapshot();
+    }
+
+    private sealed class ActionProgress(Action<SftpProgress> report) : IProgress<SftpProgress>
+    {
+        public void Report(SftpProgress value) => report(value);
+    }
+
     private static IObservable<SftpProgress> Transfer(Func<Action<SftpProgress>, CancellationToken, Task<SftpProgress>> run) =>
         Observable.Create<SftpProgress>(async (observer, cancellationToken) =>
         {

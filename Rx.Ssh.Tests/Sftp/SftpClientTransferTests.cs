@@ -23,7 +23,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     {
         string dir = fixture.NewDirectory();
         string source = Path.Combine(dir, "source.bin");
-        byte[] hash = WriteRandomFile(source, LargeSize + 12345);
+        byte[] hash = SftpTestFiles.WriteRandomFile(source, LargeSize + 12345);
         string remote = Path.Combine(dir, "remote.bin");
         string back = Path.Combine(dir, "back.bin");
 
@@ -35,8 +35,8 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         TimeSpan getTime = clock.Elapsed;
         output.WriteLine($"put {LargeSize / 1048576.0 / putTime.TotalSeconds:F0} MiB/s, get {LargeSize / 1048576.0 / getTime.TotalSeconds:F0} MiB/s");
 
-        Assert.Equal(hash, Sha256(remote));
-        Assert.Equal(hash, Sha256(back));
+        Assert.Equal(hash, SftpTestFiles.Sha256(remote));
+        Assert.Equal(hash, SftpTestFiles.Sha256(back));
         foreach (IList<SftpProgress> events in new[] { put, get })
         {
             Assert.True(events.Count > 10);
@@ -70,16 +70,16 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         Assert.Empty(File.ReadAllBytes(Path.Combine(dir, "empty.up")));
 
         string source = Path.Combine(dir, "s");
-        byte[] hash = WriteRandomFile(source, 1_000_003);
+        byte[] hash = SftpTestFiles.WriteRandomFile(source, 1_000_003);
         var small = new SftpTransferOptions { BlockSize = 4096, MaxRequestsInFlight = 3 };
         await Client.PutAsync(source, Path.Combine(dir, "s.up"), small).WithTimeout();
         await Client.GetAsync(Path.Combine(dir, "s.up"), Path.Combine(dir, "s.down"), small).WithTimeout();
-        Assert.Equal(hash, Sha256(Path.Combine(dir, "s.down")));
+        Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "s.down")));
 
         // A directory destination takes the source's name.
         string into = fixture.NewDirectory();
         await Client.GetAsync(source, into).WithTimeout();
-        Assert.Equal(hash, Sha256(Path.Combine(into, "s")));
+        Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(into, "s")));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     {
         string dir = fixture.NewDirectory();
         string remote = Path.Combine(dir, "big.bin");
-        byte[] hash = WriteRandomFile(remote, LargeSize);
+        byte[] hash = SftpTestFiles.WriteRandomFile(remote, LargeSize);
         string local = Path.Combine(dir, "partial.bin");
 
         using var cancel = new CancellationTokenSource();
@@ -100,7 +100,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.GetAsync(remote, local, progress: progress, cancellationToken: cancel.Token).WithTimeout(TestTimeout.Long));
 
-        Assert.Empty(ProcessesWithOpen(remote));
+        Assert.Empty(SftpTestFiles.ProcessesWithOpen(remote));
         long kept = new FileInfo(local).Length;
         Assert.InRange(kept, 1, LargeSize - 1);
         Assert.Equal(File.ReadAllBytes(remote).AsSpan(0, (int)kept).ToArray(), File.ReadAllBytes(local));
@@ -108,7 +108,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         SftpProgress resumed = await Client.GetAsync(remote, local, new SftpTransferOptions { Resume = true }).WithTimeout(TestTimeout.Long);
         Assert.Equal(kept, resumed.ResumedBytes);
         Assert.Equal(LargeSize, resumed.BytesDone);
-        Assert.Equal(hash, Sha256(local));
+        Assert.Equal(hash, SftpTestFiles.Sha256(local));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     {
         string dir = fixture.NewDirectory();
         string remote = Path.Combine(dir, "big.bin");
-        WriteRandomFile(remote, LargeSize);
+        SftpTestFiles.WriteRandomFile(remote, LargeSize);
         var first = new TaskCompletionSource<SftpProgress>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IDisposable subscription = Client.Get(remote, Path.Combine(dir, "local.bin")).Finally(ended.SetResult).Subscribe(p => first.TrySetResult(p));
@@ -132,7 +132,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     {
         string dir = fixture.NewDirectory();
         string source = Path.Combine(dir, "source.bin");
-        byte[] hash = WriteRandomFile(source, LargeSize);
+        byte[] hash = SftpTestFiles.WriteRandomFile(source, LargeSize);
         string remote = Path.Combine(dir, "up.bin");
 
         using var cancel = new CancellationTokenSource();
@@ -145,14 +145,14 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.PutAsync(source, remote, progress: progress, cancellationToken: cancel.Token).WithTimeout(TestTimeout.Long));
 
-        Assert.Empty(ProcessesWithOpen(remote));
+        Assert.Empty(SftpTestFiles.ProcessesWithOpen(remote));
         long kept = new FileInfo(remote).Length;
         Assert.InRange(kept, 4 * 1024 * 1024, LargeSize - 1);
         Assert.Equal(File.ReadAllBytes(source).AsSpan(0, (int)kept).ToArray(), File.ReadAllBytes(remote));
 
         SftpProgress resumed = await Client.PutAsync(source, remote, new SftpTransferOptions { Resume = true }).WithTimeout(TestTimeout.Long);
         Assert.Equal(kept, resumed.ResumedBytes);
-        Assert.Equal(hash, Sha256(remote));
+        Assert.Equal(hash, SftpTestFiles.Sha256(remote));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         Directory.CreateDirectory(Path.Combine(tree, "empty"));
         File.WriteAllText(Path.Combine(tree, "top.txt"), "top");
         File.WriteAllText(Path.Combine(tree, "a", "mid.txt"), "mid");
-        WriteRandomFile(Path.Combine(tree, "a", "b", "deep.bin"), 300_000);
+        SftpTestFiles.WriteRandomFile(Path.Combine(tree, "a", "b", "deep.bin"), 300_000);
         File.CreateSymbolicLink(Path.Combine(tree, "a", "link"), "mid.txt");
         File.SetUnixFileMode(Path.Combine(tree, "top.txt"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var mtime = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
@@ -181,7 +181,7 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         foreach (string copy in new[] { Path.Combine(dir, "up"), Path.Combine(dir, "down") })
         {
             Assert.Equal("top", File.ReadAllText(Path.Combine(copy, "top.txt")));
-            Assert.Equal(Sha256(Path.Combine(tree, "a", "b", "deep.bin")), Sha256(Path.Combine(copy, "a", "b", "deep.bin")));
+            Assert.Equal(SftpTestFiles.Sha256(Path.Combine(tree, "a", "b", "deep.bin")), SftpTestFiles.Sha256(Path.Combine(copy, "a", "b", "deep.bin")));
             Assert.True(Directory.Exists(Path.Combine(copy, "empty")));
             Assert.Equal("mid.txt", new FileInfo(Path.Combine(copy, "a", "link")).LinkTarget);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(copy, "top.txt")));
@@ -200,58 +200,6 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         File.WriteAllText(Path.Combine(dir, "f"), "f");
         SftpException denied = await Assert.ThrowsAsync<SftpException>(() => Client.PutAsync(Path.Combine(dir, "f"), "/sys/kernel/notes").WithTimeout());
         Assert.Equal(SftpStatusCode.PermissionDenied, denied.Code);
-    }
-
-    internal static byte[] WriteRandomFile(string path, int size)
-    {
-        using var stream = File.Create(path);
-        byte[] chunk = new byte[1024 * 1024];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        for (int done = 0; done < size; done += chunk.Length)
-        {
-            int n = Math.Min(chunk.Length, size - done);
-            RandomNumberGenerator.Fill(chunk.AsSpan(0, n));
-            stream.Write(chunk, 0, n);
-            sha.AppendData(chunk, 0, n);
-        }
-
-        return sha.GetHashAndReset();
-    }
-
-    internal static byte[] Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return SHA256.HashData(stream);
-    }
-
-    /// <summary>The ids of processes holding <paramref name="path"/> open (read from /proc; the tests run as the server's user).</summary>
-    internal static List<int> ProcessesWithOpen(string path)
-    {
-        var holders = new List<int>();
-        foreach (string process in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(process), out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                foreach (string fd in Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")))
-                {
-                    if (new FileInfo(fd).LinkTarget == path)
-                    {
-                        holders.Add(pid);
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone, or not ours.
-            }
-        }
-
-        return holders;
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (<see cref="Progress{T}"/> posts to the thread pool).</summary>
