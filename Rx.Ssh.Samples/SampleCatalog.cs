@@ -35,6 +35,9 @@ internal static class SampleCatalog
         new ListeningClient(),
         new StreamListeningClient(),
 
+        // SFTP client (issue 13).
+        new SftpClientSample(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new SimpleCertServer(),
