@@ -148,6 +148,38 @@ public sealed class SftpServerBadInputTests : IDisposable
         Assert.True(fs.Disposed);
     }
 
+    [Fact]
+    public async Task Disk_full_and_permission_denied_come_back_as_clear_statuses()
+    {
+        await using RawSftpClient sftp = await RawSftpClient.StartAsync(new SftpServerOptions
+        {
+            FileSystemFactory = _ => new RefusingFileSystem(),
+        });
+
+        // /dev/full answers every write with ENOSPC.
+        byte[] full = (await OpenAsync(sftp, 1, "/dev/full")).Handle;
+        RawSftpClient.Reply written = await sftp.RequestAsync(SftpPacketType.Write, 2, w =>
+        {
+            w.WriteBytes(full);
+            w.WriteUInt64(0);
+            w.WriteBytes(new byte[4096]);
+        });
+        Assert.Equal((SftpStatusCode.Failure, "No space left on device"), (written.Status, written.StatusMessage));
+
+        RawSftpClient.Reply denied = await sftp.RequestAsync(SftpPacketType.Remove, 3, w => w.WritePath("/anything"));
+        Assert.Equal((SftpStatusCode.PermissionDenied, "Permission denied"), (denied.Status, denied.StatusMessage));
+
+        // The session goes on.
+        Assert.Equal(SftpStatusCode.Ok, (await sftp.RequestAsync(SftpPacketType.Close, 4, w => w.WriteBytes(full))).Status);
+    }
+
+    /// <summary>The local file system, except that removing anything is refused as .NET refuses it (UnauthorizedAccessException).</summary>
+    private sealed class RefusingFileSystem : LocalFileSystem
+    {
+        public override ValueTask RemoveFileAsync(string path, CancellationToken cancellationToken) =>
+            ValueTask.FromException(new UnauthorizedAccessException($"Access to the path '{path}' is denied."));
+    }
+
     private static Task<RawSftpClient.Reply> OpenAsync(RawSftpClient sftp, uint id, string path) =>
         sftp.RequestAsync(SftpPacketType.Open, id, w =>
         {
