@@ -191,6 +191,45 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task Many_small_files_transfer_recursively_several_at_a_time_with_serialized_progress()
+    {
+        string dir = fixture.NewDirectory();
+        string tree = Path.Combine(dir, "many");
+        var hashes = new Dictionary<string, byte[]>();
+        for (int i = 0; i < 300; i++)
+        {
+            string sub = Path.Combine(tree, $"d{i % 5}");
+            Directory.CreateDirectory(sub);
+            hashes[Path.Combine($"d{i % 5}", $"f{i}")] = SftpTestFiles.WriteRandomFile(Path.Combine(sub, $"f{i}"), 16 * 1024);
+        }
+
+        var clock = Stopwatch.StartNew();
+        IList<SftpProgress> up = await Client.Put(tree, Path.Combine(dir, "up"), new SftpTransferOptions { Recursive = true }).ToList().ToTask().WaitAsync(TestTimeout.Long);
+        TimeSpan putTime = clock.Elapsed;
+        clock.Restart();
+        IList<SftpProgress> down = await Client.Get(Path.Combine(dir, "up"), Path.Combine(dir, "down"), new SftpTransferOptions { Recursive = true }).ToList().ToTask().WaitAsync(TestTimeout.Long);
+        output.WriteLine($"300 x 16 KiB: put {putTime.TotalMilliseconds:F0} ms, get {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        foreach (IList<SftpProgress> events in new[] { up, down })
+        {
+            for (int i = 1; i < events.Count; i++)
+            {
+                Assert.True(events[i].BytesDone >= events[i - 1].BytesDone);
+                Assert.True(events[i].FilesDone >= events[i - 1].FilesDone);
+            }
+
+            Assert.Equal((300, 300, 300L * 16 * 1024), (events[^1].FilesDone, events[^1].TotalFiles, events[^1].BytesDone));
+            Assert.Equal(events[^1].TotalBytes, events[^1].BytesDone);
+            Assert.All(events, e => Assert.Equal(300L * 16 * 1024, e.TotalBytes));
+        }
+
+        foreach ((string name, byte[] hash) in hashes)
+        {
+            Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "down", name)));
+        }
+    }
+
+    [Fact]
     public async Task Transfer_errors_are_SftpExceptions()
     {
         string dir = fixture.NewDirectory();
