@@ -27,7 +27,7 @@ internal static class SftpDownload
         if (options.Resume && File.Exists(localPath))
         {
             start = new FileInfo(localPath).Length;
-            if (start > size && size > 0)
+            if (attributes.Size.HasValue && start > size)
             {
                 throw new SftpException(SftpStatusCode.Failure, $"Cannot resume: the local file {localPath} ({start} bytes) is larger than {remotePath} ({size} bytes).");
             }

@@ -1,6 +1,6 @@
 namespace Rx.Ssh.Sftp;
 
-/// <summary>How <see cref="SftpClient.Get"/> and <see cref="SftpClient.Put"/> transfer.</summary>
+/// <summary>How <see cref="SftpClient.Get(string, string, SftpTransferOptions?)"/> and <see cref="SftpClient.Put(string, string, SftpTransferOptions?)"/> transfer.</summary>
 public sealed record SftpTransferOptions
 {
     /// <summary>The defaults: start from zero, no preservation, the client's block size and depth.</summary>

@@ -8,14 +8,27 @@ namespace Rx.Ssh.Sftp.Transfers;
 /// </summary>
 internal static class SftpTree
 {
-    public static async Task<SftpProgress> GetAsync(SftpClient client, string remoteRoot, string localRoot, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
+    /// <summary>Downloads <paramref name="roots"/>: each a directory (walked) or a file, with its local destination and (followed) attributes.</summary>
+    public static async Task<SftpProgress> GetAsync(SftpClient client, IEnumerable<(string Remote, string Local, SftpAttributes Attributes)> roots, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
     {
         var directories = new List<(string Remote, string Local, SftpAttributes Attributes)>();
         var files = new List<(string Remote, string Local, long Size)>();
         var links = new List<(string Remote, string Local)>();
         long total = 0;
-        SftpAttributes rootAttributes = await client.StatAsync(remoteRoot, cancellationToken).ConfigureAwait(false);
-        directories.Add((remoteRoot, localRoot, rootAttributes));
+        foreach ((string remote, string local, SftpAttributes attributes) in roots)
+        {
+            if (attributes.IsDirectory)
+            {
+                directories.Add((remote, local, attributes));
+            }
+            else
+            {
+                long size = (long)Math.Min(attributes.Size ?? 0, long.MaxValue);
+                files.Add((remote, local, size));
+                total += size;
+            }
+        }
+
         for (int i = 0; i < directories.Count; i++)
         {
             (string remoteDir, string localDir, _) = directories[i];
@@ -72,12 +85,27 @@ internal static class SftpTree
         return progress.Snapshot();
     }
 
-    public static async Task<SftpProgress> PutAsync(SftpClient client, string localRoot, string remoteRoot, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
+    /// <summary>Uploads <paramref name="roots"/>: each a local directory (walked) or file, with its remote destination.</summary>
+    public static async Task<SftpProgress> PutAsync(SftpClient client, IEnumerable<(string Local, string Remote)> roots, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
     {
-        var directories = new List<(string Local, string Remote)> { (localRoot, remoteRoot) };
+        var directories = new List<(string Local, string Remote)>();
         var files = new List<(string Local, string Remote, long Size)>();
         var links = new List<(string Remote, string Target)>();
         long total = 0;
+        foreach ((string local, string remote) in roots)
+        {
+            if (Directory.Exists(local))
+            {
+                directories.Add((local, remote));
+            }
+            else
+            {
+                long size = new FileInfo(local).Length;
+                files.Add((local, remote, size));
+                total += size;
+            }
+        }
+
         for (int i = 0; i < directories.Count; i++)
         {
             (string localDir, string remoteDir) = directories[i];

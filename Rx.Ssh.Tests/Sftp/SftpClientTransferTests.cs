@@ -230,6 +230,31 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task Multi_file_forms_take_globs_and_count_every_file_in_one_progress()
+    {
+        string dir = fixture.NewDirectory();
+        string remote = Directory.CreateDirectory(Path.Combine(dir, "remote")).FullName;
+        File.WriteAllText(Path.Combine(remote, "a.txt"), "aa");
+        File.WriteAllText(Path.Combine(remote, "b.txt"), "bbb");
+        File.WriteAllText(Path.Combine(remote, "c.log"), "c");
+        Directory.CreateDirectory(Path.Combine(remote, "sub"));
+        File.WriteAllText(Path.Combine(remote, "sub", "d.txt"), "dddd");
+        string local = Directory.CreateDirectory(Path.Combine(dir, "local")).FullName;
+
+        SftpProgress got = await Client.Get([remote + "/*.txt", remote + "/sub"], local, new SftpTransferOptions { Recursive = true }).ToTask().WaitAsync(TestTimeout.Default);
+        Assert.Equal((3, 3, 9L), (got.FilesDone, got.TotalFiles, got.BytesDone));
+        Assert.Equal(["a.txt", "b.txt", "sub"], Directory.GetFileSystemEntries(local).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("dddd", File.ReadAllText(Path.Combine(local, "sub", "d.txt")));
+        await Assert.ThrowsAsync<SftpException>(() => Client.Get([remote + "/sub"], local).ToTask().WaitAsync(TestTimeout.Default));
+
+        string back = Directory.CreateDirectory(Path.Combine(dir, "back")).FullName;
+        SftpProgress put = await Client.Put([Path.Combine(local, "a.txt"), Path.Combine(local, "sub")], back, new SftpTransferOptions { Recursive = true }).ToTask().WaitAsync(TestTimeout.Default);
+        Assert.Equal((2, 6L), (put.FilesDone, put.BytesDone));
+        Assert.Equal("aa", File.ReadAllText(Path.Combine(back, "a.txt")));
+        Assert.Equal("dddd", File.ReadAllText(Path.Combine(back, "sub", "d.txt")));
+    }
+
+    [Fact]
     public async Task Transfer_errors_are_SftpExceptions()
     {
         string dir = fixture.NewDirectory();
