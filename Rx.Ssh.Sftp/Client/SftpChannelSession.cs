@@ -121,24 +121,12 @@ internal sealed class SftpChannelSession : IAsyncDisposable
 
         Terminate(new ObjectDisposedException(nameof(SftpClient), "The SFTP client was disposed."));
         _outgoing.Writer.TryComplete();
-        try
-        {
-            await _writeLoop.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SshException or IOException or ObjectDisposedException)
-        {
-        }
 
+        // Closing the channel first also ends a write waiting for the peer's window; both loops then end.
         await _stream.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _readLoop.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SshException or IOException or ObjectDisposedException)
-        {
-        }
-
+        await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false); // both catch everything
+        await _input.CompleteAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 

@@ -28,7 +28,7 @@ public sealed partial class SftpClient
 
     /// <summary>
     /// Uploads <paramref name="localPath"/> to <paramref name="remotePath"/>, pipelined (many WRITEs in
-    /// flight, acknowledged in any order). Cold, like <see cref="Get"/>; disposing cancels, closes both
+    /// flight, acknowledged in any order). Cold, like <see cref="Get(string, string, SftpTransferOptions?)"/>; disposing cancels, closes both
     /// files and truncates the remote file to what was acknowledged in order (a prefix, for resuming).
     /// </summary>
     /// <param name="localPath">The local file (or directory with <see cref="SftpTransferOptions.Recursive"/>).</param>
@@ -42,7 +42,7 @@ public sealed partial class SftpClient
         return Transfer((report, ct) => PutCoreAsync(localPath, remotePath, options ?? SftpTransferOptions.Default, report, ct));
     }
 
-    /// <summary>Runs <see cref="Get"/> to its end.</summary>
+    /// <summary>Runs <see cref="Get(string, string, SftpTransferOptions?)"/> to its end.</summary>
     /// <param name="remotePath">The remote file or directory.</param>
     /// <param name="localPath">The local destination.</param>
     /// <param name="options">How to transfer.</param>
@@ -57,7 +57,7 @@ public sealed partial class SftpClient
         return GetCoreAsync(remotePath, localPath, options ?? SftpTransferOptions.Default, progress is null ? null : progress.Report, cancellationToken);
     }
 
-    /// <summary>Runs <see cref="Put"/> to its end.</summary>
+    /// <summary>Runs <see cref="Put(string, string, SftpTransferOptions?)"/> to its end.</summary>
     /// <param name="localPath">The local file or directory.</param>
     /// <param name="remotePath">The remote destination.</param>
     /// <param name="options">How to transfer.</param>
@@ -76,7 +76,7 @@ public sealed partial class SftpClient
     /// Copies the remote file <paramref name="sourcePath"/> to <paramref name="destinationPath"/> on
     /// <paramref name="destination"/> (this client when null). On the same client with the
     /// <c>copy-data</c> extension the server copies and no data crosses the network; otherwise the
-    /// data is read ahead from the source and written behind to the destination. Cold, like <see cref="Get"/>.
+    /// data is read ahead from the source and written behind to the destination. Cold, like <see cref="Get(string, string, SftpTransferOptions?)"/>.
     /// </summary>
     /// <param name="sourcePath">The remote source file.</param>
     /// <param name="destinationPath">The remote destination.</param>
@@ -127,6 +127,79 @@ public sealed partial class SftpClient
         public void Report(SftpProgress value) => report(value);
     }
 
+    /// <summary>
+    /// Downloads several remote paths into <paramref name="localDirectory"/> as one transfer (one
+    /// progress, every file counted): each path may be a glob pattern (see <see cref="GlobAsync"/>);
+    /// directories need <see cref="SftpTransferOptions.Recursive"/>. Cold, like <see cref="Get(string, string, SftpTransferOptions?)"/>.
+    /// </summary>
+    /// <param name="remotePaths">Remote files, directories or patterns.</param>
+    /// <param name="localDirectory">An existing local directory.</param>
+    /// <param name="options">How to transfer.</param>
+    /// <returns>The progress.</returns>
+    public IObservable<SftpProgress> Get(IEnumerable<string> remotePaths, string localDirectory, SftpTransferOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(remotePaths);
+        ArgumentNullException.ThrowIfNull(localDirectory);
+        return Transfer(async (report, ct) =>
+        {
+            SftpTransferOptions o = options ?? SftpTransferOptions.Default;
+            var roots = new List<(string, string, SftpAttributes)>();
+            foreach (string pattern in remotePaths)
+            {
+                IAsyncEnumerable<string> matches = Paths.SftpGlob.HasWildcard(pattern) ? GlobAsync(pattern, ct) : One(pattern);
+                await foreach (string remote in matches.ConfigureAwait(false))
+                {
+                    SftpAttributes attributes = await StatAsync(remote, ct).ConfigureAwait(false);
+                    if (attributes.IsDirectory && !o.Recursive)
+                    {
+                        throw new SftpException(SftpStatusCode.Failure, $"{remote} is a directory; set Recursive to download it.");
+                    }
+
+                    roots.Add((remote, Path.Combine(localDirectory, SftpPath.GetFileName(remote)), attributes));
+                }
+            }
+
+            return await SftpTree.GetAsync(this, roots, o, report, ct).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Uploads several local files or directories into <paramref name="remoteDirectory"/> as one
+    /// transfer; directories need <see cref="SftpTransferOptions.Recursive"/>. Cold, like <see cref="Put(string, string, SftpTransferOptions?)"/>.
+    /// </summary>
+    /// <param name="localPaths">Local files or directories.</param>
+    /// <param name="remoteDirectory">An existing remote directory.</param>
+    /// <param name="options">How to transfer.</param>
+    /// <returns>The progress.</returns>
+    public IObservable<SftpProgress> Put(IEnumerable<string> localPaths, string remoteDirectory, SftpTransferOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(localPaths);
+        ArgumentNullException.ThrowIfNull(remoteDirectory);
+        return Transfer((report, ct) =>
+        {
+            SftpTransferOptions o = options ?? SftpTransferOptions.Default;
+            var roots = new List<(string, string)>();
+            foreach (string local in localPaths)
+            {
+                if (Directory.Exists(local) && !o.Recursive)
+                {
+                    throw new SftpException(SftpStatusCode.Failure, $"{local} is a directory; set Recursive to upload it.");
+                }
+
+                roots.Add((local, SftpPath.Combine(remoteDirectory, Path.GetFileName(Path.TrimEndingDirectorySeparator(local)))));
+            }
+
+            return SftpTree.PutAsync(this, roots, o, report, ct);
+        });
+    }
+
+#pragma warning disable CS1998 // an async iterator of one value
+    private static async IAsyncEnumerable<string> One(string value)
+#pragma warning restore CS1998
+    {
+        yield return value;
+    }
+
     private static IObservable<SftpProgress> Transfer(Func<Action<SftpProgress>, CancellationToken, Task<SftpProgress>> run) =>
         Observable.Create<SftpProgress>(async (observer, cancellationToken) =>
         {
@@ -139,7 +212,7 @@ public sealed partial class SftpClient
         SftpAttributes attributes = await StatAsync(remotePath, cancellationToken).ConfigureAwait(false);
         if (attributes.IsDirectory && options.Recursive)
         {
-            return await SftpTree.GetAsync(this, remotePath, localPath, options, report, cancellationToken).ConfigureAwait(false);
+            return await SftpTree.GetAsync(this, [(remotePath, localPath, attributes)], options, report, cancellationToken).ConfigureAwait(false);
         }
 
         if (attributes.IsDirectory)
@@ -166,7 +239,7 @@ public sealed partial class SftpClient
                 throw new SftpException(SftpStatusCode.Failure, $"{localPath} is a directory; set Recursive to upload it.");
             }
 
-            return await SftpTree.PutAsync(this, localPath, remotePath, options, report, cancellationToken).ConfigureAwait(false);
+            return await SftpTree.PutAsync(this, [(localPath, remotePath)], options, report, cancellationToken).ConfigureAwait(false);
         }
 
         if (await IsDirectoryAsync(remotePath, cancellationToken).ConfigureAwait(false))

@@ -14,7 +14,7 @@ namespace Rx.Ssh.Sftp;
 /// <para>
 /// Nothing times out: every operation takes a <see cref="CancellationToken"/>. Cancelling stops the
 /// wait; the request, already sent, still completes on the server, and its late reply is dropped
-/// (a handle it opened is closed). Transfers (<see cref="Get"/>, <see cref="Put"/>) are cold
+/// (a handle it opened is closed). Transfers (<see cref="Get(string, string, SftpTransferOptions?)"/>, <see cref="Put(string, string, SftpTransferOptions?)"/>) are cold
 /// observables of progress; disposing the subscription cancels them and closes their handles.
 /// </para>
 /// <para>

@@ -13,11 +13,12 @@ namespace Rx.Ssh.Sftp.Transfers;
 /// </summary>
 internal static class SftpDownload
 {
-    public static async Task RunAsync(SftpClient client, string remotePath, string localPath, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken)
+    public static async Task RunAsync(SftpClient client, string remotePath, string localPath, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken, long plannedSize = 0, int depthShare = 1)
     {
-        progress.CurrentFile = remotePath;
+        progress.Starting(remotePath);
         int block = options.BlockSize ?? client.ReadBlockSize;
         int depth = options.MaxRequestsInFlight ?? client.RequestsInFlight(block);
+        depth = depthShare > 1 ? Math.Max(4, depth / depthShare) : depth;
         await using SftpFile remote = await client.OpenAsync(remotePath, SftpOpenFlags.Read, null, cancellationToken).ConfigureAwait(false);
         SftpAttributes attributes = await remote.StatAsync(cancellationToken).ConfigureAwait(false);
         long size = attributes.Size is ulong s ? (long)Math.Min(s, long.MaxValue) : 0;
@@ -26,13 +27,13 @@ internal static class SftpDownload
         if (options.Resume && File.Exists(localPath))
         {
             start = new FileInfo(localPath).Length;
-            if (start > size && size > 0)
+            if (attributes.Size.HasValue && start > size)
             {
                 throw new SftpException(SftpStatusCode.Failure, $"Cannot resume: the local file {localPath} ({start} bytes) is larger than {remotePath} ({size} bytes).");
             }
         }
 
-        progress.TotalBytes += Math.Max(size, start);
+        progress.AddTotal(Math.Max(size, start) - plannedSize);
         progress.Resumed(start);
         using (SafeFileHandle local = File.OpenHandle(localPath, start > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous))
         {
@@ -41,18 +42,18 @@ internal static class SftpDownload
                 RandomAccess.SetLength(local, start);
             }
 
-            long done = await PumpAsync(remote, local, start, size, block, depth, progress, cancellationToken).ConfigureAwait(false);
+            long done = await PumpAsync(remote, local, start, size, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
 
             // The file grew or shrank while it was read (or reported no size): the total follows.
-            progress.TotalBytes += done - Math.Max(size, start);
+            progress.AddTotal(done - Math.Max(size, start));
         }
 
         await remote.CloseAsync(cancellationToken).ConfigureAwait(false);
         LocalFiles.Apply(localPath, attributes, options);
-        progress.FileDone();
+        progress.FileDone(remotePath);
     }
 
-    private static async Task<long> PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, CancellationToken cancellationToken)
+    private static async Task<long> PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
     {
         // Without a size (or a size of 0, as /proc files report), read until EOF.
         long limit = size > 0 ? size : long.MaxValue;
@@ -101,7 +102,7 @@ internal static class SftpDownload
                     inFlight.AddFirst(Issue(remote, written, head.Length - data.Length, cancellationToken));
                 }
 
-                progress.Add(data.Length);
+                progress.Add(data.Length, file);
             }
         }
         finally

@@ -1,7 +1,7 @@
 namespace Rx.Ssh.Sftp;
 
 /// <summary>
-/// A transfer's progress, emitted by <see cref="SftpClient.Get"/> and <see cref="SftpClient.Put"/>
+/// A transfer's progress, emitted by <see cref="SftpClient.Get(string, string, SftpTransferOptions?)"/> and <see cref="SftpClient.Put(string, string, SftpTransferOptions?)"/>
 /// as blocks complete; the last one (the observable's result when awaited) has
 /// <see cref="BytesDone"/> equal to <see cref="TotalBytes"/>. Byte counts cover the whole transfer
 /// (every file of a multi-file one), resumed bytes included.

@@ -15,11 +15,11 @@ internal static class SftpRemoteCopy
 
     public static async Task RunAsync(SftpClient source, string sourcePath, SftpClient destination, string destinationPath, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken)
     {
-        progress.CurrentFile = sourcePath;
+        progress.Starting(sourcePath);
         await using SftpFile src = await source.OpenAsync(sourcePath, SftpOpenFlags.Read, null, cancellationToken).ConfigureAwait(false);
         SftpAttributes attributes = await src.StatAsync(cancellationToken).ConfigureAwait(false);
         long size = (long)Math.Min(attributes.Size ?? 0, long.MaxValue);
-        progress.TotalBytes += size;
+        progress.AddTotal(size);
         await using SftpFile dst = await destination.OpenAsync(destinationPath, SftpOpenFlags.Write | SftpOpenFlags.Create | SftpOpenFlags.Truncate, null, cancellationToken).ConfigureAwait(false);
         if (ReferenceEquals(source, destination) && source.Supports(SftpExtensionNames.CopyData))
         {
@@ -27,12 +27,12 @@ internal static class SftpRemoteCopy
             {
                 long length = Math.Min(ServerPiece, size - offset);
                 await source.CopyDataAsync(src, offset, length, dst, offset, cancellationToken).ConfigureAwait(false);
-                progress.Add(length);
+                progress.Add(length, sourcePath);
             }
         }
         else
         {
-            await PipeAsync(src, dst, options, progress, cancellationToken).ConfigureAwait(false);
+            await PipeAsync(src, dst, options, progress, sourcePath, cancellationToken).ConfigureAwait(false);
         }
 
         var preserved = new SftpAttributes
@@ -47,10 +47,10 @@ internal static class SftpRemoteCopy
         }
 
         await dst.CloseAsync(cancellationToken).ConfigureAwait(false);
-        progress.FileDone();
+        progress.FileDone(sourcePath);
     }
 
-    private static async Task PipeAsync(SftpFile src, SftpFile dst, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken)
+    private static async Task PipeAsync(SftpFile src, SftpFile dst, SftpTransferOptions options, ProgressTracker progress, string file, CancellationToken cancellationToken)
     {
         int block = Math.Min(options.BlockSize ?? src.Client.ReadBlockSize, dst.Client.WriteBlockSize);
         int depth = options.MaxRequestsInFlight ?? src.Client.RequestsInFlight(block);
@@ -103,7 +103,7 @@ internal static class SftpRemoteCopy
                 {
                     (int written, Task done) = writes.Dequeue();
                     await done.ConfigureAwait(false);
-                    progress.Add(written);
+                    progress.Add(written, file);
                 }
             }
 
@@ -111,7 +111,7 @@ internal static class SftpRemoteCopy
             {
                 (int written, Task done) = writes.Dequeue();
                 await done.ConfigureAwait(false);
-                progress.Add(written);
+                progress.Add(written, file);
             }
         }
         finally

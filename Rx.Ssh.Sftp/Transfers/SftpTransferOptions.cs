@@ -1,6 +1,6 @@
 namespace Rx.Ssh.Sftp;
 
-/// <summary>How <see cref="SftpClient.Get"/> and <see cref="SftpClient.Put"/> transfer.</summary>
+/// <summary>How <see cref="SftpClient.Get(string, string, SftpTransferOptions?)"/> and <see cref="SftpClient.Put(string, string, SftpTransferOptions?)"/> transfer.</summary>
 public sealed record SftpTransferOptions
 {
     /// <summary>The defaults: start from zero, no preservation, the client's block size and depth.</summary>
@@ -30,6 +30,20 @@ public sealed record SftpTransferOptions
 
     /// <summary>Transfer directories with everything under them (multi-file forms); a file is transferred either way.</summary>
     public bool Recursive { get; init; }
+
+    /// <summary>
+    /// Files transferred at once by a recursive transfer (each pipelined, sharing the requests in
+    /// flight); default 8. Small files cost a few round trips each, which overlapping hides.
+    /// </summary>
+    public int MaxConcurrentFiles
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxConcurrentFiles));
+            field = value;
+        }
+    } = 8;
 
     /// <summary>The block size; null takes the client's (<see cref="SftpClient.ReadBlockSize"/> / <see cref="SftpClient.WriteBlockSize"/>).</summary>
     public int? BlockSize { get; init; }

@@ -2,19 +2,33 @@ namespace Rx.Ssh.Sftp.Transfers;
 
 /// <summary>
 /// Recursive transfers: the tree is walked first (so progress knows the totals), directories are
-/// created, symlinks recreated as symlinks (not followed), and files transferred one after another,
-/// each pipelined. With preservation, a directory's times are set after its contents.
+/// created, symlinks recreated as symlinks (not followed), and files transferred
+/// <see cref="SftpTransferOptions.MaxConcurrentFiles"/> at a time, each pipelined with its share of
+/// the requests in flight. With preservation, a directory's times are set after its contents.
 /// </summary>
 internal static class SftpTree
 {
-    public static async Task<SftpProgress> GetAsync(SftpClient client, string remoteRoot, string localRoot, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
+    /// <summary>Downloads <paramref name="roots"/>: each a directory (walked) or a file, with its local destination and (followed) attributes.</summary>
+    public static async Task<SftpProgress> GetAsync(SftpClient client, IEnumerable<(string Remote, string Local, SftpAttributes Attributes)> roots, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
     {
         var directories = new List<(string Remote, string Local, SftpAttributes Attributes)>();
-        var files = new List<(string Remote, string Local)>();
+        var files = new List<(string Remote, string Local, long Size)>();
         var links = new List<(string Remote, string Local)>();
         long total = 0;
-        SftpAttributes rootAttributes = await client.StatAsync(remoteRoot, cancellationToken).ConfigureAwait(false);
-        directories.Add((remoteRoot, localRoot, rootAttributes));
+        foreach ((string remote, string local, SftpAttributes attributes) in roots)
+        {
+            if (attributes.IsDirectory)
+            {
+                directories.Add((remote, local, attributes));
+            }
+            else
+            {
+                long size = (long)Math.Min(attributes.Size ?? 0, long.MaxValue);
+                files.Add((remote, local, size));
+                total += size;
+            }
+        }
+
         for (int i = 0; i < directories.Count; i++)
         {
             (string remoteDir, string localDir, _) = directories[i];
@@ -31,14 +45,15 @@ internal static class SftpTree
                         links.Add((remote, local));
                         break;
                     case SftpFileType.Regular:
-                        files.Add((remote, local));
-                        total += (long)Math.Min(entry.Attributes.Size ?? 0, long.MaxValue);
+                        long size = (long)Math.Min(entry.Attributes.Size ?? 0, long.MaxValue);
+                        files.Add((remote, local, size));
+                        total += size;
                         break;
                 }
             }
         }
 
-        var progress = new ProgressTracker(report, 0, files.Count);
+        var progress = new ProgressTracker(report, total, files.Count);
         foreach ((_, string local, _) in directories)
         {
             Directory.CreateDirectory(local);
@@ -55,10 +70,11 @@ internal static class SftpTree
             File.CreateSymbolicLink(local, target);
         }
 
-        foreach ((string remote, string local) in files)
-        {
-            await SftpDownload.RunAsync(client, remote, local, options, progress, cancellationToken).ConfigureAwait(false);
-        }
+        int share = Math.Min(options.MaxConcurrentFiles, Math.Max(1, files.Count));
+        await Parallel.ForEachAsync(
+            files,
+            new ParallelOptions { MaxDegreeOfParallelism = share, CancellationToken = cancellationToken },
+            (file, token) => new ValueTask(SftpDownload.RunAsync(client, file.Remote, file.Local, options, progress, token, file.Size, share))).ConfigureAwait(false);
 
         for (int i = directories.Count - 1; i >= 0; i--)
         {
@@ -69,11 +85,27 @@ internal static class SftpTree
         return progress.Snapshot();
     }
 
-    public static async Task<SftpProgress> PutAsync(SftpClient client, string localRoot, string remoteRoot, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
+    /// <summary>Uploads <paramref name="roots"/>: each a local directory (walked) or file, with its remote destination.</summary>
+    public static async Task<SftpProgress> PutAsync(SftpClient client, IEnumerable<(string Local, string Remote)> roots, SftpTransferOptions options, Action<SftpProgress>? report, CancellationToken cancellationToken)
     {
-        var directories = new List<(string Local, string Remote)> { (localRoot, remoteRoot) };
-        var files = new List<(string Local, string Remote)>();
+        var directories = new List<(string Local, string Remote)>();
+        var files = new List<(string Local, string Remote, long Size)>();
         var links = new List<(string Remote, string Target)>();
+        long total = 0;
+        foreach ((string local, string remote) in roots)
+        {
+            if (Directory.Exists(local))
+            {
+                directories.Add((local, remote));
+            }
+            else
+            {
+                long size = new FileInfo(local).Length;
+                files.Add((local, remote, size));
+                total += size;
+            }
+        }
+
         for (int i = 0; i < directories.Count; i++)
         {
             (string localDir, string remoteDir) = directories[i];
@@ -90,12 +122,14 @@ internal static class SftpTree
                 }
                 else
                 {
-                    files.Add((entry.FullName, remote));
+                    long size = ((FileInfo)entry).Length;
+                    files.Add((entry.FullName, remote, size));
+                    total += size;
                 }
             }
         }
 
-        var progress = new ProgressTracker(report, 0, files.Count);
+        var progress = new ProgressTracker(report, total, files.Count);
         foreach ((string local, string remote) in directories)
         {
             await client.MakeDirectoriesAsync(remote, null, cancellationToken).ConfigureAwait(false);
@@ -112,10 +146,11 @@ internal static class SftpTree
             await client.SymlinkAsync(remote, target, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach ((string local, string remote) in files)
-        {
-            await SftpUpload.RunAsync(client, local, remote, options, progress, cancellationToken).ConfigureAwait(false);
-        }
+        int share = Math.Min(options.MaxConcurrentFiles, Math.Max(1, files.Count));
+        await Parallel.ForEachAsync(
+            files,
+            new ParallelOptions { MaxDegreeOfParallelism = share, CancellationToken = cancellationToken },
+            (file, token) => new ValueTask(SftpUpload.RunAsync(client, file.Local, file.Remote, options, progress, token, file.Size, share))).ConfigureAwait(false);
 
         for (int i = directories.Count - 1; i >= 0; i--)
         {

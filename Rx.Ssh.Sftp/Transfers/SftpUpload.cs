@@ -14,11 +14,12 @@ namespace Rx.Ssh.Sftp.Transfers;
 /// </summary>
 internal static class SftpUpload
 {
-    public static async Task RunAsync(SftpClient client, string localPath, string remotePath, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken)
+    public static async Task RunAsync(SftpClient client, string localPath, string remotePath, SftpTransferOptions options, ProgressTracker progress, CancellationToken cancellationToken, long plannedSize = 0, int depthShare = 1)
     {
-        progress.CurrentFile = remotePath;
+        progress.Starting(remotePath);
         int block = options.BlockSize ?? client.WriteBlockSize;
         int depth = options.MaxRequestsInFlight ?? client.RequestsInFlight(block);
+        depth = depthShare > 1 ? Math.Max(4, depth / depthShare) : depth;
         using SafeFileHandle local = File.OpenHandle(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         long size = RandomAccess.GetLength(local);
         SftpOpenFlags flags = SftpOpenFlags.Write | SftpOpenFlags.Create | (options.Resume ? SftpOpenFlags.None : SftpOpenFlags.Truncate);
@@ -34,9 +35,9 @@ internal static class SftpUpload
             }
         }
 
-        progress.TotalBytes += size;
+        progress.AddTotal(size - plannedSize);
         progress.Resumed(start);
-        await PumpAsync(remote, local, start, size, block, depth, progress, cancellationToken).ConfigureAwait(false);
+        await PumpAsync(remote, local, start, size, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
         SftpAttributes preserved = LocalFiles.Describe(localPath, options);
         if (preserved.Flags != Protocol.SftpAttributeFlags.None)
         {
@@ -44,10 +45,10 @@ internal static class SftpUpload
         }
 
         await remote.CloseAsync(cancellationToken).ConfigureAwait(false);
-        progress.FileDone();
+        progress.FileDone(remotePath);
     }
 
-    private static async Task PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, CancellationToken cancellationToken)
+    private static async Task PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
     {
         var acks = Channel.CreateUnbounded<Ack>(new UnboundedChannelOptions { SingleReader = true });
         var acknowledged = new SortedDictionary<long, long>();
@@ -109,7 +110,7 @@ internal static class SftpUpload
                     contiguous += length;
                 }
 
-                progress.Add(ack.Length);
+                progress.Add(ack.Length, file);
             }
         }
         finally

@@ -191,6 +191,70 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task Many_small_files_transfer_recursively_several_at_a_time_with_serialized_progress()
+    {
+        string dir = fixture.NewDirectory();
+        string tree = Path.Combine(dir, "many");
+        var hashes = new Dictionary<string, byte[]>();
+        for (int i = 0; i < 300; i++)
+        {
+            string sub = Path.Combine(tree, $"d{i % 5}");
+            Directory.CreateDirectory(sub);
+            hashes[Path.Combine($"d{i % 5}", $"f{i}")] = SftpTestFiles.WriteRandomFile(Path.Combine(sub, $"f{i}"), 16 * 1024);
+        }
+
+        var clock = Stopwatch.StartNew();
+        IList<SftpProgress> up = await Client.Put(tree, Path.Combine(dir, "up"), new SftpTransferOptions { Recursive = true }).ToList().ToTask().WaitAsync(TestTimeout.Long);
+        TimeSpan putTime = clock.Elapsed;
+        clock.Restart();
+        IList<SftpProgress> down = await Client.Get(Path.Combine(dir, "up"), Path.Combine(dir, "down"), new SftpTransferOptions { Recursive = true }).ToList().ToTask().WaitAsync(TestTimeout.Long);
+        output.WriteLine($"300 x 16 KiB: put {putTime.TotalMilliseconds:F0} ms, get {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        foreach (IList<SftpProgress> events in new[] { up, down })
+        {
+            for (int i = 1; i < events.Count; i++)
+            {
+                Assert.True(events[i].BytesDone >= events[i - 1].BytesDone);
+                Assert.True(events[i].FilesDone >= events[i - 1].FilesDone);
+            }
+
+            Assert.Equal((300, 300, 300L * 16 * 1024), (events[^1].FilesDone, events[^1].TotalFiles, events[^1].BytesDone));
+            Assert.Equal(events[^1].TotalBytes, events[^1].BytesDone);
+            Assert.All(events, e => Assert.Equal(300L * 16 * 1024, e.TotalBytes));
+        }
+
+        foreach ((string name, byte[] hash) in hashes)
+        {
+            Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "down", name)));
+        }
+    }
+
+    [Fact]
+    public async Task Multi_file_forms_take_globs_and_count_every_file_in_one_progress()
+    {
+        string dir = fixture.NewDirectory();
+        string remote = Directory.CreateDirectory(Path.Combine(dir, "remote")).FullName;
+        File.WriteAllText(Path.Combine(remote, "a.txt"), "aa");
+        File.WriteAllText(Path.Combine(remote, "b.txt"), "bbb");
+        File.WriteAllText(Path.Combine(remote, "c.log"), "c");
+        Directory.CreateDirectory(Path.Combine(remote, "sub"));
+        File.WriteAllText(Path.Combine(remote, "sub", "d.txt"), "dddd");
+        string local = Directory.CreateDirectory(Path.Combine(dir, "local")).FullName;
+
+        SftpProgress got = await Client.Get([remote + "/*.txt", remote + "/sub"], local, new SftpTransferOptions { Recursive = true }).ToTask().WaitAsync(TestTimeout.Default);
+        Assert.Equal((3, 3, 9L), (got.FilesDone, got.TotalFiles, got.BytesDone));
+        Assert.Equal(["a.txt", "b.txt", "sub"], Directory.GetFileSystemEntries(local).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("dddd", File.ReadAllText(Path.Combine(local, "sub", "d.txt")));
+        await Assert.ThrowsAsync<SftpException>(() => Client.Get([remote + "/sub"], local).ToTask().WaitAsync(TestTimeout.Default));
+
+        string back = Directory.CreateDirectory(Path.Combine(dir, "back")).FullName;
+        SftpProgress put = await Client.Put([Path.Combine(local, "a.txt"), Path.Combine(local, "sub")], back, new SftpTransferOptions { Recursive = true }).ToTask().WaitAsync(TestTimeout.Default);
+        Assert.Equal((2, 6L), (put.FilesDone, put.BytesDone));
+        Assert.Equal("aa", File.ReadAllText(Path.Combine(back, "a.txt")));
+        Assert.Equal("dddd", File.ReadAllText(Path.Combine(back, "sub", "d.txt")));
+    }
+
+    [Fact]
     public async Task Transfer_errors_are_SftpExceptions()
     {
         string dir = fixture.NewDirectory();
