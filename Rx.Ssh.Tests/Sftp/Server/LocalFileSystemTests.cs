@@ -82,6 +82,8 @@ public sealed class LocalFileSystemTests : IDisposable
             await File.WriteAllTextAsync($"{_dir}/f{i:D3}", "x");
         }
 
+        await File.WriteAllTextAsync($"{_dir}/.hidden", "dot files are listed too");
+
         await using SftpOpenDirectory dir = await _fs.OpenDirectoryAsync(_dir, default);
         var batches = new List<int>();
         var names = new List<DirectoryEntry>();
@@ -91,7 +93,8 @@ public sealed class LocalFileSystemTests : IDisposable
             names.AddRange(batch);
         }
 
-        Assert.Equal([100, 100, 52], batches);
+        Assert.Equal([100, 100, 53], batches);
+        Assert.Contains(names, e => e.Name == ".hidden");
         DirectoryEntry f = names.Single(e => e.Name == "f007");
         Assert.Matches(@"^-rw-.{6} +1 \S+ +\S+ +1 \w{3} \d\d \d\d:\d\d f007$", f.LongName);
         Assert.Equal(FileSystemError.NoSuchFile, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.OpenDirectoryAsync(_dir + "/none", default).AsTask())).Error);
