@@ -35,6 +35,9 @@ internal static class SampleCatalog
         new ListeningClient(),
         new StreamListeningClient(),
 
+        // SFTP client (issue 13).
+        new SftpClientSample(),
+
         new SimpleServer(),
         new SimpleKeyedServer(),
         new SimpleCertServer(),
@@ -51,6 +54,8 @@ internal static class SampleCatalog
         new RemoteForwardingServer(),
         new DirectServer(),
         new StreamDirectServer(),
+        new SimpleSftpServer(),
+        new ChrootSftpServer(),
 
         // Reverse direction, RFC 8071 call home (issue 14).
         new Reverse.ReverseClient(),

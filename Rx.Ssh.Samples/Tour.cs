@@ -35,7 +35,12 @@ internal static class Tour
         ("redirect_input", 0, ["stdout holds:\n3\n2\n1\n"]),
         ("redirect_local_pipe", 0, ["3\n2\n1\n"]),
         ("redirect_remote_pipe", 0, ["3\n2\n1\n"]),
+
+        // SFTP: the embedded server serves the tour's directory as /, example.txt in it.
+        ("sftp_client", 0, ["holds:\n" + ExampleText]),
     ];
+
+    private const string ExampleText = "Hello from the tour's SFTP server.\n";
 
     public static async Task<int> RunAsync(SampleContext context)
     {
@@ -46,6 +51,8 @@ internal static class Tour
             using SshPrivateKey userKey = SshPrivateKey.Generate("ssh-ed25519");
             string userKeyPath = Path.Combine(dir, "id_ed25519");
             userKey.Save(userKeyPath);
+            await File.WriteAllTextAsync(Path.Combine(dir, "example.txt"), ExampleText);
+            string downloads = Directory.CreateDirectory(Path.Combine(dir, "downloads")).FullName;
             var settings = new ServeSettings
             {
                 Port = 0,
@@ -68,6 +75,9 @@ internal static class Tour
                     KnownHosts = knownHosts,
                     AllHosts = [$"127.0.0.1:{server.Port}", $"localhost:{server.Port}", $"127.0.0.1:{ClosedPort()}"],
                     Output = Path.Combine(dir, "stdout"),
+
+                    // sftp_client downloads into the "local current directory".
+                    WorkingDirectory = downloads,
                 };
                 int failures = 0;
                 foreach ((string name, int exitCode, string[] mustContain) in Expectations)
@@ -188,6 +198,12 @@ internal static class Tour
         {
             // The sample prints nothing: what it did is in the file.
             await output.WriteAsync($"(the file {Path.GetFileName(context.Output)} holds:\n{await File.ReadAllTextAsync(context.Output)})\n");
+        }
+
+        string downloaded = Path.Combine(context.WorkingDirectory, "example.txt");
+        if (name == "sftp_client" && File.Exists(downloaded))
+        {
+            await output.WriteAsync($"(the downloaded example.txt holds:\n{await File.ReadAllTextAsync(downloaded)})\n");
         }
 
         string text = output.ToString();

@@ -1,1 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Rx.Ssh.Tests")]
+
 namespace Rx.Ssh.Sftp;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Rx.Ssh.Sftp.Server;
 
 namespace Rx.Ssh.Samples.Serve;
 
@@ -20,7 +21,7 @@ internal sealed record ServeSettings
     /// <summary>Keys (and cert-authority lines) that may log in.</summary>
     public required AuthorizedKeysFile AuthorizedKeys { get; init; }
 
-    /// <summary>Root of the file system served over SFTP/SCP (when they land).</summary>
+    /// <summary>Root of the file system served over SFTP: <c>/</c> for clients; <c>/</c> (the default) serves the whole file system.</summary>
     public string Root { get; init; } = "/";
 
     /// <summary>Algorithms offered: the hardened profile unless <c>--compatible</c> asks for the library's defaults.</summary>
@@ -65,6 +66,29 @@ internal static class ServeServer
             // refuses SSH_* names, which are the server's own.
             AcceptEnv = ["*"],
             ProcessHandler = process => RunSessionAsync(process, log),
+            Subsystems = new Dictionary<string, SshSubsystemHandler> { [SftpSubsystem.Name] = Sftp(settings.Root, log) },
+        };
+    }
+
+    // SFTP rooted at --root, as the user running serve, with one session line like every other session's.
+    private static SshSubsystemHandler Sftp(string root, ServeLog log)
+    {
+        SshSubsystemHandler sftp = SftpSubsystem.Create(new SftpServerOptions { Root = root });
+        return async (subsystem, cancellationToken) =>
+        {
+            (subsystem.Connection.Handler as ServeHandler)?.SessionStarted();
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await sftp(subsystem, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                log.Session(ServeHandler.Who(subsystem.Connection), "subsystem sftp", "failed: " + ex.Message);
+                throw;
+            }
+
+            log.Session(ServeHandler.Who(subsystem.Connection), "subsystem sftp", $"exit status {subsystem.ExitStatus} after {ServeLog.Duration(clock.Elapsed)}");
         };
     }
 

@@ -66,7 +66,7 @@ public static class SshdConfig
         List("HostKeyAlgorithms", options.HostKeyAlgorithms);
         List("PubkeyAcceptedAlgorithms", options.PubkeyAcceptedAlgorithms);
         Setting("AcceptEnv", options.AcceptEnv.Count == 0 ? null : string.Join(' ', options.AcceptEnv));
-        Line("Subsystem sftp internal-sftp");
+        Line("Subsystem sftp " + options.SftpSubsystem);
         Line("PrintMotd no");
         Line("PrintLastLog no");
         Line("UseDNS no");

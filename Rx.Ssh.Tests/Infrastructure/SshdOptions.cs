@@ -60,6 +60,15 @@ public sealed record SshdOptions
     public string LogLevel { get; init; } = "VERBOSE";
 
     /// <summary>
+    /// The command of the <c>Subsystem sftp</c> line: <c>internal-sftp</c> by default, or a program
+    /// such as <see cref="SftpServerPath"/> (one process per session, which tests can observe).
+    /// </summary>
+    public string SftpSubsystem { get; init; } = "internal-sftp";
+
+    /// <summary>OpenSSH's stand-alone SFTP server.</summary>
+    public const string SftpServerPath = "/usr/lib/openssh/sftp-server";
+
+    /// <summary>
     /// Raw config lines written before all others. sshd keeps the first value it reads for a
     /// keyword, so these override everything this type writes. No <c>Match</c> blocks here.
     /// </summary>

@@ -173,7 +173,7 @@ public sealed class ServeTests : IAsyncLifetime
 
         Assert.True(code == 0, output.ToString());
         Assert.Contains("every sample did what it should", output.ToString(), StringComparison.Ordinal);
-        foreach (string name in (string[])["local_forwarding_client", "local_forwarding_client2", "remote_forwarding_client", "remote_forwarding_client2", "direct_client", "stream_direct_client", "listening_client", "stream_listening_client"])
+        foreach (string name in (string[])["local_forwarding_client", "local_forwarding_client2", "remote_forwarding_client", "remote_forwarding_client2", "direct_client", "stream_direct_client", "listening_client", "stream_listening_client", "sftp_client"])
         {
             Assert.Contains($"== {name} (ok)\n", output.ToString(), StringComparison.Ordinal);
         }

@@ -1,0 +1,357 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Rx.Ssh.Sftp.Protocol;
+
+namespace Rx.Ssh.Sftp.Client;
+
+/// <summary>
+/// The request engine of one SFTP client session over one channel: ids, one reader loop matching
+/// replies to their requests by id (any order), and one writer loop that sends queued requests,
+/// coalescing small ones into one channel write. Nothing here times out; every wait takes a
+/// cancellation token. A cancelled request stays known until its reply comes (then dropped;
+/// a handle it opened is closed), so ids are never reused while the server may still answer.
+/// </summary>
+internal sealed class SftpChannelSession : IAsyncDisposable
+{
+    // Packets this size or smaller are copied into one batch buffer; larger ones (WRITE data) go out as they are.
+    private const int BatchSize = 64 * 1024;
+
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly int _maxReceiveLength;
+    private readonly ConcurrentDictionary<uint, Pending> _pending = new();
+    private readonly Channel<SftpPacketWriter> _outgoing = Channel.CreateUnbounded<SftpPacketWriter>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource<SftpHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
+    private Exception? _failure;
+    private int _nextId;
+    private int _disposed;
+
+    /// <summary>Wraps an open <c>sftp</c> subsystem channel (any duplex stream: tests use an in-memory one).</summary>
+    /// <param name="stream">The channel, owned by the session from now on.</param>
+    /// <param name="maxReceiveLength">The longest packet accepted from the server.</param>
+    public SftpChannelSession(Stream stream, int maxReceiveLength)
+    {
+        _stream = stream;
+        // Large reads: one read takes every data packet already received (a DATA reply is up to 255 KiB).
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
+        _maxReceiveLength = maxReceiveLength;
+    }
+
+    /// <summary>The most bytes one outgoing packet may have (its length field's value).</summary>
+    public int MaxSendLength { get; set; } = SftpFraming.DefaultMaxPacketLength;
+
+    /// <summary>Completes when the session ended (channel closed, protocol error, disposal). Never faults.</summary>
+    public Task Ended => _ended.Task;
+
+    /// <summary>The error that ended the session, if one did.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Sends INIT, starts both loops and waits for VERSION.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The server's hello.</returns>
+    public async Task<SftpHello> StartAsync(CancellationToken cancellationToken)
+    {
+        _writeLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
+        _outgoing.Writer.TryWrite(new SftpHello(SftpHello.ProtocolVersion, []).ToPacket(SftpPacketType.Init));
+        return await _hello.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Allocates a request id.</summary>
+    /// <returns>The id.</returns>
+    public uint NextId() => (uint)Interlocked.Increment(ref _nextId);
+
+    /// <summary>Starts a request packet with a fresh id.</summary>
+    /// <param name="type">The request type.</param>
+    /// <param name="capacity">The expected size.</param>
+    /// <returns>The writer (its id is the uint32 after the type) and the id.</returns>
+    public (SftpPacketWriter Writer, uint Id) Start(SftpPacketType type, int capacity = 256)
+    {
+        uint id = NextId();
+        return (SftpPacketWriter.WithId(type, id, MaxSendLength, capacity), id);
+    }
+
+    /// <summary>
+    /// Queues a request and waits for its reply. The packet is owned by the session from the call on.
+    /// Cancelling stops the wait only: the reply, when it comes, is dropped (a handle closed).
+    /// </summary>
+    /// <param name="packet">The request.</param>
+    /// <param name="id">Its id.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The reply, owned by the caller.</returns>
+    /// <exception cref="SftpException"><see cref="SftpStatusCode.ConnectionLost"/> once the session ended.</exception>
+    public Task<SftpReply> RequestAsync(SftpPacketWriter packet, uint id, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(this);
+        if (!_pending.TryAdd(id, pending))
+        {
+            packet.Dispose();
+            throw new InvalidOperationException($"SFTP request id {id} is in use.");
+        }
+
+        if (Volatile.Read(ref _failure) is { } failure || !_outgoing.Writer.TryWrite(packet))
+        {
+            packet.Dispose();
+            _pending.TryRemove(id, out _);
+            return Task.FromException<SftpReply>(Lost(Volatile.Read(ref _failure)));
+        }
+
+        if (Volatile.Read(ref _failure) is { } late && _pending.TryRemove(id, out _))
+        {
+            // The session ended between the add and the sweep: nobody else will complete it.
+            pending.TrySetException(Lost(late));
+        }
+
+        return cancellationToken.CanBeCanceled ? WaitAsync(pending, cancellationToken) : pending.Task;
+    }
+
+    /// <summary>Stops both loops and closes the channel.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Terminate(new ObjectDisposedException(nameof(SftpClient), "The SFTP client was disposed."));
+        _outgoing.Writer.TryComplete();
+
+        // Closing the channel first also ends a write waiting for the peer's window; both loops then end.
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false); // both catch everything
+        await _input.CompleteAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static async Task<SftpReply> WaitAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            pending.Abandon();
+            throw;
+        }
+    }
+
+    private static SftpException Lost(Exception? cause) => cause switch
+    {
+        SftpException { Code: SftpStatusCode.ConnectionLost } lost => new SftpException(SftpStatusCode.ConnectionLost, lost.Message, lost.InnerException),
+        null => new SftpException(SftpStatusCode.ConnectionLost, "The SFTP session ended."),
+        _ => new SftpException(SftpStatusCode.ConnectionLost, "The SFTP session ended: " + cause.Message, cause),
+    };
+
+    private void Terminate(Exception cause)
+    {
+        if (Interlocked.CompareExchange(ref _failure, cause, null) is not null)
+        {
+            return;
+        }
+
+        _hello.TrySetException(cause is SftpException or SftpProtocolException ? cause : Lost(cause));
+        foreach (uint id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out Pending? pending))
+            {
+                pending.TrySetException(Lost(cause));
+            }
+        }
+
+        // The writer loop drops what is still queued.
+        _outgoing.Writer.TryComplete();
+        _ended.TrySetResult();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            bool first = true;
+            while (true)
+            {
+                ReadResult result = await _input.ReadAsync(_stop.Token).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                try
+                {
+                    while (SftpFraming.TryReadPacket(ref buffer, _maxReceiveLength, out ReadOnlySequence<byte> packet))
+                    {
+                        Dispatch(packet, first);
+                        first = false;
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    Terminate(buffer.IsEmpty
+                        ? new SftpException(SftpStatusCode.ConnectionLost, "The SFTP server closed the channel.")
+                        : new SftpProtocolException("The SFTP server closed the channel inside a packet."));
+                    return;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Terminate(e);
+        }
+    }
+
+    private void Dispatch(ReadOnlySequence<byte> packet, bool first)
+    {
+        var type = (SftpPacketType)packet.FirstSpan[0];
+        if (first)
+        {
+            if (type != SftpPacketType.Version)
+            {
+                throw new SftpProtocolException($"SFTP server sent {type} before VERSION");
+            }
+
+            byte[] copy = packet.Slice(1).ToArray();
+            var reader = new SftpPacketReader(copy);
+            _hello.TrySetResult(SftpHello.Read(ref reader));
+            return;
+        }
+
+        if (type is not (SftpPacketType.Status or SftpPacketType.Handle or SftpPacketType.Data or SftpPacketType.Name or SftpPacketType.Attrs or SftpPacketType.ExtendedReply))
+        {
+            throw new SftpProtocolException($"SFTP server sent a packet of type {(byte)type}, not a reply");
+        }
+
+        if (packet.Length < 5)
+        {
+            throw new SftpProtocolException("SFTP reply without a request id");
+        }
+
+        Span<byte> idBytes = stackalloc byte[4];
+        packet.Slice(1, 4).CopyTo(idBytes);
+        uint id = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(idBytes);
+        if (!_pending.TryRemove(id, out Pending? pending))
+        {
+            throw new SftpProtocolException($"SFTP server answered request id {id}, which is not outstanding");
+        }
+
+        int length = (int)packet.Length - 5;
+        byte[] body = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        packet.Slice(5).CopyTo(body);
+        var reply = new SftpReply(type, body, length);
+        if (!pending.TrySetResult(reply))
+        {
+            reply.Dispose();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        byte[] batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+        try
+        {
+            ChannelReader<SftpPacketWriter> reader = _outgoing.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                int used = 0;
+                while (reader.TryRead(out SftpPacketWriter? packet))
+                {
+                    using (packet)
+                    {
+                        if (Volatile.Read(ref _failure) is not null && packet.Type != SftpPacketType.Init)
+                        {
+                            continue;
+                        }
+
+                        ReadOnlyMemory<byte> bytes = packet.Finish();
+                        if (bytes.Length <= BatchSize - used)
+                        {
+                            bytes.CopyTo(batch.AsMemory(used));
+                            used += bytes.Length;
+                            continue;
+                        }
+
+                        if (used > 0)
+                        {
+                            await _stream.WriteAsync(batch.AsMemory(0, used)).ConfigureAwait(false);
+                            used = 0;
+                        }
+
+                        if (bytes.Length <= BatchSize)
+                        {
+                            bytes.CopyTo(batch);
+                            used = bytes.Length;
+                        }
+                        else
+                        {
+                            await _stream.WriteAsync(bytes).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                if (used > 0)
+                {
+                    await _stream.WriteAsync(batch.AsMemory(0, used)).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Terminate(e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(batch);
+        }
+    }
+
+    /// <summary>
+    /// A request waiting for its reply. Abandoned by a cancelled waiter: the reply, once it comes,
+    /// is disposed, and a HANDLE it carries is closed so a cancelled open leaves nothing open.
+    /// </summary>
+    private sealed class Pending(SftpChannelSession owner) : TaskCompletionSource<SftpReply>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public void Abandon() => Task.ContinueWith(
+            static (t, state) =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ((SftpChannelSession)state!).DropAbandoned(t.Result);
+                }
+            },
+            owner,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void DropAbandoned(SftpReply reply)
+    {
+        using (reply)
+        {
+            if (reply.Type != SftpPacketType.Handle)
+            {
+                return;
+            }
+
+            try
+            {
+                SftpPacketReader reader = reply.Reader();
+                byte[] handle = SftpHandle.Read(ref reader);
+                (SftpPacketWriter close, uint id) = Start(SftpPacketType.Close);
+                close.WriteBytes(handle);
+                SftpTasks.Observe(RequestAsync(close, id, CancellationToken.None));
+            }
+            catch (Exception e) when (e is SftpProtocolException or SftpException)
+            {
+            }
+        }
+    }
+}
