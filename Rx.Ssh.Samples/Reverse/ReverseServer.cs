@@ -71,7 +71,7 @@ internal sealed class ReverseServer : ISample
                             return Observable.Empty<SshCompletedProcess>();
                         }))
                     .Subscribe(result => Print(context.Out, result));
-                await context.Out.WriteLineAsync($"Listening on {listener.LocalEndPoint.Address} port {listener.Port}");
+                await ServerSample.AnnounceAsync(context, listener.LocalEndPoint.Address, listener.Port);
                 await ServerSample.WaitForStopAsync(context);
             }
 

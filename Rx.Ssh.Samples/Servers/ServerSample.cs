@@ -12,8 +12,17 @@ namespace Rx.Ssh.Samples.Servers;
 internal static class ServerSample
 {
     /// <summary>
+    /// Prints <c>Listening on ADDRESS port N</c> when the sample was started with <c>--port 0</c>: the
+    /// only way to learn the port then. With a fixed port (8022 by default) nothing is printed, so the
+    /// output is the original's.
+    /// </summary>
+    public static Task AnnounceAsync(SampleContext context, IPAddress address, int port) =>
+        context.Port == 0 ? context.Out.WriteLineAsync($"Listening on {address} port {port}") : Task.CompletedTask;
+
+    /// <summary>
     /// Loads <c>ssh_host_key</c>, listens with <paramref name="options"/>, prints
-    /// <c>Listening on ADDRESS port N</c> (the port picked when <c>--port 0</c>), and serves until
+    /// <c>Listening on ADDRESS port N</c> when <c>--port 0</c> asked for a port the system picks
+    /// (<see cref="AnnounceAsync"/>), and serves until
     /// <see cref="SampleContext.Stopping"/>; then stops listening and disconnects every client.
     /// </summary>
     public static async Task<int> ListenAsync(SampleContext context, SshServerOptions options)
@@ -50,7 +59,7 @@ internal static class ServerSample
         }))
         await using (listener)
         {
-            await context.Out.WriteLineAsync($"Listening on {listener.LocalEndPoint.Address} port {listener.Port}");
+            await AnnounceAsync(context, listener.LocalEndPoint.Address, listener.Port);
             await WhenCancelled(stop.Token);
         }
 
