@@ -36,12 +36,6 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private TaskCompletionSource _noneAuthenticating = NewIdleSignal(completed: true);
     private int _disposed;
 
-    /// <summary>The first wait after a failed accept.</summary>
-    internal static readonly TimeSpan MinAcceptBackoff = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>The longest wait between accept attempts while they keep failing.</summary>
-    internal static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
-
     private SshListener(Socket socket, SshServerOptions options, Server.StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
     {
         _limiter = limiter;
@@ -84,24 +78,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
 
         var limiter = new Server.StartupLimiter(options); // checks the limit options before binding
-        var socket = new Socket(options.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (options.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(options.Address, options.Port));
-            socket.Listen(512);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new SshException($"Cannot listen on {options.Address} port {options.Port}: {ex.Message}", ex);
-        }
-
+        Socket socket = IO.TcpListening.Listen(options.Address, options.Port);
         return new SshListener(socket, options, limiter, accept);
     }
 
@@ -152,52 +129,22 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>
-    /// Accepts until disposed. A failed accept (too many open files, a connection aborted before it
-    /// was taken, ...) is logged and retried after a back-off on the options' scheduler (10 ms,
-    /// doubling up to <see cref="MaxAcceptBackoff"/>, reset by the next success), so the listener
-    /// never stops on its own; only a listening socket disposed under it ends the loop with an error.
+    /// Accepts until disposed (<see cref="IO.AcceptLoop"/>: failed accepts retried after a back-off
+    /// on the options' scheduler); only a listening socket disposed under it ends the sequence with an error.
     /// </summary>
     private async Task AcceptLoopAsync()
     {
-        TimeSpan backoff = TimeSpan.Zero;
-        while (true)
+        try
         {
-            Socket client;
-            try
-            {
-                client = await _accept(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                _connections.OnCompleted();
-                return;
-            }
-            catch (ObjectDisposedException ex)
-            {
-                _logger.LogError(ex, "The listening socket was closed; no more connections are accepted");
-                _connections.OnError(new SshException("Accepting connections failed: " + ex.Message, ex));
-                return;
-            }
-            catch (Exception ex)
-            {
-                backoff = backoff == TimeSpan.Zero ? MinAcceptBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
-                _logger.LogWarning(ex, "Accepting a connection failed; trying again in {Delay} ms", backoff.TotalMilliseconds);
-                try
-                {
-                    await Observable.Timer(backoff, _options.Scheduler).ToTask(_stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    _connections.OnCompleted();
-                    return;
-                }
-
-                continue;
-            }
-
-            backoff = TimeSpan.Zero;
-            Admit(client);
+            await IO.AcceptLoop.RunAsync(_accept, Admit, _options.Scheduler, _logger, _stop.Token).ConfigureAwait(false);
         }
+        catch (SshException ex)
+        {
+            _connections.OnError(ex);
+            return;
+        }
+
+        _connections.OnCompleted();
     }
 
     /// <summary>Counts <paramref name="client"/> and starts serving it, or closes it; never throws.</summary>

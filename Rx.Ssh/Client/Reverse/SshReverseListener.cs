@@ -22,9 +22,6 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
     [ThreadStatic]
     private static SshReverseListener? delivering;
 
-    private static readonly TimeSpan MinAcceptBackoff = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
-
     private readonly Socket _socket;
     private readonly SshClientOptions _options;
     private readonly SshReverseListenOptions _listen;
@@ -81,24 +78,7 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(listen);
         options.CheckShared(nameof(options));
-        var socket = new Socket(listen.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (listen.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(listen.Address, listen.Port));
-            socket.Listen(512);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new SshException($"Cannot listen on {listen.Address} port {listen.Port}: {ex.Message}", ex);
-        }
-
+        Socket socket = IO.TcpListening.Listen(listen.Address, listen.Port);
         return new SshReverseListener(socket, options, listen, direct);
     }
 
@@ -161,49 +141,20 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
         return signal;
     }
 
-    /// <summary>Accepts until disposed; a failed accept is logged and retried after a back-off on the scheduler.</summary>
+    /// <summary>Accepts until disposed (<see cref="IO.AcceptLoop"/>: failed accepts retried after a back-off on the scheduler).</summary>
     private async Task AcceptLoopAsync()
     {
-        TimeSpan backoff = TimeSpan.Zero;
-        while (true)
+        try
         {
-            Socket peer;
-            try
-            {
-                peer = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                Complete(null);
-                return;
-            }
-            catch (ObjectDisposedException ex)
-            {
-                _logger.LogError(ex, "The reverse listening socket was closed; no more connections are accepted");
-                var error = new SshException("Accepting connections failed: " + ex.Message, ex);
-                Complete(error);
-                throw error;
-            }
-            catch (Exception ex)
-            {
-                backoff = backoff == TimeSpan.Zero ? MinAcceptBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
-                _logger.LogWarning(ex, "Accepting a connection failed; trying again in {Delay} ms", backoff.TotalMilliseconds);
-                try
-                {
-                    await Observable.Timer(backoff, _options.Scheduler).ToTask(_stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    Complete(null);
-                    return;
-                }
-
-                continue;
-            }
-
-            backoff = TimeSpan.Zero;
-            Admit(peer);
+            await IO.AcceptLoop.RunAsync(_socket.AcceptAsync, Admit, _options.Scheduler, _logger, _stop.Token).ConfigureAwait(false);
         }
+        catch (SshException error)
+        {
+            Complete(error);
+            throw;
+        }
+
+        Complete(null);
     }
 
     private void Complete(Exception? error)
