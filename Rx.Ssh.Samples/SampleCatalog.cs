@@ -56,6 +56,7 @@ internal static class SampleCatalog
         new StreamDirectServer(),
         new SimpleSftpServer(),
         new ChrootSftpServer(),
+        new SimpleScpServer(),
 
         // Reverse direction, RFC 8071 call home (issue 14).
         new Reverse.ReverseClient(),
