@@ -177,8 +177,46 @@ internal sealed class ScpServerSession(
         await using (file.ConfigureAwait(false))
         {
             await SendAsync("\0", cancellationToken).ConfigureAwait(false);
-            long offset = 0;
-            await _reader.ReadDataAsync(line.Size, async data =>
+            try
+            {
+                await ReadFileDataAsync(file, line.Size, e => error ??= e, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ScpProtocolException)
+            {
+                // The stream ended inside the file: what arrived is not the file, so it is not left as if complete.
+                await file.DisposeAsync().ConfigureAwait(false);
+                await TryRemoveAsync(path).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        if (!await ReadAckAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // The client's read of its file failed: what arrived is not the file.
+            _failed = true;
+            await TryRemoveAsync(path).ConfigureAwait(false);
+            return;
+        }
+
+        if (error is null && command.Preserve)
+        {
+            error = await SetTimesAndModeAsync(path, line.Mode, times, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (error is not null)
+        {
+            await WarnAsync(path, error, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await SendAsync("\0", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReadFileDataAsync(SftpOpenFile file, long size, Action<string> fail, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        string? error = null;
+        await _reader.ReadDataAsync(size, async data =>
             {
                 if (error is null)
                 {
@@ -195,27 +233,22 @@ internal sealed class ScpServerSession(
 
                 offset += data.Length;
             }, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!await ReadAckAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // The client's read of its file failed: what arrived is not the file.
-            _failed = true;
-            return;
-        }
-
-        if (error is null && command.Preserve)
-        {
-            error = await SetTimesAndModeAsync(path, line.Mode, times, cancellationToken).ConfigureAwait(false);
-        }
-
         if (error is not null)
         {
-            await WarnAsync(path, error, cancellationToken).ConfigureAwait(false);
-            return;
+            fail(error);
         }
+    }
 
-        await SendAsync("\0", cancellationToken).ConfigureAwait(false);
+    private async Task TryRemoveAsync(string path)
+    {
+        try
+        {
+            await fileSystem.RemoveFileAsync(path, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SftpFileSystemException)
+        {
+            // Nothing more can be done; the copy already failed.
+        }
     }
 
     private async Task<string?> SetTimesAndModeAsync(string path, uint mode, ScpControlLine? times, CancellationToken cancellationToken)
