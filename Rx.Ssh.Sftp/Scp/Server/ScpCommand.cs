@@ -129,10 +129,12 @@ internal sealed record ScpCommand(bool Sink, bool Recursive, bool Preserve, bool
                 case '\\':
                     if (i + 1 < command.Length)
                     {
+                        // An escaped wildcard character makes the word literal; other escapes do not.
+                        quoted |= command[i + 1] is '*' or '?' or '[';
                         word.Append(command[++i]);
                     }
 
-                    inWord = quoted = true;
+                    inWord = true;
                     break;
                 default:
                     word.Append(c);
