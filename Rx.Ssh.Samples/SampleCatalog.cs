@@ -37,6 +37,7 @@ internal static class SampleCatalog
 
         // SFTP client (issue 13).
         new SftpClientSample(),
+        new ScpClientSample(),
 
         new SimpleServer(),
         new SimpleKeyedServer(),
