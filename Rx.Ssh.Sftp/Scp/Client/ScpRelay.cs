@@ -17,6 +17,7 @@ internal sealed class ScpRelay(ScpPeer source, ScpPeer sink, ProgressTracker pro
     private readonly ScpReader _fromSink = new(sink.ReadAsync);
     private readonly List<string> _errors = [];
     private bool _fatal;
+    private bool _sinkInData;
 
     /// <summary>The errors reported, in order.</summary>
     public IReadOnlyList<string> Errors => _errors;
@@ -42,7 +43,12 @@ internal sealed class ScpRelay(ScpPeer source, ScpPeer sink, ProgressTracker pro
         {
             Fail(ex.Message, fatal: true);
             await TryWriteAsync(source, "\x02scp: " + ex.Message + "\n").ConfigureAwait(false);
-            await TryWriteAsync(sink, "\x02scp: " + ex.Message + "\n").ConfigureAwait(false);
+            if (!_sinkInData)
+            {
+                // In the middle of a file's data any byte would be taken as data: the sink is left
+                // to see its input end there instead (and drop the partial file).
+                await TryWriteAsync(sink, "\x02scp: " + ex.Message + "\n").ConfigureAwait(false);
+            }
         }
     }
 
@@ -108,6 +114,7 @@ internal sealed class ScpRelay(ScpPeer source, ScpPeer sink, ProgressTracker pro
     {
         progress.AddTotal(line.Size);
         progress.Starting(line.Name);
+        _sinkInData = line.Size > 0;
         try
         {
             await _fromSource.ReadDataAsync(line.Size, async data =>
@@ -120,6 +127,8 @@ internal sealed class ScpRelay(ScpPeer source, ScpPeer sink, ProgressTracker pro
         {
             throw new ScpProtocolException($"{line.Name}: file shorter than announced ({ex.Message})", ex);
         }
+
+        _sinkInData = false;
 
         // After the data: the source's verdict on the file (0, or a warning when reading it failed).
         int verdict = await _fromSource.ReadByteAsync(cancellationToken).ConfigureAwait(false);

@@ -190,7 +190,19 @@ internal sealed class ScpServerSession(
             }
         }
 
-        if (!await ReadAckAsync(cancellationToken).ConfigureAwait(false))
+        bool complete;
+        try
+        {
+            complete = await ReadAckAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScpProtocolException)
+        {
+            // No verdict after the data (garbage, or the stream ended): not kept as if complete.
+            await TryRemoveAsync(path).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!complete)
         {
             // The client's read of its file failed: what arrived is not the file.
             _failed = true;
