@@ -120,6 +120,50 @@ public sealed class ScpClientTests(SftpSshdFixture fixture)
     }
 
     [Fact]
+    public async Task Remote_to_remote_256_MiB_between_two_connections_keeps_sha256()
+    {
+        string dir = fixture.NewDirectory();
+        string source = Path.Combine(dir, "big.bin");
+        byte[] hash = SftpTestFiles.WriteRandomFile(source, 256 * 1024 * 1024);
+        await using SshClientConnection second = await ClientInterop.ConnectAsync(fixture.Server);
+
+        SftpProgress last = await ScpClient.Copy((Connection, source), (second, Path.Combine(dir, "copy.bin"))).ToTask().WaitAsync(TestTimeout.Long);
+
+        Assert.Equal(256L * 1024 * 1024, last.BytesDone);
+        Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "copy.bin")));
+    }
+
+    [Fact]
+    public async Task Disposing_the_subscription_cancels_the_copy()
+    {
+        string dir = fixture.NewDirectory();
+        string source = Path.Combine(dir, "big.bin");
+        SftpTestFiles.WriteRandomFile(source, 64 * 1024 * 1024);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        IDisposable subscription = ScpClient.Copy((Connection, source), Path.Combine(dir, "partial.bin"))
+            .Subscribe(_ => started.TrySetResult(), ex => ended.TrySetResult(ex), () => ended.TrySetResult(null));
+        await started.Task.WaitAsync(TestTimeout.Default);
+        subscription.Dispose();
+
+        // The connection stays usable, and the partial download is not left as if complete.
+        SshCompletedProcess echo = await Connection.RunAsync("echo alive").WaitAsync(TestTimeout.Default);
+        Assert.Equal("alive\n", echo.Stdout);
+        await WaitUntilAsync(() => !File.Exists(Path.Combine(dir, "partial.bin")));
+        Assert.False(ended.Task.IsCompleted);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TestTimeout.Default);
+        while (!condition())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    [Fact]
     public void Paths_parse_in_asyncssh_forms()
     {
         ScpPath remote = "alice@example.org:dir/f.txt";

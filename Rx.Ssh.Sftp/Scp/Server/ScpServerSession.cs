@@ -181,9 +181,9 @@ internal sealed class ScpServerSession(
             {
                 await ReadFileDataAsync(file, line.Size, e => error ??= e, cancellationToken).ConfigureAwait(false);
             }
-            catch (ScpProtocolException)
+            catch (Exception ex) when (ex is ScpProtocolException or OperationCanceledException or IOException or SshException)
             {
-                // The stream ended inside the file: what arrived is not the file, so it is not left as if complete.
+                // The stream ended (or the copy was cancelled) inside the file: what arrived is not the file, so it is not left as if complete.
                 await file.DisposeAsync().ConfigureAwait(false);
                 await TryRemoveAsync(path).ConfigureAwait(false);
                 throw;
