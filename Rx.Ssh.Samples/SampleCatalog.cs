@@ -37,6 +37,7 @@ internal static class SampleCatalog
 
         // SFTP client (issue 13).
         new SftpClientSample(),
+        new ScpClientSample(),
 
         new SimpleServer(),
         new SimpleKeyedServer(),
@@ -56,6 +57,7 @@ internal static class SampleCatalog
         new StreamDirectServer(),
         new SimpleSftpServer(),
         new ChrootSftpServer(),
+        new SimpleScpServer(),
 
         // Reverse direction, RFC 8071 call home (issue 14).
         new Reverse.ReverseClient(),

@@ -38,6 +38,9 @@ internal static class Tour
 
         // SFTP: the embedded server serves the tour's directory as /, example.txt in it.
         ("sftp_client", 0, ["holds:\n" + ExampleText]),
+
+        // SCP (the rcp protocol, serve's scp -f) from the same root, into the same subdirectory.
+        ("scp_client", 0, ["holds:\n" + ExampleText]),
     ];
 
     private const string ExampleText = "Hello from the tour's SFTP server.\n";
@@ -184,6 +187,14 @@ internal static class Tour
             return false;
         }
 
+        string downloaded = Path.Combine(context.WorkingDirectory, "example.txt");
+        bool downloads = name is "sftp_client" or "scp_client";
+        if (downloads)
+        {
+            // Each download sample must bring its own copy.
+            File.Delete(downloaded);
+        }
+
         try
         {
             code = await sample.RunAsync(context with { Out = output, Error = output });
@@ -200,8 +211,7 @@ internal static class Tour
             await output.WriteAsync($"(the file {Path.GetFileName(context.Output)} holds:\n{await File.ReadAllTextAsync(context.Output)})\n");
         }
 
-        string downloaded = Path.Combine(context.WorkingDirectory, "example.txt");
-        if (name == "sftp_client" && File.Exists(downloaded))
+        if (downloads && File.Exists(downloaded))
         {
             await output.WriteAsync($"(the downloaded example.txt holds:\n{await File.ReadAllTextAsync(downloaded)})\n");
         }

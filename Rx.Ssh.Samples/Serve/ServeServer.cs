@@ -21,7 +21,7 @@ internal sealed record ServeSettings
     /// <summary>Keys (and cert-authority lines) that may log in.</summary>
     public required AuthorizedKeysFile AuthorizedKeys { get; init; }
 
-    /// <summary>Root of the file system served over SFTP: <c>/</c> for clients; <c>/</c> (the default) serves the whole file system.</summary>
+    /// <summary>Root of the file system served over SFTP and SCP: <c>/</c> for clients; <c>/</c> (the default) serves the whole file system.</summary>
     public string Root { get; init; } = "/";
 
     /// <summary>Algorithms offered: the hardened profile unless <c>--compatible</c> asks for the library's defaults.</summary>
@@ -65,7 +65,7 @@ internal static class ServeServer
             // serve passes on every variable the client sends (samples.md); the library still
             // refuses SSH_* names, which are the server's own.
             AcceptEnv = ["*"],
-            ProcessHandler = process => RunSessionAsync(process, log),
+            ProcessHandler = process => RunSessionAsync(process, settings.Root, log),
             Subsystems = new Dictionary<string, SshSubsystemHandler> { [SftpSubsystem.Name] = Sftp(settings.Root, log) },
         };
     }
@@ -92,7 +92,7 @@ internal static class ServeServer
         };
     }
 
-    private static async Task RunSessionAsync(SshServerProcess process, ServeLog log)
+    private static async Task RunSessionAsync(SshServerProcess process, string root, ServeLog log)
     {
         (process.Connection.Handler as ServeHandler)?.SessionStarted();
         var clock = Stopwatch.StartNew();
@@ -110,8 +110,16 @@ internal static class ServeServer
         string how;
         try
         {
-            ChildExit exit = await CommandRunner.RunAsync(process);
-            how = exit.ToString();
+            if (ScpServer.IsScpCommand(process.Command))
+            {
+                // scp -t / -f (OpenSSH's scp -O) over the same file system as SFTP, rooted at --root.
+                how = $"exit status {await ScpServer.RunAsync(process, new LocalFileSystem(root))}";
+            }
+            else
+            {
+                ChildExit exit = await CommandRunner.RunAsync(process);
+                how = exit.ToString();
+            }
         }
         catch (Exception ex)
         {
