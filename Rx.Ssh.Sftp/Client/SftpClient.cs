@@ -29,6 +29,11 @@ public sealed partial class SftpClient : IAsyncDisposable
     private readonly SftpChannelSession _session;
     private readonly Dictionary<string, string> _extensions;
 
+    private SshChannelStream? _channel;
+
+    /// <summary>The channel's receive window now (null over a bare stream; tests and diagnostics).</summary>
+    internal uint? ReceiveWindow => _channel?.WindowSize;
+
     private SftpClient(SftpChannelSession session, SftpHello hello, SftpClientOptions options)
     {
         _session = session;
@@ -81,7 +86,9 @@ public sealed partial class SftpClient : IAsyncDisposable
         options.Validate();
         var settings = new SshChannelSettings { WindowSize = options.WindowSize };
         SshChannelStream stream = await connection.OpenSubsystemAsync("sftp", settings, cancellationToken).ConfigureAwait(false);
-        return await StartAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        SftpClient client = await StartAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        client._channel = stream;
+        return client;
     }
 
     /// <summary>Starts a session over any duplex stream carrying SFTP (owned by the client from the call on).</summary>
@@ -137,6 +144,29 @@ public sealed partial class SftpClient : IAsyncDisposable
 
         ReadBlockSize = Options.BlockSize ?? Math.Max(read, SftpClientOptions.MinBlockSize);
         WriteBlockSize = Options.BlockSize ?? Math.Max(write, SftpClientOptions.MinBlockSize);
+    }
+
+    /// <summary>
+    /// Grows the channel's receive window when <paramref name="depth"/> READ replies of
+    /// <paramref name="blockSize"/> bytes (a transfer's own <see cref="SftpTransferOptions.MaxRequestsInFlight"/>)
+    /// would not fit in it, so the window never caps the depth asked for (up to
+    /// <see cref="SshChannelSettings.MaxWindowSize"/>; it never shrinks). The default depth fits the
+    /// window already.
+    /// </summary>
+    /// <remarks>The window now is <see cref="ReceiveWindow"/>.</remarks>
+    internal void EnsureReceiveWindow(int depth, int blockSize)
+    {
+        if (_channel is not { } channel)
+        {
+            return;
+        }
+
+        // A DATA reply: length, type, id, data length, then the data.
+        long needed = Math.Min((long)depth * (blockSize + 13), SshChannelSettings.MaxWindowSize);
+        if (needed > channel.WindowSize)
+        {
+            channel.GrowWindow((int)(needed - channel.WindowSize));
+        }
     }
 
     /// <summary>Requests in flight for a transfer of <paramref name="blockSize"/> blocks.</summary>

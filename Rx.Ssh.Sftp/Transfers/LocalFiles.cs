@@ -3,10 +3,17 @@ namespace Rx.Ssh.Sftp.Transfers;
 /// <summary>Local file attributes for preserving transfers.</summary>
 internal static class LocalFiles
 {
-    /// <summary>The local file's attributes to send (size, permissions and times as the options ask).</summary>
+    /// <summary>The local file's attributes to send (permissions and times as the options ask), a symbolic link's target's.</summary>
     public static SftpAttributes Describe(string path, SftpTransferOptions options)
     {
-        var info = new FileInfo(path);
+        // FileInfo's times are the link's own (lstat); a followed link is described by its target.
+        FileSystemInfo info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+            path = info.FullName;
+        }
+
         return new SftpAttributes
         {
             Permissions = options.PreservePermissions && !OperatingSystem.IsWindows() ? (uint)File.GetUnixFileMode(path) & 0xFFF : null,

@@ -18,6 +18,7 @@ internal static class SftpDownload
         progress.Starting(remotePath);
         int block = options.BlockSize ?? client.ReadBlockSize;
         int depth = options.MaxRequestsInFlight ?? client.RequestsInFlight(block);
+        client.EnsureReceiveWindow(depth, block);
         depth = depthShare > 1 ? Math.Max(4, depth / depthShare) : depth;
         await using SftpFile remote = await client.OpenAsync(remotePath, SftpOpenFlags.Read, null, cancellationToken).ConfigureAwait(false);
         SftpAttributes attributes = await remote.StatAsync(cancellationToken).ConfigureAwait(false);

@@ -54,6 +54,7 @@ internal static class SftpRemoteCopy
     {
         int block = Math.Min(options.BlockSize ?? src.Client.ReadBlockSize, dst.Client.WriteBlockSize);
         int depth = options.MaxRequestsInFlight ?? src.Client.RequestsInFlight(block);
+        src.Client.EnsureReceiveWindow(depth, block);
         var reads = new Queue<(long Offset, int Length, Task<SftpReply> Reply)>();
         var writes = new Queue<(int Length, Task Done)>();
         long next = 0;

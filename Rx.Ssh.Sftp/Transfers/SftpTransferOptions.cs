@@ -32,6 +32,18 @@ public sealed record SftpTransferOptions
     public bool Recursive { get; init; }
 
     /// <summary>
+    /// Follow symbolic links met inside the directories of a recursive transfer (AsyncSSH's
+    /// <c>follow_symlinks</c>): a link to a file is transferred as a file with the target's content
+    /// (and, when preserving, its attributes), a link to a directory as a directory with the target's
+    /// contents. False (the default) recreates each link as a link with the same target text. Either
+    /// way the paths named in the call are followed (as OpenSSH's <c>sftp</c> does). A link that cannot
+    /// be followed is still recreated as a link: one whose target is missing (dangling), and one to a
+    /// directory that is already being transferred above it (a loop), so following never recurses
+    /// without end.
+    /// </summary>
+    public bool FollowSymlinks { get; init; }
+
+    /// <summary>
     /// Files transferred at once by a recursive transfer (each pipelined, sharing the requests in
     /// flight); default 8. Small files cost a few round trips each, which overlapping hides.
     /// </summary>

@@ -2,7 +2,8 @@ namespace Rx.Ssh.Sftp.Transfers;
 
 /// <summary>
 /// Recursive transfers: the tree is walked first (so progress knows the totals), directories are
-/// created, symlinks recreated as symlinks (not followed), and files transferred
+/// created, symlinks recreated as symlinks (or, with <see cref="SftpTransferOptions.FollowSymlinks"/>,
+/// followed: see <see cref="LinkFollowing"/>), and files transferred
 /// <see cref="SftpTransferOptions.MaxConcurrentFiles"/> at a time, each pipelined with its share of
 /// the requests in flight. With preservation, a directory's times are set after its contents.
 /// </summary>
@@ -15,11 +16,16 @@ internal static class SftpTree
         var files = new List<(string Remote, string Local, long Size)>();
         var links = new List<(string Remote, string Local)>();
         long total = 0;
+        WalkPlaces? places = options.FollowSymlinks ? LinkFollowing.RemotePlaces() : null;
         foreach ((string remote, string local, SftpAttributes attributes) in roots)
         {
             if (attributes.IsDirectory)
             {
                 directories.Add((remote, local, attributes));
+                if (places is not null)
+                {
+                    await LinkFollowing.AddRemoteRootAsync(client, places, remote, cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -36,16 +42,22 @@ internal static class SftpTree
             {
                 string remote = SftpPath.Combine(remoteDir, entry.FileName);
                 string local = Path.Combine(localDir, CheckedLocalName(entry.FileName));
-                switch (entry.Attributes.FileType)
+                SftpAttributes attributes = entry.Attributes;
+                if (places is not null && attributes.FileType == SftpFileType.SymbolicLink)
+                {
+                    attributes = await LinkFollowing.FollowRemoteAsync(client, places, remoteDir, remote, cancellationToken).ConfigureAwait(false) ?? attributes;
+                }
+
+                switch (attributes.FileType)
                 {
                     case SftpFileType.Directory:
-                        directories.Add((remote, local, entry.Attributes));
+                        directories.Add((remote, local, attributes));
                         break;
                     case SftpFileType.SymbolicLink:
                         links.Add((remote, local));
                         break;
                     case SftpFileType.Regular:
-                        long size = (long)Math.Min(entry.Attributes.Size ?? 0, long.MaxValue);
+                        long size = (long)Math.Min(attributes.Size ?? 0, long.MaxValue);
                         files.Add((remote, local, size));
                         total += size;
                         break;
@@ -92,11 +104,16 @@ internal static class SftpTree
         var files = new List<(string Local, string Remote, long Size)>();
         var links = new List<(string Remote, string Target)>();
         long total = 0;
+        WalkPlaces? places = options.FollowSymlinks ? LinkFollowing.LocalPlaces() : null;
         foreach ((string local, string remote) in roots)
         {
             if (Directory.Exists(local))
             {
                 directories.Add((local, remote));
+                if (places is not null)
+                {
+                    LinkFollowing.AddLocalRoot(places, local);
+                }
             }
             else
             {
@@ -109,16 +126,23 @@ internal static class SftpTree
         for (int i = 0; i < directories.Count; i++)
         {
             (string localDir, string remoteDir) = directories[i];
-            foreach (FileSystemInfo entry in new DirectoryInfo(localDir).EnumerateFileSystemInfos())
+            foreach (FileSystemInfo listed in new DirectoryInfo(localDir).EnumerateFileSystemInfos())
             {
-                string remote = SftpPath.Combine(remoteDir, entry.Name);
+                string remote = SftpPath.Combine(remoteDir, listed.Name);
+                FileSystemInfo entry = listed;
+                if (places is not null && listed.LinkTarget is not null)
+                {
+                    entry = LinkFollowing.FollowLocal(places, localDir, listed) ?? listed;
+                }
+
                 if (entry.LinkTarget is string target)
                 {
                     links.Add((remote, target));
                 }
                 else if (entry is DirectoryInfo)
                 {
-                    directories.Add((entry.FullName, remote));
+                    // A followed link is walked through its own path: that is where the walk's places know it.
+                    directories.Add((listed.FullName, remote));
                 }
                 else
                 {

@@ -39,13 +39,14 @@ internal sealed class SshChannel
     private bool _closeSent;
     private bool _closeReceived;
     private Exception? _failure;
+    private uint _windowSize;
 
     public SshChannel(SshConnection connection, uint localId, string type, uint windowSize, uint maxPacket)
     {
         _connection = connection;
         LocalId = localId;
         ChannelType = type;
-        WindowSize = windowSize;
+        _windowSize = windowSize;
         LocalMaxPacket = maxPacket;
         _receiveWindow = windowSize;
         _closeNotSent = () => !_closeSent;
@@ -66,7 +67,8 @@ internal sealed class SshChannel
 
     public string ChannelType { get; }
 
-    public uint WindowSize { get; }
+    /// <summary>The receive window: initially what the open offered, raised by <see cref="GrowWindow"/>, never lowered.</summary>
+    public uint WindowSize => Volatile.Read(ref _windowSize);
 
     public uint LocalMaxPacket { get; }
 
@@ -301,6 +303,32 @@ internal sealed class SshChannel
                 _connection.SendFromDispatch(ConnectionMessages.WindowAdjust(RemoteId, (uint)consumed));
             }
         }
+    }
+
+    /// <summary>
+    /// Raises the receive window by up to <paramref name="bytes"/> (never above <paramref name="limit"/>):
+    /// the room is added to what the peer may send before it is announced in one WINDOW_ADJUST, so
+    /// the peer never overruns it; consumption then keeps the larger window topped up. Nothing is
+    /// sent once CLOSE went out or the channel failed.
+    /// </summary>
+    /// <returns>The window now.</returns>
+    public uint GrowWindow(uint bytes, uint limit)
+    {
+        uint old, next;
+        do
+        {
+            old = Volatile.Read(ref _windowSize);
+            next = (uint)Math.Min((ulong)old + bytes, limit);
+            if (next <= old || _closeSent || _failure is not null)
+            {
+                return old;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _windowSize, next, old) != old);
+
+        Interlocked.Add(ref _receiveWindow, next - old);
+        _connection.SendFromDispatch(ConnectionMessages.WindowAdjust(RemoteId, next - old));
+        return next;
     }
 
     /// <summary>Sends <paramref name="data"/>, waiting for window; stderr when <paramref name="dataType"/> is 1.</summary>

@@ -71,6 +71,24 @@ public sealed partial class SshChannelStream : Stream
     /// <summary>Our receive window: the most unread bytes the peer may send (and the channel may hold).</summary>
     public uint WindowSize => _channel.WindowSize;
 
+    /// <summary>
+    /// Raises <see cref="WindowSize"/> by <paramref name="bytes"/> (capped at
+    /// <see cref="SshChannelSettings.MaxWindowSize"/>) and tells the peer at once, so it may have
+    /// that much more unread data in flight; from then on reading keeps the larger window topped up
+    /// (at half of it, as before). The window never shrinks: memory held by the channel is bounded by
+    /// the new size. For throughput over long paths (bandwidth × round trip above the window), as
+    /// HPN-SSH grows its windows; Rx.Ssh.Sftp grows its channel when a transfer asks for more reads in
+    /// flight than the window holds. Does nothing once the channel is closing.
+    /// </summary>
+    /// <param name="bytes">How many bytes to add; positive.</param>
+    /// <returns>The window now.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is zero or negative.</exception>
+    public uint GrowWindow(int bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        return _channel.GrowWindow((uint)bytes, SshChannelSettings.MaxWindowSize);
+    }
+
     /// <summary>The largest data packet we accept.</summary>
     public uint MaxPacketSize => _channel.LocalMaxPacket;
 

@@ -8,8 +8,10 @@ namespace Rx.Ssh.Sftp.Server.FileSystem;
 /// root, a relative one continues from the link's directory), at most 40 links per path
 /// (ELOOP, as Linux). The result is a host path whose every directory is a real directory inside
 /// the root, with no symbolic link left except, when asked, the final component itself. The walk
-/// is made before each operation; a concurrent swap of a directory for a symbolic link by another
-/// process on the host between the walk and the call is not covered (see ARCHITECTURE.md).
+/// is made before each operation; <see cref="LocalFileSystem"/> keeps other confined sessions'
+/// changes out of the time between the walk and the call (<see cref="LocalFileSystem.ConfinementLock"/>),
+/// but a swap of a directory for a symbolic link by another process on the host in that time is
+/// not covered (see ARCHITECTURE.md).
 /// </summary>
 internal sealed class ConfinedPathResolver
 {

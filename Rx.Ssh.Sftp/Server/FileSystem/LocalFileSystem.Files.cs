@@ -11,7 +11,7 @@ public partial class LocalFileSystem
     public override ValueTask<SftpOpenFile> OpenFileAsync(string path, FileOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        return Run<SftpOpenFile>(() =>
+        return Run<SftpOpenFile>(() => Lookup<SftpOpenFile>(() =>
         {
             int mode = (flags & (FileOpenFlags.Read | FileOpenFlags.Write)) switch
             {
@@ -63,11 +63,11 @@ public partial class LocalFileSystem
                 handle.Dispose();
                 throw;
             }
-        });
+        }));
     }
 
     /// <inheritdoc/>
-    public override ValueTask<SftpOpenDirectory> OpenDirectoryAsync(string path, CancellationToken cancellationToken) => Run<SftpOpenDirectory>(() =>
+    public override ValueTask<SftpOpenDirectory> OpenDirectoryAsync(string path, CancellationToken cancellationToken) => Run<SftpOpenDirectory>(() => Lookup<SftpOpenDirectory>(() =>
     {
         string host = MapPath(path, followFinalLink: true);
         FileSystemAttributes self = Posix.Stat(host, followLinks: true);
@@ -78,7 +78,7 @@ public partial class LocalFileSystem
 
         string parent = host == Root ? host : Path.GetDirectoryName(host) ?? host;
         return new LocalOpenDirectory(this, host, self, parent);
-    });
+    }));
 
     /// <summary>The <c>ls -l</c> line for an entry (user and group names looked up and cached).</summary>
     /// <param name="name">The entry's name.</param>

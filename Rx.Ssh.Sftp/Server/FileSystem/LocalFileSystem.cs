@@ -16,6 +16,14 @@ namespace Rx.Ssh.Sftp.Server;
 /// </summary>
 public partial class LocalFileSystem : SftpFileSystem
 {
+    /// <summary>
+    /// One lock for every confined instance in the process (sessions of one root, or of roots
+    /// inside one another): resolving a path and using it is a shared step, a change that could
+    /// swap a directory on it for a symbolic link an exclusive one (see ARCHITECTURE.md). The steps
+    /// are synchronous system calls, so the thread-affine lock is held on one thread only, briefly.
+    /// </summary>
+    internal static readonly ReaderWriterLockSlim ConfinementLock = new(LockRecursionPolicy.NoRecursion);
+
     private readonly ConfinedPathResolver _resolver;
     private readonly UserNameCache _names = new();
 
@@ -77,32 +85,32 @@ public partial class LocalFileSystem : SftpFileSystem
 
     /// <inheritdoc/>
     public override ValueTask<FileSystemAttributes> GetAttributesAsync(string path, bool followLinks, CancellationToken cancellationToken) =>
-        Run(() => Posix.Stat(MapPath(path, followLinks), followLinks));
+        Run(() => Lookup(() => Posix.Stat(MapPath(path, followLinks), followLinks)));
 
     /// <inheritdoc/>
     public override ValueTask SetAttributesAsync(string path, FileSystemAttributes attributes, bool followLinks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        return Run(() => Posix.SetAttributes(MapPath(path, followLinks), attributes, followLinks));
+        return Run(() => Lookup(() => Posix.SetAttributes(MapPath(path, followLinks), attributes, followLinks)));
     }
 
     /// <inheritdoc/>
     public override ValueTask CreateDirectoryAsync(string path, FileSystemAttributes attributes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        return Run(() => PosixErrors.Check(mkdir(MapPath(path, followFinalLink: false), (attributes.Permissions ?? 0x1FF) & 0xFFF)));
+        return Run(() => Lookup(() => PosixErrors.Check(mkdir(MapPath(path, followFinalLink: false), (attributes.Permissions ?? 0x1FF) & 0xFFF))));
     }
 
     /// <inheritdoc/>
     public override ValueTask RemoveDirectoryAsync(string path, CancellationToken cancellationToken) =>
-        Run(() => PosixErrors.Check(rmdir(MapPath(path, followFinalLink: false))));
+        Run(() => Change(() => PosixErrors.Check(rmdir(MapPath(path, followFinalLink: false)))));
 
     /// <inheritdoc/>
     public override ValueTask RemoveFileAsync(string path, CancellationToken cancellationToken) =>
-        Run(() => PosixErrors.Check(unlink(MapPath(path, followFinalLink: false))));
+        Run(() => Change(() => PosixErrors.Check(unlink(MapPath(path, followFinalLink: false)))));
 
     /// <inheritdoc/>
-    public override ValueTask RenameAsync(string oldPath, string newPath, bool replace, CancellationToken cancellationToken) => Run(() =>
+    public override ValueTask RenameAsync(string oldPath, string newPath, bool replace, CancellationToken cancellationToken) => Run(() => Change(() =>
     {
         string from = MapPath(oldPath, followFinalLink: false);
         string to = MapPath(newPath, followFinalLink: false);
@@ -130,14 +138,14 @@ public partial class LocalFileSystem : SftpFileSystem
         }
 
         PosixErrors.Check(rename(from, to));
-    });
+    }));
 
     /// <inheritdoc/>
     public override ValueTask CreateSymbolicLinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(linkPath);
         ArgumentNullException.ThrowIfNull(targetPath);
-        return Run(() =>
+        return Run(() => Change(() =>
         {
             string link = MapPath(linkPath, followFinalLink: false);
             string target = IsConfined ? ConfineLinkTarget(linkPath, targetPath) : targetPath;
@@ -147,27 +155,27 @@ public partial class LocalFileSystem : SftpFileSystem
             }
 
             PosixErrors.Check(symlink(target, link));
-        });
+        }));
     }
 
     /// <inheritdoc/>
     public override ValueTask<string> ReadLinkAsync(string path, CancellationToken cancellationToken) =>
-        Run(() => Posix.ReadLink(MapPath(path, followFinalLink: false)));
+        Run(() => Lookup(() => Posix.ReadLink(MapPath(path, followFinalLink: false))));
 
     /// <inheritdoc/>
     public override ValueTask<string> RealPathAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Run(() => _resolver.Resolve(path, followFinalLink: true).ClientPath);
+        return Run(() => Lookup(() => _resolver.Resolve(path, followFinalLink: true).ClientPath));
     }
 
     /// <inheritdoc/>
     public override ValueTask CreateHardLinkAsync(string existingPath, string newPath, CancellationToken cancellationToken) =>
-        Run(() => PosixErrors.Check(link(MapPath(existingPath, followFinalLink: false), MapPath(newPath, followFinalLink: false))));
+        Run(() => Change(() => PosixErrors.Check(link(MapPath(existingPath, followFinalLink: false), MapPath(newPath, followFinalLink: false)))));
 
     /// <inheritdoc/>
     public override ValueTask<FileSystemSpace> GetSpaceAsync(string path, CancellationToken cancellationToken) =>
-        Run(() => Posix.Space(MapPath(path, followFinalLink: true)));
+        Run(() => Lookup(() => Posix.Space(MapPath(path, followFinalLink: true))));
 
     /// <inheritdoc/>
     public override ValueTask<string> GetHomeDirectoryAsync(string userName, CancellationToken cancellationToken)
@@ -213,6 +221,60 @@ public partial class LocalFileSystem : SftpFileSystem
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return ValueTask.FromException<T>(FileSystemErrors.ToException(ex));
+        }
+    }
+
+    /// <summary>
+    /// Runs a call that resolves a confined path and then uses it, under the shared side of
+    /// <see cref="ConfinementLock"/>, so no confined session's change lands between the two steps.
+    /// </summary>
+    private protected T Lookup<T>(Func<T> call)
+    {
+        if (!IsConfined)
+        {
+            return call();
+        }
+
+        ConfinementLock.EnterReadLock();
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            ConfinementLock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc cref="Lookup{T}(Func{T})"/>
+    private protected void Lookup(Action call) => Lookup(() =>
+    {
+        call();
+        return true;
+    });
+
+    /// <summary>
+    /// Runs a call that can turn a real directory on a resolved path into something else (remove,
+    /// rmdir, rename, symlink, hard link: the moves that could swap a directory for a symbolic link,
+    /// or move a relative link to where it points elsewhere) under the exclusive side of
+    /// <see cref="ConfinementLock"/>: it waits for every confined lookup in flight, and they for it.
+    /// </summary>
+    private protected void Change(Action call)
+    {
+        if (!IsConfined)
+        {
+            call();
+            return;
+        }
+
+        ConfinementLock.EnterWriteLock();
+        try
+        {
+            call();
+        }
+        finally
+        {
+            ConfinementLock.ExitWriteLock();
         }
     }
 

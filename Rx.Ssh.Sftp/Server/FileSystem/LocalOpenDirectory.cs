@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Microsoft.Win32.SafeHandles;
 
 namespace Rx.Ssh.Sftp.Server.FileSystem;
 
@@ -6,11 +7,14 @@ namespace Rx.Ssh.Sftp.Server.FileSystem;
 /// An open local directory: <c>.</c> and <c>..</c> first (as readdir gives them; <c>..</c> of the
 /// root is the root), then the names .NET's enumerator yields, each with its lstat attributes and
 /// an <c>ls -l</c> line. Entries that vanish between the listing and their lstat are skipped.
+/// Each entry is looked at relative to a descriptor of the directory opened with the listing
+/// (<c>statx</c> on it, not on a path), so a later rename or swap of a directory above cannot
+/// point the lookups elsewhere.
 /// </summary>
 internal sealed class LocalOpenDirectory : SftpOpenDirectory
 {
     private readonly LocalFileSystem _owner;
-    private readonly string _host;
+    private readonly SafeFileHandle _directory;
     private readonly IEnumerator<string> _names;
     private readonly Queue<DirectoryEntry> _ready = new();
     private bool _done;
@@ -18,17 +22,27 @@ internal sealed class LocalOpenDirectory : SftpOpenDirectory
     public LocalOpenDirectory(LocalFileSystem owner, string host, FileSystemAttributes self, string parent)
     {
         _owner = owner;
-        _host = host;
-        _ready.Enqueue(Entry(".", self));
-        _ready.Enqueue(Entry("..", Posix.TryStat(parent, followLinks: true) ?? self));
-        var options = new EnumerationOptions
+
+        // Confined, the host path's last component is a real directory (links resolved): O_NOFOLLOW refuses one that appeared since.
+        _directory = Posix.Open(host, PosixNative.O_RDONLY | PosixNative.O_DIRECTORY | (owner.IsConfined ? PosixNative.O_NOFOLLOW : 0), 0);
+        try
         {
-            AttributesToSkip = 0,
-            IgnoreInaccessible = false,
-            RecurseSubdirectories = false,
-            ReturnSpecialDirectories = false,
-        };
-        _names = new FileSystemEnumerable<string>(host, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options).GetEnumerator();
+            _ready.Enqueue(Entry(".", self));
+            _ready.Enqueue(Entry("..", Posix.TryStat(parent, followLinks: true) ?? self));
+            var options = new EnumerationOptions
+            {
+                AttributesToSkip = 0,
+                IgnoreInaccessible = false,
+                RecurseSubdirectories = false,
+                ReturnSpecialDirectories = false,
+            };
+            _names = new FileSystemEnumerable<string>(host, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.FileName.ToString(), options).GetEnumerator();
+        }
+        catch
+        {
+            _directory.Dispose();
+            throw;
+        }
 
         // Reading the first name now makes a directory that cannot be read fail at OPENDIR, as sshd's opendir does.
         try
@@ -38,6 +52,7 @@ internal sealed class LocalOpenDirectory : SftpOpenDirectory
         catch
         {
             _names.Dispose();
+            _directory.Dispose();
             throw;
         }
     }
@@ -64,6 +79,7 @@ internal sealed class LocalOpenDirectory : SftpOpenDirectory
     protected override ValueTask DisposeAsyncCore()
     {
         _names.Dispose();
+        _directory.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -78,7 +94,7 @@ internal sealed class LocalOpenDirectory : SftpOpenDirectory
             }
 
             string name = _names.Current;
-            if (Posix.TryStat(_host + "/" + name, followLinks: false) is { } attributes)
+            if (Posix.TryLStatAt(_directory, name) is { } attributes)
             {
                 _ready.Enqueue(Entry(name, attributes));
             }

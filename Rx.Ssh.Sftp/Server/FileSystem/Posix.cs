@@ -22,6 +22,19 @@ internal static unsafe class Posix
         return Read(buffer);
     }
 
+    /// <summary>lstat of <paramref name="name"/> in the open directory <paramref name="directory"/>; null when it does not exist.</summary>
+    public static FileSystemAttributes? TryLStatAt(SafeFileHandle directory, string name)
+    {
+        byte* buffer = stackalloc byte[StatxSize];
+        if (statx(Fd(directory), name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == ENOENT ? null : throw PosixErrors.From(errno);
+        }
+
+        return Read(buffer);
+    }
+
     /// <summary>stat (or lstat) of a path.</summary>
     public static FileSystemAttributes Stat(string path, bool followLinks) =>
         TryStat(path, followLinks) ?? throw PosixErrors.From(ENOENT);

@@ -34,6 +34,9 @@ internal static unsafe partial class PosixNative
     /// <summary>O_NOFOLLOW differs between x86-64 (and most) and arm64.</summary>
     public static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
 
+    /// <summary>O_DIRECTORY differs the same way.</summary>
+    public static readonly int O_DIRECTORY = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+
     // errno.h (Linux)
     public const int EPERM = 1;
     public const int ENOENT = 2;

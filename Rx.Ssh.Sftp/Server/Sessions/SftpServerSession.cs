@@ -69,6 +69,11 @@ internal sealed partial class SftpServerSession
         {
             // The channel went away under the read.
         }
+        catch (SshConnectionException)
+        {
+            // So did the whole connection (a client that disconnects without closing the channel):
+            // an ordinary end, nothing to log; the cleanup below runs either way.
+        }
         finally
         {
             await DrainAsync().ConfigureAwait(false);
