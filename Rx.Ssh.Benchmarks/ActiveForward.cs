@@ -7,8 +7,11 @@ using Rx.Ssh;
 /// 127.0.0.1:<see cref="Port"/>: Rx.Ssh's client or OpenSSH's <c>ssh</c>, local (-L) or remote (-R).
 /// Disposing stops it (and the client connection or process it started).
 /// </summary>
-internal sealed class ActiveForward(string name, int port, Func<ValueTask> stop) : IAsyncDisposable
+internal sealed class ActiveForward(string name, int port, Func<ValueTask> stop, int? processId = null) : IAsyncDisposable
 {
+    /// <summary>The forwarding process (OpenSSH's ssh), or null when the forward runs in this process.</summary>
+    public int? ProcessId { get; } = processId;
+
     public string Name { get; } = name;
 
     public int Port { get; } = port;
@@ -62,6 +65,6 @@ internal sealed class ActiveForward(string name, int port, Func<ValueTask> stop)
         int port = SshdServer.FreePort();
         string spec = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}:127.0.0.1:{destinationPort}");
         ServerProcess process = await new OpenSshRunner(server).StartForwardAsync(cipher, option, spec, port);
-        return new ActiveForward($"ssh {option} → {server.Name}", port, process.DisposeAsync);
+        return new ActiveForward($"ssh {option} → {server.Name}", port, process.DisposeAsync, process.ProcessId);
     }
 }

@@ -9,7 +9,9 @@ internal sealed record BenchmarkOptions
         "                         [--connections K] [--concurrency C] [--serve-dll PATH]  OpenSSH ssh against sshd and the serve sample\n" +
         "       Rx.Ssh.Benchmarks --in-process [--connections K] [--concurrency C]     Rx.Ssh client to Rx.Ssh server, one process\n" +
         "       Rx.Ssh.Benchmarks --forwarding [--size-mb N] [--iterations N] [--cipher NAME] [--rate R] [--seconds S] [--serve-dll PATH]\n" +
-        "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s)\n" +
+        "                         [--kind upload|download|both]... [--bulk-only]\n" +
+        "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s;\n" +
+        "                         --kind: only these bulk transfers; --bulk-only: no short connections)\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
 
     public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
@@ -35,6 +37,12 @@ internal sealed record BenchmarkOptions
     /// <summary>--forwarding: for how long short connections are started.</summary>
     public int Seconds { get; init; } = 5;
 
+    /// <summary>--forwarding: the bulk transfers to run (upload, download, both); empty: all three.</summary>
+    public IReadOnlyList<string> Kinds { get; init; } = [];
+
+    /// <summary>--forwarding: skip the short connections.</summary>
+    public bool BulkOnly { get; init; }
+
     /// <summary>Hidden (--sshd-as-serve): a second sshd stands in for the serve sample, to test the harness.</summary>
     public bool SshdAsServe { get; init; }
 
@@ -43,6 +51,7 @@ internal sealed record BenchmarkOptions
     {
         var options = new BenchmarkOptions();
         var ciphers = new List<string>();
+        var kinds = new List<string>();
         bool sizeGiven = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -77,6 +86,12 @@ internal sealed record BenchmarkOptions
                 case "--seconds" when hasValue:
                     options = options with { Seconds = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
+                case "--kind" when hasValue && args[i + 1] is "upload" or "download" or "both":
+                    kinds.Add(args[++i]);
+                    break;
+                case "--bulk-only":
+                    options = options with { BulkOnly = true };
+                    break;
                 case "--forwarding":
                     options = options with { Mode = BenchmarkMode.Forwarding };
                     break;
@@ -98,6 +113,11 @@ internal sealed record BenchmarkOptions
         if (ciphers.Count > 0)
         {
             options = options with { Ciphers = ciphers };
+        }
+
+        if (kinds.Count > 0)
+        {
+            options = options with { Kinds = kinds };
         }
 
         if (options.Mode == BenchmarkMode.Forwarding && !sizeGiven)

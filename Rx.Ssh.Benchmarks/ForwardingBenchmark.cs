@@ -11,6 +11,12 @@ using System.Globalization;
 internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions options, TextWriter output)
 {
     private const int SmallMessage = 64;
+    private const int WarmUpConnections = 40;
+    private const long WarmUpSmallBytes = 256 * 1024;
+    private const long WarmUpBulkBytes = 64L << 20;
+    private const int MaxWarmUpRounds = 6;
+    private static readonly TimeSpan JitSettled = TimeSpan.FromSeconds(0.02);
+    private static readonly TimeSpan JitSettleTime = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan ExchangeTimeout = TimeSpan.FromSeconds(30);
     private readonly List<string> _bulkRows = [];
     private readonly List<string> _shortRows = [];
@@ -37,7 +43,10 @@ internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions optio
             output.WriteLine($"sshd on 127.0.0.1:{sshd.Port}{(serve is null ? "" : $", serve on 127.0.0.1:{serve.Port}")}, destination service on 127.0.0.1:{service.Port}; {Environment.ProcessorCount} cores; {cipher}");
             output.WriteLine($"bulk: {options.SizeMb} MiB, median of {iterations}; short connections: {options.Rate}/s for {options.Seconds} s; MB = 10^6 bytes");
             await BulkAsync(sshd, serve, cipher, service.Port, bytes, iterations);
-            await ShortAsync(sshd, serve, cipher, service.Port);
+            if (!options.BulkOnly)
+            {
+                await ShortAsync(sshd, serve, cipher, service.Port);
+            }
         }
         finally
         {
@@ -74,25 +83,30 @@ internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions optio
 
         try
         {
-            foreach (ActiveForward forward in forwards)
-            {
-                await SinkSourceClient.ExchangeAsync(forward.Port, 16L << 20, 16L << 20); // warm-up, and a check the bytes arrive
-            }
+            await WarmUpAsync(forwards, serve);
 
-            (string Name, long Up, long Down)[] kinds = [("upload", bytes, 0), ("download", 0, bytes), ("both ways at once", bytes, bytes)];
-            foreach ((string kind, long up, long down) in kinds)
+            (string Option, string Name, long Up, long Down)[] kinds = [("upload", "upload", bytes, 0), ("download", "download", 0, bytes), ("both", "both ways at once", bytes, bytes)];
+            foreach ((string option, string kind, long up, long down) in kinds)
             {
+                if (options.Kinds.Count > 0 && !options.Kinds.Contains(option))
+                {
+                    continue;
+                }
+
                 var samples = forwards.Select(_ => new List<double>()).ToArray();
                 for (int i = 0; i < iterations; i++)
                 {
                     for (int f = 0; f < forwards.Count; f++)
                     {
+                        int serverPid = forwards[f].Name.EndsWith(serve?.Name ?? "\0", StringComparison.Ordinal) ? serve!.ProcessId : sshd.ProcessId;
+                        var cpu = CpuUse.Start(forwards[f].ProcessId, serverPid);
                         long start = Stopwatch.GetTimestamp();
                         await SinkSourceClient.ExchangeAsync(forwards[f].Port, up, down);
                         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+                        string cpuUsed = cpu.Stop();
                         double rate = (up + down) / elapsed.TotalSeconds;
                         samples[f].Add(rate);
-                        output.WriteLine($"  {forwards[f].Name,-20} {kind,-18} {elapsed.TotalSeconds,7:F2} s  {Mbps(rate)}");
+                        output.WriteLine($"  {forwards[f].Name,-20} {kind,-18} {elapsed.TotalSeconds,7:F2} s  {Mbps(rate),9}  {cpuUsed}");
                     }
                 }
 
@@ -109,6 +123,43 @@ internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions optio
             }
         }
     }
+
+    /// <summary>
+    /// Warm-up, and a check the bytes arrive: rounds of many short and one bulk exchange through
+    /// each forward, until the JIT of the .NET sides (this process, serve) has settled, i.e. a round
+    /// costs its tiered-compilation threads less than <see cref="JitSettled"/> (at most
+    /// <see cref="MaxWarmUpRounds"/> rounds). One 16 MiB exchange each way was not enough: the first
+    /// timed transfers then shared the cores with up to a third of a second of compiling.
+    /// </summary>
+    private async Task WarmUpAsync(List<ActiveForward> forwards, IServerUnderTest? serve)
+    {
+        for (int round = 1; round <= MaxWarmUpRounds; round++)
+        {
+            TimeSpan jit = JitCpu(serve);
+            foreach (ActiveForward forward in forwards)
+            {
+                for (int i = 0; i < WarmUpConnections; i++)
+                {
+                    await SinkSourceClient.ExchangeAsync(forward.Port, WarmUpSmallBytes, WarmUpSmallBytes);
+                }
+
+                await SinkSourceClient.ExchangeAsync(forward.Port, WarmUpBulkBytes, WarmUpBulkBytes);
+            }
+
+            await Task.Delay(JitSettleTime); // background compilation starts after a quiet spell
+            jit = JitCpu(serve) - jit;
+            output.WriteLine($"  warm-up round {round}: {jit.TotalSeconds:F2} s of tiered JIT CPU");
+            if (jit < JitSettled)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>CPU time so far of the tiered-compilation threads of this process and serve (zero where /proc is not there).</summary>
+    private static TimeSpan JitCpu(IServerUnderTest? serve) =>
+        ProcessCpu.OfThreads(Environment.ProcessId, ProcessCpu.TieredCompilationThread) +
+        (serve is null ? TimeSpan.Zero : ProcessCpu.OfThreads(serve.ProcessId, ProcessCpu.TieredCompilationThread));
 
     private async Task ShortAsync(SshdServer sshd, IServerUnderTest? serve, string cipher, int destinationPort)
     {
