@@ -5,6 +5,7 @@ using Rx.Ssh.Tests.Sftp.Server;
 namespace Rx.Ssh.Tests.Samples;
 
 /// <summary>simple_scp_server and serve's SCP, driven by OpenSSH's <c>scp</c> in both modes (<c>-O</c>: the rcp protocol; default: SFTP).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ScpServerSampleTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rxssh-scpsample-").FullName;
@@ -50,5 +51,42 @@ public sealed class ScpServerSampleTests : IDisposable
         ProcessResult down = await OpenSshSftp.ScpAsync(serve.Ssh, null, "-O", "-r", "REMOTE:" + Path.Combine(_dir, "copy"), Path.Combine(_dir, "back"));
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Equal("deep\n", await File.ReadAllTextAsync(Path.Combine(_dir, "back", "sub", "f.txt")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Serve_answers_scp_with_preserve_wildcards_and_errors_in_both_modes(bool legacy)
+    {
+        await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
+        string[] mode = legacy ? ["-O"] : [];
+        string source = Path.Combine(_dir, "src");
+        Directory.CreateDirectory(source);
+        var stamp = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        foreach (string name in new[] { "a.log", "b.log", "c.txt" })
+        {
+            string file = Path.Combine(source, name);
+            await File.WriteAllTextAsync(file, name + "\n");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            File.SetLastWriteTimeUtc(file, stamp);
+        }
+
+        string up = Path.Combine(_dir, "up");
+        Directory.CreateDirectory(up);
+        ProcessResult put = await OpenSshSftp.ScpAsync(serve.Ssh, null, [.. mode, "-p", Path.Combine(source, "a.log"), "REMOTE:" + up]);
+        Assert.True(put.ExitCode == 0, put.ToString());
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(up, "a.log")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(Path.Combine(up, "a.log")));
+
+        string down = Path.Combine(_dir, "down");
+        Directory.CreateDirectory(down);
+        ProcessResult get = await OpenSshSftp.ScpAsync(serve.Ssh, null, [.. mode, "-p", "REMOTE:" + Path.Combine(source, "*.log"), down]);
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Equal(["a.log", "b.log"], Directory.GetFiles(down).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(down, "b.log")));
+
+        ProcessResult missing = await OpenSshSftp.ScpAsync(serve.Ssh, null, [.. mode, "REMOTE:" + Path.Combine(source, "nothing.txt"), down]);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("No such file", missing.Stderr, StringComparison.OrdinalIgnoreCase);
     }
 }
