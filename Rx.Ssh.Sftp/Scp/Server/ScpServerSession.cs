@@ -164,7 +164,7 @@ internal sealed class ScpServerSession(
         SftpOpenFile file;
         try
         {
-            file = await fileSystem.OpenFileAsync(path, FileOpenFlags.Write | FileOpenFlags.Create | FileOpenFlags.Truncate, new FileSystemAttributes { Permissions = line.Mode }, cancellationToken).ConfigureAwait(false);
+            file = await fileSystem.OpenFileAsync(path, SftpOpenFlags.Write | SftpOpenFlags.Create | SftpOpenFlags.Truncate, new FileSystemAttributes { Permissions = line.Mode }, cancellationToken).ConfigureAwait(false);
         }
         catch (SftpFileSystemException ex)
         {
@@ -363,7 +363,7 @@ internal sealed class ScpServerSession(
         SftpOpenFile file;
         try
         {
-            file = await fileSystem.OpenFileAsync(path, FileOpenFlags.Read, FileSystemAttributes.Empty, cancellationToken).ConfigureAwait(false);
+            file = await fileSystem.OpenFileAsync(path, SftpOpenFlags.Read, FileSystemAttributes.Empty, cancellationToken).ConfigureAwait(false);
         }
         catch (SftpFileSystemException ex)
         {

@@ -8,34 +8,34 @@ namespace Rx.Ssh.Sftp.Server;
 public partial class LocalFileSystem
 {
     /// <inheritdoc/>
-    public override ValueTask<SftpOpenFile> OpenFileAsync(string path, FileOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken)
+    public override ValueTask<SftpOpenFile> OpenFileAsync(string path, SftpOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         return Run<SftpOpenFile>(() => Lookup<SftpOpenFile>(() =>
         {
-            int mode = (flags & (FileOpenFlags.Read | FileOpenFlags.Write)) switch
+            int mode = (flags & (SftpOpenFlags.Read | SftpOpenFlags.Write)) switch
             {
-                FileOpenFlags.Read | FileOpenFlags.Write => O_RDWR,
-                FileOpenFlags.Write => O_WRONLY,
+                SftpOpenFlags.Read | SftpOpenFlags.Write => O_RDWR,
+                SftpOpenFlags.Write => O_WRONLY,
                 _ => O_RDONLY,
             };
-            if ((flags & (FileOpenFlags.Write | FileOpenFlags.Append)) == FileOpenFlags.Append)
+            if ((flags & (SftpOpenFlags.Write | SftpOpenFlags.Append)) == SftpOpenFlags.Append)
             {
-                mode = (flags & FileOpenFlags.Read) != 0 ? O_RDWR : O_WRONLY;
+                mode = (flags & SftpOpenFlags.Read) != 0 ? O_RDWR : O_WRONLY;
             }
 
-            if ((flags & FileOpenFlags.Append) != 0)
+            if ((flags & SftpOpenFlags.Append) != 0)
             {
                 mode |= O_APPEND;
             }
 
-            if ((flags & FileOpenFlags.Create) != 0)
+            if ((flags & SftpOpenFlags.Create) != 0)
             {
                 mode |= O_CREAT;
-                mode |= (flags & FileOpenFlags.Truncate) != 0 ? O_TRUNC : 0;
-                mode |= (flags & FileOpenFlags.Exclusive) != 0 ? O_EXCL : 0;
+                mode |= (flags & SftpOpenFlags.Truncate) != 0 ? O_TRUNC : 0;
+                mode |= (flags & SftpOpenFlags.Exclusive) != 0 ? O_EXCL : 0;
             }
-            else if ((flags & FileOpenFlags.Truncate) != 0)
+            else if ((flags & SftpOpenFlags.Truncate) != 0)
             {
                 mode |= O_TRUNC;
             }

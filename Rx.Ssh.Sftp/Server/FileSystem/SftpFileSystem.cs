@@ -18,7 +18,7 @@ public abstract class SftpFileSystem : IAsyncDisposable
     /// <param name="attributes">Attributes for a file created now (permissions); may be empty.</param>
     /// <param name="cancellationToken">Cancelled when the session ends.</param>
     /// <returns>The open file, which the server disposes at CLOSE or the session's end.</returns>
-    public virtual ValueTask<SftpOpenFile> OpenFileAsync(string path, FileOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken) =>
+    public virtual ValueTask<SftpOpenFile> OpenFileAsync(string path, SftpOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken) =>
         throw SftpFileSystemException.Unsupported("open");
 
     /// <summary>Opens a directory for listing (SSH_FXP_OPENDIR).</summary>

@@ -16,7 +16,7 @@ public abstract class SftpOpenFile : IAsyncDisposable
     /// <returns>Bytes read; 0 at end of file.</returns>
     public abstract ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken);
 
-    /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/> (at the end when opened with <see cref="FileOpenFlags.Append"/>).</summary>
+    /// <summary>Writes all of <paramref name="data"/> at <paramref name="offset"/> (at the end when opened with <see cref="SftpOpenFlags.Append"/>).</summary>
     /// <param name="offset">The file offset.</param>
     /// <param name="data">The bytes.</param>
     /// <param name="cancellationToken">Cancelled when the session ends.</param>

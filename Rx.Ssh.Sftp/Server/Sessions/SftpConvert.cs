@@ -36,7 +36,7 @@ internal static class SftpConvert
         };
     }
 
-    public static FileOpenFlags ToOpenFlags(uint pflags) => (FileOpenFlags)(pflags & 0x3F);
+    public static SftpOpenFlags ToOpenFlags(uint pflags) => (SftpOpenFlags)(pflags & 0x3F);
 
     /// <summary>The status code and message for a failure.</summary>
     public static (SftpStatusCode Code, string Message) ToStatus(Exception exception)

@@ -1,3 +1,4 @@
+using Rx.Ssh.Sftp;
 using Rx.Ssh.Sftp.Server;
 using Rx.Ssh.Tests.Infrastructure;
 
@@ -55,7 +56,7 @@ public sealed class LocalFileSystemConfinementRaceTests : IDisposable
             },
         };
 
-        await using (SftpOpenFile file = await stepped.OpenFileAsync("/d/secret", FileOpenFlags.Read, FileSystemAttributes.Empty, default))
+        await using (SftpOpenFile file = await stepped.OpenFileAsync("/d/secret", SftpOpenFlags.Read, FileSystemAttributes.Empty, default))
         {
             byte[] buffer = new byte[64];
             int n = await file.ReadAsync(0, buffer, default);
@@ -66,7 +67,7 @@ public sealed class LocalFileSystemConfinementRaceTests : IDisposable
         await swap!.WithTimeout();
         Assert.Equal("../outside", new FileInfo(Path.Combine(_root, "d")).LinkTarget);
         stepped.BetweenSteps = null;
-        SftpFileSystemException missing = await Assert.ThrowsAsync<SftpFileSystemException>(() => stepped.OpenFileAsync("/d/secret", FileOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
+        SftpFileSystemException missing = await Assert.ThrowsAsync<SftpFileSystemException>(() => stepped.OpenFileAsync("/d/secret", SftpOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
         Assert.Equal(FileSystemError.NoSuchFile, missing.Error);
     }
 

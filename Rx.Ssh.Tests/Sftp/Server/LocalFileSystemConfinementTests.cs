@@ -1,3 +1,4 @@
+using Rx.Ssh.Sftp;
 using System.Text;
 using Rx.Ssh.Sftp.Server;
 
@@ -49,14 +50,14 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
     public async Task Dotdot_paths_do_not_reach_outside(string path)
     {
         await AssertNoSuchFile(() => _fs.GetAttributesAsync(path, followLinks: true, default).AsTask());
-        await AssertNoSuchFile(() => _fs.OpenFileAsync(path, FileOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
+        await AssertNoSuchFile(() => _fs.OpenFileAsync(path, SftpOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
     }
 
     [Fact]
     public async Task Absolute_host_paths_are_inside_the_root()
     {
         await AssertNoSuchFile(() => _fs.GetAttributesAsync(_secret, followLinks: true, default).AsTask());
-        await AssertNoSuchFile(() => _fs.OpenFileAsync("/etc/passwd", FileOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
+        await AssertNoSuchFile(() => _fs.OpenFileAsync("/etc/passwd", SftpOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
     }
 
     [Fact]
@@ -65,14 +66,14 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_root, "escape"), _secret);
         File.CreateSymbolicLink(Path.Combine(_root, "passwd"), "/etc/passwd");
 
-        await AssertNoSuchFile(() => _fs.OpenFileAsync("escape", FileOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
+        await AssertNoSuchFile(() => _fs.OpenFileAsync("escape", SftpOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask());
         await AssertNoSuchFile(() => _fs.GetAttributesAsync("/passwd", followLinks: true, default).AsTask());
         await AssertNoSuchFile(() => _fs.RealPathAsync("escape", default).AsTask());
 
         // The link itself is visible (lstat), and a file made at the link's target is made inside.
         FileSystemAttributes link = await _fs.GetAttributesAsync("escape", followLinks: false, default);
         Assert.Equal(FileSystemEntryType.SymbolicLink, link.Type);
-        await AssertNoSuchFile(() => _fs.OpenFileAsync("escape", FileOpenFlags.Write | FileOpenFlags.Create, FileSystemAttributes.Empty, default).AsTask());
+        await AssertNoSuchFile(() => _fs.OpenFileAsync("escape", SftpOpenFlags.Write | SftpOpenFlags.Create, FileSystemAttributes.Empty, default).AsTask());
         Assert.Equal("top secret", File.ReadAllText(_secret));
     }
 
@@ -155,9 +156,9 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
     [Fact]
     public async Task Create_write_mkdir_through_escapes_stay_inside()
     {
-        await AssertNoSuchFile(() => _fs.OpenFileAsync("../../outside/new", FileOpenFlags.Write | FileOpenFlags.Create, FileSystemAttributes.Empty, default).AsTask());
+        await AssertNoSuchFile(() => _fs.OpenFileAsync("../../outside/new", SftpOpenFlags.Write | SftpOpenFlags.Create, FileSystemAttributes.Empty, default).AsTask());
         await AssertNoSuchFile(() => _fs.CreateDirectoryAsync("../outside/dir", FileSystemAttributes.Empty, default).AsTask());
-        await using (SftpOpenFile file = await _fs.OpenFileAsync("/../new.txt", FileOpenFlags.Write | FileOpenFlags.Create, FileSystemAttributes.Empty, default))
+        await using (SftpOpenFile file = await _fs.OpenFileAsync("/../new.txt", SftpOpenFlags.Write | SftpOpenFlags.Create, FileSystemAttributes.Empty, default))
         {
             await file.WriteAsync(0, Encoding.UTF8.GetBytes("x"), default);
         }
@@ -198,7 +199,7 @@ public sealed class LocalFileSystemConfinementTests : IDisposable
 
     private async Task<string> ReadAllAsync(string path)
     {
-        await using SftpOpenFile file = await _fs.OpenFileAsync(path, FileOpenFlags.Read, FileSystemAttributes.Empty, default);
+        await using SftpOpenFile file = await _fs.OpenFileAsync(path, SftpOpenFlags.Read, FileSystemAttributes.Empty, default);
         byte[] buffer = new byte[100];
         int n = await file.ReadAsync(0, buffer, default);
         return Encoding.UTF8.GetString(buffer, 0, n);

@@ -1,3 +1,4 @@
+using Rx.Ssh.Sftp;
 using System.Text;
 using Rx.Ssh.Sftp.Server;
 
@@ -18,7 +19,7 @@ public sealed class LocalFileSystemTests : IDisposable
     public async Task Files_round_trip_with_attributes()
     {
         string path = _dir + "/f";
-        await using (SftpOpenFile file = await _fs.OpenFileAsync(path, FileOpenFlags.Write | FileOpenFlags.Create | FileOpenFlags.Exclusive, new FileSystemAttributes { Permissions = 0x1A0 }, default))
+        await using (SftpOpenFile file = await _fs.OpenFileAsync(path, SftpOpenFlags.Write | SftpOpenFlags.Create | SftpOpenFlags.Exclusive, new FileSystemAttributes { Permissions = 0x1A0 }, default))
         {
             await Task.WhenAll(
                 file.WriteAsync(5, Encoding.ASCII.GetBytes("world"), default).AsTask(),
@@ -28,7 +29,7 @@ public sealed class LocalFileSystemTests : IDisposable
             Assert.Equal(0x81A0u, fstat.Permissions);
         }
 
-        var exists = await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.OpenFileAsync(path, FileOpenFlags.Write | FileOpenFlags.Create | FileOpenFlags.Exclusive, FileSystemAttributes.Empty, default).AsTask());
+        var exists = await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.OpenFileAsync(path, SftpOpenFlags.Write | SftpOpenFlags.Create | SftpOpenFlags.Exclusive, FileSystemAttributes.Empty, default).AsTask());
         Assert.Equal(FileSystemError.FileExists, exists.Error);
 
         var mtime = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
@@ -61,7 +62,7 @@ public sealed class LocalFileSystemTests : IDisposable
         Assert.Equal(FileSystemError.DirectoryNotEmpty, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.RemoveDirectoryAsync(_dir + "/d", default).AsTask())).Error);
         Assert.Equal(FileSystemError.NoSuchFile, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.RemoveFileAsync(_dir + "/nope", default).AsTask())).Error);
         Assert.Equal(FileSystemError.NoSuchFile, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.CreateDirectoryAsync(_dir + "/no/such", FileSystemAttributes.Empty, default).AsTask())).Error);
-        Assert.Equal(FileSystemError.IsDirectory, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.OpenFileAsync(_dir + "/d", FileOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask())).Error);
+        Assert.Equal(FileSystemError.IsDirectory, (await Assert.ThrowsAsync<SftpFileSystemException>(() => _fs.OpenFileAsync(_dir + "/d", SftpOpenFlags.Read, FileSystemAttributes.Empty, default).AsTask())).Error);
 
         await _fs.CreateSymbolicLinkAsync(_dir + "/l", "d/x", default);
         Assert.Equal("d/x", await _fs.ReadLinkAsync(_dir + "/l", default));
@@ -103,7 +104,7 @@ public sealed class LocalFileSystemTests : IDisposable
     [Fact]
     public async Task Disk_full_is_reported_as_no_space()
     {
-        await using SftpOpenFile full = await _fs.OpenFileAsync("/dev/full", FileOpenFlags.Write, FileSystemAttributes.Empty, default);
+        await using SftpOpenFile full = await _fs.OpenFileAsync("/dev/full", SftpOpenFlags.Write, FileSystemAttributes.Empty, default);
         var ex = await Assert.ThrowsAsync<SftpFileSystemException>(() => full.WriteAsync(0, new byte[4096], default).AsTask());
         Assert.Equal(FileSystemError.NoSpace, ex.Error);
         Assert.Equal("No space left on device", ex.Message);

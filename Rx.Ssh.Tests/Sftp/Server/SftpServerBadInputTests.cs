@@ -210,7 +210,7 @@ public sealed class SftpServerBadInputTests : IDisposable
 
         public bool Disposed { get; private set; }
 
-        public override async ValueTask<SftpOpenFile> OpenFileAsync(string path, FileOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken)
+        public override async ValueTask<SftpOpenFile> OpenFileAsync(string path, SftpOpenFlags flags, FileSystemAttributes attributes, CancellationToken cancellationToken)
         {
             SftpOpenFile file = await base.OpenFileAsync(path, flags, attributes, cancellationToken);
             Interlocked.Increment(ref _opened);
