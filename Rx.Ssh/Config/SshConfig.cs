@@ -22,7 +22,7 @@ public sealed class SshConfig
     public static SshConfig Empty { get; } = new([]);
 
     /// <summary>The user's file, <c>~/.ssh/config</c>.</summary>
-    public static string UserConfigPath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "config");
+    public static string UserConfigPath => Path.Combine(UserSshDirectory(), "config");
 
     /// <summary>The system-wide file, <c>/etc/ssh/ssh_config</c>.</summary>
     public const string SystemConfigPath = "/etc/ssh/ssh_config";
