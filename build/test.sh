@@ -12,6 +12,7 @@ command -v puttygen >/dev/null 2>&1 && command -v plink >/dev/null 2>&1 || need+
 [ -x /usr/bin/dbclient ] && [ -x /usr/sbin/dropbear ] && [ -x /usr/bin/dropbearkey ] && [ -x /usr/bin/dropbearconvert ] || need+=(dropbear-bin)
 [ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || need+=(libnss-wrapper)
 command -v perl >/dev/null 2>&1 || need+=(perl) # the call-home ProxyCommand bridge of ReverseInteropTests
+command -v unzip >/dev/null 2>&1 || need+=(unzip) # build/pack.sh looks inside the packages
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} ..."
@@ -21,6 +22,9 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "warning: missing ${need[*]} and not root; interop tests will fail" >&2
   fi
 fi
+
+# Packaging must not rot: pack and check the packages first (a failure stops here).
+bash build/pack.sh
 
 log="$(mktemp)"
 status=0
