@@ -11,8 +11,10 @@ internal enum ChannelEventKind : byte
 }
 
 /// <summary>
-/// One incoming channel event. Data events hold a pooled buffer: whoever takes the event out of
-/// the queue returns it with <c>SshChannel.Consumed</c> (which also gives the window back).
+/// One incoming channel event. Data events hold a pooled buffer, the data at
+/// <see cref="Offset"/> (non-zero when the buffer is the packet's own, taken from the transport):
+/// whoever takes the event out of the queue returns it with <c>SshChannel.Consumed</c> (which also
+/// gives the window back).
 /// </summary>
 internal readonly record struct ChannelEvent(
     ChannelEventKind Kind,
@@ -21,7 +23,8 @@ internal readonly record struct ChannelEvent(
     uint DataType = 0,
     string? RequestType = null,
     byte[]? RequestData = null,
-    bool WantReply = false)
+    bool WantReply = false,
+    int Offset = 0)
 {
-    public ReadOnlyMemory<byte> Data => Buffer is null ? default : Buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Data => Buffer is null ? default : Buffer.AsMemory(Offset, Length);
 }

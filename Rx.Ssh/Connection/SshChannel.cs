@@ -10,7 +10,7 @@ namespace Rx.Ssh.Connection;
 /// One multiplexed channel (RFC 4254 section 5) with real flow control in both directions.
 /// </summary>
 /// <remarks>
-/// Receive: the dispatch loop copies data into pooled buffers and queues it; the window is given
+/// Receive: the dispatch loop queues data in pooled buffers (a large packet's own buffer, taken from the transport; small ones copied); the window is given
 /// back only in <c>Consumed</c>, i.e. when the consumer has taken the data, once half of
 /// it is used. The queue is unbounded in count but bounded in bytes by the window: a peer that
 /// sends past the window is a protocol error. Requests are bounded by <see cref="ChannelEventQueue"/>
@@ -56,6 +56,9 @@ internal sealed class SshChannel
 
     /// <summary>The most bytes the peer ever had sent us beyond the window we had given back: its bytes in flight, never above <see cref="WindowSize"/> (tests and diagnostics; dispatch loop only).</summary>
     public long PeakUnacknowledgedBytes { get; private set; }
+
+    /// <summary>Data packets queued in the packet's own buffer, without a copy (tests and diagnostics; dispatch loop only).</summary>
+    public long DataPacketsTakenWhole { get; private set; }
 
     /// <summary>The largest data packet the peer sent (tests and diagnostics; dispatch loop only).</summary>
     public int LargestDataPacket { get; private set; }
@@ -163,9 +166,19 @@ internal sealed class SshChannel
             return;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(data.Length);
-        data.CopyTo(buffer);
-        var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0);
+        // A large payload keeps the packet's own buffer (no copy); a small one is copied into a buffer its size.
+        if (!_connection.Transport.TryTakeReceived(data, out byte[] buffer, out int offset))
+        {
+            buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+            data.CopyTo(buffer);
+            offset = 0;
+        }
+        else
+        {
+            DataPacketsTakenWhole++;
+        }
+
+        var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0, Offset: offset);
         if (!_events.TryWrite(e))
         {
             ArrayPool<byte>.Shared.Return(buffer);

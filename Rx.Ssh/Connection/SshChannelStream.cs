@@ -255,10 +255,10 @@ public sealed partial class SshChannelStream : Stream
                         return total;
                     }
 
-                    int n = Math.Min(buffer.Length, _current.Length - _offset);
+                    int n = Math.Min(buffer.Length, _current.Offset + _current.Length - _offset);
                     held.AsSpan(_offset, n).CopyTo(buffer.Span);
                     _offset += n;
-                    if (_offset == _current.Length)
+                    if (_offset == _current.Offset + _current.Length)
                     {
                         _current = default;
                         _offset = 0;
@@ -295,7 +295,7 @@ public sealed partial class SshChannelStream : Stream
                 {
                     case ChannelEventKind.Data:
                         _current = e;
-                        _offset = 0;
+                        _offset = e.Offset;
                         break;
                     case ChannelEventKind.ExtendedData:
                         _channel.Consumed(e); // nobody reads it here: drop it, window back

@@ -193,7 +193,7 @@ internal sealed class ChannelInput
                 {
                     _queuedBytes -= e.Length;
                     _buffer = e.Buffer;
-                    _offset = 0;
+                    _offset = e.Offset;
                     _length = e.Length;
                     continue;
                 }

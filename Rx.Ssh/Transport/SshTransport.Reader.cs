@@ -12,7 +12,13 @@ internal sealed partial class SshTransport
     private long _packetsReceived;
     private long _bytesReceivedSinceKex;
     private long _packetsReceivedSinceKex;
-    private byte[] _receiveBuffer = new byte[36 * 1024];
+    // Packets up to this size are read into one standing buffer; larger ones into a pooled buffer
+    // sized to them, which a channel can take over with the data (TryTakeReceived) instead of copying.
+    private const int SmallPacket = 4 * 1024;
+    private readonly byte[] _smallBuffer = new byte[SmallPacket];
+    private byte[]? _largeBuffer;
+    private byte[] _receiveBuffer = [];
+    private bool _payloadInReceiveBuffer;
     private long _pendingLength = -1;
 
     /// <summary>Sequence number of the packet last returned (for UNIMPLEMENTED replies).</summary>
@@ -90,14 +96,19 @@ internal sealed partial class SshTransport
             return false;
         }
 
-        if (_receiveBuffer.Length < total)
+        _receiveBuffer = BufferFor(total);
+        Span<byte> packet = _receiveBuffer.AsSpan(0, 4 + (int)_pendingLength);
+        ReadOnlySequence<byte> encrypted = buffer.Slice(0, total);
+        if (encrypted.IsSingleSegment)
         {
-            _receiveBuffer = new byte[Math.Max(total, _receiveBuffer.Length * 2)];
+            decryptor.DecryptFrom(_receiveSequence, encrypted.FirstSpan, packet);
+        }
+        else
+        {
+            encrypted.CopyTo(_receiveBuffer);
+            decryptor.Decrypt(_receiveSequence, packet, _receiveBuffer.AsSpan(packet.Length, decryptor.MacLength));
         }
 
-        Span<byte> packet = _receiveBuffer.AsSpan(0, 4 + (int)_pendingLength);
-        buffer.Slice(0, total).CopyTo(_receiveBuffer);
-        decryptor.Decrypt(_receiveSequence, packet, _receiveBuffer.AsSpan(packet.Length, decryptor.MacLength));
         int padding = packet[4];
         int payloadLength = (int)_pendingLength - padding - 1;
         if (padding < 4 || payloadLength < 1)
@@ -112,13 +123,63 @@ internal sealed partial class SshTransport
         _packetsReceived++;
         _packetsReceivedSinceKex++;
         _bytesReceivedSinceKex += total;
-        payload = DecompressIncoming(_receiveBuffer.AsMemory(5, payloadLength));
+        ReadOnlyMemory<byte> plain = _receiveBuffer.AsMemory(5, payloadLength);
+        payload = DecompressIncoming(plain);
+        _payloadInReceiveBuffer = payload.Equals(plain);
         if (_firstKexDone && (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) || _packetsReceivedSinceKex > PacketRekeyLimit || _automaticRekeyDue))
         {
             RequestAutomaticKeyExchange();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Hands the pooled buffer that holds <paramref name="part"/> (a slice of the payload
+    /// <see cref="ReceiveAsync"/> returned last) to the caller, who returns it to
+    /// <see cref="ArrayPool{T}.Shared"/>; the next packet is read into a fresh one. This saves the
+    /// copy of a large channel data payload into a buffer of its own. Only when the payload is in
+    /// the receive buffer (not decompressed elsewhere) and <paramref name="part"/> fills at least
+    /// half of it, so a held buffer is never much larger than the data it carries (the channel
+    /// window bounds the data, and so within a factor of two the memory). Call only from the reader
+    /// between two reads (the dispatch loop).
+    /// </summary>
+    internal bool TryTakeReceived(ReadOnlySpan<byte> part, out byte[] buffer, out int offset)
+    {
+        byte[] current = _receiveBuffer;
+        if (_payloadInReceiveBuffer && current == _largeBuffer && part.Length * 2 >= current.Length && ((ReadOnlySpan<byte>)current).Overlaps(part, out offset))
+        {
+            _payloadInReceiveBuffer = false;
+            _largeBuffer = null;
+            _receiveBuffer = [];
+            buffer = current;
+            return true;
+        }
+
+        buffer = [];
+        offset = 0;
+        return false;
+    }
+
+    /// <summary>Where to decrypt a packet of <paramref name="total"/> bytes: the standing small buffer, or a pooled one sized to it (kept for the next packet unless taken).</summary>
+    private byte[] BufferFor(int total)
+    {
+        if (total <= SmallPacket)
+        {
+            return _smallBuffer;
+        }
+
+        if (_largeBuffer is { } large && large.Length >= total && large.Length < 2 * total)
+        {
+            return large;
+        }
+
+        if (_largeBuffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_largeBuffer);
+        }
+
+        return _largeBuffer = ArrayPool<byte>.Shared.Rent(total);
     }
 
     /// <summary>

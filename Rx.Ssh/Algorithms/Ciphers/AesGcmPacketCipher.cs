@@ -75,6 +75,23 @@ internal sealed class AesGcmPacketCipher : IPacketEncryptor, IPacketDecryptor
         IncrementInvocationCounter();
     }
 
+    public void DecryptFrom(uint sequenceNumber, ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        // One pass from the receive pipe to the packet buffer: no copy before decrypting.
+        ReadOnlySpan<byte> lengthField = source[..4];
+        try
+        {
+            _aes.Decrypt(_nonce, source[4..destination.Length], source.Slice(destination.Length, TagSize), destination[4..], lengthField);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new SshConnectionException(DisconnectReason.MacError, "AES-GCM tag of an incoming packet does not verify.", true, e);
+        }
+
+        lengthField.CopyTo(destination);
+        IncrementInvocationCounter();
+    }
+
     public void Dispose() => _aes.Dispose();
 
     private void IncrementInvocationCounter()

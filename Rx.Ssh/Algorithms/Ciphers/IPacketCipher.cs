@@ -61,4 +61,17 @@ internal interface IPacketDecryptor : IDisposable
     /// returns, <c>packet[4]</c> is the padding length and the payload follows.
     /// </summary>
     void Decrypt(uint sequenceNumber, Span<byte> packet, ReadOnlySpan<byte> mac);
+
+    /// <summary>
+    /// As <see cref="Decrypt(uint, Span{byte}, ReadOnlySpan{byte})"/>, reading the packet (length
+    /// field included, MAC after it) from <paramref name="source"/> and writing the decrypted packet
+    /// (<c>4 + packet_length</c> bytes) to <paramref name="destination"/>, which must not overlap it.
+    /// The default copies, then decrypts in place; a cipher that can read and write different
+    /// buffers in one pass (AES-GCM) saves the copy.
+    /// </summary>
+    void DecryptFrom(uint sequenceNumber, ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source[..destination.Length].CopyTo(destination);
+        Decrypt(sequenceNumber, destination, source.Slice(destination.Length, MacLength));
+    }
 }
