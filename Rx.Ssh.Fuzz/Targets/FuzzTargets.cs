@@ -5,7 +5,7 @@ namespace Rx.Ssh.Fuzz.Targets;
 /// <summary>Every target, in the order a run visits them.</summary>
 internal static class FuzzTargets
 {
-    /// <summary>All targets: text formats, SFTP both ways, SOCKS, the transport in both roles.</summary>
+    /// <summary>All targets: text formats, SFTP both ways, SOCKS, the transport before keys and the messages after them, in both roles.</summary>
     public static IReadOnlyList<FuzzTarget> All() =>
     [
         .. TextTargets.All(),
@@ -14,5 +14,7 @@ internal static class FuzzTargets
         new SocksTarget(),
         TransportTargets.Server(),
         TransportTargets.Client(),
+        MessageTargets.ToServer(),
+        MessageTargets.ToClient(),
     ];
 }

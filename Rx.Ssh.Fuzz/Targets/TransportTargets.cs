@@ -28,7 +28,8 @@ internal static class TransportTargets
             using var feed = new FeedStream(input);
             SshServer.AcceptAsync(feed, options).GetAwaiter().GetResult().Dispose();
         },
-        Dictionary);
+        Dictionary,
+        CleanEnd);
 
     /// <summary>Our client reading a server's first flight.</summary>
     public static FuzzTarget Client() => new DelegateTarget(
@@ -40,5 +41,22 @@ internal static class TransportTargets
             using var feed = new FeedStream(input);
             SshClient.ConnectAsync(feed, "fuzz.invalid", 22, options).GetAwaiter().GetResult().Dispose();
         },
-        Dictionary);
+        Dictionary,
+        CleanEnd);
+
+    /// <summary>
+    /// The transport turns any failure into an <see cref="SshConnectionException"/> (a clean
+    /// disconnect), keeping the cause as the inner exception: a bug shows as a cause that is not
+    /// itself a documented error (an index out of range, a null reference, an invalid cast...).
+    /// </summary>
+    internal static bool CleanEnd(Exception error)
+    {
+        Exception cause = error;
+        while (cause.InnerException is { } inner && cause is SshConnectionException)
+        {
+            cause = inner;
+        }
+
+        return cause is SshException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException or TimeoutException;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Rx.Ssh.Tests.Infrastructure;
 
 namespace Rx.Ssh.Tests.Fuzz;
 
@@ -40,4 +41,46 @@ public sealed class FuzzRegressionTests
     [InlineData("-----BEGIN X-----END X-----")]
     public void A_pem_end_line_overlapping_the_begin_line_is_a_key_format_error(string text) =>
         Assert.Throws<SshKeyFormatException>(() => SshPrivateKey.Parse(text));
+
+    [Fact]
+    public async Task Disposing_a_process_whose_server_never_sends_close_returns_after_the_close_timeout()
+    {
+        // The server's CHANNEL_CLOSE (97) goes out as an IGNORE (2) instead: the client never hears it.
+        var channels = new SshChannelSettings { CloseTimeout = TimeSpan.FromMilliseconds(300) };
+        SshServerOptions server = InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("hi\n")) with
+        {
+            OutgoingPayloadFilter = payload => payload.Span[0] == 97 ? new byte[] { 2, 0, 0, 0, 0 } : default,
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, InMemoryServer.DefaultClientOptions() with { ChannelSettings = channels });
+        SshClientProcess process = await pair.Client.CreateProcessAsync("x").WaitAsync(TestTimeout.Default);
+        Assert.Equal("hi\n", await process.Stdout.ReadToEndAsync().WaitAsync(TestTimeout.Default));
+
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        await process.DisposeAsync().AsTask().WaitAsync(TestTimeout.Default);
+
+        Assert.InRange(elapsed.Elapsed, TimeSpan.FromMilliseconds(250), TestTimeout.Default);
+        Assert.False(process.InnerChannel.Closed.IsCompleted);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_close_timeout_must_be_positive_or_infinite(int milliseconds)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SshChannelSettings { CloseTimeout = TimeSpan.FromMilliseconds(milliseconds) });
+        Assert.Equal(Timeout.InfiniteTimeSpan, new SshChannelSettings { CloseTimeout = Timeout.InfiniteTimeSpan }.CloseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), SshChannelSettings.Default.CloseTimeout);
+    }
+
+    [Fact]
+    public async Task Reading_a_closed_in_memory_stream_is_object_disposed_as_for_a_socket()
+    {
+        (Stream first, Stream second) = Rx.Ssh.Testing.InMemoryStream.CreatePair();
+        await using (second)
+        {
+            await first.DisposeAsync();
+
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await first.ReadExactlyAsync(new byte[1]));
+        }
+    }
 }
