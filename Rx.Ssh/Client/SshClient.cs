@@ -220,6 +220,7 @@ public static partial class SshClient
                 RekeyInterval = options.RekeyInterval,
                 KeyExchangeTimeout = options.KeyExchangeTimeout,
                 Scheduler = options.Scheduler,
+                OutgoingPayloadFilter = options.OutgoingPayloadFilter,
                 Logger = logger,
                 VerifyHostKey = options.ConnectionEvents is null
                     ? key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token)

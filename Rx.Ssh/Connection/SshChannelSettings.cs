@@ -64,6 +64,28 @@ public sealed record SshChannelSettings
     } = 32768;
 
     /// <summary>
+    /// How long disposing a process waits for the peer's CLOSE after sending ours (RFC 4254
+    /// section 5.3: the channel is gone only once CLOSE went both ways). A peer that never answers
+    /// must not make <c>DisposeAsync</c> hang: past this time the process's readers and pump are
+    /// released anyway and the channel is left to the connection, which frees its number when the
+    /// CLOSE comes or the connection ends (its unread data stays bounded by the window). Default
+    /// 10 seconds; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever, as before.
+    /// </summary>
+    public TimeSpan CloseTimeout
+    {
+        get;
+        init
+        {
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(CloseTimeout), value, "The close timeout must be positive or infinite.");
+            }
+
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Output bytes a channel holds waiting for the peer's window when the writer does not wait
     /// itself: non-awaited writes (<see cref="SshProcessWriter.Write(string)"/> and the
     /// like, which fail past it) and the chunks of a source given to

@@ -99,6 +99,9 @@ public abstract record SshConnectionOptions
     public ILogger? Logger { get; init; }
 
     /// <summary>The shared checks, run when a connection is made with these options.</summary>
+    /// <summary>Fuzzing only: see <c>TransportSettings.OutgoingPayloadFilter</c>.</summary>
+    internal Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? OutgoingPayloadFilter { get; init; }
+
     internal void CheckShared(string paramName) =>
         ArgumentOutOfRangeException.ThrowIfNegative(KeepAliveCountMax, paramName + "." + nameof(KeepAliveCountMax));
 

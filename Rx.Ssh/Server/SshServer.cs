@@ -200,6 +200,7 @@ public static partial class SshServer
         KeyExchangeTimeout = options.KeyExchangeTimeout,
         Scheduler = options.Scheduler,
         ModuliFile = options.ModuliFile,
+        OutgoingPayloadFilter = options.OutgoingPayloadFilter,
         Logger = logger,
     });
 

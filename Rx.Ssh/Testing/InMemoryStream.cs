@@ -34,11 +34,36 @@ public static class InMemoryStream
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => _in.Read(buffer, offset, count);
+        private int _disposed;
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _in.ReadAsync(buffer, cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return _in.Read(buffer, offset, count);
+            }
+            catch (InvalidOperationException) when (Volatile.Read(ref _disposed) != 0)
+            {
+                throw Closed();
+            }
+        }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _in.ReadAsync(buffer, offset, count, cancellationToken);
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await _in.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (Volatile.Read(ref _disposed) != 0)
+            {
+                // The pipe says "reading is not allowed after the reader was completed"; a socket says disposed.
+                throw Closed();
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private static ObjectDisposedException Closed() => new(nameof(InMemoryStream), "The in-memory stream was closed.");
 
         public override void Write(byte[] buffer, int offset, int count) => _out.Write(buffer, offset, count);
 
@@ -58,6 +83,7 @@ public static class InMemoryStream
         {
             if (disposing)
             {
+                Volatile.Write(ref _disposed, 1);
                 // As closing a socket does, wake a read in progress on this side (it then fails),
                 // and end the peer's reads (EOF) and writes.
                 reader.CancelPendingRead();

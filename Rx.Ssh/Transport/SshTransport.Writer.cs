@@ -140,7 +140,13 @@ internal sealed partial class SshTransport
         try
         {
             IPacketEncryptor encryptor = _encryptor;
-            ReadOnlySpan<byte> payload = CompressOutgoing(outgoing.Buffer.AsSpan(0, outgoing.Length));
+            ReadOnlySpan<byte> original = outgoing.Buffer.AsSpan(0, outgoing.Length);
+            if (_settings.OutgoingPayloadFilter is { } filter && filter(outgoing.Buffer.AsMemory(0, outgoing.Length)) is { IsEmpty: false } replaced)
+            {
+                original = replaced.Span;
+            }
+
+            ReadOnlySpan<byte> payload = CompressOutgoing(original);
             int payloadLength = payload.Length;
             int blockSize = encryptor.BlockSize;
             int unpadded = (encryptor.IsLengthExcludedFromPadding ? 1 : 5) + payloadLength;

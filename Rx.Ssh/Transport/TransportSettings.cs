@@ -55,5 +55,13 @@ internal sealed class TransportSettings
     /// <summary>Largest packet (packet_length) accepted from the peer.</summary>
     public int MaxPacketLength { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// Fuzzing only (Rx.Ssh.Fuzz): sees each outgoing payload before it is compressed and
+    /// encrypted and may return another to send in its place (empty: send the original). The
+    /// transport's own state follows the original, so the peer gets a well-encrypted but hostile
+    /// message in any state. Null in normal use.
+    /// </summary>
+    public Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? OutgoingPayloadFilter { get; init; }
+
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 }

@@ -21,6 +21,7 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
     private readonly Task _pump;
     private readonly string? _disposeSignal;
     private readonly CancellationTokenSource _inputStop = new();
+    private readonly CancellationTokenSource _pumpStop = new();
     private readonly Task _redirection;
     private readonly Task<SshProcessExit> _completion;
     private readonly Session.ByteReaderPart _stdout;
@@ -155,7 +156,16 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         }
 
         await _channel.CloseAsync().ConfigureAwait(false);
-        await _channel.Closed.ConfigureAwait(false);
+        try
+        {
+            await _channel.Closed.WaitAsync(_channel.Connection.ChannelSettings.CloseTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The peer never sent CLOSE: stop reading the channel; the connection keeps its number until CLOSE or the end.
+            await _pumpStop.CancelAsync().ConfigureAwait(false);
+        }
+
         await _pump.ConfigureAwait(false);
         await _inputStop.CancelAsync().ConfigureAwait(false);
         _stdout.ReleaseUnread();
@@ -258,7 +268,7 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
         var sink = new ProcessSink(this);
         try
         {
-            await Session.SessionChannelPump.RunAsync(_channel, sink).ConfigureAwait(false);
+            await Session.SessionChannelPump.RunAsync(_channel, sink, _pumpStop.Token).ConfigureAwait(false);
             _stdout.Complete();
             _stderr.Complete();
             _exit.TrySetResult(new SshProcessExit(sink.Status, sink.Signal?.Signal, sink.Signal?.CoreDumped ?? false, sink.Signal?.Message ?? string.Empty));

@@ -102,8 +102,9 @@ internal static class PemKeyFile
 
             return EcdsaPrivateKey.FromECDsa(ecdsa);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
+            // An unknown curve OID is PlatformNotSupportedException from .NET: still a bad key file, not a platform problem.
             throw new SshKeyFormatException($"the '{label}' block is not a valid key: {e.Message}", e);
         }
     }
@@ -179,7 +180,7 @@ internal static class PemKeyFile
                     throw new SshKeyFormatException($"unsupported PKCS#8 key algorithm {oid}");
             }
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             throw new SshKeyFormatException($"the PKCS#8 key is not valid: {e.Message}", e);
         }

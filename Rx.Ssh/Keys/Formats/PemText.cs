@@ -46,7 +46,8 @@ internal sealed class PemText
 
         string label = text[labelStart..labelEnd];
         string endLine = "-----END " + label + "-----";
-        int end = text.IndexOf(endLine, labelEnd, StringComparison.Ordinal);
+        // The END line comes after the BEGIN line's closing dashes (not overlapping them: '-----BEGIN X-----END X-----').
+        int end = text.IndexOf(endLine, labelEnd + 5, StringComparison.Ordinal);
         if (end < 0)
         {
             throw new SshKeyFormatException($"the PEM block '{label}' has no END line (truncated file?)");

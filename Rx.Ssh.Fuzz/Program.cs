@@ -1,0 +1,1 @@
+return Rx.Ssh.Fuzz.FuzzProgram.Run(args, Console.Out);
