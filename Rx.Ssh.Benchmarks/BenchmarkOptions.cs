@@ -12,6 +12,9 @@ internal sealed record BenchmarkOptions
         "                         [--kind upload|download|both]... [--bulk-only]\n" +
         "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s;\n" +
         "                         --kind: only these bulk transfers; --bulk-only: no short connections)\n" +
+        "       Rx.Ssh.Benchmarks --sftp [--size-mb N] [--files N] [--iterations N] [--cipher NAME]... [--serve-dll PATH]\n" +
+        "                         SFTP get/put of one file and of a tree of N 64 KiB files: Rx.Ssh's client and sftp against sshd's\n" +
+        "                         sftp-server, sftp against serve (default 64 MiB and 100 files, median of 3; the issue's: --size-mb 1024 --files 1000)\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
 
     public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
@@ -36,6 +39,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>--forwarding: for how long short connections are started.</summary>
     public int Seconds { get; init; } = 5;
+
+    /// <summary>--sftp: the small files of the tree transfers.</summary>
+    public int Files { get; init; } = 100;
 
     /// <summary>--forwarding: the bulk transfers to run (upload, download, both); empty: all three.</summary>
     public IReadOnlyList<string> Kinds { get; init; } = [];
@@ -79,6 +85,12 @@ internal sealed record BenchmarkOptions
                     break;
                 case "--sshd-as-serve":
                     options = options with { SshdAsServe = true };
+                    break;
+                case "--files" when hasValue:
+                    options = options with { Files = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--sftp":
+                    options = options with { Mode = BenchmarkMode.Sftp };
                     break;
                 case "--rate" when hasValue:
                     options = options with { Rate = int.Parse(args[++i], CultureInfo.InvariantCulture) };
@@ -125,9 +137,14 @@ internal sealed record BenchmarkOptions
             options = options with { SizeMb = 256 };
         }
 
-        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1)
+        if (options.Mode == BenchmarkMode.Sftp && !sizeGiven)
         {
-            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate and --seconds must be at least 1");
+            options = options with { SizeMb = 64 };
+        }
+
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1)
+        {
+            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate, --seconds and --files must be at least 1");
             return null;
         }
 
@@ -140,6 +157,7 @@ internal enum BenchmarkMode
     Client,
     Servers,
     Forwarding,
+    Sftp,
     InProcess,
     Ciphers,
 }
