@@ -12,9 +12,13 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
     private const string RxClient = "Rx.Ssh → sshd";
     private const string SftpSshd = "sftp → sshd";
     private const string SftpServe = "sftp → serve";
-    private static readonly SftpTransferKind[] Kinds = [SftpTransferKind.GetBig, SftpTransferKind.PutBig, SftpTransferKind.GetTree, SftpTransferKind.PutTree];
+    private static readonly SftpTransferKind[] AllKinds = [SftpTransferKind.GetBig, SftpTransferKind.PutBig, SftpTransferKind.GetTree, SftpTransferKind.PutTree];
+    private static readonly string[] KindOptions = ["get", "put", "get-r", "put-r"];
     private readonly Dictionary<(string Cipher, SftpTransferKind Kind, string Client), List<double>> _rates = [];
     private readonly Dictionary<(string Cipher, SftpTransferKind Kind, string Client), (long Rss, long Gc)> _memory = [];
+
+    /// <summary>The transfers to run: <see cref="BenchmarkOptions.Kinds"/> (get, put, get-r, put-r), all by default.</summary>
+    private SftpTransferKind[] Kinds => options.Kinds.Count == 0 ? AllKinds : AllKinds.Where((_, i) => options.Kinds.Contains(KindOptions[i])).ToArray();
 
     public async Task<int> RunAsync()
     {
@@ -41,7 +45,7 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
             {
                 var runners = new List<SftpTransferRunner>
                 {
-                    await RxSftpTransferRunner.StartAsync(sshd, cipher),
+                    await RxSftpTransferRunner.StartAsync(sshd, cipher, options.ConcurrentFiles, options.RequestsInFlight),
                     new OpenSftpTransferRunner(sshd, cipher, batches),
                 };
                 if (serve is not null)
@@ -166,7 +170,7 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
         output.WriteLine("|---|---:|---:|---:|");
         foreach (string cipher in options.Ciphers)
         {
-            foreach (SftpTransferKind kind in (SftpTransferKind[])[SftpTransferKind.GetBig, SftpTransferKind.PutBig])
+            foreach (SftpTransferKind kind in Kinds.Where(k => k is SftpTransferKind.GetBig or SftpTransferKind.PutBig))
             {
                 (long rss, long gc) = _memory.GetValueOrDefault((cipher, kind, RxClient));
                 output.WriteLine($"| {(kind == SftpTransferKind.GetBig ? "get" : "put")}, {cipher} | {MiB(rss)}; {MiB(gc)} | {MiB(_memory.GetValueOrDefault((cipher, kind, SftpSshd)).Rss)} | {MiB(_memory.GetValueOrDefault((cipher, kind, SftpServe)).Rss)} |");

@@ -39,23 +39,24 @@ internal abstract class SftpTransferRunner(string name) : IAsyncDisposable
 /// <summary>Rx.Ssh's client: <see cref="SftpClient.GetAsync"/> / <see cref="SftpClient.PutAsync"/> with its defaults (recursive for the tree).</summary>
 internal sealed class RxSftpTransferRunner : SftpTransferRunner
 {
-    private static readonly SftpTransferOptions Tree = new() { Recursive = true };
     private readonly SshClientConnection _connection;
     private readonly SftpClient _client;
+    private readonly SftpTransferOptions _tree;
 
-    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client)
+    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client, int? concurrentFiles)
         : base(name)
     {
         _connection = connection;
         _client = client;
+        _tree = concurrentFiles is int n ? new SftpTransferOptions { Recursive = true, MaxConcurrentFiles = n } : new SftpTransferOptions { Recursive = true };
     }
 
-    public static async Task<RxSftpTransferRunner> StartAsync(IServerUnderTest server, string cipher)
+    public static async Task<RxSftpTransferRunner> StartAsync(IServerUnderTest server, string cipher, int? concurrentFiles, int? requestsInFlight)
     {
         SshClientConnection connection = await new RxSshRunner(server).ConnectAsync(cipher);
         try
         {
-            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync());
+            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync(new SftpClientOptions { MaxRequestsInFlight = requestsInFlight }), concurrentFiles);
         }
         catch
         {
@@ -73,8 +74,8 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
         {
             SftpTransferKind.GetBig => await _client.GetAsync(source, destination),
             SftpTransferKind.PutBig => await _client.PutAsync(source, destination),
-            SftpTransferKind.GetTree => await _client.GetAsync(source, destination, Tree),
-            _ => await _client.PutAsync(source, destination, Tree),
+            SftpTransferKind.GetTree => await _client.GetAsync(source, destination, _tree),
+            _ => await _client.PutAsync(source, destination, _tree),
         };
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         memory.Dispose();
