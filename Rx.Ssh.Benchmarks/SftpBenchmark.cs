@@ -108,7 +108,8 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
                 }
             }
 
-            jit = JitCpu(serve) - jit;
+            // Clamped: a JIT thread that exited took its CPU time out of /proc with it.
+            jit = TimeSpan.FromTicks(Math.Max(0, (JitCpu(serve) - jit).Ticks));
             output.WriteLine($"  warm-up round {round}: {jit.TotalSeconds:F2} s of tiered JIT CPU");
             if (jit < TimeSpan.FromSeconds(0.1))
             {
