@@ -12,6 +12,12 @@ internal sealed record BenchmarkOptions
         "                         [--kind upload|download|both]... [--bulk-only]\n" +
         "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s;\n" +
         "                         --kind: only these bulk transfers; --bulk-only: no short connections)\n" +
+        "       Rx.Ssh.Benchmarks --sftp [--size-mb N] [--files N] [--iterations N] [--cipher NAME]... [--serve-dll PATH] [--kind get|put|get-r|put-r]...\n" +
+        "                         [--concurrent-files N] [--requests-in-flight N]\n" +
+        "                         SFTP get/put of one file and of a tree of N 64 KiB files: Rx.Ssh's client and sftp against sshd's\n" +
+        "                         sftp-server, sftp against serve (default 64 MiB and 100 files, median of 3; the issue's: --size-mb 1024 --files 1000;\n" +
+        "                         --concurrent-files, --requests-in-flight: Rx.Ssh's MaxConcurrentFiles and\n" +
+        "                         MaxRequestsInFlight, default the library's)\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
 
     public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
@@ -37,7 +43,16 @@ internal sealed record BenchmarkOptions
     /// <summary>--forwarding: for how long short connections are started.</summary>
     public int Seconds { get; init; } = 5;
 
-    /// <summary>--forwarding: the bulk transfers to run (upload, download, both); empty: all three.</summary>
+    /// <summary>--sftp: the small files of the tree transfers.</summary>
+    public int Files { get; init; } = 100;
+
+    /// <summary>--sftp: Rx.Ssh's <c>SftpTransferOptions.MaxConcurrentFiles</c> for the tree; null: the library's default.</summary>
+    public int? ConcurrentFiles { get; init; }
+
+    /// <summary>--sftp: Rx.Ssh's <c>SftpClientOptions.MaxRequestsInFlight</c>; null: the library's default.</summary>
+    public int? RequestsInFlight { get; init; }
+
+    /// <summary>--forwarding: the bulk transfers to run (upload, download, both); --sftp: get, put, get-r, put-r; empty: all.</summary>
     public IReadOnlyList<string> Kinds { get; init; } = [];
 
     /// <summary>--forwarding: skip the short connections.</summary>
@@ -80,13 +95,25 @@ internal sealed record BenchmarkOptions
                 case "--sshd-as-serve":
                     options = options with { SshdAsServe = true };
                     break;
+                case "--files" when hasValue:
+                    options = options with { Files = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--concurrent-files" when hasValue:
+                    options = options with { ConcurrentFiles = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--requests-in-flight" when hasValue:
+                    options = options with { RequestsInFlight = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--sftp":
+                    options = options with { Mode = BenchmarkMode.Sftp };
+                    break;
                 case "--rate" when hasValue:
                     options = options with { Rate = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
                 case "--seconds" when hasValue:
                     options = options with { Seconds = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
-                case "--kind" when hasValue && args[i + 1] is "upload" or "download" or "both":
+                case "--kind" when hasValue && args[i + 1] is "upload" or "download" or "both" or "get" or "put" or "get-r" or "put-r":
                     kinds.Add(args[++i]);
                     break;
                 case "--bulk-only":
@@ -125,9 +152,14 @@ internal sealed record BenchmarkOptions
             options = options with { SizeMb = 256 };
         }
 
-        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1)
+        if (options.Mode == BenchmarkMode.Sftp && !sizeGiven)
         {
-            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate and --seconds must be at least 1");
+            options = options with { SizeMb = 64 };
+        }
+
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1 || options.ConcurrentFiles < 1 || options.RequestsInFlight < 1)
+        {
+            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate, --seconds, --files, --concurrent-files and --requests-in-flight must be at least 1");
             return null;
         }
 
@@ -140,6 +172,7 @@ internal enum BenchmarkMode
     Client,
     Servers,
     Forwarding,
+    Sftp,
     InProcess,
     Ciphers,
 }

@@ -70,11 +70,22 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
         return ["ssh", "-F", "none", "-c", cipher, .. macArguments, .. CommonArguments(kex)];
     }
 
-    private IEnumerable<string> CommonArguments(string kex) =>
+    /// <summary>
+    /// <c>sftp -b BATCH</c> with the same pinned algorithms, keys and trust as <c>ssh</c> (sftp takes the
+    /// port as <c>-P</c> and the MAC as an option); its own defaults otherwise (32 KiB requests, 64 in flight).
+    /// </summary>
+    public IEnumerable<string> SftpArguments(string cipherSpec, string batchFile)
+    {
+        (string cipher, string? mac) = CipherSpec.Split(cipherSpec);
+        IEnumerable<string> macArguments = mac is null ? [] : ["-o", $"MACs={mac}"];
+        return ["-F", "none", "-b", batchFile, "-c", cipher, .. macArguments, .. CommonArguments(CipherSpec.DefaultKex, "-P")];
+    }
+
+    private IEnumerable<string> CommonArguments(string kex, string portOption = "-p") =>
     [
         "-o", $"KexAlgorithms={kex}", "-i", server.Keys.UserKey,
         "-o", $"UserKnownHostsFile={server.Keys.KnownHosts}", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-        "-o", "IdentitiesOnly=yes", "-p", server.Port.ToString(CultureInfo.InvariantCulture), $"{server.Keys.UserName}@127.0.0.1",
+        "-o", "IdentitiesOnly=yes", portOption, server.Port.ToString(CultureInfo.InvariantCulture), $"{server.Keys.UserName}@127.0.0.1",
     ];
 
     private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

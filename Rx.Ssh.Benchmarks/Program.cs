@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project Rx.Ssh.Benchmarks [--size-mb N] [--iterations N]   Rx.Ssh client vs ssh, against sshd
 //   ... --servers      OpenSSH ssh against sshd and the Rx.Ssh serve sample: MB/s and connections/s
 //   ... --forwarding   forwarded TCP through -L and -R: Rx.Ssh and ssh against sshd, ssh against serve
+//   ... --sftp         SFTP get/put (one file, a tree of small files): Rx.Ssh's client and sftp against sshd, sftp against serve
 //   ... --in-process   Rx.Ssh client to Rx.Ssh server in one process: connection setups/s
 //   ... --ciphers-only the packet ciphers in-process (no sshd)
 BenchmarkOptions? options = BenchmarkOptions.Parse(args, Console.Error);
@@ -21,6 +22,12 @@ switch (options.Mode)
         using (BenchKeys keys = await BenchKeys.CreateAsync())
         {
             return await new ForwardingBenchmark(keys, options, Console.Out).RunAsync();
+        }
+
+    case BenchmarkMode.Sftp:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            return await new SftpBenchmark(keys, options, Console.Out).RunAsync();
         }
 
     case BenchmarkMode.Servers:

@@ -45,6 +45,7 @@ internal sealed class SshdServer : IServerUnderTest
             "KbdInteractiveAuthentication no",
             "MaxStartups 100",
             "LogLevel INFO",
+            "Subsystem sftp /usr/lib/openssh/sftp-server", // OpenSSH's own server process (--sftp), not internal-sftp
         ]);
         if (Environment.UserName == "root")
         {

@@ -21,14 +21,23 @@ internal static class SftpDownload
         client.EnsureReceiveWindow(depth, block);
         depth = depthShare > 1 ? Math.Max(4, depth / depthShare) : depth;
         await using SftpFile remote = await client.OpenAsync(remotePath, SftpOpenFlags.Read, null, cancellationToken).ConfigureAwait(false);
-        SftpAttributes attributes = await remote.StatAsync(cancellationToken).ConfigureAwait(false);
-        long size = attributes.Size is ulong s ? (long)Math.Min(s, long.MaxValue) : 0;
+
+        // A file of a walked tree has its size from the listing: its READs go out with the FSTAT
+        // instead of one round trip after it (what a tree of small files is made of), and the FSTAT's
+        // size replaces the listed one when it arrives. A single file, or a resume, waits for it.
+        Task<SftpAttributes> stat = remote.StatAsync(cancellationToken);
+        bool provisional = plannedSize > 0 && !options.Resume;
+        long size = plannedSize;
+        if (!provisional)
+        {
+            size = SizeOf(await stat.ConfigureAwait(false));
+        }
 
         long start = 0;
         if (options.Resume && File.Exists(localPath))
         {
             start = new FileInfo(localPath).Length;
-            if (attributes.Size.HasValue && start > size)
+            if (stat.Result.Size.HasValue && start > size)
             {
                 throw new SftpException(SftpStatusCode.Failure, $"Cannot resume: the local file {localPath} ({start} bytes) is larger than {remotePath} ({size} bytes).");
             }
@@ -36,28 +45,43 @@ internal static class SftpDownload
 
         progress.AddTotal(Math.Max(size, start) - plannedSize);
         progress.Resumed(start);
-        using (SafeFileHandle local = File.OpenHandle(localPath, start > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous))
+        long done;
+        try
         {
+            using SafeFileHandle local = LocalFiles.Open(localPath, start > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write);
             if (start > 0)
             {
                 RandomAccess.SetLength(local, start);
             }
 
-            long done = await PumpAsync(remote, local, start, size, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
-
-            // The file grew or shrank while it was read (or reported no size): the total follows.
-            progress.AddTotal(done - Math.Max(size, start));
+            done = await PumpAsync(remote, local, start, size, provisional ? stat : null, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            SftpTasks.Observe(stat);
+            throw;
         }
 
+        // The file grew or shrank while it was read (or reported no size): the total follows.
+        progress.AddTotal(done - Math.Max(size, start));
+        SftpAttributes attributes = await stat.ConfigureAwait(false);
         await remote.CloseAsync(cancellationToken).ConfigureAwait(false);
         LocalFiles.Apply(localPath, attributes, options);
         progress.FileDone(remotePath);
     }
 
-    private static async Task<long> PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
+    private static long SizeOf(SftpAttributes attributes) => attributes.Size is ulong s ? (long)Math.Min(s, long.MaxValue) : 0;
+
+    /// <summary>
+    /// Reads from <paramref name="start"/> to <paramref name="size"/> (0: until EOF). With
+    /// <paramref name="pendingStat"/>, <paramref name="size"/> is provisional: once the FSTAT has
+    /// answered, its size is the limit (unless an EOF came first), and the pump does not end before that.
+    /// </summary>
+    private static async Task<long> PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, Task<SftpAttributes>? pendingStat, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
     {
         // Without a size (or a size of 0, as /proc files report), read until EOF.
         long limit = size > 0 ? size : long.MaxValue;
+        bool eof = false;
         var inFlight = new LinkedList<Read>();
         long next = start;
         long written = start;
@@ -65,6 +89,16 @@ internal static class SftpDownload
         {
             while (true)
             {
+                if (pendingStat is not null && (pendingStat.IsCompleted || inFlight.Count == 0))
+                {
+                    long actual = SizeOf(await pendingStat.ConfigureAwait(false));
+                    pendingStat = null;
+                    if (!eof)
+                    {
+                        limit = actual > 0 ? actual : long.MaxValue;
+                    }
+                }
+
                 while (inFlight.Count < depth && next < limit)
                 {
                     int length = (int)Math.Min(block, limit - next);
@@ -74,6 +108,11 @@ internal static class SftpDownload
 
                 if (inFlight.Count == 0)
                 {
+                    if (pendingStat is not null)
+                    {
+                        continue;
+                    }
+
                     return written;
                 }
 
@@ -90,12 +129,13 @@ internal static class SftpDownload
                 if (data.IsEmpty)
                 {
                     // EOF at head.Offset: nothing after it either; stop asking.
+                    eof = true;
                     limit = Math.Min(limit, head.Offset);
                     next = Math.Min(next, limit);
                     continue;
                 }
 
-                await RandomAccess.WriteAsync(local, data, head.Offset, cancellationToken).ConfigureAwait(false);
+                await LocalFiles.WriteAsync(local, data, head.Offset, cancellationToken).ConfigureAwait(false);
                 written = head.Offset + data.Length;
                 if (data.Length < head.Length)
                 {

@@ -44,8 +44,11 @@ public sealed record SftpTransferOptions
     public bool FollowSymlinks { get; init; }
 
     /// <summary>
-    /// Files transferred at once by a recursive transfer (each pipelined, sharing the requests in
-    /// flight); default 8. Small files cost a few round trips each, which overlapping hides.
+    /// Files transferred at once by a recursive or multi-file transfer (each pipelined, sharing the
+    /// requests in flight); default 16, and never more than half the open handles the server's
+    /// <c>limits@openssh.com</c> allows. Each small file costs round trips (open, read or write,
+    /// close) that overlapping hides: against sshd's sftp-server on loopback a tree of 1,000 files of
+    /// 64 KiB moved 1.5-1.7× faster with 16 than with 8 (32 and 64 were no better within the noise).
     /// </summary>
     public int MaxConcurrentFiles
     {
@@ -55,7 +58,7 @@ public sealed record SftpTransferOptions
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(MaxConcurrentFiles));
             field = value;
         }
-    } = 8;
+    } = 16;
 
     /// <summary>The block size; null takes the client's (<see cref="SftpClient.ReadBlockSize"/> / <see cref="SftpClient.WriteBlockSize"/>).</summary>
     public int? BlockSize { get; init; }

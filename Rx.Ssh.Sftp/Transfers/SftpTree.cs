@@ -82,7 +82,7 @@ internal static class SftpTree
             File.CreateSymbolicLink(local, target);
         }
 
-        int share = Math.Min(options.MaxConcurrentFiles, Math.Max(1, files.Count));
+        int share = ConcurrentFiles(client, options, files.Count);
         await Parallel.ForEachAsync(
             files,
             new ParallelOptions { MaxDegreeOfParallelism = share, CancellationToken = cancellationToken },
@@ -170,7 +170,7 @@ internal static class SftpTree
             await client.SymlinkAsync(remote, target, cancellationToken).ConfigureAwait(false);
         }
 
-        int share = Math.Min(options.MaxConcurrentFiles, Math.Max(1, files.Count));
+        int share = ConcurrentFiles(client, options, files.Count);
         await Parallel.ForEachAsync(
             files,
             new ParallelOptions { MaxDegreeOfParallelism = share, CancellationToken = cancellationToken },
@@ -187,6 +187,18 @@ internal static class SftpTree
 
         progress.Report();
         return progress.Snapshot();
+    }
+
+    /// <summary>Files at once: <see cref="SftpTransferOptions.MaxConcurrentFiles"/>, at most the files there are and half the server's handle limit (when it states one).</summary>
+    private static int ConcurrentFiles(SftpClient client, SftpTransferOptions options, int files)
+    {
+        int share = Math.Min(options.MaxConcurrentFiles, Math.Max(1, files));
+        if (client.Limits?.MaxOpenHandles is ulong handles and > 0)
+        {
+            share = (int)Math.Min((ulong)share, Math.Max(1, handles / 2));
+        }
+
+        return share;
     }
 
     private static async Task<SftpAttributes?> LTryStatAsync(SftpClient client, string path, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal static class SftpUpload
         int block = options.BlockSize ?? client.WriteBlockSize;
         int depth = options.MaxRequestsInFlight ?? client.RequestsInFlight(block);
         depth = depthShare > 1 ? Math.Max(4, depth / depthShare) : depth;
-        using SafeFileHandle local = File.OpenHandle(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        using SafeFileHandle local = LocalFiles.Open(localPath, FileMode.Open, FileAccess.Read);
         long size = RandomAccess.GetLength(local);
         SftpOpenFlags flags = SftpOpenFlags.Write | SftpOpenFlags.Create | (options.Resume ? SftpOpenFlags.None : SftpOpenFlags.Truncate);
         await using SftpFile remote = await client.OpenAsync(remotePath, flags, null, cancellationToken).ConfigureAwait(false);
@@ -67,7 +67,7 @@ internal static class SftpUpload
                     int filled;
                     try
                     {
-                        filled = await ReadFullyAsync(local, packet.ReserveBytes(length), next, cancellationToken).ConfigureAwait(false);
+                        filled = await LocalFiles.ReadFullyAsync(local, packet.ReserveBytes(length), next, cancellationToken).ConfigureAwait(false);
                     }
                     catch
                     {
@@ -163,23 +163,6 @@ internal static class SftpUpload
         }
 
         acks.TryWrite(new Ack(offset, length, error));
-    }
-
-    private static async Task<int> ReadFullyAsync(SafeFileHandle file, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = await RandomAccess.ReadAsync(file, buffer[total..], offset + total, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
     }
 
     private readonly record struct Ack(long Offset, int Length, Exception? Error);
