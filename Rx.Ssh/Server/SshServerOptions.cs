@@ -143,6 +143,14 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Penalties for sources whose connections keep ending badly before authenticating (see
+    /// <see cref="SshSourcePenalties"/>); per listener, and per options instance for
+    /// <see cref="SshServer.AcceptAsync"/> given a remote end point. Default
+    /// <see cref="SshSourcePenalties.Default"/> (on, loopback exempt); <see cref="SshSourcePenalties.Off"/> turns them off.
+    /// </summary>
+    public SshSourcePenalties SourcePenalties { get; init; } = SshSourcePenalties.Default;
+
     /// <summary>Random source for <see cref="RandomDropStart"/>: returns a value in [0, n) (tests make it deterministic).</summary>
     internal Func<int, int>? StartupRandom { get; init; }
 
