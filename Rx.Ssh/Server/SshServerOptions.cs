@@ -151,6 +151,14 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// </summary>
     public SshSourcePenalties SourcePenalties { get; init; } = SshSourcePenalties.Default;
 
+    /// <summary>
+    /// An authenticated connection with no channel open for this long is closed (DISCONNECT, by
+    /// application; logged), as OpenSSH's <c>UnusedConnectionTimeout</c>: the clock runs from login
+    /// and again from each moment the last channel closes, on <see cref="SshConnectionOptions.Scheduler"/>.
+    /// Default <see cref="Timeout.InfiniteTimeSpan"/>: off, as sshd's default; <see cref="TimeSpan.Zero"/> is off too.
+    /// </summary>
+    public TimeSpan UnusedConnectionTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Random source for <see cref="RandomDropStart"/>: returns a value in [0, n) (tests make it deterministic).</summary>
     internal Func<int, int>? StartupRandom { get; init; }
 
