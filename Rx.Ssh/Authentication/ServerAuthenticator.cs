@@ -33,6 +33,9 @@ internal sealed class ServerAuthenticator
     private string? _currentUser;
     private bool _currentRequired;
     private int _failures;
+
+    /// <summary>Authentication attempts that failed so far (for the source penalties when the connection then ends).</summary>
+    public int Failures => _failures;
     private bool _noneSeen;
     private DateTimeOffset _workStarted;
 

@@ -21,6 +21,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 
     private readonly Dictionary<uint, Connection.SshChannel> _channels = [];
     private readonly object _channelsGate = new();
+    private Connection.UnusedConnectionTimer? _unused;
     private readonly TaskCompletionSource<Exception?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private uint _nextChannelId;
     private Connection.KeepAlive? _keepAlive;
@@ -305,6 +306,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 
         var channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
         _channels.Add(channel.LocalId, channel);
+        _unused?.ChannelCount(_channels.Count);
         return channel;
     }
 
@@ -381,10 +383,43 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 
     internal void RemoveChannel(Connection.SshChannel channel)
     {
+        int left;
         lock (_channelsGate)
         {
             _channels.Remove(channel.LocalId);
+            left = _channels.Count;
+            _unused?.ChannelCount(left);
         }
+
+        ChannelRemoved?.Invoke(left);
+    }
+
+    /// <summary>Raised after a channel left the table, with how many are left (tests and diagnostics).</summary>
+    internal event Action<int>? ChannelRemoved;
+
+    /// <summary>
+    /// Ends the connection (DISCONNECT, by application) once it has had no open channel for
+    /// <paramref name="timeout"/> on <paramref name="scheduler"/>; nothing when the timeout is zero or infinite.
+    /// </summary>
+    internal void StartUnusedTimeout(TimeSpan timeout, System.Reactive.Concurrency.IScheduler scheduler, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        var timer = new Connection.UnusedConnectionTimer(timeout, scheduler, () =>
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "Closing connection from {Remote}: no channel open for {Seconds} s (unused connection timeout)", RemoteEndPoint, timeout.TotalSeconds);
+            IO.TaskFaults.Observe(Transport.FailAsync(new SshConnectionException(DisconnectReason.ByApplication, $"Unused connection timeout: no channel was open for {timeout.TotalSeconds:0.###} s.", true)));
+        });
+        lock (_channelsGate)
+        {
+            _unused = timer;
+            timer.ChannelCount(_channels.Count);
+        }
+
+        _ = Completion.ContinueWith(_ => timer.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>

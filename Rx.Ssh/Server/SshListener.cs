@@ -1,3 +1,4 @@
+using Rx.Ssh.Server;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -164,7 +165,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             return;
         }
 
-        IDisposable? slot = _limiter.TryEnter(remote, out string refusal);
+        StartupLimiter.StartupSlot? slot = _limiter.TryEnter(remote, out string refusal);
         if (slot is null)
         {
             _logger.LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
@@ -209,12 +210,12 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task ServeAsync(Socket client, EndPoint? remote, IDisposable slot)
+    private async Task ServeAsync(Socket client, EndPoint? remote, StartupLimiter.StartupSlot slot)
     {
         SshServerConnection connection;
         try
         {
-            connection = await SshServer.AcceptCoreAsync(new NetworkStream(client, ownsSocket: true), _options, remote, CancellationToken.None).ConfigureAwait(false);
+            connection = await SshServer.AcceptCoreAsync(new NetworkStream(client, ownsSocket: true), _options, remote, CancellationToken.None, slot).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -76,7 +76,7 @@ public static partial class SshServer
             throw;
         }
 
-        using IDisposable? slot = limiter.TryEnter(remote, out string refusal);
+        using StartupLimiter.StartupSlot? slot = limiter.TryEnter(remote, out string refusal);
         if (slot is null)
         {
             (options.Logger ?? NullLogger.Instance).LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
@@ -84,10 +84,11 @@ public static partial class SshServer
             throw new SshConnectionException(DisconnectReason.TooManyConnections, "Connection refused: " + refusal + ".", true);
         }
 
-        return await AcceptCoreAsync(stream, options, remote, cancellationToken).ConfigureAwait(false);
+        return await AcceptCoreAsync(stream, options, remote, cancellationToken, slot).ConfigureAwait(false);
     }
 
-    internal static async Task<SshServerConnection> AcceptCoreAsync(Stream stream, SshServerOptions options, EndPoint? remote, CancellationToken cancellationToken)
+    /// <summary>Serves <paramref name="stream"/> to the end of authentication; a failure before it is reported to <paramref name="slot"/> (source penalties).</summary>
+    internal static async Task<SshServerConnection> AcceptCoreAsync(Stream stream, SshServerOptions options, EndPoint? remote, CancellationToken cancellationToken, StartupLimiter.StartupSlot? slot = null)
     {
         if (options.HostKeys.Count == 0)
         {
@@ -122,6 +123,7 @@ public static partial class SshServer
         IDisposable grace = Deadline(options.LoginGraceTime, $"Login grace time of {options.LoginGraceTime.TotalSeconds:0.###} s exceeded.");
         IDisposable handshake = Deadline(options.HandshakeTimeout, $"Version and key exchange not done within {options.HandshakeTimeout.TotalSeconds:0.###} s.");
         ServerAuthResult auth;
+        ServerAuthenticator? authenticator = null;
         try
         {
             using (grace)
@@ -131,7 +133,8 @@ public static partial class SshServer
                     await transport.StartAsync(cts.Token).ConfigureAwait(false);
                 }
 
-                auth = await new ServerAuthenticator(transport, new ServerAuthPolicy(options, handler), remote).AuthenticateAsync(cts.Token).ConfigureAwait(false);
+                authenticator = new ServerAuthenticator(transport, new ServerAuthPolicy(options, handler), remote);
+                auth = await authenticator.AuthenticateAsync(cts.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -139,6 +142,14 @@ public static partial class SshServer
             Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
             await transport.DisposeAsync().ConfigureAwait(false);
             logger.LogInformation("Connection from {Remote} ended before authentication: {Error}", remote, error.Message);
+            PreAuthEnd end = authenticator is { Failures: > 0 } ? PreAuthEnd.AuthenticationFailure
+                : error.InnerException is TimeoutException ? PreAuthEnd.GraceExceeded
+                : PreAuthEnd.NoAuthentication;
+            if (slot is not null && !slot.Ended(end))
+            {
+                logger.LogWarning("Source penalty table full ({Max} sources): {Remote} not penalized", options.SourcePenalties.MaxSources, remote);
+            }
+
             NotifyLost(handler, error, logger);
             throw error;
         }
@@ -147,6 +158,7 @@ public static partial class SshServer
         options.AddHandlersTo(connection);
         connection.StartDispatch();
         options.StartKeepAliveOn(connection);
+        connection.StartUnusedTimeout(options.UnusedConnectionTimeout, options.Scheduler, logger);
         // After the last SessionRequested call: the handler's callbacks never overlap (the dispatch loop, which queues them, has ended).
         _ = connection.Completion.ContinueWith(t => connection.SessionDecisions.ContinueWith(_ => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try

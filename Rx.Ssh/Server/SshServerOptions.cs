@@ -143,6 +143,22 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Penalties for sources whose connections keep ending badly before authenticating (see
+    /// <see cref="SshSourcePenalties"/>); per listener, and per options instance for
+    /// <see cref="SshServer.AcceptAsync"/> given a remote end point. Default
+    /// <see cref="SshSourcePenalties.Default"/> (on, loopback exempt); <see cref="SshSourcePenalties.Off"/> turns them off.
+    /// </summary>
+    public SshSourcePenalties SourcePenalties { get; init; } = SshSourcePenalties.Default;
+
+    /// <summary>
+    /// An authenticated connection with no channel open for this long is closed (DISCONNECT, by
+    /// application; logged), as OpenSSH's <c>UnusedConnectionTimeout</c>: the clock runs from login
+    /// and again from each moment the last channel closes, on <see cref="SshConnectionOptions.Scheduler"/>.
+    /// Default <see cref="Timeout.InfiniteTimeSpan"/>: off, as sshd's default; <see cref="TimeSpan.Zero"/> is off too.
+    /// </summary>
+    public TimeSpan UnusedConnectionTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Random source for <see cref="RandomDropStart"/>: returns a value in [0, n) (tests make it deterministic).</summary>
     internal Func<int, int>? StartupRandom { get; init; }
 

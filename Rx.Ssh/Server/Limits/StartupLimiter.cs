@@ -18,6 +18,7 @@ internal sealed class StartupLimiter
     private readonly Dictionary<IPAddress, int> _perBlock = [];
     private readonly SshServerOptions _options;
     private readonly Func<int, int> _random;
+    private readonly SourcePenaltyBox _penalties;
     private int _total;
 
     public StartupLimiter(SshServerOptions options)
@@ -33,7 +34,11 @@ internal sealed class StartupLimiter
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.NetBlockPrefixIPv6, 128, nameof(options) + "." + nameof(options.NetBlockPrefixIPv6));
         _options = options;
         _random = options.StartupRandom ?? Random.Shared.Next;
+        _penalties = new SourcePenaltyBox(options.SourcePenalties ?? SshSourcePenalties.Off, options.Scheduler);
     }
+
+    /// <summary>The per-source penalties (tests and diagnostics).</summary>
+    public SourcePenaltyBox Penalties => _penalties;
 
     /// <summary>Connections admitted and not yet released.</summary>
     public int Count => Volatile.Read(ref _total);
@@ -43,12 +48,18 @@ internal sealed class StartupLimiter
     /// only) and returns its slot, to dispose when it has authenticated or ended; or returns null
     /// and says why in <paramref name="refusal"/>.
     /// </summary>
-    public IDisposable? TryEnter(EndPoint? remote, out string refusal)
+    public StartupSlot? TryEnter(EndPoint? remote, out string refusal)
     {
         IPAddress? address = (remote as IPEndPoint)?.Address;
         if (address is { IsIPv4MappedToIPv6: true })
         {
             address = address.MapToIPv4();
+        }
+
+        if (address is not null && _penalties.Refusal(address) is { } left)
+        {
+            refusal = $"{address} is penalized for {Math.Ceiling(left.TotalSeconds):0} s more after connections that failed before authenticating";
+            return null;
         }
 
         IPAddress? block = address is null ? null : NetBlock(address);
@@ -95,7 +106,7 @@ internal sealed class StartupLimiter
         }
 
         refusal = string.Empty;
-        return new Slot(this, address, block);
+        return new StartupSlot(this, address, block);
     }
 
     private void Release(IPAddress? address, IPAddress? block)
@@ -139,9 +150,16 @@ internal sealed class StartupLimiter
         return new IPAddress(bytes);
     }
 
-    private sealed class Slot(StartupLimiter owner, IPAddress? address, IPAddress? block) : IDisposable
+    /// <summary>
+    /// An admitted connection's place: disposed when it has authenticated or ended. Before that,
+    /// <see cref="Ended"/> tells how a failed one ended, for the source's penalty.
+    /// </summary>
+    internal sealed class StartupSlot(StartupLimiter owner, IPAddress? address, IPAddress? block) : IDisposable
     {
         private int _released;
+
+        /// <summary>The connection ended before authenticating, this way: its source is penalized (see <see cref="SshSourcePenalties"/>). Returns false when the penalty table is full.</summary>
+        public bool Ended(PreAuthEnd end) => address is null || owner._penalties.Add(address, end);
 
         public void Dispose()
         {
