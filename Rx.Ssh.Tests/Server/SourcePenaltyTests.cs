@@ -1,6 +1,6 @@
 using System.Net;
 using System.Reactive.Concurrency;
-using Rx.Ssh.Server;
+using Rx.Ssh.Server.Limits;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Testing;
 

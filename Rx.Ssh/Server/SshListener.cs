@@ -1,4 +1,3 @@
-using Rx.Ssh.Server;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,7 @@ using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Rx.Ssh.Server.Limits;
 
 namespace Rx.Ssh;
 
@@ -30,14 +30,14 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<SshServerConnection, byte> _live = new();
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
-    private readonly Server.StartupLimiter _limiter;
+    private readonly StartupLimiter _limiter;
     private readonly Task _acceptLoop;
     private readonly object _authenticatingGate = new();
     private int _unauthenticated;
     private TaskCompletionSource _noneAuthenticating = NewIdleSignal(completed: true);
     private int _disposed;
 
-    private SshListener(Socket socket, SshServerOptions options, Server.StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
+    private SshListener(Socket socket, SshServerOptions options, StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
     {
         _limiter = limiter;
         _socket = socket;
@@ -78,7 +78,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
             throw new ArgumentException("At least one host key is required.", nameof(options));
         }
 
-        var limiter = new Server.StartupLimiter(options); // checks the limit options before binding
+        var limiter = new StartupLimiter(options); // checks the limit options before binding
         Socket socket = IO.TcpListening.Listen(options.Address, options.Port);
         return new SshListener(socket, options, limiter, accept);
     }

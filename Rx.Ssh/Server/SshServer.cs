@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
 using Rx.Ssh.Server;
+using Rx.Ssh.Server.Limits;
 using Rx.Ssh.Transport;
 
 namespace Rx.Ssh;

@@ -1,4 +1,4 @@
-namespace Rx.Ssh.Server;
+namespace Rx.Ssh.Server.Limits;
 
 /// <summary>How a connection ended before it authenticated, for <see cref="SshSourcePenalties"/>.</summary>
 internal enum PreAuthEnd

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reactive.Concurrency;
 
-namespace Rx.Ssh.Server;
+namespace Rx.Ssh.Server.Limits;
 
 /// <summary>
 /// The penalties of <see cref="SshSourcePenalties"/>, per source address: added as connections end

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Rx.Ssh.Server;
+namespace Rx.Ssh.Server.Limits;
 
 /// <summary>
 /// Decides whether a new connection may start authenticating, and counts those that do: a hard
