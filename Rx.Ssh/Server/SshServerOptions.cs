@@ -272,4 +272,16 @@ public sealed record SshServerOptions : SshConnectionOptions
         get;
         init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The forwarded channel cap must not be negative.");
     } = 64;
+
+    /// <summary>
+    /// Remote-forward listeners (<c>tcpip-forward</c>, <c>streamlocal-forward@openssh.com</c>)
+    /// bound at once per connection: a request past it is refused (REQUEST_FAILURE, logged), so a
+    /// client cannot make the server hold sockets without bound. Default 16.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public int MaxForwardListeners
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "The forward listener cap must not be negative.");
+    } = 16;
 }

@@ -224,6 +224,23 @@ public sealed class ServerForwardingTests
     }
 
     [Fact]
+    public async Task Listeners_past_the_per_connection_cap_are_refused_and_a_cancel_makes_room()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: _ => ValueTask.FromResult(true)) with { MaxForwardListeners = 2 });
+        SshGlobalReply first = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout();
+        SshGlobalReply second = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout();
+        Assert.True(first.Success && second.Success);
+
+        Assert.False((await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout()).Success);
+
+        int port = (int)new SshReader(first.Data.Span).ReadUInt32();
+        Assert.True((await pair.Client.SendGlobalRequestAsync("cancel-tcpip-forward", Listen("127.0.0.1", port)).WithTimeout()).Success);
+        Assert.True((await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout()).Success);
+        Assert.Equal(16, new SshServerOptions().MaxForwardListeners);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SshServerOptions { MaxForwardListeners = -1 });
+    }
+
+    [Fact]
     public async Task Listeners_are_unbound_when_the_connection_ends()
     {
         InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: _ => ValueTask.FromResult(true)));

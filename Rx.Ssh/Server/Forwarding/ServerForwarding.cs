@@ -292,6 +292,12 @@ internal sealed class ServerForwarding
             return SshGlobalReply.Failed;
         }
 
+        if (Listeners >= _options.MaxForwardListeners)
+        {
+            Logger.LogWarning("Refused {Request} on {Address} for {User}: at most {Max} forward listeners per connection", global.Name, request, _connection.UserName, _options.MaxForwardListeners);
+            return SshGlobalReply.Failed;
+        }
+
         ForwardListener listener;
         try
         {
@@ -305,7 +311,7 @@ internal sealed class ServerForwarding
 
         lock (_listeners)
         {
-            if (_stopped || !_listeners.TryAdd(listener.Key, listener))
+            if (_stopped || _listeners.Count >= _options.MaxForwardListeners || !_listeners.TryAdd(listener.Key, listener))
             {
                 listener.Dispose();
                 return SshGlobalReply.Failed;
