@@ -74,6 +74,10 @@ internal sealed class EchoService : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
+        catch (InvalidOperationException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped between two accepts: the listener is no longer listening.
+        }
 
         await Task.WhenAll(connections);
     }
