@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Threading.Channels;
 using Rx.Ssh.Sftp.Protocol;
 
@@ -19,7 +18,6 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     private const int BatchSize = 64 * 1024;
 
     private readonly Stream _stream;
-    private readonly PipeReader _input;
     private readonly int _maxReceiveLength;
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
     private readonly Channel<SftpPacketWriter> _outgoing = Channel.CreateUnbounded<SftpPacketWriter>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,8 +36,6 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     public SftpChannelSession(Stream stream, int maxReceiveLength)
     {
         _stream = stream;
-        // Large reads: one read takes every data packet already received (a DATA reply is up to 255 KiB).
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
         _maxReceiveLength = maxReceiveLength;
     }
 
@@ -126,7 +122,6 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         await _stream.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false); // both catch everything
-        await _input.CompleteAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -173,32 +168,44 @@ internal sealed class SftpChannelSession : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        // Each packet is read straight from the channel into a pooled buffer of its own size: the
+        // channel's data is copied once, into the buffer the reply keeps (no pipe in between).
+        byte[] lengthField = new byte[SftpFraming.LengthFieldSize];
         try
         {
             bool first = true;
             while (true)
             {
-                ReadResult result = await _input.ReadAsync(_stop.Token).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                try
+                int got = await _stream.ReadAtLeastAsync(lengthField, lengthField.Length, throwOnEndOfStream: false, _stop.Token).ConfigureAwait(false);
+                if (got < lengthField.Length)
                 {
-                    while (SftpFraming.TryReadPacket(ref buffer, _maxReceiveLength, out ReadOnlySequence<byte> packet))
-                    {
-                        Dispatch(packet, first);
-                        first = false;
-                    }
-                }
-                finally
-                {
-                    _input.AdvanceTo(buffer.Start, buffer.End);
-                }
-
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    Terminate(buffer.IsEmpty
+                    Terminate(got == 0
                         ? new SftpException(SftpStatusCode.ConnectionLost, "The SFTP server closed the channel.")
                         : new SftpProtocolException("The SFTP server closed the channel inside a packet."));
                     return;
+                }
+
+                uint length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(lengthField);
+                SftpFraming.CheckLength(length, _maxReceiveLength);
+                byte[] packet = ArrayPool<byte>.Shared.Rent((int)length);
+                bool kept = false;
+                try
+                {
+                    if (await _stream.ReadAtLeastAsync(packet.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, _stop.Token).ConfigureAwait(false) < length)
+                    {
+                        Terminate(new SftpProtocolException("The SFTP server closed the channel inside a packet."));
+                        return;
+                    }
+
+                    kept = Dispatch(packet, (int)length, first);
+                    first = false;
+                }
+                finally
+                {
+                    if (!kept)
+                    {
+                        ArrayPool<byte>.Shared.Return(packet);
+                    }
                 }
             }
         }
@@ -208,9 +215,10 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         }
     }
 
-    private void Dispatch(ReadOnlySequence<byte> packet, bool first)
+    /// <summary>Hands one packet to its request; true when the reply took <paramref name="packet"/> (it returns it to the pool).</summary>
+    private bool Dispatch(byte[] packet, int length, bool first)
     {
-        var type = (SftpPacketType)packet.FirstSpan[0];
+        var type = (SftpPacketType)packet[0];
         if (first)
         {
             if (type != SftpPacketType.Version)
@@ -218,10 +226,9 @@ internal sealed class SftpChannelSession : IAsyncDisposable
                 throw new SftpProtocolException($"SFTP server sent {type} before VERSION");
             }
 
-            byte[] copy = packet.Slice(1).ToArray();
-            var reader = new SftpPacketReader(copy);
+            var reader = new SftpPacketReader(packet.AsSpan(1, length - 1));
             _hello.TrySetResult(SftpHello.Read(ref reader));
-            return;
+            return false;
         }
 
         if (type is not (SftpPacketType.Status or SftpPacketType.Handle or SftpPacketType.Data or SftpPacketType.Name or SftpPacketType.Attrs or SftpPacketType.ExtendedReply))
@@ -229,27 +236,25 @@ internal sealed class SftpChannelSession : IAsyncDisposable
             throw new SftpProtocolException($"SFTP server sent a packet of type {(byte)type}, not a reply");
         }
 
-        if (packet.Length < 5)
+        if (length < 5)
         {
             throw new SftpProtocolException("SFTP reply without a request id");
         }
 
-        Span<byte> idBytes = stackalloc byte[4];
-        packet.Slice(1, 4).CopyTo(idBytes);
-        uint id = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(idBytes);
+        uint id = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(1, 4));
         if (!_pending.TryRemove(id, out Pending? pending))
         {
             throw new SftpProtocolException($"SFTP server answered request id {id}, which is not outstanding");
         }
 
-        int length = (int)packet.Length - 5;
-        byte[] body = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        packet.Slice(5).CopyTo(body);
-        var reply = new SftpReply(type, body, length);
+        var reply = new SftpReply(type, packet, 5, length - 5);
         if (!pending.TrySetResult(reply))
         {
+            // Nobody waits any more (cancelled): the buffer goes back with the reply.
             reply.Dispose();
         }
+
+        return true;
     }
 
     private async Task WriteLoopAsync()

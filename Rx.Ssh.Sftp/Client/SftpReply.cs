@@ -10,16 +10,19 @@ namespace Rx.Ssh.Sftp.Client;
 internal sealed class SftpReply : IDisposable
 {
     private byte[] _buffer;
+    private readonly int _offset;
     private readonly int _length;
 
     /// <summary>Wraps a rented buffer.</summary>
     /// <param name="type">The reply's packet type.</param>
-    /// <param name="buffer">The rented buffer, now owned by the reply.</param>
+    /// <param name="buffer">The rented buffer (the whole packet), now owned by the reply.</param>
+    /// <param name="offset">Where the body (after the id) starts in it.</param>
     /// <param name="length">The body's length.</param>
-    public SftpReply(SftpPacketType type, byte[] buffer, int length)
+    public SftpReply(SftpPacketType type, byte[] buffer, int offset, int length)
     {
         Type = type;
         _buffer = buffer;
+        _offset = offset;
         _length = length;
     }
 
@@ -27,7 +30,7 @@ internal sealed class SftpReply : IDisposable
     public SftpPacketType Type { get; }
 
     /// <summary>The body after the id.</summary>
-    public ReadOnlySpan<byte> Body => _buffer.AsSpan(0, _length);
+    public ReadOnlySpan<byte> Body => _buffer.AsSpan(_offset, _length);
 
     /// <summary>A reader over <see cref="Body"/>.</summary>
     /// <returns>The reader.</returns>
@@ -50,7 +53,7 @@ internal sealed class SftpReply : IDisposable
                 throw new SftpProtocolException($"SFTP server sent {length} bytes for a read of {maxLength}");
             }
 
-            return _buffer.AsMemory(4, length);
+            return _buffer.AsMemory(_offset + 4, length);
         }
 
         if (Type == SftpPacketType.Status)
