@@ -11,6 +11,7 @@ command -v bc >/dev/null 2>&1 || need+=(bc)
 command -v puttygen >/dev/null 2>&1 && command -v plink >/dev/null 2>&1 || need+=(putty-tools)
 [ -x /usr/bin/dbclient ] && [ -x /usr/sbin/dropbear ] && [ -x /usr/bin/dropbearkey ] && [ -x /usr/bin/dropbearconvert ] || need+=(dropbear-bin)
 [ -e /usr/lib/x86_64-linux-gnu/libnss_wrapper.so ] || need+=(libnss-wrapper)
+command -v sshfs >/dev/null 2>&1 && command -v fusermount3 >/dev/null 2>&1 || need+=(sshfs) # ServeSshfsTests (FUSE: needs /dev/fuse)
 command -v perl >/dev/null 2>&1 || need+=(perl) # the call-home ProxyCommand bridge of ReverseInteropTests
 command -v unzip >/dev/null 2>&1 || need+=(unzip) # build/pack.sh looks inside the packages
 if [ ${#need[@]} -gt 0 ]; then

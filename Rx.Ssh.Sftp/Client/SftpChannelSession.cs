@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
 using System.Threading.Channels;
 using Rx.Ssh.Sftp.Protocol;
 
@@ -8,9 +9,11 @@ namespace Rx.Ssh.Sftp.Client;
 /// <summary>
 /// The request engine of one SFTP client session over one channel: ids, one reader loop matching
 /// replies to their requests by id (any order), and one writer loop that sends queued requests,
-/// coalescing small ones into one channel write. Nothing here times out; every wait takes a
-/// cancellation token. A cancelled request stays known until its reply comes (then dropped;
-/// a handle it opened is closed), so ids are never reused while the server may still answer.
+/// coalescing small ones into one channel write. Every wait takes a cancellation token. A
+/// cancelled request stays known until its reply comes (then dropped; a handle it opened is
+/// closed), so ids are never reused while the server may still answer. With a reply timeout, a
+/// watchdog on the scheduler ends the session when requests are outstanding and the server has
+/// sent nothing for that long (see <see cref="SftpClientOptions.ReplyTimeout"/>).
 /// </summary>
 internal sealed class SftpChannelSession : IAsyncDisposable
 {
@@ -24,6 +27,10 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     private readonly TaskCompletionSource<SftpHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _replyTimeout;
+    private readonly IScheduler _scheduler;
+    private IDisposable? _watchdog;
+    private long _lastReplyTicks;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private Exception? _failure;
@@ -33,8 +40,12 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     /// <summary>Wraps an open <c>sftp</c> subsystem channel (any duplex stream: tests use an in-memory one).</summary>
     /// <param name="stream">The channel, owned by the session from now on.</param>
     /// <param name="maxReceiveLength">The longest packet accepted from the server.</param>
-    public SftpChannelSession(Stream stream, int maxReceiveLength)
+    /// <param name="replyTimeout">How long the server may stay silent while requests are outstanding; zero or infinite: forever.</param>
+    /// <param name="scheduler">The clock of the reply timeout.</param>
+    public SftpChannelSession(Stream stream, int maxReceiveLength, TimeSpan replyTimeout, IScheduler scheduler)
     {
+        _replyTimeout = replyTimeout;
+        _scheduler = scheduler;
         _stream = stream;
         _maxReceiveLength = maxReceiveLength;
     }
@@ -56,6 +67,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         _writeLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
         _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
         _outgoing.Writer.TryWrite(new SftpHello(SftpHello.ProtocolVersion, []).ToPacket(SftpPacketType.Init));
+        StartWatchdog();
         return await _hello.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,7 +96,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     /// <exception cref="SftpException"><see cref="SftpStatusCode.ConnectionLost"/> once the session ended.</exception>
     public Task<SftpReply> RequestAsync(SftpPacketWriter packet, uint id, CancellationToken cancellationToken)
     {
-        var pending = new Pending(this);
+        var pending = new Pending(this, _scheduler.Now.UtcTicks);
         if (!_pending.TryAdd(id, pending))
         {
             packet.Dispose();
@@ -163,6 +175,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
 
         // The writer loop drops what is still queued.
         _outgoing.Writer.TryComplete();
+        Interlocked.Exchange(ref _watchdog, null)?.Dispose();
         _ended.TrySetResult();
     }
 
@@ -242,6 +255,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         }
 
         uint id = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(1, 4));
+        Volatile.Write(ref _lastReplyTicks, _scheduler.Now.UtcTicks);
         if (!_pending.TryRemove(id, out Pending? pending))
         {
             throw new SftpProtocolException($"SFTP server answered request id {id}, which is not outstanding");
@@ -321,8 +335,11 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     /// A request waiting for its reply. Abandoned by a cancelled waiter: the reply, once it comes,
     /// is disposed, and a HANDLE it carries is closed so a cancelled open leaves nothing open.
     /// </summary>
-    private sealed class Pending(SftpChannelSession owner) : TaskCompletionSource<SftpReply>(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Pending(SftpChannelSession owner, long startedTicks) : TaskCompletionSource<SftpReply>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+        /// <summary>When the request was queued, in <see cref="DateTimeOffset.UtcTicks"/> of the session's scheduler.</summary>
+        public long StartedTicks => startedTicks;
+
         public void Abandon() => Task.ContinueWith(
             static (t, state) =>
             {
@@ -335,6 +352,56 @@ internal sealed class SftpChannelSession : IAsyncDisposable
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private void StartWatchdog()
+    {
+        if (_replyTimeout <= TimeSpan.Zero || _replyTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastReplyTicks, _scheduler.Now.UtcTicks);
+
+        // Checked four times per timeout: a silent server is noticed between 1 and 1.25 timeouts after its last reply.
+        TimeSpan period = _replyTimeout / 4;
+        IDisposable timer = _scheduler.Schedule(period, again =>
+        {
+            if (Volatile.Read(ref _failure) is null && !CheckReplies())
+            {
+                again(period);
+            }
+        });
+        if (Interlocked.CompareExchange(ref _watchdog, timer, null) is not null || Volatile.Read(ref _failure) is not null)
+        {
+            timer.Dispose();
+        }
+    }
+
+    // True when the server was found silent and the session ended.
+    private bool CheckReplies()
+    {
+        long now = _scheduler.Now.UtcTicks;
+        long oldest = long.MaxValue;
+        foreach (KeyValuePair<uint, Pending> entry in _pending)
+        {
+            oldest = Math.Min(oldest, entry.Value.StartedTicks);
+        }
+
+        long timeout = _replyTimeout.Ticks;
+        if (oldest == long.MaxValue || now - oldest < timeout || now - Volatile.Read(ref _lastReplyTicks) < timeout)
+        {
+            return false;
+        }
+
+        Terminate(new SftpException(
+            SftpStatusCode.ConnectionLost,
+            $"The SFTP server sent no reply for {_replyTimeout.TotalSeconds:0.###} s while requests were outstanding.",
+            new TimeoutException("SFTP reply timeout.")));
+
+        // Closing the channel makes the server close every handle of the session.
+        _ = _stream.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return true;
     }
 
     private void DropAbandoned(SftpReply reply)

@@ -12,9 +12,11 @@ namespace Rx.Ssh.Sftp;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Nothing times out: every operation takes a <see cref="CancellationToken"/>. Cancelling stops the
-/// wait; the request, already sent, still completes on the server, and its late reply is dropped
-/// (a handle it opened is closed). Transfers (<see cref="Get(string, string, SftpTransferOptions?)"/>, <see cref="Put(string, string, SftpTransferOptions?)"/>) are cold
+/// Every operation takes a <see cref="CancellationToken"/>. Cancelling stops the wait; the
+/// request, already sent, still completes on the server, and its late reply is dropped (a handle
+/// it opened is closed). A server that stops answering altogether ends the session after
+/// <see cref="SftpClientOptions.ReplyTimeout"/> (1 minute by default), so neither an operation nor a
+/// cancelled transfer's cleanup waits for it forever. Transfers (<see cref="Get(string, string, SftpTransferOptions?)"/>, <see cref="Put(string, string, SftpTransferOptions?)"/>) are cold
 /// observables of progress; disposing the subscription cancels them and closes their handles.
 /// </para>
 /// <para>
@@ -94,7 +96,7 @@ public sealed partial class SftpClient : IAsyncDisposable
     /// <summary>Starts a session over any duplex stream carrying SFTP (owned by the client from the call on).</summary>
     internal static async Task<SftpClient> StartAsync(Stream stream, SftpClientOptions options, CancellationToken cancellationToken)
     {
-        var session = new SftpChannelSession(stream, options.MaxPacketLength);
+        var session = new SftpChannelSession(stream, options.MaxPacketLength, options.ReplyTimeout, options.Scheduler);
         try
         {
             SftpHello hello = await session.StartAsync(cancellationToken).ConfigureAwait(false);

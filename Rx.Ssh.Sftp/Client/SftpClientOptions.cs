@@ -1,3 +1,5 @@
+using System.Reactive.Concurrency;
+
 namespace Rx.Ssh.Sftp;
 
 /// <summary>
@@ -37,6 +39,25 @@ public sealed record SftpClientOptions
     /// </summary>
     public int? MaxRequestsInFlight { get; init; }
 
+    /// <summary>
+    /// How long the server may stay silent while requests are outstanding. When some request has
+    /// waited this long and no reply at all came in that time, the server is taken for stuck: the
+    /// session ends and every outstanding and later request fails with
+    /// <see cref="SftpException"/> (<see cref="SftpStatusCode.ConnectionLost"/>, inner
+    /// <see cref="TimeoutException"/>), and the channel is closed, which makes the server close
+    /// every handle the session left open. Any reply resets the clock, so a slow but answering
+    /// server (a deep pipeline on a slow link) is not cut off; one request that legitimately takes
+    /// longer with nothing else in flight (a huge <c>fsync</c>) is. Checked on <see cref="Scheduler"/>
+    /// four times per timeout. Default 1 minute; <see cref="TimeSpan.Zero"/> or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off (then only cancellation or disposing the
+    /// client ends a wait, and a cancelled transfer's cleanup, its CLOSE and an upload's wait for
+    /// its writes in flight, waits for the server as long as the session lives).
+    /// </summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The scheduler of <see cref="ReplyTimeout"/>'s checks; default <see cref="DefaultScheduler.Instance"/> (tests pass a virtual-time one).</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
     /// <summary>The smallest block size accepted.</summary>
     public const int MinBlockSize = 512;
 
@@ -48,6 +69,12 @@ public sealed record SftpClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(WindowSize, SshChannelSettings.MinWindowSize, nameof(WindowSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WindowSize, SshChannelSettings.MaxWindowSize, nameof(WindowSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketLength, 34 * 1024, nameof(MaxPacketLength));
+        ArgumentNullException.ThrowIfNull(Scheduler, nameof(Scheduler));
+        if (ReplyTimeout < TimeSpan.Zero && ReplyTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReplyTimeout), ReplyTimeout, "The reply timeout must be positive, zero or infinite.");
+        }
+
         if (BlockSize is int block)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(block, MinBlockSize, nameof(BlockSize));

@@ -74,6 +74,13 @@ public sealed class SftpServerSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_runs_every_sftp_batch_command()
+    {
+        await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
+        await SftpServerInteropTests.RunEveryCommandAsync(serve.Ssh, _dir);
+    }
+
+    [Fact]
     public async Task Serve_serves_sftp_and_scp()
     {
         await using ServeUnderTest serve = await ServeUnderTest.StartAsync();

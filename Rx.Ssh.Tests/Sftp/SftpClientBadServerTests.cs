@@ -129,6 +129,28 @@ public sealed class SftpClientBadServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_that_is_not_utf8_fails_its_request_with_a_protocol_error_and_the_session_goes_on()
+    {
+        Task<string> realPath = Client.RealPathAsync("/x");
+        (_, uint id) = await ReadRequestAsync();
+        using (var name = SftpPacketWriter.WithId(SftpPacketType.Name, id))
+        {
+            name.WriteUInt32(1);
+            name.WriteBytes([0xC3, 0x28]); // not UTF-8
+            name.WriteBytes([]);
+            SftpAttributes.Empty.Write(name);
+            await SendAsync(name);
+        }
+
+        await Assert.ThrowsAsync<SftpProtocolException>(() => realPath.WithTimeout());
+
+        Task<SftpAttributes> next = Client.StatAsync("/y");
+        (_, uint nextId) = await ReadRequestAsync();
+        await SendAttrsAsync(nextId, 4);
+        Assert.Equal(4ul, (await next.WithTimeout()).Size);
+    }
+
+    [Fact]
     public async Task A_status_where_a_handle_is_due_is_the_servers_error()
     {
         Task<SftpFile> opening = Client.OpenAsync("/f", SftpOpenFlags.Read);

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace Rx.Ssh.Tests.Sftp;
 
-/// <summary>Pipelined transfers of <see cref="SftpClient"/> against OpenSSH's sftp-server: integrity, progress, cancellation, resume, trees.</summary>
+/// <summary>Pipelined transfers of <see cref="SftpClient"/> against OpenSSH's sftp-server: integrity (64 and 256 MiB, sha256), progress, cancellation, resume, trees.</summary>
 [Collection(SftpSshdCollection.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutputHelper output)
@@ -57,6 +57,33 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         // Awaiting the observable gives the final progress.
         SftpProgress final = await Client.Get(remote, back);
         Assert.Equal(LargeSize + 12345, final.BytesDone);
+    }
+
+    [Fact]
+    public async Task Put_then_get_256_MiB_keeps_sha256()
+    {
+        const int HugeSize = 256 * 1024 * 1024;
+        string dir = fixture.NewDirectory();
+        string source = Path.Combine(dir, "source.bin");
+        byte[] hash = SftpTestFiles.WriteRandomFile(source, HugeSize);
+        string remote = Path.Combine(dir, "remote.bin");
+        string back = Path.Combine(dir, "back.bin");
+        TimeSpan deadline = TimeSpan.FromMinutes(3);
+
+        var clock = Stopwatch.StartNew();
+        SftpProgress put = await Client.PutAsync(source, remote).WaitAsync(deadline);
+        TimeSpan putTime = clock.Elapsed;
+        File.Delete(source);
+        Assert.Equal(hash, SftpTestFiles.Sha256(remote));
+        clock.Restart();
+        SftpProgress get = await Client.GetAsync(remote, back).WaitAsync(deadline);
+        output.WriteLine($"256 MiB: put {256 / putTime.TotalSeconds:F0} MiB/s, get {256 / clock.Elapsed.TotalSeconds:F0} MiB/s");
+
+        Assert.Equal((HugeSize, HugeSize), (put.BytesDone, put.TotalBytes));
+        Assert.Equal((HugeSize, HugeSize), (get.BytesDone, get.TotalBytes));
+        Assert.Equal(hash, SftpTestFiles.Sha256(back));
+        File.Delete(remote);
+        File.Delete(back);
     }
 
     [Fact]

@@ -19,10 +19,17 @@ public sealed class SftpServerInteropTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sftp_batch_runs_every_command()
+    public Task Sftp_batch_runs_every_command() => RunEveryCommandAsync(_server.Client(), _dir);
+
+    /// <summary>
+    /// Runs OpenSSH's <c>sftp -b</c> with every command it has (transfers, resume, listings, links,
+    /// modes and owners, df, local commands, version, copy) in <paramref name="dir"/> (an absolute
+    /// path the server sees as it is), and checks what each did.
+    /// </summary>
+    internal static async Task RunEveryCommandAsync(OpenSshClient client, string dir)
     {
-        string local = Path.Combine(_dir, "local");
-        string remote = Path.Combine(_dir, "remote");
+        string local = Path.Combine(dir, "local");
+        string remote = Path.Combine(dir, "remote");
         Directory.CreateDirectory(local);
         Directory.CreateDirectory(remote);
         byte[] content = RandomNumberGenerator.GetBytes(300_000);
@@ -31,7 +38,7 @@ public sealed class SftpServerInteropTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(local, "partial.txt"), "down");
         await File.WriteAllBytesAsync(Path.Combine(remote, "resumed.bin"), content[..1000]);
 
-        ProcessResult result = await OpenSshSftp.BatchAsync(_server.Client(), $"""
+        ProcessResult result = await OpenSshSftp.BatchAsync(client, $"""
             cd {remote}
             pwd
             lcd {local}
