@@ -1,0 +1,3 @@
+using Rx.Ssh.Cli;
+
+return await RxsshCommand.Build(new RxConsole()).Parse(args).InvokeAsync();
