@@ -31,7 +31,7 @@ for id in "${tools[@]}"; do
   for entry in README.md tools/net10.0/any/DotnetToolSettings.xml tools/net10.0/any/rxssh.dll; do
     grep -qx "$entry" <<<"$listing" || { echo "pack: $id lacks $entry"; fail=1; }
   done
-  unzip -p "$pkg" tools/net10.0/any/DotnetToolSettings.xml | grep -q 'CommandName="rxssh"' || { echo "pack: $id does not install the rxssh command"; fail=1; }
+  unzip -p "$pkg" tools/net10.0/any/DotnetToolSettings.xml | grep -q 'Command Name="rxssh"' || { echo "pack: $id does not install the rxssh command"; fail=1; }
 done
 for id in "${libraries[@]}"; do
   pkg="$out/$id.$version.nupkg"
