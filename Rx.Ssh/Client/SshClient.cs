@@ -254,7 +254,7 @@ public static partial class SshClient
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
             options.AddHandlersTo(connection);
             connection.StartDispatch();
-            options.StartKeepAliveOn(connection);
+            options.StartTimersOn(connection);
             return connection;
         }
     }

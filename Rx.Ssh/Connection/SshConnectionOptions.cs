@@ -57,6 +57,18 @@ public abstract record SshConnectionOptions
     public int KeepAliveCountMax { get; init; } = 3;
 
     /// <summary>
+    /// Idle timeouts by channel type, as OpenSSH's <c>ChannelTimeout</c>: a channel of a listed type
+    /// (<c>session</c>, <c>direct-tcpip</c>, <c>forwarded-tcpip</c>, <c>direct-streamlocal@openssh.com</c>,
+    /// <c>auth-agent@openssh.com</c>, ...) on which nothing was sent or received (data either way,
+    /// channel requests) for its timeout is closed, and the close is logged. Keys are exact types or
+    /// wildcard patterns (<c>*</c>, <c>?</c>): an exact type wins, then the longest matching pattern.
+    /// A channel closes between its timeout and a quarter more (the sweep runs every quarter of the
+    /// shortest timeout, at least every second) on <see cref="Scheduler"/>. Zero or infinite values
+    /// mean no timeout. Default none (channels never time out).
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan>? ChannelTimeouts { get; init; }
+
+    /// <summary>
     /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
     /// connection before it reads its first request; more can be added later with
     /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
@@ -113,7 +125,10 @@ public abstract record SshConnectionOptions
         connection.AddChannelRequestHandlers(ChannelRequestHandlers);
     }
 
-    /// <summary>Starts the options' keepalive on a connection whose dispatch has started.</summary>
-    internal void StartKeepAliveOn(SshConnection connection) =>
+    /// <summary>Starts the options' keepalive and channel timeouts on a connection whose dispatch has started.</summary>
+    internal void StartTimersOn(SshConnection connection)
+    {
         connection.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax, Scheduler);
+        connection.StartChannelTimeouts(ChannelTimeouts, Scheduler);
+    }
 }
