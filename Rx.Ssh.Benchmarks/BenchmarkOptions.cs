@@ -19,6 +19,7 @@ internal sealed record BenchmarkOptions
         "                         --concurrent-files, --requests-in-flight: Rx.Ssh's MaxConcurrentFiles and\n" +
         "                         MaxRequestsInFlight, default the library's)\n" +
         "       Rx.Ssh.Benchmarks --scale [--connections K] [--concurrency C] [--cycles N] [--transfer-gib G]\n" +
+        "       Rx.Ssh.Benchmarks --client-memory [--size-mb N]\n" +
         "                         one Rx.Ssh server process: K idle authenticated connections (memory per connection), N connect/run/close\n" +
         "                         cycles (memory flat?), G GiB each way through re-keys every 64 MiB (sha256); the issue's: 10000, 100000, 10\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
@@ -140,6 +141,9 @@ internal sealed record BenchmarkOptions
                 case "--scale":
                     options = options with { Mode = BenchmarkMode.Scale };
                     break;
+                case "--client-memory":
+                    options = options with { Mode = BenchmarkMode.ClientMemory };
+                    break;
                 case "--cycles" when hasValue:
                     options = options with { Cycles = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
@@ -193,5 +197,6 @@ internal enum BenchmarkMode
     Sftp,
     InProcess,
     Scale,
+    ClientMemory,
     Ciphers,
 }

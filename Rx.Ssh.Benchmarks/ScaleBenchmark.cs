@@ -174,15 +174,26 @@ internal sealed class ScaleServerProcess : IDisposable
 
     private ScaleServerProcess(Process process) => _process = process;
 
+    /// <summary>The child's process id.</summary>
+    public int ProcessId => _process.Id;
+
     public static ScaleServerProcess Start(string keysDirectory, long rekeyBytes)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        // Under `dotnet` the server is this assembly run again; published natively (NativeAOT), this executable.
+        string self = Environment.ProcessPath ?? "dotnet";
+        bool hosted = Path.GetFileNameWithoutExtension(self) == "dotnet";
+        var psi = new ProcessStartInfo(self)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Rx.Ssh.Benchmarks.dll"), "--scale-server", keysDirectory, rekeyBytes.ToString(CultureInfo.InvariantCulture) })
+        if (hosted)
+        {
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rx.Ssh.Benchmarks.dll"));
+        }
+
+        foreach (string a in new[] { "--scale-server", keysDirectory, rekeyBytes.ToString(CultureInfo.InvariantCulture) })
         {
             psi.ArgumentList.Add(a);
         }
