@@ -9,6 +9,9 @@ namespace Rx.Ssh.Client.Jump;
 /// </summary>
 internal sealed class JumpChainStream : Stream
 {
+    /// <summary>How long a channel end waits for a hop's end to be seen, so the error can name it.</summary>
+    private static readonly TimeSpan HopEndGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly SshChannelStream _inner;
     private readonly IReadOnlyList<JumpHop> _hops;
     private int _disposed;
@@ -62,10 +65,21 @@ internal sealed class JumpChainStream : Stream
             throw lost;
         }
 
-        // The channel's end: the target closed, or a hop that ended closed it on its way down.
-        if (read == 0 && buffer.Length > 0 && LostHop(_hops) is { } ended)
+        // The channel's end: the target went away, or a hop going down closed its channels before
+        // its own end was seen (a graceful shutdown sends CHANNEL_CLOSE before DISCONNECT). The
+        // connection is over either way; give the hops a moment to say whether one of them ended it.
+        if (read == 0 && buffer.Length > 0 && Volatile.Read(ref _disposed) == 0)
         {
-            throw ended;
+            if (LostHop(_hops) is null)
+            {
+                Task anyHopClosed = Task.WhenAny(_hops.Select(h => h.Connection.Transport.Closed));
+                await Task.WhenAny(anyHopClosed, Task.Delay(HopEndGrace, CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            if (LostHop(_hops) is { } ended)
+            {
+                throw ended;
+            }
         }
 
         return read;

@@ -38,9 +38,6 @@ internal sealed class ProxyCommandStream : Stream
     /// <summary>The process's id.</summary>
     public int ProcessId { get; }
 
-    /// <summary>Completes when the process has exited.</summary>
-    public Task Exited => _process.WaitForExitAsync();
-
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
