@@ -100,6 +100,22 @@ public sealed class ProxyCommandInteropTests : IDisposable
     }
 
     [Fact]
+    public async Task A_command_flooding_stderr_keeps_only_a_bounded_tail()
+    {
+        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with
+        {
+            ProxyCommand = "sh -c 'head -c 3000000 /dev/zero | tr \\\\0 x >&2; i=0; while [ $i -lt 2000 ]; do echo line $i >&2; i=$((i+1)); done; exit 4'",
+        };
+
+        SshProxyCommandException e = await Assert.ThrowsAsync<SshProxyCommandException>(
+            () => SshClient.ConnectAsync(SshdServer.Host, _sshd.Port, options).WaitAsync(TestTimeout.Long));
+
+        Assert.Equal(4, e.ExitCode);
+        Assert.InRange(e.StandardErrorTail.Length, 1, 8192);
+        Assert.EndsWith("line 1999", e.StandardErrorTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_command_that_does_not_exist_fails_with_the_shells_exit_code()
     {
         SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyCommand = "/nonexistent/rxssh-proxy %h %p" };

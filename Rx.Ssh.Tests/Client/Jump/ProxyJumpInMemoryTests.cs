@@ -77,6 +77,24 @@ public sealed class ProxyJumpInMemoryTests
     }
 
     [Fact]
+    public async Task A_jump_host_that_never_answers_the_channel_open_times_out_naming_it()
+    {
+        var never = new TaskCompletionSource<SshForwardDecision>();
+        await using var jump = new InMemorySshServer(InMemoryServer.DefaultServerOptions() with { DirectForwardPolicy = _ => new ValueTask<SshForwardDecision>(never.Task) });
+        SshClientOptions options = InMemoryServer.DefaultClientOptions() with
+        {
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            ProxyJump = [new SshProxyJump(jump.GetHost(InMemoryServer.DefaultClientOptions(), "bastion"))],
+        };
+
+        SshProxyJumpException e = await Assert.ThrowsAsync<SshProxyJumpException>(() => SshClient.ConnectAsync("db.internal", 22, options).WaitAsync(TestTimeout.Default));
+
+        Assert.Equal(SshProxyJumpFailure.OpenChannel, e.Failure);
+        Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+        never.TrySetResult(SshForwardDecision.Refuse(ChannelOpenFailureReason.ConnectFailed, "late"));
+    }
+
+    [Fact]
     public async Task A_jump_chain_that_names_itself_again_and_again_stops_at_the_hop_limit()
     {
         // A first hop whose own options jump through the same host: what a careless "Host *" ProxyJump gives.
