@@ -282,7 +282,7 @@ public static partial class SshClient
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream };
             options.AddHandlersTo(connection);
             connection.StartDispatch();
-            options.StartKeepAliveOn(connection);
+            options.StartTimersOn(connection);
             return connection;
         }
     }
