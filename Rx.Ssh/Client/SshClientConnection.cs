@@ -22,6 +22,9 @@ public sealed partial class SshClientConnection : SshConnection
         Port = port;
     }
 
+    /// <summary>The stream the connection runs over (jump hosts' and proxy commands' own streams; tests).</summary>
+    internal Stream? TransportStream { get; init; }
+
     /// <summary>The host name used to connect.</summary>
     public string Host { get; }
 
