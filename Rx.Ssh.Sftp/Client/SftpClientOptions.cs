@@ -55,8 +55,29 @@ public sealed record SftpClientOptions
     /// </summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The scheduler of <see cref="ReplyTimeout"/>'s checks; default <see cref="DefaultScheduler.Instance"/> (tests pass a virtual-time one).</summary>
-    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+    /// <summary>
+    /// The scheduler of <see cref="ReplyTimeout"/>'s checks; default <see cref="DefaultScheduler.Instance"/>,
+    /// or <see cref="TimeProvider"/>'s clock when that is set (tests pass a virtual-time one).
+    /// </summary>
+    public IScheduler Scheduler
+    {
+        get => _scheduler ?? (IScheduler?)_providerScheduler ?? DefaultScheduler.Instance;
+        init => _scheduler = value;
+    }
+
+    /// <summary>
+    /// The clock as a <see cref="System.TimeProvider"/> (a <c>FakeTimeProvider</c> in tests): when set,
+    /// <see cref="ReplyTimeout"/> is checked on it. Setting both this and <see cref="Scheduler"/> is an
+    /// <see cref="ArgumentException"/> when the client starts. Default null.
+    /// </summary>
+    public TimeProvider? TimeProvider
+    {
+        get => _providerScheduler?.Provider;
+        init => _providerScheduler = value is null ? null : new SshTimeProviderScheduler(value);
+    }
+
+    private readonly IScheduler? _scheduler;
+    private readonly SshTimeProviderScheduler? _providerScheduler;
 
     /// <summary>The smallest block size accepted.</summary>
     public const int MinBlockSize = 512;
@@ -70,6 +91,10 @@ public sealed record SftpClientOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WindowSize, SshChannelSettings.MaxWindowSize, nameof(WindowSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketLength, 34 * 1024, nameof(MaxPacketLength));
         ArgumentNullException.ThrowIfNull(Scheduler, nameof(Scheduler));
+        if (_scheduler is not null && _providerScheduler is not null)
+        {
+            throw new ArgumentException($"Set {nameof(Scheduler)} or {nameof(TimeProvider)}, not both.", nameof(TimeProvider));
+        }
         if (ReplyTimeout < TimeSpan.Zero && ReplyTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(ReplyTimeout), ReplyTimeout, "The reply timeout must be positive, zero or infinite.");

@@ -114,10 +114,30 @@ public abstract record SshConnectionOptions
 
     /// <summary>
     /// Scheduler for timers (timeouts, re-key interval, keepalive, the server's login grace and
-    /// failure delay); default <see cref="DefaultScheduler.Instance"/>. Pass a virtual-time
-    /// scheduler in tests.
+    /// failure delay); default <see cref="DefaultScheduler.Instance"/>, or <see cref="TimeProvider"/>'s
+    /// clock when that is set. Pass a virtual-time scheduler in tests.
     /// </summary>
-    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+    public IScheduler Scheduler
+    {
+        get => _scheduler ?? (IScheduler?)_providerScheduler ?? DefaultScheduler.Instance;
+        init => _scheduler = value;
+    }
+
+    /// <summary>
+    /// The clock as a <see cref="System.TimeProvider"/>, for applications that keep time with one:
+    /// when set, every timer <see cref="Scheduler"/> would run runs on it instead (pass a
+    /// <c>FakeTimeProvider</c> in tests and advance it). One clock: setting both this and
+    /// <see cref="Scheduler"/> fails the connect (or accept) with <see cref="ArgumentException"/>.
+    /// Default null (the scheduler's clock).
+    /// </summary>
+    public TimeProvider? TimeProvider
+    {
+        get => _providerScheduler?.Provider;
+        init => _providerScheduler = value is null ? null : new SshTimeProviderScheduler(value);
+    }
+
+    private readonly IScheduler? _scheduler;
+    private readonly SshTimeProviderScheduler? _providerScheduler;
 
     /// <summary>Logger for protocol diagnostics.</summary>
     public ILogger? Logger { get; init; }
@@ -130,6 +150,10 @@ public abstract record SshConnectionOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(KeepAliveCountMax, paramName + "." + nameof(KeepAliveCountMax));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxChannels, 1, paramName + "." + nameof(MaxChannels));
+        if (_scheduler is not null && _providerScheduler is not null)
+        {
+            throw new ArgumentException($"Set {nameof(Scheduler)} or {nameof(TimeProvider)}, not both: the connection keeps one clock.", paramName);
+        }
     }
 
     /// <summary>Registers the options' handlers and channel cap on a new connection, before its dispatch starts.</summary>
