@@ -43,7 +43,7 @@ internal static class CommandLine
                 Port = parse.GetValue(PortOption),
                 Listen = parse.GetValue(ListenOption),
                 UserName = parse.GetValue(UserOption) ?? defaults.UserName,
-                KnownHosts = parse.GetValue(KnownHostsOption) ?? defaults.KnownHosts,
+                KnownHosts = parse.GetValue(KnownHostsOption),
                 Keys = parse.GetValue(KeyOption) ?? [],
                 Password = parse.GetValue(PasswordOption),
                 DestHost = parse.GetValue(DestHostOption),

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
 using Rx.Ssh.Client;
+using Rx.Ssh.Client.Config;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Transport;
 using Rx.Ssh.Trust;
@@ -128,6 +129,8 @@ public static partial class SshClient
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
+        ConfiguredConnect configured = ConfiguredConnect.Resolve(host, port, options);
+        (host, port, options) = (configured.Host, configured.Port, configured.Options);
         options.CheckShared(nameof(options));
         using var timeout = new TimeoutScope(options, cancellationToken);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -161,7 +164,8 @@ public static partial class SshClient
         }
 
         var stream = new NetworkStream(socket, ownsSocket: true);
-        return await ConnectCoreAsync(stream, host, port, socket.RemoteEndPoint, options, timeout).ConfigureAwait(false);
+        SshClientConnection connection = await ConnectCoreAsync(stream, host, port, socket.RemoteEndPoint, options, timeout).ConfigureAwait(false);
+        return await configured.StartAsync(connection, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -251,7 +255,7 @@ public static partial class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, SessionDefaults = SessionDefaults.From(options) };
             options.AddHandlersTo(connection);
             connection.StartDispatch();
             options.StartKeepAliveOn(connection);

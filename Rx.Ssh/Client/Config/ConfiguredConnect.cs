@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Rx.Ssh.Client.Config;
+
+/// <summary>
+/// A connect by host name after the OpenSSH client configuration: the host and port to dial, the
+/// effective options, and the forwards to start once connected (owned by the connection).
+/// <see cref="SshClient"/> calls <see cref="Resolve"/> first and <see cref="StartAsync"/> on the
+/// authenticated connection.
+/// </summary>
+internal sealed class ConfiguredConnect
+{
+    private readonly IReadOnlyList<ConfigForward> _forwards;
+    private readonly bool _exitOnForwardFailure;
+    private readonly bool _gatewayPorts;
+
+    private ConfiguredConnect(string host, int port, SshClientOptions options, IReadOnlyList<ConfigForward> forwards, bool exitOnForwardFailure, bool gatewayPorts)
+    {
+        Host = host;
+        Port = port;
+        Options = options;
+        _forwards = forwards;
+        _exitOnForwardFailure = exitOnForwardFailure;
+        _gatewayPorts = gatewayPorts;
+    }
+
+    /// <summary>The host to dial: HostName, else the name given.</summary>
+    public string Host { get; }
+
+    /// <summary>The port: the code's (when not 22), else Port, else 22.</summary>
+    public int Port { get; }
+
+    /// <summary>The options with the configuration's values filled in.</summary>
+    public SshClientOptions Options { get; }
+
+    /// <summary>The forwards to start on connect.</summary>
+    public IReadOnlyList<ConfigForward> Forwards => _forwards;
+
+    /// <summary>
+    /// Resolves <paramref name="host"/> through <see cref="SshClientOptions.Config"/>. The code's user
+    /// name (when not the local user's) and port (when not 22) win over User and Port.
+    /// </summary>
+    /// <exception cref="SshConfigException">The configuration is malformed or unreadable; names the file (and line).</exception>
+    public static ConfiguredConnect Resolve(string host, int port, SshClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (ReferenceEquals(options.Config, SshConfig.Empty))
+        {
+            return new(host, port, options, [], false, false);
+        }
+
+        ILogger logger = options.Logger ?? NullLogger.Instance;
+        SshHostConfig config = options.Config.Resolve(host, new SshConfigResolveOptions
+        {
+            User = ClientConfigMapping.UserNameIsDefault(options) ? null : options.UserName,
+            Port = port == 22 ? null : port,
+            Logger = options.Logger,
+        });
+        SshClientOptions applied = ClientConfigMapping.Apply(config, options, logger);
+        IReadOnlyList<ConfigForward> forwards = ConfigForward.All(config);
+        bool exit = Flag(config, "exitonforwardfailure");
+        bool gateway = Flag(config, "gatewayports");
+        if (config.HostName != host || config.Port != port)
+        {
+            logger.LogDebug("SSH configuration: {Host} is {HostName} port {Port}", host, config.HostName, config.Port);
+        }
+
+        return new(config.HostName, config.Port, applied, forwards, exit, gateway);
+    }
+
+    /// <summary>
+    /// Starts the configured forwards on <paramref name="connection"/> and returns it once each listens
+    /// (or failed: logged as a warning, or, with <c>ExitOnForwardFailure yes</c>, the connection is
+    /// closed and the error thrown). The forwards stop when the connection ends.
+    /// </summary>
+    public async Task<SshClientConnection> StartAsync(SshClientConnection connection, CancellationToken cancellationToken)
+    {
+        if (_forwards.Count == 0)
+        {
+            return connection;
+        }
+
+        ILogger logger = Options.Logger ?? NullLogger.Instance;
+        var running = new System.Reactive.Disposables.CompositeDisposable();
+        _ = connection.Completion.ContinueWith(_ => running.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        foreach (ConfigForward forward in _forwards)
+        {
+            try
+            {
+                running.Add(await ConfigForwardStarter.StartAsync(connection, forward, _gatewayPorts, logger, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_exitOnForwardFailure)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw new SshForwardingException($"{forward.Kind}Forward {forward.Text} could not be started (ExitOnForwardFailure): {ex.Message}", ex);
+                }
+
+                logger.LogWarning("{Kind}Forward {Forward} could not be started: {Error}", forward.Kind, forward.Text, ex.Message);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return connection;
+    }
+
+    private static bool Flag(SshHostConfig config, string keyword) =>
+        config[keyword] is [{ } value, ..] && value.ToLowerInvariant() is "yes" or "true";
+}
