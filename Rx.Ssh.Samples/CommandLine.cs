@@ -10,7 +10,7 @@ internal static class CommandLine
     private static readonly Option<int?> PortOption = new("--port") { Description = "port (22 for clients, 8022 for servers)" };
     private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds, or a forwarding client listens on (default all interfaces)" };
     private static readonly Option<string> UserOption = new("--username") { DefaultValueFactory = _ => Environment.UserName, Description = "login name" };
-    private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts)" };
+    private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts, or what ~/.ssh/config says)" };
     private static readonly Option<string[]> KeyOption = new("--key") { Description = "client key file (repeatable)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> PasswordOption = new("--password") { Description = "password authentication" };
     private static readonly Option<string?> DestHostOption = new("--dest-host") { Description = "forwarding destination host (default as in the document: www.google.com, localhost for remote forwards)" };

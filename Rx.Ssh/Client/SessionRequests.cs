@@ -21,6 +21,9 @@ internal sealed record SessionDefaults(IReadOnlyDictionary<string, string> Envir
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
+    public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
+        StartAsync(channel, requestType, command, options, SessionDefaults.None, cancellationToken);
+
     public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, SessionDefaults defaults, CancellationToken cancellationToken)
     {
         if (requestType == "shell" && defaults.RemoteCommand is { } remoteCommand)
