@@ -24,6 +24,9 @@ internal sealed record SampleContext
 
     public IReadOnlyList<string> Keys { get; init; } = [];
 
+    /// <summary><c>--config FILE</c> (ssh's <c>-F</c>): the OpenSSH client configuration to use; null means ssh's default files, <c>none</c> no file.</summary>
+    public string? Config { get; init; }
+
     public string? Password { get; init; }
 
     /// <summary>Forwarding destination host (<c>--dest-host</c>); null means the document's (<c>www.google.com</c> for local and direct forwards, <c>localhost</c> for remote ones).</summary>
@@ -86,6 +89,11 @@ internal sealed record SampleContext
         get
         {
             var options = new SshClientOptions { KeyFiles = Keys, Password = Password };
+            if (Config is not null)
+            {
+                options = options with { Config = Config == "none" ? SshConfig.Empty : SshConfig.Load(Config) };
+            }
+
             if (UserName != Environment.UserName)
             {
                 options = options with { UserName = UserName };

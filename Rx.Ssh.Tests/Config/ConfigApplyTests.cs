@@ -314,6 +314,50 @@ public sealed class ConfigApplyTests : IDisposable
         Assert.Contains(log.Lines, e => e.Contains("gssapiauthentication", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("password")]
+    [InlineData("keyboard-interactive")]
+    public async Task AuthenticationMethods_decide_the_method_tried(string method)
+    {
+        string? used = null;
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with
+        {
+            AuthenticationMethods = [method, "publickey"],
+            ConnectionEvents = e => used = e is SshAuthenticated a ? a.Method : used,
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(client: client);
+        Assert.Equal(method, used);
+    }
+
+    [Fact]
+    public async Task A_method_list_with_nothing_usable_is_refused()
+    {
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { AuthenticationMethods = ["publickey"], LoginTimeout = TestTimeout.Default };
+        await using var server = new Rx.Ssh.Testing.InMemorySshServer(InMemoryServer.DefaultServerOptions());
+        var denied = await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync(client).WaitAsync(TestTimeout.Long));
+        Assert.Contains("nothing usable", denied.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublicKeyAlgorithms_keep_a_key_of_another_algorithm_from_being_offered()
+    {
+        SshPrivateKey key = SshPrivateKey.Generate("ssh-ed25519");
+        SshServerOptions serverOptions = InMemoryServer.DefaultServerOptions() with
+        {
+            PasswordValidator = null,
+            AuthorizedKeys = _ => AuthorizedKeysFile.Parse(key.PublicKey.ToOpenSshString() + "\n"),
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { Password = null, Keys = [key], LoginTimeout = TestTimeout.Default };
+        await using var server = new Rx.Ssh.Testing.InMemorySshServer(serverOptions);
+
+        await using (SshClientConnection accepted = await server.ConnectAsync(client with { PublicKeyAlgorithms = ["ssh-ed25519"] }).WaitAsync(TestTimeout.Long))
+        {
+            Assert.Equal("alice", accepted.UserName);
+        }
+
+        await Assert.ThrowsAsync<SshPermissionDeniedException>(() => server.ConnectAsync(client with { PublicKeyAlgorithms = ["rsa-sha2-256"] }).WaitAsync(TestTimeout.Long));
+    }
+
     [Fact]
     public void Mapping_without_a_connect_is_pure()
     {
