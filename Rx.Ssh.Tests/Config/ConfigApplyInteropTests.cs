@@ -116,6 +116,45 @@ public sealed class ConfigApplyInteropTests : IDisposable
     }
 
     [Fact]
+    public async Task A_RemoteForward_of_the_config_reaches_a_local_service()
+    {
+        using var service = new TcpListener(IPAddress.Loopback, 0);
+        service.Start();
+        int servicePort = ((IPEndPoint)service.LocalEndpoint).Port;
+        int remotePort = FreePort();
+        SshClientOptions options = From(Alias($"  UserKnownHostsFile {_server.KnownHostsPath}\n  RemoteForward 127.0.0.1:{remotePort} 127.0.0.1:{servicePort}\n  ExitOnForwardFailure yes"));
+        await using SshClientConnection conn = await SshClient.ConnectAsync("box", options: options).WaitAsync(TestTimeout.Long);
+
+        // sshd listens on the remote port once the connect returned; what arrives there comes out here.
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, remotePort).WaitAsync(TestTimeout.Long);
+        using TcpClient accepted = await service.AcceptTcpClientAsync().WaitAsync(TestTimeout.Long);
+        await accepted.GetStream().WriteAsync("through\n"u8.ToArray());
+        using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
+        Assert.Equal("through", await reader.ReadLineAsync().WaitAsync(TestTimeout.Long));
+    }
+
+    [Fact]
+    public async Task A_DynamicForward_of_the_config_is_a_socks_proxy()
+    {
+        int port = FreePort();
+        SshClientOptions options = From(Alias($"  UserKnownHostsFile {_server.KnownHostsPath}\n  DynamicForward 127.0.0.1:{port}\n  ExitOnForwardFailure yes"));
+        await using SshClientConnection conn = await SshClient.ConnectAsync("box", options: options).WaitAsync(TestTimeout.Long);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TestTimeout.Long);
+        NetworkStream stream = client.GetStream();
+        // SOCKS4 CONNECT to sshd's own port through the tunnel: version 4, command 1, port, 127.0.0.1, empty user id.
+        byte[] request = [4, 1, (byte)(_server.Port >> 8), (byte)_server.Port, 127, 0, 0, 1, 0];
+        await stream.WriteAsync(request);
+        byte[] reply = new byte[8];
+        await stream.ReadExactlyAsync(reply).AsTask().WaitAsync(TestTimeout.Long);
+        Assert.Equal(0x5A, reply[1]);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.StartsWith("SSH-2.0-OpenSSH", await reader.ReadLineAsync().WaitAsync(TestTimeout.Long), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExitOnForwardFailure_fails_the_connect_when_a_forward_cannot_listen()
     {
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

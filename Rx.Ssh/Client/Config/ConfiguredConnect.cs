@@ -61,6 +61,12 @@ internal sealed class ConfiguredConnect
         IReadOnlyList<ConfigForward> forwards = ConfigForward.All(config);
         bool exit = Flag(config, "exitonforwardfailure");
         bool gateway = Flag(config, "gatewayports");
+        if (config.ProxyJump is not null || (config.ProxyCommand is { } command && !command.Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Jump hosts are a later feature: say so instead of silently dialling the host directly.
+            logger.LogWarning("SSH configuration for {Host}: ProxyJump/ProxyCommand are not applied; connecting directly", host);
+        }
+
         if (config.HostName != host || config.Port != port)
         {
             logger.LogDebug("SSH configuration: {Host} is {HostName} port {Port}", host, config.HostName, config.Port);
