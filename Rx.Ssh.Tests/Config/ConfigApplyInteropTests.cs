@@ -205,6 +205,10 @@ public sealed class ConfigApplyInteropTests : IDisposable
             {
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // Accepted into the backlog as the listener closed: the next attempt is refused.
+            }
 
             await Task.Delay(20, deadline.Token);
         }
