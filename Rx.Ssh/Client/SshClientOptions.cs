@@ -74,7 +74,9 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// <summary>
     /// Decides whether the server's host key is trusted. Default: OpenSSH's known_hosts files
     /// (<c>~/.ssh/known_hosts</c>, <c>/etc/ssh/ssh_known_hosts</c>). Opting out is explicit:
-    /// <see cref="InsecureAcceptAnyHostKey.Instance"/>.
+    /// <see cref="InsecureAcceptAnyHostKey.Instance"/>. Left at this default, the <see cref="Config"/>'s
+    /// UserKnownHostsFile, GlobalKnownHostsFile, StrictHostKeyChecking, CheckHostIP and HashKnownHosts
+    /// choose the files and the policy (HostKeyAlias applies to any verifier).
     /// </summary>
     public IHostKeyVerifier HostKeyVerifier { get; init; } = new KnownHostsVerifier();
 
