@@ -37,6 +37,7 @@ try
     var clientOptions = new SshClientOptions
     {
         UserName = "aot",
+        Config = SshConfig.Empty, // a self-contained smoke test: the machine's ~/.ssh/config is not its business
         Keys = [userKey],
         UseDefaultKeys = false,
         HostKeyVerifier = new CallbackHostKeyVerifier(context => context.Key?.Equals(hostKey.PublicKey) == true),

@@ -38,6 +38,7 @@ internal static class InProcessSetup
         var client = new SshClientOptions
         {
             UserName = "bench",
+            Config = SshConfig.Empty, // measured runs must not depend on the machine's ~/.ssh/config
             Keys = [userKey],
             UseDefaultKeys = false,
             HostKeyVerifier = new CallbackHostKeyVerifier(context => hostPublic.Equals(context.Key)),

@@ -11,6 +11,7 @@ internal sealed class RxSshRunner(IServerUnderTest server)
         return SshClient.ConnectAsync("127.0.0.1", server.Port, new SshClientOptions
         {
             UserName = server.Keys.UserName,
+            Config = SshConfig.Empty, // measured runs must not depend on the machine's ~/.ssh/config
             KeyFiles = [server.Keys.UserKey],
             UseDefaultKeys = false,
             HostKeyVerifier = new KnownHostsVerifier(server.Keys.KnownHosts),

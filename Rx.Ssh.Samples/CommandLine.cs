@@ -10,7 +10,8 @@ internal static class CommandLine
     private static readonly Option<int?> PortOption = new("--port") { Description = "port (22 for clients, 8022 for servers)" };
     private static readonly Option<string?> ListenOption = new("--listen") { Description = "address a server sample binds, or a forwarding client listens on (default all interfaces)" };
     private static readonly Option<string> UserOption = new("--username") { DefaultValueFactory = _ => Environment.UserName, Description = "login name" };
-    private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts)" };
+    private static readonly Option<string?> KnownHostsOption = new("--known-hosts") { Description = "trusted host keys (default ~/.ssh/known_hosts, /etc/ssh/ssh_known_hosts, or what ~/.ssh/config says)" };
+    private static readonly Option<string?> ConfigOption = new("--config", "-F") { Description = "OpenSSH client configuration file (default ~/.ssh/config then /etc/ssh/ssh_config; 'none' for no file)" };
     private static readonly Option<string[]> KeyOption = new("--key") { Description = "client key file (repeatable)", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> PasswordOption = new("--password") { Description = "password authentication" };
     private static readonly Option<string?> DestHostOption = new("--dest-host") { Description = "forwarding destination host (default as in the document: www.google.com, localhost for remote forwards)" };
@@ -29,7 +30,7 @@ internal static class CommandLine
     {
         var root = new RootCommand("Rx.Ssh samples: one program per example of AsyncSSH's examples chapter.")
         {
-            NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
+            NameArgument, HostOption, PortOption, ListenOption, UserOption, KnownHostsOption, ConfigOption, KeyOption, PasswordOption, DestHostOption, DestPortOption, HostKeyOption, AuthorizedKeysOption, RootOption,
             ListenPortOption, AllowPortOption, OutputOption, CommandsOption, CompatibleOption,
         };
         root.SetAction((parse, stopping) =>
@@ -43,8 +44,9 @@ internal static class CommandLine
                 Port = parse.GetValue(PortOption),
                 Listen = parse.GetValue(ListenOption),
                 UserName = parse.GetValue(UserOption) ?? defaults.UserName,
-                KnownHosts = parse.GetValue(KnownHostsOption) ?? defaults.KnownHosts,
+                KnownHosts = parse.GetValue(KnownHostsOption),
                 Keys = parse.GetValue(KeyOption) ?? [],
+                Config = parse.GetValue(ConfigOption),
                 Password = parse.GetValue(PasswordOption),
                 DestHost = parse.GetValue(DestHostOption),
                 DestPort = parse.GetValue(DestPortOption),

@@ -16,9 +16,16 @@ internal sealed record SampleContext
 
     public string UserName { get; init; } = Environment.UserName;
 
-    public string KnownHosts { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+    /// <summary>
+    /// <c>--known-hosts</c>; null (not given) leaves the library's default verifier (<c>~/.ssh/known_hosts</c>,
+    /// <c>/etc/ssh/ssh_known_hosts</c>), which the OpenSSH configuration may change (UserKnownHostsFile, StrictHostKeyChecking).
+    /// </summary>
+    public string? KnownHosts { get; init; }
 
     public IReadOnlyList<string> Keys { get; init; } = [];
+
+    /// <summary><c>--config FILE</c> (ssh's <c>-F</c>): the OpenSSH client configuration to use; null means ssh's default files, <c>none</c> no file.</summary>
+    public string? Config { get; init; }
 
     public string? Password { get; init; }
 
@@ -71,12 +78,28 @@ internal sealed record SampleContext
     /// <summary>Port for server samples: 8022 unless given.</summary>
     public int ServerPort => Port ?? 8022;
 
-    /// <summary>Client options built from the command line, as AsyncSSH's connect() arguments would be.</summary>
-    public SshClientOptions ClientOptions => new()
+    /// <summary>
+    /// Client options built from the command line, as AsyncSSH's connect() arguments would be. What
+    /// the command line does not give stays at the library's default, so the OpenSSH client
+    /// configuration (~/.ssh/config, /etc/ssh/ssh_config) fills it, as ssh does: User, Port,
+    /// HostName, IdentityFile, known hosts, algorithms, forwards... (values given here win).
+    /// </summary>
+    public SshClientOptions ClientOptions
     {
-        UserName = UserName,
-        KeyFiles = Keys,
-        Password = Password,
-        HostKeyVerifier = new KnownHostsVerifier(KnownHosts),
-    };
+        get
+        {
+            var options = new SshClientOptions { KeyFiles = Keys, Password = Password };
+            if (Config is not null)
+            {
+                options = options with { Config = Config == "none" ? SshConfig.Empty : SshConfig.Load(Config) };
+            }
+
+            if (UserName != Environment.UserName)
+            {
+                options = options with { UserName = UserName };
+            }
+
+            return KnownHosts is null ? options : options with { HostKeyVerifier = new KnownHostsVerifier(KnownHosts) };
+        }
+    }
 }

@@ -73,6 +73,34 @@ public sealed class ClientSampleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientSamples_HonourTheOpenSshConfig()
+    {
+        // Host, port, user, key and known hosts all come from the file (ssh -F), the host given is an alias.
+        string config = Path.Combine(Path.GetTempPath(), $"rxssh-sample-config-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(config, $"""
+            Host lab
+              HostName 127.0.0.1
+              Port {Server.Port}
+              User {WithAbc}
+              IdentityFile {TestKeys.Ed25519.PrivateKeyPath}
+              UserKnownHostsFile {Server.KnownHostsPath}
+            """);
+        try
+        {
+            var context = new SampleContext { Host = "lab", Config = config };
+            Assert.Equal(new ClientSampleRun(0, Listing, ""), await ClientSampleRun.RunAsync("simple_client", context));
+
+            ClientSampleRun gathered = await ClientSampleRun.RunAsync("gather_results", context with { AllHosts = ["lab"] });
+            Assert.Equal(0, gathered.ExitCode);
+            Assert.Equal(5, gathered.Out.Split('\n').Count(l => l.StartsWith("Task ", StringComparison.Ordinal) && l.EndsWith(" to host lab succeeded:", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task CheckExitStatus_PrintsTheListing()
     {
         ClientSampleRun run = await RunAsync("check_exit_status", WithAbc);

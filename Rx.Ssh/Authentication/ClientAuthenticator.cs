@@ -46,7 +46,8 @@ internal sealed class ClientAuthenticator
         var tried = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            string? method = methods.FirstOrDefault(m => !tried.Contains(m) && CanTry(m));
+            string? method = (_settings.PreferredMethods is { } preferred ? preferred.Where(methods.Contains) : methods)
+                .FirstOrDefault(m => !tried.Contains(m) && CanTry(m));
             if (method is null)
             {
                 throw new SshPermissionDeniedException(
@@ -170,17 +171,18 @@ internal sealed class ClientAuthenticator
         IReadOnlyList<string>? server = _transport.ServerSignatureAlgorithms;
         IReadOnlyList<string> ours = _settings.AllowedSignatureAlgorithms;
         IReadOnlyList<string> possible = signer.SignatureAlgorithms;
+        IReadOnlyList<string>? accepted = _settings.AcceptedPublicKeyAlgorithms;
         string? fallback = null;
         foreach (string a in key.SignatureAlgorithms)
         {
             string plain = SshCertificate.BaseAlgorithm(a);
-            if (!possible.Contains(plain) && !possible.Contains(a))
+            if ((!possible.Contains(plain) && !possible.Contains(a)) || (accepted is not null && !accepted.Contains(a)))
             {
                 continue;
             }
 
             fallback ??= a;
-            if ((server is null || server.Contains(plain)) && (plain != "ssh-rsa" || ours.Contains(plain)))
+            if ((server is null || server.Contains(plain)) && (plain != "ssh-rsa" || ours.Contains(plain) || accepted?.Contains(a) == true))
             {
                 return a;
             }

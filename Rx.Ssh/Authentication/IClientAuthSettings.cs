@@ -28,6 +28,12 @@ internal interface IClientAuthSettings
     /// <summary>The signature algorithms our preferences allow (<c>ssh-rsa</c>, SHA-1, only when listed).</summary>
     IReadOnlyList<string> AllowedSignatureAlgorithms { get; }
 
+    /// <summary>The methods to try, in order, among those the server allows; null: the server's order.</summary>
+    IReadOnlyList<string>? PreferredMethods => null;
+
+    /// <summary>The only signature algorithms to offer keys with (plain or certificate names); null: no restriction beyond <see cref="AllowedSignatureAlgorithms"/>.</summary>
+    IReadOnlyList<string>? AcceptedPublicKeyAlgorithms => null;
+
     /// <summary>Receives each sanitized banner.</summary>
     void OnBanner(string banner);
 }

@@ -19,5 +19,9 @@ internal sealed class ClientAuthSettings(SshClientOptions options, ClientKeys ke
 
     public IReadOnlyList<string> AllowedSignatureAlgorithms => options.Algorithms.HostKey;
 
+    public IReadOnlyList<string>? PreferredMethods => options.AuthenticationMethods;
+
+    public IReadOnlyList<string>? AcceptedPublicKeyAlgorithms => options.PublicKeyAlgorithms;
+
     public void OnBanner(string banner) => options.BannerReceived?.Invoke(banner);
 }

@@ -7,12 +7,34 @@ using Rx.Ssh.Transport;
 
 namespace Rx.Ssh.Client;
 
+/// <summary>What every session of a connection gets unless its own options say otherwise (<see cref="SshClientOptions.SessionEnvironment"/>, <see cref="SshClientOptions.SessionTerminal"/>, <see cref="SshClientOptions.RemoteCommand"/>).</summary>
+internal sealed record SessionDefaults(IReadOnlyDictionary<string, string> Environment, SshTerminal? Terminal, string? RemoteCommand)
+{
+    public static SessionDefaults None { get; } = new(new Dictionary<string, string>(), null, null);
+
+    public static SessionDefaults From(SshClientOptions options) =>
+        options.SessionEnvironment.Count == 0 && options.SessionTerminal is null && options.RemoteCommand is null
+            ? None
+            : new(options.SessionEnvironment, options.SessionTerminal, options.RemoteCommand);
+}
+
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
-    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
+    public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
+        StartAsync(channel, requestType, command, options, SessionDefaults.None, cancellationToken);
+
+    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, SessionDefaults defaults, CancellationToken cancellationToken)
     {
-        foreach (KeyValuePair<string, string> variable in options.Environment)
+        if (requestType == "shell" && defaults.RemoteCommand is { } remoteCommand)
+        {
+            (requestType, command) = ("exec", remoteCommand);
+        }
+
+        IEnumerable<KeyValuePair<string, string>> environment = defaults.Environment.Count == 0
+            ? options.Environment
+            : defaults.Environment.Where(v => !options.Environment.ContainsKey(v.Key)).Concat(options.Environment);
+        foreach (KeyValuePair<string, string> variable in environment)
         {
             // string "env", boolean want reply (false, as OpenSSH sends it), string name, string value
             await channel.SendRequestAsync("env", false, w =>
@@ -22,7 +44,7 @@ internal static class SessionRequests
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Terminal is { } t)
+        if ((options.Terminal ?? defaults.Terminal) is { } t)
         {
             // string TERM, uint32 cols, uint32 rows, uint32 width px, uint32 height px, string encoded terminal modes
             bool ok = await channel.SendRequestAsync("pty-req", true, w =>

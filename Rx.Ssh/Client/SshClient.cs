@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
 using Rx.Ssh.Client;
+using Rx.Ssh.Client.Config;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Transport;
 using Rx.Ssh.Trust;
@@ -136,6 +137,8 @@ public static partial class SshClient
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
+        ConfiguredConnect configured = ConfiguredConnect.Resolve(host, port, options);
+        (host, port, options) = (configured.Host, configured.Port, configured.Options);
         options.CheckShared(nameof(options));
         if (options.ProxyJump is { Count: > 0 })
         {
@@ -144,15 +147,13 @@ public static partial class SshClient
                 throw new ArgumentException("ProxyJump and ProxyCommand cannot both be set.", nameof(options));
             }
 
-            return await ConnectThroughJumpsAsync(host, port, options, hopsAbove, cancellationToken).ConfigureAwait(false);
+            return await configured.StartAsync(await ConnectThroughJumpsAsync(host, port, options, hopsAbove, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.ProxyCommand is { } command)
-        {
-            return await ConnectThroughCommandAsync(host, port, command, options, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await ConnectTcpAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+        SshClientConnection connection = options.ProxyCommand is { } command
+            ? await ConnectThroughCommandAsync(host, port, command, options, cancellationToken).ConfigureAwait(false)
+            : await ConnectTcpAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+        return await configured.StartAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<SshClientConnection> ConnectTcpAsync(string host, int port, SshClientOptions options, CancellationToken cancellationToken)
@@ -279,7 +280,7 @@ public static partial class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream };
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream, SessionDefaults = SessionDefaults.From(options) };
             options.AddHandlersTo(connection);
             connection.StartDispatch();
             options.StartTimersOn(connection);

@@ -25,6 +25,9 @@ public sealed partial class SshClientConnection : SshConnection
     /// <summary>The stream the connection runs over (jump hosts' and proxy commands' own streams; tests).</summary>
     internal Stream? TransportStream { get; init; }
 
+    /// <summary>What every session gets unless its options say otherwise (from the client options).</summary>
+    internal SessionDefaults SessionDefaults { get; init; } = SessionDefaults.None;
+
     /// <summary>The host name used to connect.</summary>
     public string Host { get; }
 
@@ -81,7 +84,7 @@ public sealed partial class SshClientConnection : SshConnection
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         try
         {
-            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, SessionDefaults, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -267,7 +270,7 @@ public sealed partial class SshClientConnection : SshConnection
         using var inputStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await SessionRequests.StartAsync(channel, requestType, command, options, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, requestType, command, options, SessionDefaults, cancellationToken).ConfigureAwait(false);
             input = options.Stdin is { } source
                 ? RedirectPump.RunAsync(source, SshSink.ToChannel(channel), SshStandardStream.Stdin, inputStop.Token)
                 : WriteInputAsync(channel, options.Input, cancellationToken);

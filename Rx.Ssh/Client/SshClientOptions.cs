@@ -74,7 +74,9 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// <summary>
     /// Decides whether the server's host key is trusted. Default: OpenSSH's known_hosts files
     /// (<c>~/.ssh/known_hosts</c>, <c>/etc/ssh/ssh_known_hosts</c>). Opting out is explicit:
-    /// <see cref="InsecureAcceptAnyHostKey.Instance"/>.
+    /// <see cref="InsecureAcceptAnyHostKey.Instance"/>. Left at this default, the <see cref="Config"/>'s
+    /// UserKnownHostsFile, GlobalKnownHostsFile, StrictHostKeyChecking, CheckHostIP and HashKnownHosts
+    /// choose the files and the policy (HostKeyAlias applies to any verifier).
     /// </summary>
     public IHostKeyVerifier HostKeyVerifier { get; init; } = new KnownHostsVerifier();
 
@@ -132,6 +134,58 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// <see cref="SshClient.ConnectAsync(Stream, string, int, SshClientOptions?, CancellationToken)"/>.
     /// </summary>
     public string? ProxyCommand { get; init; }
+
+    /// <summary>
+    /// The OpenSSH client configuration applied when connecting by host name
+    /// (<see cref="SshClient.Connect"/>, <see cref="SshClient.ConnectAsync(string, int, SshClientOptions?, CancellationToken)"/>,
+    /// <see cref="SshHost"/> without <see cref="SshHost.OpenStream"/>). Default <see cref="SshConfig.Default"/>:
+    /// <c>~/.ssh/config</c> then <c>/etc/ssh/ssh_config</c>, read at each connect, as ssh does.
+    /// <see cref="SshConfig.Empty"/> turns it off; <see cref="SshConfig.Load(string)"/> or
+    /// <see cref="SshConfig.Parse"/> give another. The host name given is resolved through it
+    /// (<c>Host</c>/<c>Match</c>) and its values fill what these options leave at their defaults: a
+    /// value set in code wins, a default value (the port 22 included) is taken from the file. See the
+    /// README's "OpenSSH configuration" for each keyword. Connecting over a given stream
+    /// (<see cref="SshClient.ConnectAsync(Stream, string, int, SshClientOptions?, CancellationToken)"/>) does not read it.
+    /// </summary>
+    public SshConfig Config { get; init; } = SshConfig.Default;
+
+    /// <summary>
+    /// Environment variables sent (<c>env</c> requests) with every process started on the
+    /// connection, before the process's own <see cref="SshProcessOptions.Environment"/>, which wins for
+    /// a name both give. The server may refuse some (OpenSSH's AcceptEnv). Default none; filled from
+    /// <c>SendEnv</c> (the local variables matching) and <c>SetEnv</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SessionEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// A pseudo-terminal requested for every process whose <see cref="SshProcessOptions.Terminal"/>
+    /// is null. Default null (no pty unless a process asks); <c>RequestTTY yes</c> or <c>force</c> sets
+    /// one with the local <c>TERM</c>.
+    /// </summary>
+    public SshTerminal? SessionTerminal { get; init; }
+
+    /// <summary>
+    /// The command run instead of a shell when a process is started without a command
+    /// (<see cref="SshClientConnection.CreateProcessAsync"/> with null). Default null (a shell);
+    /// from <c>RemoteCommand</c>.
+    /// </summary>
+    public string? RemoteCommand { get; init; }
+
+    /// <summary>
+    /// The authentication methods to try, in this order (<c>publickey</c>, <c>keyboard-interactive</c>,
+    /// <c>password</c>), among those the server allows. Default null: every method there is
+    /// something to try with, in the server's order. From <c>PreferredAuthentications</c>, less the
+    /// ones <c>PasswordAuthentication no</c> and <c>KbdInteractiveAuthentication no</c> turn off.
+    /// </summary>
+    public IReadOnlyList<string>? AuthenticationMethods { get; init; }
+
+    /// <summary>
+    /// The signature algorithms offered for public key authentication (plain or certificate names,
+    /// e.g. <c>ssh-ed25519</c>, <c>rsa-sha2-512</c>, <c>ssh-ed25519-cert-v01@openssh.com</c>); a key with none
+    /// of them is not offered. Default null: every algorithm of the key the server accepts
+    /// (<c>ssh-rsa</c> only when <see cref="SshAlgorithms.HostKey"/> lists it). From <c>PubkeyAcceptedAlgorithms</c>.
+    /// </summary>
+    public IReadOnlyList<string>? PublicKeyAlgorithms { get; init; }
 
     /// <summary>Our identification string.</summary>
     public string ClientVersion { get; init; } = "SSH-2.0-RxSsh_0.1";

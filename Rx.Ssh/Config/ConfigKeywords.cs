@@ -31,5 +31,6 @@ internal static class ConfigKeywords
         "pubkeyacceptedkeytypes", "preferredauthentications", "passwordauthentication", "kbdinteractiveauthentication",
         "challengeresponseauthentication", "sendenv", "setenv", "requesttty", "remotecommand", "compression",
         "rekeylimit", "forwardagent", "localforward", "remoteforward", "dynamicforward", "tag", "ignoreunknown",
+        "exitonforwardfailure", "gatewayports",
     ];
 }

@@ -15,11 +15,36 @@ public sealed class SshConfig
     public const int MaxFileLength = 1024 * 1024;
 
     private readonly IReadOnlyList<(List<ConfigLine> Lines, string IncludeDirectory)> _sources;
+    private readonly bool _readDefaultFiles;
 
-    private SshConfig(IReadOnlyList<(List<ConfigLine> Lines, string IncludeDirectory)> sources) => _sources = sources;
+    private SshConfig(IReadOnlyList<(List<ConfigLine> Lines, string IncludeDirectory)> sources, bool readDefaultFiles = false)
+    {
+        _sources = sources;
+        _readDefaultFiles = readDefaultFiles;
+    }
 
-    /// <summary>No configuration: every host resolves to the caller's values and the defaults.</summary>
+    /// <summary>
+    /// No configuration: every host resolves to the caller's values and the defaults. Set
+    /// <see cref="SshClientOptions.Config"/> to it to connect without reading any file (ssh's <c>-F none</c>).
+    /// </summary>
     public static SshConfig Empty { get; } = new([]);
+
+    /// <summary>
+    /// The files ssh reads by default (<see cref="UserConfigPath"/>, then <see cref="SystemConfigPath"/>),
+    /// read again at every <see cref="Resolve(string, SshConfigResolveOptions?)"/>, so edits take effect
+    /// at the next connection (as each ssh command reads them). Missing files are no configuration.
+    /// The default of <see cref="SshClientOptions.Config"/>.
+    /// </summary>
+    public static SshConfig Default { get; } = new([], readDefaultFiles: true);
+
+    /// <summary>
+    /// The files <see cref="Default"/> reads, asked at each resolution. A seam for test suites, which must
+    /// not see the machine's configuration (Rx.Ssh.Tests sets it to none in a module initializer).
+    /// </summary>
+    internal static Func<IReadOnlyList<string>> DefaultFiles { get; set; } = () => [UserConfigPath, SystemConfigPath];
+
+    /// <summary>Whether this is <see cref="Default"/>, which reads the default files at each resolution.</summary>
+    internal bool ReadsDefaultFiles => _readDefaultFiles;
 
     /// <summary>The user's file, <c>~/.ssh/config</c>.</summary>
     public static string UserConfigPath => Path.Combine(UserSshDirectory(), "config");
@@ -32,7 +57,7 @@ public sealed class SshConfig
     /// (the user's values win). A missing file is no configuration; one that cannot be read or
     /// parsed throws.
     /// </summary>
-    /// <exception cref="SshConfigException">A file is malformed, too large, or exists but cannot be read (the message names it).</exception>
+    /// <exception cref="SshConfigException">A file is malformed, too large, or exists but cannot be read (<see cref="SshConfigException.FileName"/> names it).</exception>
     public static SshConfig LoadDefault() => Load([UserConfigPath, SystemConfigPath], requireFiles: false);
 
     /// <summary>
@@ -40,7 +65,7 @@ public sealed class SshConfig
     /// user's <c>~/.ssh</c>, as ssh does for every file but the system one.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="SshConfigException">It is malformed or too large.</exception>
+    /// <exception cref="SshConfigException">It is malformed, too large or unreadable.</exception>
     public static SshConfig Load(string path) => Load([path], requireFiles: true);
 
     /// <summary>Parses configuration text (named <paramref name="fileName"/> in errors); relative Includes in <paramref name="includeDirectory"/> (default <c>~/.ssh</c>).</summary>
@@ -57,7 +82,7 @@ public sealed class SshConfig
     /// </summary>
     /// <param name="host">The host name as the user gave it.</param>
     /// <param name="options">The caller's explicit values and the local context; defaults when null.</param>
-    /// <exception cref="SshConfigException">A line is malformed (named by file and line), an Include is nested too deeply, a value is invalid.</exception>
+    /// <exception cref="SshConfigException">A line is malformed (named by file and line), an Include is nested too deeply (an Include loop), a value is invalid, a file cannot be read (named).</exception>
     public SshHostConfig Resolve(string host, SshConfigResolveOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(host);
@@ -72,11 +97,13 @@ public sealed class SshConfig
 
             return lines;
         });
-        evaluator.Run(_sources);
+        evaluator.Run(_readDefaultFiles ? LoadSources([.. DefaultFiles()], requireFiles: false) : _sources);
         return new SshHostConfig(host, evaluator);
     }
 
-    private static SshConfig Load(string[] paths, bool requireFiles)
+    private static SshConfig Load(string[] paths, bool requireFiles) => new(LoadSources(paths, requireFiles));
+
+    private static List<(List<ConfigLine>, string)> LoadSources(string[] paths, bool requireFiles)
     {
         var sources = new List<(List<ConfigLine>, string)>();
         foreach (string path in paths)
@@ -95,7 +122,7 @@ public sealed class SshConfig
             sources.Add((ConfigLexer.Lex(ReadFile(path), path), includeDirectory));
         }
 
-        return new(sources);
+        return sources;
     }
 
     /// <summary>
@@ -109,14 +136,30 @@ public sealed class SshConfig
             var info = new FileInfo(path);
             if (info.Length > MaxFileLength)
             {
-                throw new SshConfigException($"{path}: larger than {MaxFileLength} bytes");
+                throw new SshConfigException(path, $"{path}: larger than {MaxFileLength} bytes", null);
             }
 
-            return File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var buffer = new char[4096];
+            var text = new System.Text.StringBuilder();
+            int read;
+            while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                // The length above may lie (a file growing, or one of /proc's): the limit holds regardless.
+                if (text.Length + read > MaxFileLength)
+                {
+                    throw new SshConfigException(path, $"{path}: larger than {MaxFileLength} bytes", null);
+                }
+
+                text.Append(buffer, 0, read);
+            }
+
+            return text.ToString();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SshConfigException($"{path}: cannot be read: {e.Message}", e);
+            throw new SshConfigException(path, $"{path}: cannot be read: {ex.Message}", ex);
         }
     }
 

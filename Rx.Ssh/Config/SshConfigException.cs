@@ -37,7 +37,14 @@ public sealed class SshConfigException : SshException
         LineNumber = lineNumber;
     }
 
-    /// <summary>The file the error is in, when it is about one line.</summary>
+    /// <summary>Creates the exception for the whole of <paramref name="fileName"/> (too large, unreadable).</summary>
+    internal SshConfigException(string fileName, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        FileName = fileName;
+    }
+
+    /// <summary>The file the error is in (about one line, or the whole file: unreadable, too large).</summary>
     public string? FileName { get; }
 
     /// <summary>The line the error is on (from 1), or 0.</summary>

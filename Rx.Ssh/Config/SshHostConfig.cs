@@ -177,6 +177,15 @@ public sealed class SshHostConfig
     /// <summary>The first directive's arguments for <paramref name="keyword"/> (any keyword, known or not), or null.</summary>
     public IReadOnlyList<string>? this[string keyword] => Value(keyword.ToLowerInvariant())?.Arguments;
 
+    /// <summary>An error about the <paramref name="index"/>th value of <paramref name="keyword"/>, naming its file and line.</summary>
+    internal SshConfigException Error(string keyword, int index, string problem) =>
+        _values.TryGetValue(keyword, out List<ConfigValue>? v) && index < v.Count
+            ? v[index].Line.Error(problem)
+            : new SshConfigException(problem);
+
+    /// <summary>The first value of <paramref name="keyword"/> (lower case) with its line, or null.</summary>
+    internal ConfigValue? FirstValue(string keyword) => Value(keyword);
+
     private ConfigValue? Value(string keyword) => _values.TryGetValue(keyword, out List<ConfigValue>? v) ? v[0] : null;
 
     private IEnumerable<ConfigValue> All(string keyword) => _values.TryGetValue(keyword, out List<ConfigValue>? v) ? v : [];

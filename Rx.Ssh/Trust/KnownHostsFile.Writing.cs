@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Rx.Ssh.Keys;
+using Rx.Ssh.Trust;
 
 namespace Rx.Ssh;
 
@@ -77,6 +78,11 @@ public sealed partial class KnownHostsFile
     private static async Task AppendLineAsync(string path, string line, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path == TrustFileText.NullDevice)
+        {
+            return;
+        }
+
         string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
         {

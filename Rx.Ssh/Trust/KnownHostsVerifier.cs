@@ -11,11 +11,13 @@ namespace Rx.Ssh;
 public sealed class KnownHostsVerifier : IHostKeyVerifier
 {
     private static readonly SemaphoreSlim AppendLock = new(1, 1);
+    private readonly bool _defaultFiles;
 
     /// <summary>Uses <see cref="DefaultPaths"/>: <c>~/.ssh/known_hosts</c> then <c>/etc/ssh/ssh_known_hosts</c>.</summary>
     public KnownHostsVerifier()
         : this(DefaultPaths)
     {
+        _defaultFiles = true;
     }
 
     /// <summary>
@@ -65,6 +67,13 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     /// that resolves to it.
     /// </summary>
     public bool CheckHostIp { get; init; }
+
+    /// <summary>
+    /// Made with the parameterless constructor and nothing else set: the library's default verifier,
+    /// which the OpenSSH client configuration (UserKnownHostsFile, StrictHostKeyChecking, ...) may replace.
+    /// </summary>
+    internal bool IsDefault =>
+        _defaultFiles && !AddOnFirstUse && !HashAddedHosts && ConfirmUnknownKey is null && !CheckHostIp && TimeProvider == TimeProvider.System;
 
     /// <summary>The clock host certificates' validity windows are checked against; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -3,6 +3,9 @@ namespace Rx.Ssh.Trust;
 /// <summary>What known_hosts and authorized_keys share: reading a file that may be missing, and parsing line by line.</summary>
 internal static class TrustFileText
 {
+    /// <summary><c>/dev/null</c>: read as an empty file; what is appended to it is discarded.</summary>
+    public const string NullDevice = "/dev/null";
+
     /// <summary>Parses one line; returns null for blank/comment lines, throws <see cref="FormatException"/> for malformed ones.</summary>
     public delegate T? LineParser<T>(ReadOnlySpan<char> line, string? path, int lineNumber)
         where T : class;
@@ -61,6 +64,12 @@ internal static class TrustFileText
     /// <summary>Opens <paramref name="path"/> for reading after checking it is a regular file (opening a FIFO would block).</summary>
     private static FileStream Open(string path)
     {
+        // The empty file of every OpenSSH config that wants no known hosts ("UserKnownHostsFile /dev/null").
+        if (path == NullDevice)
+        {
+            throw new FileNotFoundException("The null device holds nothing.", path);
+        }
+
         if (Directory.Exists(path))
         {
             throw new SshTrustFileException(path, $"'{path}' is a directory, not a regular file.");
