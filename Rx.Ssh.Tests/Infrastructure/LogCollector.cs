@@ -10,6 +10,7 @@ public sealed class LogCollector : ILoggerFactory
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
+    private readonly List<(string Category, LogLevel Level, EventId EventId, string Message)> _entries = [];
     private readonly List<(string Text, TaskCompletionSource<string> Done)> _waiters = [];
 
     /// <summary>The lines so far.</summary>
@@ -20,6 +21,18 @@ public sealed class LogCollector : ILoggerFactory
             lock (_gate)
             {
                 return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>Every entry so far with its category, level and event id.</summary>
+    public IReadOnlyList<(string Category, LogLevel Level, EventId EventId, string Message)> Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries];
             }
         }
     }
@@ -58,10 +71,12 @@ public sealed class LogCollector : ILoggerFactory
     /// <inheritdoc/>
     public override string ToString() => string.Join('\n', Lines);
 
-    private void Add(string line)
+    private void Add(string category, LogLevel level, EventId eventId, string message)
     {
+        string line = $"{category} {level}: {message}";
         lock (_gate)
         {
+            _entries.Add((category, level, eventId, message));
             _lines.Add(line);
             _waiters.RemoveAll(w => line.Contains(w.Text, StringComparison.Ordinal) && w.Done.TrySetResult(line));
         }
@@ -75,6 +90,6 @@ public sealed class LogCollector : ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Add($"{category} {logLevel}: {formatter(state, exception)}");
+            owner.Add(category, logLevel, eventId, formatter(state, exception));
     }
 }

@@ -13,11 +13,13 @@ internal sealed class ClientAuthenticator
 {
     private const string ConnectionService = "ssh-connection";
     private readonly SshTransport _transport;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly IClientAuthSettings _settings;
     private readonly List<Exception> _signerErrors = [];
 
-    public ClientAuthenticator(SshTransport transport, IClientAuthSettings settings)
+    public ClientAuthenticator(SshTransport transport, IClientAuthSettings settings, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
+        _logger = logger ?? transport.Logger;
         _transport = transport;
         _settings = settings;
     }
@@ -57,6 +59,7 @@ internal sealed class ClientAuthenticator
             }
 
             tried.Add(method);
+            _logger.LogDebug(SshLogEvents.Authentication.MethodTried, "Trying authentication method {Method} for {User}", method, _settings.UserName);
             bool partial;
             (success, methods, partial) = method switch
             {
@@ -71,6 +74,7 @@ internal sealed class ClientAuthenticator
             };
             if (success)
             {
+                _logger.LogDebug(SshLogEvents.Authentication.Authenticated, "Authenticated as {User} with {Method}", _settings.UserName, method);
                 return method;
             }
 
@@ -98,7 +102,7 @@ internal sealed class ClientAuthenticator
         {
             if (PickSignatureAlgorithm(signer, offered) is not { } algorithm)
             {
-                _transport.Logger.LogDebug("Skipping key {Key}: its signer can make none of its signature algorithms", offered);
+                _logger.LogDebug(SshLogEvents.Authentication.KeySkipped, "Skipping key {Key}: its signer can make none of its signature algorithms", offered);
                 continue;
             }
 
@@ -112,7 +116,7 @@ internal sealed class ClientAuthenticator
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // A broken signer (an agent that went away, a token unplugged) costs its key, not the login.
-                _transport.Logger.LogWarning("The signer for {Key} failed: {Error}", offered, e.Message);
+                _logger.LogWarning(SshLogEvents.Authentication.SignerFailed, "The signer for {Key} failed: {Error}", offered, e.Message);
                 _signerErrors.Add(e);
                 continue;
             }
@@ -129,7 +133,7 @@ internal sealed class ClientAuthenticator
                 return last;
             }
 
-            _transport.Logger.LogDebug("Server rejected key {Key}", offered);
+            _logger.LogDebug(SshLogEvents.Authentication.KeyRejected, "Server rejected key {Key}", offered);
         }
 
         return last;

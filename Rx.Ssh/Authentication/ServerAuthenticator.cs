@@ -38,9 +38,11 @@ internal sealed class ServerAuthenticator
     public int Failures => _failures;
     private bool _noneSeen;
     private DateTimeOffset _workStarted;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
-    public ServerAuthenticator(SshTransport transport, IServerAuthPolicy policy, EndPoint? remote)
+    public ServerAuthenticator(SshTransport transport, IServerAuthPolicy policy, EndPoint? remote, Microsoft.Extensions.Logging.ILogger logger)
     {
+        _logger = logger;
         _transport = transport;
         _policy = policy;
         _remote = remote;
@@ -116,7 +118,7 @@ internal sealed class ServerAuthenticator
         if (!UserNameRules.IsAcceptable(user))
         {
             // Never handed to the application (it may become a path or a log line), never logged verbatim.
-            _transport.Logger.LogInformation("Refused a malformed user name ({Bytes} bytes) from {Remote}", System.Text.Encoding.UTF8.GetByteCount(user), _remote);
+            _logger.LogInformation(SshLogEvents.Authentication.MalformedUserName, "Refused a malformed user name ({Bytes} bytes) from {Remote}", System.Text.Encoding.UTF8.GetByteCount(user), _remote);
             await FailAsync(true, method, "(malformed user name)", string.Empty, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -154,7 +156,7 @@ internal sealed class ServerAuthenticator
 
         if (outcome.Success)
         {
-            _transport.Logger.LogInformation("Accepted {Method} for {User} from {Remote}", method, user, _remote);
+            _logger.LogInformation(SshLogEvents.Authentication.AuthAccepted, "Accepted {Method} for {User} from {Remote}", method, user, _remote);
             return new ServerAuthResult(user, outcome.KeyOptions, outcome.Certificate);
         }
 
@@ -185,7 +187,7 @@ internal sealed class ServerAuthenticator
         if (counts)
         {
             _failures++;
-            _transport.Logger.LogInformation("Failed {Method} for {User} from {Remote}", method, logUser, _remote);
+            _logger.LogInformation(SshLogEvents.Authentication.AuthFailed, "Failed {Method} for {User} from {Remote}", method, logUser, _remote);
         }
 
         // The opening none (not counted) is how every client learns the methods: answered at once,
@@ -292,7 +294,7 @@ internal sealed class ServerAuthenticator
         }
         catch (SshKeyFormatException e)
         {
-            _transport.Logger.LogInformation("Refused public key of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
+            _logger.LogInformation(SshLogEvents.Authentication.PublicKeyRefused, "Refused public key of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
             return Outcome.Fail(counts: true);
         }
 
@@ -311,7 +313,7 @@ internal sealed class ServerAuthenticator
             }
             catch (SshCertificateException e)
             {
-                _transport.Logger.LogInformation("Refused certificate of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
+                _logger.LogInformation(SshLogEvents.Authentication.CertificateRefused, "Refused certificate of {User} from {Remote}: {Error}", context.UserName, _remote, e.Message);
                 return Outcome.Fail(counts: true);
             }
         }
@@ -355,7 +357,7 @@ internal sealed class ServerAuthenticator
         {
             // The line's expiry-time passed while the request was checked: refuse rather than
             // let the key in without the line's restrictions.
-            _transport.Logger.LogInformation("Refused public key of {User} from {Remote}: its authorized_keys entry expired during authentication", context.UserName, _remote);
+            _logger.LogInformation(SshLogEvents.Authentication.AuthorizedKeyExpired, "Refused public key of {User} from {Remote}: its authorized_keys entry expired during authentication", context.UserName, _remote);
             return Outcome.Fail(counts: true);
         }
 

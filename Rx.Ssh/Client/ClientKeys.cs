@@ -66,7 +66,7 @@ internal sealed class ClientKeys : IDisposable
                     }
                     catch (SshKeyFormatException ex)
                     {
-                        logger.LogWarning("Skipping default key {Path}: {Message}", path, ex.Message);
+                        logger.LogWarning(SshLogEvents.Client.DefaultKeySkipped, "Skipping default key {Path}: {Message}", path, ex.Message);
                     }
                 }
             }
@@ -112,7 +112,7 @@ internal sealed class ClientKeys : IDisposable
         }
         catch (SshKeyFormatException ex)
         {
-            logger.LogWarning("Skipping certificate {Path}: {Message}", path, ex.Message);
+            logger.LogWarning(SshLogEvents.Client.CertificateSkipped, "Skipping certificate {Path}: {Message}", path, ex.Message);
         }
     }
 }

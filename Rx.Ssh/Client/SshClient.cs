@@ -4,7 +4,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
 using Rx.Ssh.Client;
 using Rx.Ssh.Client.Config;
@@ -221,7 +220,8 @@ public static partial class SshClient
 
     private static async Task<SshClientConnection> ConnectCoreAsync(Stream stream, string host, int port, EndPoint? remote, SshClientOptions options, TimeoutScope timeout)
     {
-        ILogger logger = options.Logger ?? NullLogger.Instance;
+        IO.SshLoggers loggers = options.Loggers;
+        ILogger logger = loggers.Client;
         using IDisposable loginTimer = timeout.Arm(options.LoginTimeout, "login");
         ClientKeys keys;
         try
@@ -250,7 +250,7 @@ public static partial class SshClient
                 KeyExchangeTimeout = options.KeyExchangeTimeout,
                 Scheduler = options.Scheduler,
                 OutgoingPayloadFilter = options.OutgoingPayloadFilter,
-                Logger = logger,
+                Logger = loggers.Transport,
                 VerifyHostKey = options.ConnectionEvents is null
                     ? key => options.HostKeyVerifier.VerifyAsync(HostKeyContext.ForPresentedKey(host, port, key, address), timeout.Token)
                     : async key =>
@@ -264,7 +264,7 @@ public static partial class SshClient
             try
             {
                 await transport.StartAsync(timeout.Token).ConfigureAwait(false);
-                string method = await new ClientAuthenticator(transport, new ClientAuthSettings(options, keys)).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+                string method = await new ClientAuthenticator(transport, new ClientAuthSettings(options, keys), loggers.Authentication).AuthenticateAsync(timeout.Token).ConfigureAwait(false);
                 options.ConnectionEvents?.Invoke(new SshAuthenticated(options.UserName, method));
             }
             catch (Exception ex)
@@ -280,7 +280,7 @@ public static partial class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream, SessionDefaults = SessionDefaults.From(options) };
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream, SessionDefaults = SessionDefaults.From(options), Loggers = loggers };
             options.AddHandlersTo(connection);
             connection.StartDispatch();
             options.StartTimersOn(connection);

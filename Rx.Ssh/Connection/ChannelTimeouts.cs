@@ -109,7 +109,7 @@ internal sealed class ChannelTimeouts : IDisposable
             if (now - last.Since >= timeout)
             {
                 _seen.Remove(channel);
-                _logger.LogInformation("Closing channel {Channel} ({Type}): nothing sent or received for {Seconds} s (channel timeout)", channel.LocalId, channel.ChannelType, (now - last.Since).TotalSeconds);
+                _logger.LogInformation(SshLogEvents.Connection.ChannelTimeout, "Closing channel {Channel} ({Type}): nothing sent or received for {Seconds} s (channel timeout)", channel.LocalId, channel.ChannelType, (now - last.Since).TotalSeconds);
                 IO.TaskFaults.Observe(channel.CloseAsync().AsTask());
             }
         }

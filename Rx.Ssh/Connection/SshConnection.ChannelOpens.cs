@@ -81,7 +81,7 @@ public abstract partial class SshConnection
         uint maxPacket = reader.ReadUInt32();
         if (ChannelCount() >= MaxChannels)
         {
-            Transport.Logger.LogWarning("Refused a '{Type}' channel: {Max} channels are open or pending on this connection (MaxChannels)", PeerText.Quote(type), MaxChannels);
+            Loggers.Connection.LogWarning(SshLogEvents.Connection.ChannelLimit, "Refused a '{Type}' channel: {Max} channels are open or pending on this connection (MaxChannels)", PeerText.Quote(type), MaxChannels);
             SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.ResourceShortage, $"Too many channels (at most {MaxChannels})."));
             return;
         }
@@ -124,7 +124,7 @@ public abstract partial class SshConnection
         {
             if (!ending.IsCancellationRequested)
             {
-                Transport.Logger.LogWarning(ex, "The handler for channel type '{Type}' failed; the channel is refused", pending.ChannelType);
+                Loggers.Connection.LogWarning(SshLogEvents.Connection.ChannelOpenHandlerFailed, ex, "The handler for channel type '{Type}' failed; the channel is refused", pending.ChannelType);
             }
 
             pending.Reject(ChannelOpenFailureReason.ConnectFailed, "The channel could not be opened.");

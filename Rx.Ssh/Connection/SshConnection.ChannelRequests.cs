@@ -66,7 +66,7 @@ public abstract partial class SshConnection
         {
             if (!ending.IsCancellationRequested)
             {
-                Transport.Logger.LogWarning(ex, "The handler for channel request '{Name}' failed; answered with failure", name);
+                Loggers.Connection.LogWarning(SshLogEvents.Connection.ChannelRequestHandlerFailed, ex, "The handler for channel request '{Name}' failed; answered with failure", name);
             }
 
             return false;

@@ -218,7 +218,7 @@ public abstract partial class SshConnection
         {
             if (!ending.IsCancellationRequested)
             {
-                Transport.Logger.LogWarning(ex, "The handler for global request '{Name}' failed; answered with failure", request.Name);
+                Loggers.Connection.LogWarning(SshLogEvents.Connection.GlobalRequestHandlerFailed, ex, "The handler for global request '{Name}' failed; answered with failure", request.Name);
             }
 
             reply = SshGlobalReply.Failed;

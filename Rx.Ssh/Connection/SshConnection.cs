@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Connection;
@@ -76,6 +77,9 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
     /// <summary>The window, packet size and output bound of this connection's channels (from the role's options).</summary>
     internal SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
 
+    /// <summary>The layers' loggers (from the options); the transport's is <see cref="SshTransport.Logger"/>.</summary>
+    internal IO.SshLoggers Loggers { get; init; } = IO.SshLoggers.None;
+
     internal void StartDispatch() => _dispatch = Task.Run(DispatchLoopAsync);
 
     /// <summary>Starts keepalives (see <see cref="Connection.KeepAlive"/>); they stop when the connection ends.</summary>
@@ -92,7 +96,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
     /// <summary>Starts closing idle channels (see <see cref="Connection.ChannelTimeouts"/>); the sweep stops when the connection ends.</summary>
     internal void StartChannelTimeouts(IReadOnlyDictionary<string, TimeSpan>? timeouts, System.Reactive.Concurrency.IScheduler scheduler)
     {
-        Connection.ChannelTimeouts? sweep = Connection.ChannelTimeouts.Start(timeouts, OpenChannels, scheduler, Transport.Logger);
+        Connection.ChannelTimeouts? sweep = Connection.ChannelTimeouts.Start(timeouts, OpenChannels, scheduler, Loggers.Connection);
         if (sweep is not null)
         {
             _ = Completion.ContinueWith(_ => sweep.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -326,6 +330,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
         var channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
         _channels.Add(channel.LocalId, channel);
         _unused?.ChannelCount(_channels.Count);
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpened, "Channel {Channel}: {Type}", channel.LocalId, type);
         return channel;
     }
 
@@ -410,6 +415,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
             _unused?.ChannelCount(left);
         }
 
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelClosed, "Channel {Channel} ({Type}) closed, {Left} open", channel.LocalId, channel.ChannelType, left);
         ChannelRemoved?.Invoke(left);
     }
 
@@ -429,7 +435,7 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 
         var timer = new Connection.UnusedConnectionTimer(timeout, scheduler, () =>
         {
-            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, "Closing connection from {Remote}: no channel open for {Seconds} s (unused connection timeout)", RemoteEndPoint, timeout.TotalSeconds);
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger, SshLogEvents.Connection.UnusedConnectionTimeout, "Closing connection from {Remote}: no channel open for {Seconds} s (unused connection timeout)", RemoteEndPoint, timeout.TotalSeconds);
             IO.TaskFaults.Observe(Transport.FailAsync(new SshConnectionException(DisconnectReason.ByApplication, $"Unused connection timeout: no channel was open for {timeout.TotalSeconds:0.###} s.", true)));
         });
         lock (_channelsGate)

@@ -139,8 +139,23 @@ public abstract record SshConnectionOptions
     private readonly IScheduler? _scheduler;
     private readonly SshTimeProviderScheduler? _providerScheduler;
 
-    /// <summary>Logger for protocol diagnostics.</summary>
+    /// <summary>
+    /// Where the library logs, one category per layer (<see cref="SshLogCategories"/>, event ids in
+    /// <see cref="SshLogEvents"/>): the usual .NET way, e.g. from dependency injection. Information is
+    /// what an operator wants (logins, refusals, limits biting, forwards); Debug adds OpenSSH
+    /// <c>-v</c>-like detail (the negotiated algorithms, keys tried, forwards' byte counts). Never
+    /// secrets. Default null: <see cref="Logger"/>, else nothing.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// One logger for every category, used when <see cref="LoggerFactory"/> is null (simple
+    /// programs and tests). Default null: nothing is logged.
+    /// </summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>The layers' loggers from <see cref="LoggerFactory"/> or <see cref="Logger"/>.</summary>
+    internal IO.SshLoggers Loggers => LoggerFactory is null && Logger is null ? IO.SshLoggers.None : new(LoggerFactory, Logger);
 
     /// <summary>Fuzzing only: see <c>TransportSettings.OutgoingPayloadFilter</c>.</summary>
     internal Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? OutgoingPayloadFilter { get; init; }

@@ -41,13 +41,13 @@ internal static class AcceptLoop
             }
             catch (ObjectDisposedException ex)
             {
-                logger.LogError(ex, "The listening socket was closed; no more connections are accepted");
+                logger.LogError(SshLogEvents.Server.ListenerClosed, ex, "The listening socket was closed; no more connections are accepted");
                 throw new SshException("Accepting connections failed: " + ex.Message, ex);
             }
             catch (Exception ex)
             {
                 backoff = backoff == TimeSpan.Zero ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                logger.LogWarning(ex, "Accepting a connection failed; trying again in {Delay} ms", backoff.TotalMilliseconds);
+                logger.LogWarning(SshLogEvents.Server.AcceptFailed, ex, "Accepting a connection failed; trying again in {Delay} ms", backoff.TotalMilliseconds);
                 try
                 {
                     await Observable.Timer(backoff, scheduler).ToTask(stop).ConfigureAwait(false);

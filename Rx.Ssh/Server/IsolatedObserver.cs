@@ -17,7 +17,7 @@ internal sealed class IsolatedObserver<T>(IObserver<T> inner, ILogger logger) : 
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "A subscriber's OnNext threw; the server carries on");
+            logger.LogError(SshLogEvents.Server.SubscriberFailed, ex, "A subscriber's OnNext threw; the server carries on");
         }
     }
 
@@ -29,7 +29,7 @@ internal sealed class IsolatedObserver<T>(IObserver<T> inner, ILogger logger) : 
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "A subscriber's OnError threw; the server carries on");
+            logger.LogError(SshLogEvents.Server.SubscriberFailed, ex, "A subscriber's OnError threw; the server carries on");
         }
     }
 
@@ -41,7 +41,7 @@ internal sealed class IsolatedObserver<T>(IObserver<T> inner, ILogger logger) : 
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "A subscriber's OnCompleted threw; the server carries on");
+            logger.LogError(SshLogEvents.Server.SubscriberFailed, ex, "A subscriber's OnCompleted threw; the server carries on");
         }
     }
 }

@@ -61,7 +61,7 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
         {
             // The exception stays in the log; the client learns only that the session failed
             // (an exception message may hold paths, names or secrets: ASP.NET Core's 500 rule).
-            process.Connection.Transport.Logger.LogError(ex, "Process handler failed for {User}", process.UserName);
+            process.Connection.Loggers.Server.LogError(SshLogEvents.Server.ProcessHandlerFailed, ex, "Process handler failed for {User}", process.UserName);
             try
             {
                 await process.Stderr.WriteAsync(GenericFailure).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed class ProcessSession(Func<SshServerProcess, Task> handler) : Ssh
             catch (Exception writeError)
             {
                 // The client left, or the channel closed, while the failure was being reported.
-                process.Connection.Transport.Logger.LogDebug(writeError, "Could not report the handler failure on stderr");
+                process.Connection.Loggers.Server.LogDebug(SshLogEvents.Server.HandlerFailureNotReported, writeError, "Could not report the handler failure on stderr");
             }
 
             await process.Channel.ExitAsync(1).ConfigureAwait(false);

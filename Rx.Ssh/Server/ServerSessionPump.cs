@@ -37,7 +37,7 @@ internal static class ServerSessionPump
             error = ex;
             if (ex is not SshException)
             {
-                channel.Connection.Transport.Logger.LogWarning(ex, "Session handler failed");
+                channel.Connection.Loggers.Server.LogWarning(SshLogEvents.Server.SessionHandlerFailed, ex, "Session handler failed");
             }
         }
 
@@ -48,7 +48,7 @@ internal static class ServerSessionPump
         }
         catch (Exception ex)
         {
-            channel.Connection.Transport.Logger.LogWarning(ex, "ConnectionLost callback failed");
+            channel.Connection.Loggers.Server.LogWarning(SshLogEvents.Server.ConnectionLostCallbackFailed, ex, "ConnectionLost callback failed");
         }
     }
 

@@ -48,7 +48,7 @@ internal static class ServerSubsystems
         }
         catch (Exception ex)
         {
-            channel.Connection.Transport.Logger.LogError(ex, "Subsystem handler '{Subsystem}' failed for {User}", subsystem.Name, subsystem.UserName);
+            channel.Connection.Loggers.Server.LogError(SshLogEvents.Server.SubsystemHandlerFailed, ex, "Subsystem handler '{Subsystem}' failed for {User}", subsystem.Name, subsystem.UserName);
             status = 1;
         }
 

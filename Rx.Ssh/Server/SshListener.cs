@@ -5,7 +5,6 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Server.Limits;
 
 namespace Rx.Ssh;
@@ -43,7 +42,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         _socket = socket;
         _accept = accept is null ? socket.AcceptAsync : ct => accept(socket, ct);
         _options = options;
-        _logger = options.Logger ?? NullLogger.Instance;
+        _logger = options.Loggers.Server;
         _connections = Subject.Synchronize(_subject);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -161,7 +160,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            _logger.LogDebug(ex, "Dropping a connection reset before it was served");
+            _logger.LogDebug(SshLogEvents.Server.ConnectionResetBeforeServed, ex, "Dropping a connection reset before it was served");
             client.Dispose();
             return;
         }
@@ -169,7 +168,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         StartupLimiter.StartupSlot? slot = _limiter.TryEnter(remote, out string refusal);
         if (slot is null)
         {
-            _logger.LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
+            _logger.LogWarning(SshLogEvents.Server.ConnectionRefused, "Refusing connection from {Remote}: {Reason}", remote, refusal);
             client.Dispose();
             return;
         }
@@ -222,7 +221,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         {
             // AcceptCoreAsync has closed the stream; a NetworkStream that could not be made has not.
             client.Dispose();
-            _logger.LogDebug(ex, "Connection from {Remote} failed before authentication", remote);
+            _logger.LogDebug(SshLogEvents.Server.PreAuthFailed, ex, "Connection from {Remote} failed before authentication", remote);
             return;
         }
         finally

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Authentication;
 using Rx.Ssh.Server;
 using Rx.Ssh.Server.Limits;
@@ -80,7 +79,7 @@ public static partial class SshServer
         using StartupLimiter.StartupSlot? slot = limiter.TryEnter(remote, out string refusal);
         if (slot is null)
         {
-            (options.Logger ?? NullLogger.Instance).LogWarning("Refusing connection from {Remote}: {Reason}", remote, refusal);
+            options.Loggers.Server.LogWarning(SshLogEvents.Server.ConnectionRefused, "Refusing connection from {Remote}: {Reason}", remote, refusal);
             await stream.DisposeAsync().ConfigureAwait(false);
             throw new SshConnectionException(DisconnectReason.TooManyConnections, "Connection refused: " + refusal + ".", true);
         }
@@ -102,7 +101,8 @@ public static partial class SshServer
             throw new ArgumentException("The session channel type is built in; serve sessions with ProcessHandler or Handler.", nameof(options));
         }
 
-        ILogger logger = options.Logger ?? NullLogger.Instance;
+        IO.SshLoggers loggers = options.Loggers;
+        ILogger logger = loggers.Server;
         SshServerHandler handler;
         SshTransport transport;
         try
@@ -110,12 +110,12 @@ public static partial class SshServer
             handler = options.HandlerFactory?.Invoke() ?? new SshServerHandler();
             handler.Attach(options, remote);
             handler.ConnectionMade(remote);
-            transport = CreateTransport(stream, options, logger);
+            transport = CreateTransport(stream, options, loggers.Transport);
         }
         catch (Exception ex)
         {
             // Nothing owns the stream yet: close it here, or a throwing handler leaks a socket per connection.
-            logger.LogWarning(ex, "Connection from {Remote} refused: the server handler failed", remote);
+            logger.LogWarning(SshLogEvents.Server.HandlerFactoryFailed, ex, "Connection from {Remote} refused: the server handler failed", remote);
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -134,7 +134,7 @@ public static partial class SshServer
                     await transport.StartAsync(cts.Token).ConfigureAwait(false);
                 }
 
-                authenticator = new ServerAuthenticator(transport, new ServerAuthPolicy(options, handler), remote);
+                authenticator = new ServerAuthenticator(transport, new ServerAuthPolicy(options, handler), remote, loggers.Authentication);
                 auth = await authenticator.AuthenticateAsync(cts.Token).ConfigureAwait(false);
             }
         }
@@ -142,24 +142,24 @@ public static partial class SshServer
         {
             Exception error = await transport.FailAsync(ex).ConfigureAwait(false);
             await transport.DisposeAsync().ConfigureAwait(false);
-            logger.LogInformation("Connection from {Remote} ended before authentication: {Error}", remote, error.Message);
+            logger.LogInformation(SshLogEvents.Server.PreAuthEnded, "Connection from {Remote} ended before authentication: {Error}", remote, error.Message);
             PreAuthEnd end = authenticator is { Failures: > 0 } ? PreAuthEnd.AuthenticationFailure
                 : error.InnerException is TimeoutException ? PreAuthEnd.GraceExceeded
                 : PreAuthEnd.NoAuthentication;
             if (slot is not null && !slot.Ended(end))
             {
-                logger.LogWarning("Source penalty table full ({Max} sources): {Remote} not penalized", options.SourcePenalties.MaxSources, remote);
+                logger.LogWarning(SshLogEvents.Server.PenaltyTableFull, "Source penalty table full ({Max} sources): {Remote} not penalized", options.SourcePenalties.MaxSources, remote);
             }
 
             NotifyLost(handler, error, logger);
             throw error;
         }
 
-        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate, ChannelSettings = options.ChannelSettings };
+        var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate, ChannelSettings = options.ChannelSettings, Loggers = loggers };
         options.AddHandlersTo(connection);
         connection.StartDispatch();
         options.StartTimersOn(connection);
-        connection.StartUnusedTimeout(options.UnusedConnectionTimeout, options.Scheduler, logger);
+        connection.StartUnusedTimeout(options.UnusedConnectionTimeout, options.Scheduler, loggers.Connection);
         // After the last SessionRequested call: the handler's callbacks never overlap (the dispatch loop, which queues them, has ended).
         _ = connection.Completion.ContinueWith(t => connection.SessionDecisions.ContinueWith(_ => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
@@ -168,7 +168,7 @@ public static partial class SshServer
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Connection from {Remote} closed: the Authenticated callback failed", remote);
+            logger.LogWarning(SshLogEvents.Server.AuthenticatedCallbackFailed, ex, "Connection from {Remote} closed: the Authenticated callback failed", remote);
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -225,7 +225,7 @@ public static partial class SshServer
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "ConnectionLost callback failed");
+            logger.LogWarning(SshLogEvents.Server.ConnectionLostCallbackFailed, ex, "ConnectionLost callback failed");
         }
     }
 }

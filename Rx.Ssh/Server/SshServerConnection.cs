@@ -102,7 +102,7 @@ public sealed class SshServerConnection : SshConnection
         }
         catch (Exception ex)
         {
-            Transport.Logger.LogWarning(ex, "Session handler failed");
+            Loggers.Server.LogWarning(SshLogEvents.Server.SessionHandlerFailed, ex, "Session handler failed");
             session = null;
         }
 

@@ -72,7 +72,7 @@ public class SshServerHandler
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             AuthorizedKeys = null;
-            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, e, "Cannot read the authorized keys of {User}", userName);
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(Options.Loggers.Server, SshLogEvents.Server.AuthorizedKeysUnreadable, e, "Cannot read the authorized keys of {User}", userName);
         }
 
         return ValueTask.FromResult(Options.AuthenticationRequired?.Invoke(userName) ?? true);

@@ -285,7 +285,7 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
     internal StdinReaderPart StdinPart { get; }
 
     private void Dropped(string what) =>
-        Connection.Transport.Logger.LogWarning("Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);
+        Connection.Loggers.Server.LogWarning(SshLogEvents.Server.QueuedRequestDropped, "Dropped a {What} from {User}: {Limit} are already waiting for the process handler to subscribe", what, UserName, QueuedUntilSubscribed<int>.Limit);
 
     internal void OnClosed()
     {

@@ -105,10 +105,10 @@ internal sealed partial class SshTransport
             case MessageNumber.Ignore:
                 return true;
             case MessageNumber.Debug:
-                Logger.LogDebug("Peer debug message: {Message}", PeerText.Sanitize(DebugMessage.Read(payload.Span).Message));
+                Logger.LogDebug(SshLogEvents.Transport.PeerDebugMessage, "Peer debug message: {Message}", PeerText.Sanitize(DebugMessage.Read(payload.Span).Message));
                 return true;
             case MessageNumber.Unimplemented:
-                Logger.LogDebug("Peer did not implement our packet {Sequence}", UnimplementedMessage.Read(payload.Span).SequenceNumber);
+                Logger.LogDebug(SshLogEvents.Transport.PeerUnimplemented, "Peer did not implement our packet {Sequence}", UnimplementedMessage.Read(payload.Span).SequenceNumber);
                 return true;
             case MessageNumber.KexInit:
                 await RunKeyExchangeAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -320,7 +320,7 @@ internal sealed partial class SshTransport
         }
 
         _firstKexDone = true;
-        Logger.LogDebug("Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}", KeyExchangeCount, negotiated.KeyExchange.Name, negotiated.HostKey, negotiated.CipherClientToServer.Name);
+        Logger.LogDebug(SshLogEvents.Transport.KeyExchangeDone, "Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}", KeyExchangeCount, negotiated.KeyExchange.Name, negotiated.HostKey, negotiated.CipherClientToServer.Name);
         OnKeyExchangeCompleted(KeyExchangeCount);
     }
 

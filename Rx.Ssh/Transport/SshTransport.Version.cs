@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
 using System.Text;
 using Rx.Ssh.Wire;
 
@@ -39,6 +40,7 @@ internal sealed partial class SshTransport
                 }
 
                 RemoteVersion = line;
+                Logger.LogDebug(SshLogEvents.Transport.RemoteVersion, "Remote software version {Version}", PeerText.Sanitize(line));
                 return;
             }
 

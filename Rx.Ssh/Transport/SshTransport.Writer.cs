@@ -57,7 +57,7 @@ internal sealed partial class SshTransport
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            Logger.LogDebug(ex, "SSH writer stopped");
+            Logger.LogDebug(SshLogEvents.Transport.WriterStopped, ex, "SSH writer stopped");
             _budget.Fail(ex);
         }
         finally

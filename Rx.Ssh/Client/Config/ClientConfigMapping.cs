@@ -69,7 +69,7 @@ internal static class ClientConfigMapping
             string[] existing = [.. config.IdentityFiles.Where(File.Exists)];
             foreach (string missing in config.IdentityFiles.Except(existing))
             {
-                logger.LogDebug("IdentityFile {File} does not exist; skipped", missing);
+                logger.LogDebug(SshLogEvents.Client.ConfigFileSkipped, "IdentityFile {File} does not exist; skipped", missing);
             }
 
             o = o with { KeyFiles = existing, UseDefaultKeys = false };
@@ -83,7 +83,7 @@ internal static class ClientConfigMapping
                 string path = config.CertificateFiles[i];
                 if (!File.Exists(path))
                 {
-                    logger.LogDebug("CertificateFile {File} does not exist; skipped", path);
+                    logger.LogDebug(SshLogEvents.Client.ConfigFileSkipped, "CertificateFile {File} does not exist; skipped", path);
                     continue;
                 }
 

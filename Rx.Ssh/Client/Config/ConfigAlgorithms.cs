@@ -67,7 +67,7 @@ internal static class ConfigAlgorithms
             string usable = plain ? SshCertificate.BaseAlgorithm(name) : name;
             if (!known(usable))
             {
-                logger.LogDebug("{Keyword}: {Name} is not implemented; skipped", keyword, name);
+                logger.LogDebug(SshLogEvents.Client.ConfigAlgorithmSkipped, "{Keyword}: {Name} is not implemented; skipped", keyword, name);
             }
             else if (!result.Contains(usable))
             {

@@ -35,7 +35,7 @@ internal static class ConfigForwardStarter
             {
                 if (!started.TrySetException(error))
                 {
-                    logger.LogDebug("{Kind}Forward {Forward} ended: {Error}", forward.Kind, forward.Text, error.Message);
+                    logger.LogDebug(SshLogEvents.Client.ConfigForwardEnded, "{Kind}Forward {Forward} ended: {Error}", forward.Kind, forward.Text, error.Message);
                 }
             },
             () => started.TrySetResult());
@@ -49,7 +49,7 @@ internal static class ConfigForwardStarter
             throw;
         }
 
-        logger.LogDebug("{Kind}Forward {Forward} started", forward.Kind, forward.Text);
+        logger.LogDebug(SshLogEvents.Client.ConfigForwardStarted, "{Kind}Forward {Forward} started", forward.Kind, forward.Text);
         return subscription;
     }
 }

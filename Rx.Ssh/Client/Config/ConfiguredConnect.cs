@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Rx.Ssh.Client.Config;
 
@@ -50,7 +49,7 @@ internal sealed class ConfiguredConnect
             return new(host, port, options, [], false, false);
         }
 
-        ILogger logger = options.Logger ?? NullLogger.Instance;
+        ILogger logger = options.Loggers.Client;
         SshHostConfig config = options.Config.Resolve(host, new SshConfigResolveOptions
         {
             User = ClientConfigMapping.UserNameIsDefault(options) ? null : options.UserName,
@@ -65,7 +64,7 @@ internal sealed class ConfiguredConnect
 
         if (config.HostName != host || config.Port != port)
         {
-            logger.LogDebug("SSH configuration: {Host} is {HostName} port {Port}", host, config.HostName, config.Port);
+            logger.LogDebug(SshLogEvents.Client.ConfigResolved, "SSH configuration: {Host} is {HostName} port {Port}", host, config.HostName, config.Port);
         }
 
         return new(config.HostName, config.Port, applied, forwards, exit, gateway);
@@ -83,7 +82,7 @@ internal sealed class ConfiguredConnect
             return connection;
         }
 
-        ILogger logger = Options.Logger ?? NullLogger.Instance;
+        ILogger logger = Options.Loggers.Client;
         var running = new System.Reactive.Disposables.CompositeDisposable();
         _ = connection.Completion.ContinueWith(_ => running.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         foreach (ConfigForward forward in _forwards)
@@ -100,7 +99,7 @@ internal sealed class ConfiguredConnect
                     throw new SshForwardingException($"{forward.Kind}Forward {forward.Text} could not be started (ExitOnForwardFailure): {ex.Message}", ex);
                 }
 
-                logger.LogWarning("{Kind}Forward {Forward} could not be started: {Error}", forward.Kind, forward.Text, ex.Message);
+                logger.LogWarning(SshLogEvents.Client.ConfigForwardFailed, "{Kind}Forward {Forward} could not be started: {Error}", forward.Kind, forward.Text, ex.Message);
             }
             catch
             {

@@ -76,7 +76,7 @@ internal sealed class ProxyCommandStream : Stream
             throw new SshProxyCommandException(command, null, string.Empty, ex);
         }
 
-        logger.LogDebug("Started ProxyCommand {Command} as process {Pid}", command, process.Id);
+        logger.LogDebug(SshLogEvents.Client.ProxyCommandStarted, "Started ProxyCommand {Command} as process {Pid}", command, process.Id);
         return new ProxyCommandStream(process, command, logger);
     }
 
@@ -215,7 +215,7 @@ internal sealed class ProxyCommandStream : Stream
         {
             string text = PeerText.Sanitize(line.ToString().TrimEnd('\r'), StderrTail.MaxLine);
             line.Clear();
-            logger.LogInformation("ProxyCommand: {Line}", text);
+            logger.LogInformation(SshLogEvents.Client.ProxyCommandStderr, "ProxyCommand: {Line}", text);
             tail.Add(text);
         }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Ssh.Client.Jump;
 
 namespace Rx.Ssh;
@@ -22,7 +21,7 @@ public static partial class SshClient
             throw new ArgumentException($"The connection to {host} goes through more than {SshProxyJump.MaxHops} jump hosts (a jump host's own ProxyJump names itself?).", nameof(options));
         }
 
-        ILogger logger = options.Logger ?? NullLogger.Instance;
+        ILogger logger = options.Loggers.Client;
         var hops = new List<JumpHop>(jumps.Count);
         SshChannelStream? channel = null;
         try
@@ -33,7 +32,7 @@ public static partial class SshClient
                 SshClientConnection connection = await ConnectHopAsync(jump, i, channel, options, hopsBelow, hops, cancellationToken).ConfigureAwait(false);
                 channel = null; // the hop's connection owns it now
                 hops.Add(new JumpHop(jump, i, connection));
-                logger.LogDebug("Connected to jump host {Hop} (hop {Index})", jump, i + 1);
+                logger.LogDebug(SshLogEvents.Client.JumpHostConnected, "Connected to jump host {Hop} (hop {Index})", jump, i + 1);
 
                 (string nextHost, int nextPort) = i + 1 < jumps.Count ? (jumps[i + 1].Host, jumps[i + 1].Port) : (host, port);
                 channel = await OpenHopChannelAsync(hops, nextHost, nextPort, options, cancellationToken).ConfigureAwait(false);
@@ -135,7 +134,7 @@ public static partial class SshClient
     private static async Task<SshClientConnection> ConnectThroughCommandAsync(string host, int port, string command, SshClientOptions options, CancellationToken cancellationToken)
     {
         string line = ProxyCommandLine.Expand(command, host, port, options.UserName);
-        ProxyCommandStream stream = ProxyCommandStream.Start(line, options.Logger ?? NullLogger.Instance);
+        ProxyCommandStream stream = ProxyCommandStream.Start(line, options.Loggers.Client);
         try
         {
             options.ConnectionEvents?.Invoke(new SshTcpConnected(host, port, null));

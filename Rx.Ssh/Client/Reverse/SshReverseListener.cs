@@ -4,7 +4,6 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Rx.Ssh;
 
@@ -44,7 +43,7 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
         _options = options;
         _listen = listen;
         _direct = direct;
-        _logger = options.Logger ?? NullLogger.Instance;
+        _logger = options.Loggers.Client;
         _connections = Subject.Synchronize(_subject);
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -185,7 +184,7 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            _logger.LogDebug(ex, "Dropping a connection reset before it was served");
+            _logger.LogDebug(SshLogEvents.Client.ConnectionResetBeforeServed, ex, "Dropping a connection reset before it was served");
             peer.Dispose();
             return;
         }
@@ -233,7 +232,7 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
                 peer.Dispose(); // ConnectAsync closed the stream; this covers failures before it
                 if (_stop.IsCancellationRequested)
                 {
-                    _logger.LogDebug(ex, "Reverse connection from {Remote} abandoned: the listener stopped", remote);
+                    _logger.LogDebug(SshLogEvents.Client.ReverseAbandoned, ex, "Reverse connection from {Remote} abandoned: the listener stopped", remote);
                 }
                 else
                 {
@@ -270,7 +269,7 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "A subscriber's OnNext threw; the reverse listener carries on");
+                    _logger.LogError(SshLogEvents.Client.SubscriberFailed, ex, "A subscriber's OnNext threw; the reverse listener carries on");
                 }
                 finally
                 {
@@ -281,20 +280,20 @@ public sealed class SshReverseListener : IAsyncDisposable, IDisposable
             }
         }
 
-        _logger.LogWarning("Reverse connection from {Remote} disconnected: {Reason}", remote, _stopped ? "the listener stopped" : "no one is subscribed to Connections");
+        _logger.LogWarning(SshLogEvents.Client.ReverseDisconnected, "Reverse connection from {Remote} disconnected: {Reason}", remote, _stopped ? "the listener stopped" : "no one is subscribed to Connections");
         IO.TaskFaults.Observe(connection.DisposeAsync().AsTask());
     }
 
     private void Fail(IPEndPoint? remote, string host, Exception error)
     {
-        _logger.LogInformation("Reverse connection from {Remote} failed: {Error}", remote, error.Message);
+        _logger.LogInformation(SshLogEvents.Client.ReverseFailed, "Reverse connection from {Remote} failed: {Error}", remote, error.Message);
         try
         {
             _listen.PeerFailed?.Invoke(new SshReversePeerFailure(remote, host, error));
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "The PeerFailed callback failed");
+            _logger.LogWarning(SshLogEvents.Client.PeerFailedCallbackFailed, ex, "The PeerFailed callback failed");
         }
     }
 

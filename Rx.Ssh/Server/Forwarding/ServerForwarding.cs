@@ -51,7 +51,7 @@ internal sealed class ServerForwarding
         }
     }
 
-    private ILogger Logger => _connection.Transport.Logger;
+    private ILogger Logger => _connection.Loggers.Forwarding;
 
     /// <summary>Registers the handlers the options do not override (before the dispatch loop starts).</summary>
     public void Register()
@@ -102,7 +102,7 @@ internal sealed class ServerForwarding
 
         if (ForwardTrust.CheckDirect(_connection.KeyOptions, request) is { } refusal)
         {
-            Logger.LogInformation("Refused {Type} to {Target} for {User}: {Reason}", request.ChannelType, request, _connection.UserName, refusal);
+            Logger.LogInformation(SshLogEvents.Forwarding.DirectForwardRefused, "Refused {Type} to {Target} for {User}: {Reason}", request.ChannelType, request, _connection.UserName, refusal);
             pending.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, refusal);
             return;
         }
@@ -132,7 +132,7 @@ internal sealed class ServerForwarding
         }
         catch (Exception ex)
         {
-            Logger.LogWarning(ex, "The forwarding policy failed for {Type} to {Target}; refused", request.ChannelType, request);
+            Logger.LogWarning(SshLogEvents.Forwarding.DirectForwardPolicyFailed, ex, "The forwarding policy failed for {Type} to {Target}; refused", request.ChannelType, request);
             decision = Refused;
         }
 
@@ -147,7 +147,7 @@ internal sealed class ServerForwarding
                 }
                 catch (Exception ex) when (ex is SocketException or TimeoutException or ArgumentException or IOException)
                 {
-                    Logger.LogInformation("{Type} to {Target} for {User} failed: {Error}", request.ChannelType, request, _connection.UserName, ex.Message);
+                    Logger.LogInformation(SshLogEvents.Forwarding.DirectForwardFailed, "{Type} to {Target} for {User} failed: {Error}", request.ChannelType, request, _connection.UserName, ex.Message);
                     pending.Reject(ChannelOpenFailureReason.ConnectFailed, $"Connect to {request} failed: {ex.Message}");
                     return;
                 }
@@ -189,7 +189,7 @@ internal sealed class ServerForwarding
                     {
                         if (!cancellationToken.IsCancellationRequested)
                         {
-                            Logger.LogWarning(ex, "The in-process handler for {Type} to {Target} failed", request.ChannelType, request);
+                            Logger.LogWarning(SshLogEvents.Forwarding.DirectForwardHandlerFailed, ex, "The in-process handler for {Type} to {Target} failed", request.ChannelType, request);
                         }
 
                         error = ex;
@@ -271,7 +271,7 @@ internal sealed class ServerForwarding
 
         if (ForwardTrust.CheckListen(_connection.KeyOptions, request) is { } refusal)
         {
-            Logger.LogInformation("Refused {Request} on {Address} for {User}: {Reason}", global.Name, request, _connection.UserName, refusal);
+            Logger.LogInformation(SshLogEvents.Forwarding.ListenRefused, "Refused {Request} on {Address} for {User}: {Reason}", global.Name, request, _connection.UserName, refusal);
             return SshGlobalReply.Failed;
         }
 
@@ -282,19 +282,19 @@ internal sealed class ServerForwarding
         }
         catch (Exception ex)
         {
-            Logger.LogWarning(ex, "The listen policy failed for {Address}; refused", request);
+            Logger.LogWarning(SshLogEvents.Forwarding.ListenPolicyFailed, ex, "The listen policy failed for {Address}; refused", request);
             allowed = false;
         }
 
         if (!allowed)
         {
-            Logger.LogInformation("Refused {Request} on {Address} for {User} by the policy", global.Name, request, _connection.UserName);
+            Logger.LogInformation(SshLogEvents.Forwarding.ListenRefusedByPolicy, "Refused {Request} on {Address} for {User} by the policy", global.Name, request, _connection.UserName);
             return SshGlobalReply.Failed;
         }
 
         if (Listeners >= _options.MaxForwardListeners)
         {
-            Logger.LogWarning("Refused {Request} on {Address} for {User}: at most {Max} forward listeners per connection", global.Name, request, _connection.UserName, _options.MaxForwardListeners);
+            Logger.LogWarning(SshLogEvents.Forwarding.ListenerLimit, "Refused {Request} on {Address} for {User}: at most {Max} forward listeners per connection", global.Name, request, _connection.UserName, _options.MaxForwardListeners);
             return SshGlobalReply.Failed;
         }
 
@@ -305,7 +305,7 @@ internal sealed class ServerForwarding
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException or IOException)
         {
-            Logger.LogInformation("Cannot listen on {Address} for {User}: {Error}", request, _connection.UserName, ex.Message);
+            Logger.LogInformation(SshLogEvents.Forwarding.ListenFailed, "Cannot listen on {Address} for {User}: {Error}", request, _connection.UserName, ex.Message);
             return SshGlobalReply.Failed;
         }
 
@@ -318,7 +318,7 @@ internal sealed class ServerForwarding
             }
         }
 
-        Logger.LogDebug("Listening on {Address} ({Port}) for {User}", request, listener.Port, _connection.UserName);
+        Logger.LogDebug(SshLogEvents.Forwarding.Listening, "Listening on {Address} ({Port}) for {User}", request, listener.Port, _connection.UserName);
         _ = AcceptLoopAsync(listener);
         return request.IsStreamLocal || request.Port != 0 ? SshGlobalReply.Succeeded() : SshGlobalReply.Succeeded(ForwardingWire.AllocatedPort(listener.Port));
     }
@@ -373,7 +373,7 @@ internal sealed class ServerForwarding
 
             if (!TryReserve())
             {
-                Logger.LogInformation("Connection to {Address} closed: at most {Max} forwarded channels", listener.Request, _options.MaxForwardedChannels);
+                Logger.LogInformation(SshLogEvents.Forwarding.ForwardedChannelLimit, "Connection to {Address} closed: at most {Max} forwarded channels", listener.Request, _options.MaxForwardedChannels);
                 socket.Dispose();
                 continue;
             }
@@ -409,7 +409,7 @@ internal sealed class ServerForwarding
             }
             catch (Exception ex) when (ex is SshChannelException or SshConnectionException or OperationCanceledException)
             {
-                Logger.LogInformation("{Type} for {Address} not opened: {Error}", type, request, ex.Message);
+                Logger.LogInformation(SshLogEvents.Forwarding.ForwardedChannelFailed, "{Type} for {Address} not opened: {Error}", type, request, ex.Message);
                 socket.Dispose();
                 Report(new SshForwardEnded(type, ListenText(listener), originator, 0, 0, ex));
                 return;
@@ -455,7 +455,7 @@ internal sealed class ServerForwarding
 
     private void Report(SshForwardEnded ended)
     {
-        Logger.LogDebug("{Type} {Target} from {Originator} for {User} ended: {In} bytes in, {Out} bytes out, {Error}", ended.ChannelType, ended.Target, ended.Originator, _connection.UserName, ended.BytesFromClient, ended.BytesToClient, ended.Error?.Message ?? "EOF");
+        Logger.LogDebug(SshLogEvents.Forwarding.ForwardEnded, "{Type} {Target} from {Originator} for {User} ended: {In} bytes in, {Out} bytes out, {Error}", ended.ChannelType, ended.Target, ended.Originator, _connection.UserName, ended.BytesFromClient, ended.BytesToClient, ended.Error?.Message ?? "EOF");
         _ended.OnNext(ended);
     }
 
