@@ -197,7 +197,7 @@ public static partial class SshClient
         ClientKeys keys;
         try
         {
-            keys = ClientKeys.Load(options, logger, timeout.Token);
+            keys = await ClientKeys.LoadAsync(options, logger, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
