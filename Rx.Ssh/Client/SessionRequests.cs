@@ -10,8 +10,18 @@ namespace Rx.Ssh.Client;
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
-    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken)
+    public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
+        StartAsync(channel, requestType, command, options, forwardAgent: false, cancellationToken);
+
+    /// <summary>Sends the session's requests: agent forwarding when asked, env, pty-req, then <paramref name="requestType"/> (shell, exec, subsystem).</summary>
+    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, bool forwardAgent, CancellationToken cancellationToken)
     {
+        if (forwardAgent)
+        {
+            // string "auth-agent-req@openssh.com", boolean want reply (false, as OpenSSH sends it), no data
+            await channel.SendRequestAsync(AgentForwarding.RequestName, false, null, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (KeyValuePair<string, string> variable in options.Environment)
         {
             // string "env", boolean want reply (false, as OpenSSH sends it), string name, string value

@@ -253,6 +253,11 @@ public static partial class SshClient
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
             options.AddHandlersTo(connection);
+            if (options.ForwardAgent && (options.AgentPath ?? SshAgentClient.EnvironmentSocketPath) is { Length: > 0 } agent)
+            {
+                connection.ForwardAgentTo(agent, logger);
+            }
+
             connection.StartDispatch();
             options.StartKeepAliveOn(connection);
             return connection;

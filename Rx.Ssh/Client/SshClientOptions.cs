@@ -78,6 +78,17 @@ public sealed record SshClientOptions : SshConnectionOptions
     public bool IdentitiesOnly { get; init; }
 
     /// <summary>
+    /// Forward the agent (ssh's <c>ForwardAgent yes</c>, <c>ssh -A</c>): every session (exec, shell,
+    /// process) asks the server with <c>auth-agent-req@openssh.com</c>, and the agent connections the
+    /// server opens back (<c>auth-agent@openssh.com</c> channels, e.g. from <c>ssh-add -l</c> or a further
+    /// <c>ssh</c> on the server) are relayed to the local agent: <see cref="AgentPath"/>, else
+    /// <c>SSH_AUTH_SOCK</c>. Whoever controls the server's side can then use the agent's keys while the
+    /// connection lasts, so only forward to hosts you trust. Without this the client refuses agent channels.
+    /// Default false.
+    /// </summary>
+    public bool ForwardAgent { get; init; }
+
+    /// <summary>
     /// Password for <c>password</c> authentication, and for <c>keyboard-interactive</c> when
     /// <see cref="KeyboardInteractive"/> is not set (answered by <see cref="SshKeyboardInteractive.PasswordResponder"/>).
     /// </summary>
