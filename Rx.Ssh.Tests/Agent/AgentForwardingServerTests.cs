@@ -71,6 +71,30 @@ public sealed class AgentForwardingServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_subsystem_session_gets_the_forwarded_agent_too()
+    {
+        SshServerOptions server = InMemoryServer.DefaultServerOptions() with
+        {
+            AllowAgentForwarding = true,
+            Subsystems = new Dictionary<string, SshSubsystemHandler>
+            {
+                ["agent-list"] = async (subsystem, ct) =>
+                {
+                    await using SshAgentClient agent = await SshAgentClient.ConnectAsync(subsystem.Environment["SSH_AUTH_SOCK"], TestTimeout.Default, ct);
+                    await subsystem.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{(await agent.GetIdentitiesAsync(ct)).Count} keys"), ct);
+                },
+            },
+        };
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { AgentPath = _agent.SocketPath, ForwardAgent = true };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, client);
+
+        await using SshChannelStream stream = await pair.Client.OpenSubsystemAsync("agent-list").WithTimeout();
+        using var reader = new StreamReader(stream);
+
+        Assert.Equal("2 keys", await reader.ReadToEndAsync().WithTimeout());
+    }
+
+    [Fact]
     public async Task Serves_commands_see_the_forwarded_agent()
     {
         await using ServeUnderTest serve = await ServeUnderTest.StartAsync();
