@@ -18,6 +18,10 @@ internal sealed record BenchmarkOptions
         "                         sftp-server, sftp against serve (default 64 MiB and 100 files, median of 3; the issue's: --size-mb 1024 --files 1000;\n" +
         "                         --concurrent-files, --requests-in-flight: Rx.Ssh's MaxConcurrentFiles and\n" +
         "                         MaxRequestsInFlight, default the library's)\n" +
+        "       Rx.Ssh.Benchmarks --scale [--connections K] [--concurrency C] [--cycles N] [--transfer-gib G]\n" +
+        "       Rx.Ssh.Benchmarks --client-memory [--size-mb N]\n" +
+        "                         one Rx.Ssh server process: K idle authenticated connections (memory per connection), N connect/run/close\n" +
+        "                         cycles (memory flat?), G GiB each way through re-keys every 64 MiB (sha256); the issue's: 10000, 100000, 10\n" +
         "       Rx.Ssh.Benchmarks --ciphers-only                                        packet ciphers in-process";
 
     public static readonly IReadOnlyList<string> DefaultCiphers = ["aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"];
@@ -36,6 +40,12 @@ internal sealed record BenchmarkOptions
     public int Concurrency { get; init; } = 4;
 
     public string? ServeDll { get; init; }
+
+    /// <summary>--scale: connect/run/close cycles.</summary>
+    public int Cycles { get; init; } = 10_000;
+
+    /// <summary>--scale: GiB each way through re-keys.</summary>
+    public int TransferGiB { get; init; } = 1;
 
     /// <summary>--forwarding: short forwarded connections started per second.</summary>
     public int Rate { get; init; } = 200;
@@ -128,6 +138,18 @@ internal sealed record BenchmarkOptions
                 case "--in-process":
                     options = options with { Mode = BenchmarkMode.InProcess };
                     break;
+                case "--scale":
+                    options = options with { Mode = BenchmarkMode.Scale };
+                    break;
+                case "--client-memory":
+                    options = options with { Mode = BenchmarkMode.ClientMemory };
+                    break;
+                case "--cycles" when hasValue:
+                    options = options with { Cycles = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--transfer-gib" when hasValue:
+                    options = options with { TransferGiB = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
                 case "--ciphers-only":
                     options = options with { Mode = BenchmarkMode.Ciphers };
                     break;
@@ -157,7 +179,7 @@ internal sealed record BenchmarkOptions
             options = options with { SizeMb = 64 };
         }
 
-        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1 || options.ConcurrentFiles < 1 || options.RequestsInFlight < 1)
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1 || options.ConcurrentFiles < 1 || options.RequestsInFlight < 1 || options.Cycles < 1 || options.TransferGiB < 1)
         {
             error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate, --seconds, --files, --concurrent-files and --requests-in-flight must be at least 1");
             return null;
@@ -174,5 +196,7 @@ internal enum BenchmarkMode
     Forwarding,
     Sftp,
     InProcess,
+    Scale,
+    ClientMemory,
     Ciphers,
 }

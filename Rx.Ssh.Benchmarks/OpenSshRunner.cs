@@ -58,6 +58,18 @@ internal sealed class OpenSshRunner(IServerUnderTest server)
         return ServerProcess.StartListeningAsync(psi, probePort, ConnectTimeout);
     }
 
+    /// <summary><c>ssh</c> started directly (no shell) to run <paramref name="command"/>, with the pinned algorithms, keys and trust.</summary>
+    public ProcessStartInfo SshStartInfo(string cipher, string command)
+    {
+        var psi = new ProcessStartInfo("ssh") { UseShellExecute = false };
+        foreach (string a in SshArguments(cipher).Skip(1).Append(command))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return psi;
+    }
+
     /// <summary>A minute plus 5 MB/s: far beyond any healthy run, so that a stuck server ends the measurement instead of the benchmark.</summary>
     private static TimeSpan TransferTimeout(long bytes) => ConnectTimeout + TimeSpan.FromSeconds(bytes / 5e6);
 

@@ -4,7 +4,14 @@
 //   ... --forwarding   forwarded TCP through -L and -R: Rx.Ssh and ssh against sshd, ssh against serve
 //   ... --sftp         SFTP get/put (one file, a tree of small files): Rx.Ssh's client and sftp against sshd, sftp against serve
 //   ... --in-process   Rx.Ssh client to Rx.Ssh server in one process: connection setups/s
+//   ... --scale        one Rx.Ssh server process: idle connections' memory, connect cycles, GiB through re-keys
+//   ... --client-memory the Rx.Ssh client's own memory during a transfer each way (server in a child process)
 //   ... --ciphers-only the packet ciphers in-process (no sshd)
+if (args is ["--scale-server", string keysDirectory, string rekeyBytes])
+{
+    return await ScaleServer.RunAsync(keysDirectory, long.Parse(rekeyBytes, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 BenchmarkOptions? options = BenchmarkOptions.Parse(args, Console.Error);
 if (options is null)
 {
@@ -28,6 +35,18 @@ switch (options.Mode)
         using (BenchKeys keys = await BenchKeys.CreateAsync())
         {
             return await new SftpBenchmark(keys, options, Console.Out).RunAsync();
+        }
+
+    case BenchmarkMode.Scale:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            return await new ScaleBenchmark(keys, options, Console.Out).RunAsync();
+        }
+
+    case BenchmarkMode.ClientMemory:
+        using (BenchKeys keys = await BenchKeys.CreateAsync())
+        {
+            return await new ClientMemoryBenchmark(keys, options, Console.Out).RunAsync();
         }
 
     case BenchmarkMode.Servers:

@@ -19,15 +19,15 @@ internal sealed class ServeHandler(ServeLog log) : SshServerHandler
     /// <summary>Counts a session for the connection's line.</summary>
     public void SessionStarted() => Interlocked.Increment(ref _sessions);
 
-    public override ValueTask<bool> BeginAuthAsync(string userName)
+    public override ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken)
     {
         _user = userName;
-        return base.BeginAuthAsync(userName);
+        return base.BeginAuthAsync(userName, cancellationToken);
     }
 
-    public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+    public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
     {
-        bool accepted = await base.ValidatePublicKeyAsync(context, key);
+        bool accepted = await base.ValidatePublicKeyAsync(context, key, cancellationToken);
         if (!accepted)
         {
             string refused = $"{key.KeyType} key {key.GetFingerprint()} not authorized";
@@ -51,11 +51,11 @@ internal sealed class ServeHandler(ServeLog log) : SshServerHandler
     }
 
     /// <summary>As sshd with <c>AllowTcpForwarding yes</c>: the server connects wherever the client asks (TCP and UNIX sockets; the key's options still apply).</summary>
-    public override ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request) =>
+    public override ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(SshForwardDecision.Allow);
 
     /// <summary>As sshd with <c>AllowTcpForwarding yes</c> and <c>GatewayPorts no</c>: remote listeners on loopback (and UNIX sockets) only.</summary>
-    public override ValueTask<bool> ListenRequestedAsync(SshListenRequest request) =>
+    public override ValueTask<bool> ListenRequestedAsync(SshListenRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(request.IsLoopbackOnly);
 
     public override void ConnectionLost(Exception? error)

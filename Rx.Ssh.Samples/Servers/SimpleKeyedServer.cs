@@ -21,7 +21,7 @@ internal sealed class SimpleKeyedServer : ISample
     /// <summary>Picks the user's authorized_keys file when the user name is first seen (AsyncSSH's set_authorized_keys).</summary>
     private sealed class Handler(string directory) : SshServerHandler
     {
-        public override ValueTask<bool> BeginAuthAsync(string userName)
+        public override ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken)
         {
             // The user name becomes a file name: refuse anything that could leave the directory.
             bool plainName = userName.Length > 0 && userName is not ("." or "..") && userName.IndexOfAny(['/', '\\', '\0']) < 0;

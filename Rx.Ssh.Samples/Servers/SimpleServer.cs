@@ -50,12 +50,12 @@ internal sealed class SimpleServer : ISample
             }
         }
 
-        public override ValueTask<bool> BeginAuthAsync(string userName) =>
+        public override ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken) =>
             ValueTask.FromResult(!(passwords.TryGetValue(userName, out PasswordHash? hash) && hash is null));
 
         public override bool PasswordAuthSupported => true;
 
-        public override ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password)
+        public override ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken)
         {
             // Unknown users are checked against a dummy hash, so the time taken tells nothing.
             bool known = passwords.TryGetValue(context.UserName, out PasswordHash? hash);

@@ -109,11 +109,27 @@ public sealed class AgentForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_ForwardAgent_agent_channels_are_refused_until_a_session_asked_for_forwarding()
+    {
+        // A jump host, say: a connection that never opens a session never asked, so its server may not reach the agent.
+        SshServerOptions server = InMemoryServer.DefaultServerOptions(async process => await process.ExitAsync(0));
+        SshClientOptions client = InMemoryServer.DefaultClientOptions() with { AgentPath = _agent.SocketPath, ForwardAgent = true };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(server, client);
+
+        var refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Server.OpenChannelAsync("auth-agent@openssh.com", ReadOnlyMemory<byte>.Empty).WithTimeout());
+        Assert.Equal(ChannelOpenFailureReason.UnknownChannelType, refused.Reason);
+
+        await pair.Client.RunAsync("anything").WaitAsync(TestTimeout.Default);
+        await using SshChannelStream agent = await pair.Server.OpenChannelAsync("auth-agent@openssh.com", ReadOnlyMemory<byte>.Empty).WithTimeout();
+    }
+
+    [Fact]
     public async Task A_forwarded_channel_to_an_agent_that_is_gone_is_refused()
     {
         SshServerOptions server = InMemoryServer.DefaultServerOptions(async process => await process.ExitAsync(0));
         SshClientOptions client = InMemoryServer.DefaultClientOptions() with { AgentPath = Path.Combine(_agent.Directory, "gone.sock"), ForwardAgent = true };
         await using InMemoryServer pair = await InMemoryServer.StartAsync(server, client);
+        await pair.Client.RunAsync("anything").WaitAsync(TestTimeout.Default);
 
         var refused = await Assert.ThrowsAsync<SshChannelOpenException>(() => pair.Server.OpenChannelAsync("auth-agent@openssh.com", ReadOnlyMemory<byte>.Empty).WithTimeout());
 

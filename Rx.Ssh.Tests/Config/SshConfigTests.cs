@@ -10,6 +10,24 @@ public sealed class SshConfigTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void An_include_that_matches_a_file_that_cannot_be_read_is_an_error_naming_it()
+    {
+        // Found by the fuzzer: "Include /tmp/*" matched a UNIX socket, and the read's IOException escaped untyped.
+        string socketPath = Path.Combine(_dir, "agent.sock");
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            SshConfig config = SshConfig.Parse($"Include {_dir}/*\nHost x\n  Port 2\n", "config", _dir);
+
+            SshConfigException error = Assert.Throws<SshConfigException>(() => config.Resolve("x", Options));
+            Assert.Contains(socketPath, error.Message, StringComparison.Ordinal);
+            Assert.IsAssignableFrom<IOException>(error.InnerException);
+        }
+
+        File.Delete(socketPath);
+    }
+
+    [Fact]
     public void Host_blocks_apply_in_order_and_the_first_value_wins()
     {
         SshConfig config = SshConfig.Parse("""

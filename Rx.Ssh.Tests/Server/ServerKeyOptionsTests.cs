@@ -158,9 +158,9 @@ public sealed class ServerKeyOptionsTests
     /// <summary>Moves the server's clock on right after the default key validation.</summary>
     private sealed class ClockAdvancingHandler(HistoricalScheduler clock, TimeSpan by) : SshServerHandler
     {
-        public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+        public override async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
         {
-            bool accepted = await base.ValidatePublicKeyAsync(context, key);
+            bool accepted = await base.ValidatePublicKeyAsync(context, key, cancellationToken);
             clock.AdvanceBy(by);
             return accepted;
         }

@@ -39,24 +39,24 @@ internal interface IServerAuthPolicy
     bool KeyboardInteractiveAuthSupported { get; }
 
     /// <summary>Starts authentication for a (new) user name; false when the user needs none.</summary>
-    ValueTask<bool> BeginAuthAsync(string userName);
+    ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken);
 
     /// <summary>Checks a password.</summary>
-    ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password);
+    ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="key"/> may log in, and the authorized_keys entry that admitted it (its
     /// options are the ones enforced), decided once here and carried to the login.
     /// </summary>
-    ValueTask<(bool Accepted, AuthorizedKeyEntry? Entry)> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key);
+    ValueTask<(bool Accepted, AuthorizedKeyEntry? Entry)> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken);
 
     /// <summary>The options a user certificate logs in with.</summary>
     /// <exception cref="SshCertificateException">The certificate is refused.</exception>
-    ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate);
+    ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate, CancellationToken cancellationToken);
 
     /// <summary>The first keyboard-interactive challenge; null to fail the method.</summary>
-    ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context);
+    ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context, CancellationToken cancellationToken);
 
     /// <summary>Checks keyboard-interactive answers; the result may carry a next challenge.</summary>
-    ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers);
+    ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers, CancellationToken cancellationToken);
 }

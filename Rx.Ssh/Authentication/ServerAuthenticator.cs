@@ -131,13 +131,13 @@ internal sealed class ServerAuthenticator
             }
 
             _currentUser = null;
-            _currentRequired = await _policy.BeginAuthAsync(user).ConfigureAwait(false);
+            _currentRequired = await _policy.BeginAuthAsync(user, cancellationToken).ConfigureAwait(false);
             _currentUser = user;
         }
 
         bool required = _currentRequired;
 
-        var context = new SshAuthContext(user, _remote, _transport.RemoteVersion);
+        var context = new SshAuthContext(user, _remote, _transport.RemoteVersion) { CancellationToken = cancellationToken };
         if (!required)
         {
             return new ServerAuthResult(user, null);
@@ -258,7 +258,7 @@ internal sealed class ServerAuthenticator
             password = r.ReadUtf8String();
         }
 
-        return await _policy.ValidatePasswordAsync(context, password).ConfigureAwait(false) ? Outcome.Succeeded(null) : Outcome.Fail(counts: true);
+        return await _policy.ValidatePasswordAsync(context, password, context.CancellationToken).ConfigureAwait(false) ? Outcome.Succeeded(null) : Outcome.Fail(counts: true);
     }
 
     private async Task<Outcome> PublicKeyAsync(ReadOnlyMemory<byte> payload, SshAuthContext context, CancellationToken cancellationToken)
@@ -307,7 +307,7 @@ internal sealed class ServerAuthenticator
         {
             try
             {
-                certificateOptions = await _policy.AuthorizeCertificateAsync(context, certificate).ConfigureAwait(false);
+                certificateOptions = await _policy.AuthorizeCertificateAsync(context, certificate, context.CancellationToken).ConfigureAwait(false);
             }
             catch (SshCertificateException e)
             {
@@ -317,7 +317,7 @@ internal sealed class ServerAuthenticator
         }
         else
         {
-            (bool accepted, entry) = await _policy.ValidatePublicKeyAsync(context, key).ConfigureAwait(false);
+            (bool accepted, entry) = await _policy.ValidatePublicKeyAsync(context, key, context.CancellationToken).ConfigureAwait(false);
             if (!accepted)
             {
                 return Outcome.Fail(counts: true);
@@ -364,7 +364,7 @@ internal sealed class ServerAuthenticator
 
     private async Task<Outcome> KeyboardInteractiveAsync(SshAuthContext context, CancellationToken cancellationToken)
     {
-        SshKeyboardInteractiveChallenge? challenge = await _policy.GetKeyboardInteractiveChallengeAsync(context).ConfigureAwait(false);
+        SshKeyboardInteractiveChallenge? challenge = await _policy.GetKeyboardInteractiveChallengeAsync(context, context.CancellationToken).ConfigureAwait(false);
         while (challenge is not null)
         {
             using (var request = new SshBuffer())
@@ -410,7 +410,7 @@ internal sealed class ServerAuthenticator
                 r.ReadEnd();
             }
 
-            SshKeyboardInteractiveResult result = await _policy.ValidateKeyboardInteractiveResponseAsync(context, answers).ConfigureAwait(false);
+            SshKeyboardInteractiveResult result = await _policy.ValidateKeyboardInteractiveResponseAsync(context, answers, context.CancellationToken).ConfigureAwait(false);
             if (result.Success)
             {
                 return Outcome.Succeeded(null);

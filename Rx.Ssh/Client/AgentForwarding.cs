@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Rx.Ssh.Connection;
 using Rx.Ssh.Forwarding;
 
 namespace Rx.Ssh.Client;
@@ -7,9 +8,11 @@ namespace Rx.Ssh.Client;
 /// <summary>
 /// Agent forwarding, the client's side (OpenSSH's PROTOCOL, "agent forwarding"): each session asks for it
 /// with <c>auth-agent-req@openssh.com</c>, and every <c>auth-agent@openssh.com</c> channel the server
-/// then opens is relayed, bytes as they are, to a new connection to the local agent's socket. Only
-/// registered when <see cref="SshClientOptions.ForwardAgent"/> is set: otherwise the server's agent
-/// channels are refused as an unknown type, as they must be when forwarding was not asked for.
+/// then opens is relayed, bytes as they are, to a new connection to the local agent's socket. Exists only
+/// when <see cref="SshClientOptions.ForwardAgent"/> is set, and its channel handler is registered only
+/// when the first session asks: until then (and on a connection that never opens a session, such as a
+/// jump host's) the server's agent channels are refused as an unknown type, as they must be when
+/// forwarding was not asked for.
 /// </summary>
 internal sealed class AgentForwarding
 {
@@ -19,18 +22,31 @@ internal sealed class AgentForwarding
     /// <summary>The channel type the server opens for each agent connection on its side.</summary>
     public const string ChannelType = "auth-agent@openssh.com";
 
+    private readonly SshConnection _connection;
     private readonly string _socketPath;
     private readonly ILogger _logger;
+    private int _registered;
 
-    private AgentForwarding(SshConnection connection, string socketPath, ILogger logger)
+    public AgentForwarding(SshConnection connection, string socketPath, ILogger logger)
     {
+        _connection = connection;
         _socketPath = socketPath;
         _logger = logger;
-        connection.RegisterChannelOpenHandler(ChannelType, OnOpenAsync);
     }
 
-    /// <summary>Registers the channel handler on <paramref name="connection"/>, relaying to <paramref name="socketPath"/>.</summary>
-    public static AgentForwarding Start(SshConnection connection, string socketPath, ILogger logger) => new(connection, socketPath, logger);
+    /// <summary>
+    /// Sends <c>auth-agent-req@openssh.com</c> on a session channel (string name, boolean want reply
+    /// false, as OpenSSH sends it, no data), registering the channel handler first the first time.
+    /// </summary>
+    public Task RequestAsync(SshChannel channel, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 0)
+        {
+            _connection.RegisterChannelOpenHandler(ChannelType, OnOpenAsync);
+        }
+
+        return channel.SendRequestAsync(RequestName, false, null, cancellationToken);
+    }
 
     private async ValueTask OnOpenAsync(SshPendingChannel pending, CancellationToken cancellationToken)
     {

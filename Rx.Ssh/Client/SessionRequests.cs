@@ -11,15 +11,14 @@ namespace Rx.Ssh.Client;
 internal static class SessionRequests
 {
     public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
-        StartAsync(channel, requestType, command, options, forwardAgent: false, cancellationToken);
+        StartAsync(channel, requestType, command, options, null, cancellationToken);
 
     /// <summary>Sends the session's requests: agent forwarding when asked, env, pty-req, then <paramref name="requestType"/> (shell, exec, subsystem).</summary>
-    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, bool forwardAgent, CancellationToken cancellationToken)
+    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, AgentForwarding? agentForwarding, CancellationToken cancellationToken)
     {
-        if (forwardAgent)
+        if (agentForwarding is not null)
         {
-            // string "auth-agent-req@openssh.com", boolean want reply (false, as OpenSSH sends it), no data
-            await channel.SendRequestAsync(AgentForwarding.RequestName, false, null, cancellationToken).ConfigureAwait(false);
+            await agentForwarding.RequestAsync(channel, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (KeyValuePair<string, string> variable in options.Environment)

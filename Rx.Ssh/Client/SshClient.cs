@@ -124,11 +124,39 @@ public static partial class SshClient
     }
 
     /// <summary>Connects and authenticates; see <see cref="Connect"/>.</summary>
-    public static async Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectRoutedAsync(host, port, options, 0, cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="host"/> the way the options say: through jump hosts, through a
+    /// proxy command, or over TCP. <paramref name="hopsAbove"/> counts the jump hosts of the chains
+    /// this connection is itself a hop of (a first hop may have jump hosts of its own).
+    /// </summary>
+    private static async Task<SshClientConnection> ConnectRoutedAsync(string host, int port, SshClientOptions? options, int hopsAbove, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
         options ??= new SshClientOptions();
         options.CheckShared(nameof(options));
+        if (options.ProxyJump is { Count: > 0 })
+        {
+            if (options.ProxyCommand is not null)
+            {
+                throw new ArgumentException("ProxyJump and ProxyCommand cannot both be set.", nameof(options));
+            }
+
+            return await ConnectThroughJumpsAsync(host, port, options, hopsAbove, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.ProxyCommand is { } command)
+        {
+            return await ConnectThroughCommandAsync(host, port, command, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ConnectTcpAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SshClientConnection> ConnectTcpAsync(string host, int port, SshClientOptions options, CancellationToken cancellationToken)
+    {
         using var timeout = new TimeoutScope(options, cancellationToken);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -251,7 +279,7 @@ public static partial class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings };
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream };
             options.AddHandlersTo(connection);
             if (options.ForwardAgent && (options.AgentPath ?? SshAgentClient.EnvironmentSocketPath) is { Length: > 0 } agent)
             {
@@ -259,7 +287,7 @@ public static partial class SshClient
             }
 
             connection.StartDispatch();
-            options.StartKeepAliveOn(connection);
+            options.StartTimersOn(connection);
             return connection;
         }
     }

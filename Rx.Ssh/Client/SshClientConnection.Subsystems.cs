@@ -40,7 +40,7 @@ public sealed partial class SshClientConnection
             if (_agentForwarding is not null)
             {
                 // As ssh -A -s does: the subsystem's session may use the agent too.
-                await channel.SendRequestAsync(Client.AgentForwarding.RequestName, false, null, cancellationToken).ConfigureAwait(false);
+                await _agentForwarding.RequestAsync(channel, cancellationToken).ConfigureAwait(false);
             }
 
             // string "subsystem", boolean want reply, string subsystem name

@@ -24,6 +24,9 @@ public sealed partial class SshClientConnection : SshConnection
 
     private AgentForwarding? _agentForwarding;
 
+    /// <summary>The stream the connection runs over (jump hosts' and proxy commands' own streams; tests).</summary>
+    internal Stream? TransportStream { get; init; }
+
     /// <summary>The host name used to connect.</summary>
     public string Host { get; }
 
@@ -33,9 +36,9 @@ public sealed partial class SshClientConnection : SshConnection
     /// <summary>The server's host key as accepted during the first key exchange.</summary>
     public SshPublicKey HostKey => ServerHostKey!;
 
-    /// <summary>Serves forwarded agent channels from <paramref name="socketPath"/> and asks for forwarding on each session (<see cref="SshClientOptions.ForwardAgent"/>); before dispatch starts.</summary>
+    /// <summary>Asks for agent forwarding on each session and then serves the agent channels from <paramref name="socketPath"/> (<see cref="SshClientOptions.ForwardAgent"/>); before dispatch starts.</summary>
     internal void ForwardAgentTo(string socketPath, Microsoft.Extensions.Logging.ILogger logger) =>
-        _agentForwarding = AgentForwarding.Start(this, socketPath, logger);
+        _agentForwarding = new AgentForwarding(this, socketPath, logger);
 
     /// <summary>
     /// Runs <paramref name="command"/> and emits the session's events as they happen: output
@@ -84,7 +87,7 @@ public sealed partial class SshClientConnection : SshConnection
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         try
         {
-            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, _agentForwarding is not null, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, _agentForwarding, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -270,7 +273,7 @@ public sealed partial class SshClientConnection : SshConnection
         using var inputStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await SessionRequests.StartAsync(channel, requestType, command, options, _agentForwarding is not null, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, requestType, command, options, _agentForwarding, cancellationToken).ConfigureAwait(false);
             input = options.Stdin is { } source
                 ? RedirectPump.RunAsync(source, SshSink.ToChannel(channel), SshStandardStream.Stdin, inputStop.Token)
                 : WriteInputAsync(channel, options.Input, cancellationToken);

@@ -134,6 +134,38 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// </summary>
     public Action<string>? BannerReceived { get; init; }
 
+    /// <summary>
+    /// Jump hosts to go through (OpenSSH's <c>ProxyJump</c>, <c>ssh -J</c>), in order: the client logs
+    /// in to the first over TCP, asks it for a <c>direct-tcpip</c> channel to the second and logs in
+    /// to that over the channel, and so on; the last one opens the channel to the target. Each hop is
+    /// its own SSH connection with its own host key check (under the hop's name) and options (see
+    /// <see cref="SshProxyJump"/>: without options of its own, a hop uses these, as the local user).
+    /// The target connection owns the hops: disposing it closes them all, and a hop whose connection
+    /// ends ends the target's with <see cref="SshProxyJumpException"/>. A failure at a hop (connect,
+    /// login, the channel refused or the next host unreachable) fails the connect with
+    /// <see cref="SshProxyJumpException"/> naming it. The first hop honours its own options'
+    /// <see cref="ProxyJump"/>/<see cref="ProxyCommand"/> (later hops and the target are reached
+    /// through the previous hop). From ssh's syntax: <see cref="SshProxyJump.Parse"/>. Empty (the
+    /// default): connect directly. Setting it and <see cref="ProxyCommand"/> together fails the
+    /// connect with <see cref="ArgumentException"/>. Not used by <see cref="SshClient.ConnectAsync(Stream, string, int, SshClientOptions?, CancellationToken)"/>
+    /// or an <see cref="SshHost.OpenStream"/>, which bring their own stream.
+    /// </summary>
+    public IReadOnlyList<SshProxyJump> ProxyJump { get; init; } = [];
+
+    /// <summary>
+    /// A command whose stdin and stdout carry the connection instead of a TCP socket (OpenSSH's
+    /// <c>ProxyCommand</c>), run as <c>/bin/sh -c "exec command"</c> after expanding <c>%h</c> (the
+    /// host), <c>%p</c> (the port), <c>%r</c> (<see cref="UserName"/>), <c>%n</c> (the host as given) and
+    /// <c>%%</c>; e.g. <c>ssh -W %h:%p bastion</c>. A host or user name with shell metacharacters is
+    /// refused when expanded (<see cref="ArgumentException"/>), as ssh does. The process's stderr goes
+    /// to <see cref="SshConnectionOptions.Logger"/> line by line; it is killed (by its process id) when
+    /// the connection ends. If it exits, or cannot start, while the connection needs it, the connection
+    /// fails with <see cref="SshProxyCommandException"/> (exit code and the end of its stderr). Null
+    /// (the default): connect over TCP. Unix only (it needs <c>/bin/sh</c>). Not used by
+    /// <see cref="SshClient.ConnectAsync(Stream, string, int, SshClientOptions?, CancellationToken)"/>.
+    /// </summary>
+    public string? ProxyCommand { get; init; }
+
     /// <summary>Our identification string.</summary>
     public string ClientVersion { get; init; } = "SSH-2.0-RxSsh_0.1";
 }

@@ -69,4 +69,11 @@ public sealed record SshProcessOptions
     /// disposed before it exited), just before the channel is closed. Null (the default) only closes the channel.
     /// </summary>
     public string? DisposeSignal { get; init; }
+
+    /// <summary>
+    /// How <see cref="SshClientProcess.ExpectAsync(string, TimeSpan?, CancellationToken)"/> and
+    /// <see cref="SshClientProcess.SendLineAsync"/> behave on the process (timeout, buffer bound, line
+    /// ending). Null (the default): <see cref="SshExpectOptions"/>' defaults.
+    /// </summary>
+    public SshExpectOptions? Expect { get; init; }
 }

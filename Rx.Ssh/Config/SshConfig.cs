@@ -32,8 +32,7 @@ public sealed class SshConfig
     /// (the user's values win). A missing file is no configuration; one that cannot be read or
     /// parsed throws.
     /// </summary>
-    /// <exception cref="SshConfigException">A file is malformed or too large.</exception>
-    /// <exception cref="IOException">A file exists but cannot be read.</exception>
+    /// <exception cref="SshConfigException">A file is malformed, too large, or exists but cannot be read (the message names it).</exception>
     public static SshConfig LoadDefault() => Load([UserConfigPath, SystemConfigPath], requireFiles: false);
 
     /// <summary>
@@ -99,15 +98,26 @@ public sealed class SshConfig
         return new(sources);
     }
 
+    /// <summary>
+    /// The file's text; one that exists but cannot be read (no permission, a socket or device an
+    /// Include glob matched) is an error naming it, as ssh's "Can't open user config file".
+    /// </summary>
     private static string ReadFile(string path)
     {
-        var info = new FileInfo(path);
-        if (info.Length > MaxFileLength)
+        try
         {
-            throw new SshConfigException($"{path}: larger than {MaxFileLength} bytes");
-        }
+            var info = new FileInfo(path);
+            if (info.Length > MaxFileLength)
+            {
+                throw new SshConfigException($"{path}: larger than {MaxFileLength} bytes");
+            }
 
-        return File.ReadAllText(path);
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SshConfigException($"{path}: cannot be read: {e.Message}", e);
+        }
     }
 
     private static string UserSshDirectory() => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");

@@ -26,6 +26,7 @@ internal sealed class SshChannel
     private readonly Queue<TaskCompletionSource<bool>> _pendingRequests = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _gate = new();
+    private long _activity;
 
     // Made once: SendIfAsync runs it for every DATA packet, and a lambda per packet would allocate.
     private readonly Func<bool> _closeNotSent;
@@ -53,6 +54,9 @@ internal sealed class SshChannel
     }
 
     public uint LocalId { get; }
+
+    /// <summary>Counts data packets either way and channel requests: what <see cref="ChannelTimeouts"/> watches.</summary>
+    public long Activity => Volatile.Read(ref _activity);
 
     /// <summary>The most bytes the peer ever had sent us beyond the window we had given back: its bytes in flight, never above <see cref="WindowSize"/> (tests and diagnostics; dispatch loop only).</summary>
     public long PeakUnacknowledgedBytes { get; private set; }
@@ -158,6 +162,7 @@ internal sealed class SshChannel
             throw new SshConnectionException(DisconnectReason.ProtocolError, $"The peer sent more data than the window allows on channel {LocalId}.");
         }
 
+        Interlocked.Increment(ref _activity);
         PeakUnacknowledgedBytes = Math.Max(PeakUnacknowledgedBytes, WindowSize - left);
         LargestDataPacket = Math.Max(LargestDataPacket, data.Length);
 
@@ -217,6 +222,7 @@ internal sealed class SshChannel
             return null;
         }
 
+        Interlocked.Increment(ref _activity);
         return _events.TryWriteRequest(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply));
     }
 
@@ -375,6 +381,7 @@ internal sealed class SshChannel
                     continue;
                 }
 
+                Interlocked.Increment(ref _activity);
                 using SshBuffer packet = ConnectionMessages.Data(RemoteId, dataType, data.Span[..chunk]);
                 await SendGatedAsync(packet, data: true, cancellationToken).ConfigureAwait(false);
                 data = data[chunk..];
@@ -391,6 +398,7 @@ internal sealed class SshChannel
     {
         using SshBuffer packet = ConnectionMessages.ChannelRequest(RemoteId, type, wantReply);
         body?.Invoke(packet.Writer);
+        Interlocked.Increment(ref _activity);
         TaskCompletionSource<bool>? reply = null;
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -17,6 +17,9 @@ public abstract partial class SshConnection
     /// <summary>Incoming channel opens that may wait for a decision before the dispatch loop stops reading.</summary>
     internal const int MaxPendingChannelOpens = 64;
 
+    /// <summary>Channels open or pending past which the peer's opens are refused (the options' <c>MaxChannels</c>).</summary>
+    internal int MaxChannels { get; set; } = SshConnectionOptions.DefaultMaxChannels;
+
     private readonly ConcurrentDictionary<string, OpenHandler> _openHandlers = new(StringComparer.Ordinal);
     private readonly HashSet<SshPendingChannel> _pendingOpens = [];
     private bool _opensEnded;
@@ -76,6 +79,13 @@ public abstract partial class SshConnection
 
         uint window = reader.ReadUInt32();
         uint maxPacket = reader.ReadUInt32();
+        if (ChannelCount() >= MaxChannels)
+        {
+            Transport.Logger.LogWarning("Refused a '{Type}' channel: {Max} channels are open or pending on this connection (MaxChannels)", PeerText.Quote(type), MaxChannels);
+            SendFromDispatch(ConnectionMessages.ChannelOpenFailure(sender, ChannelOpenFailureReason.ResourceShortage, $"Too many channels (at most {MaxChannels})."));
+            return;
+        }
+
         ReadOnlySpan<byte> extra = reader.RemainingSpan;
         if (maxPacket < Connection.SshChannel.MinRemoteMaxPacket)
         {
@@ -118,6 +128,21 @@ public abstract partial class SshConnection
             }
 
             pending.Reject(ChannelOpenFailureReason.ConnectFailed, "The channel could not be opened.");
+        }
+    }
+
+    /// <summary>Channels in the table plus the peer's opens waiting for a decision.</summary>
+    private int ChannelCount()
+    {
+        int pending;
+        lock (_pendingOpens)
+        {
+            pending = _pendingOpens.Count;
+        }
+
+        lock (_channelsGate)
+        {
+            return _channels.Count + pending;
         }
     }
 

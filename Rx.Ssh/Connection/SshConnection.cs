@@ -89,6 +89,25 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Starts closing idle channels (see <see cref="Connection.ChannelTimeouts"/>); the sweep stops when the connection ends.</summary>
+    internal void StartChannelTimeouts(IReadOnlyDictionary<string, TimeSpan>? timeouts, System.Reactive.Concurrency.IScheduler scheduler)
+    {
+        Connection.ChannelTimeouts? sweep = Connection.ChannelTimeouts.Start(timeouts, OpenChannels, scheduler, Transport.Logger);
+        if (sweep is not null)
+        {
+            _ = Completion.ContinueWith(_ => sweep.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A snapshot of the channel table.</summary>
+    private Connection.SshChannel[] OpenChannels()
+    {
+        lock (_channelsGate)
+        {
+            return [.. _channels.Values];
+        }
+    }
+
     /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
     internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
 

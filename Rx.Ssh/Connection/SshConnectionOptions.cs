@@ -57,6 +57,30 @@ public abstract record SshConnectionOptions
     public int KeepAliveCountMax { get; init; } = 3;
 
     /// <summary>
+    /// Idle timeouts by channel type, as OpenSSH's <c>ChannelTimeout</c>: a channel of a listed type
+    /// (<c>session</c>, <c>direct-tcpip</c>, <c>forwarded-tcpip</c>, <c>direct-streamlocal@openssh.com</c>,
+    /// <c>auth-agent@openssh.com</c>, ...) on which nothing was sent or received (data either way,
+    /// channel requests) for its timeout is closed, and the close is logged. Keys are exact types or
+    /// wildcard patterns (<c>*</c>, <c>?</c>): an exact type wins, then the longest matching pattern.
+    /// A channel closes between its timeout and a quarter more (the sweep runs every quarter of the
+    /// shortest timeout, at least every second) on <see cref="Scheduler"/>. Zero or infinite values
+    /// mean no timeout. Default none (channels never time out).
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan>? ChannelTimeouts { get; init; }
+
+    /// <summary>
+    /// Channels open at once on a connection (either side's, with the peer's opens still waiting for
+    /// a decision) past which a channel the peer opens is refused with RESOURCE_SHORTAGE and the
+    /// refusal is logged; the connection carries on. A cap of every channel type together, under the
+    /// per-type ones (the server's <c>MaxSessions</c> and <c>MaxForwardedChannels</c>). Channels this
+    /// side opens are not refused by it. Default 1024 (at least 1).
+    /// </summary>
+    public int MaxChannels { get; init; } = DefaultMaxChannels;
+
+    /// <summary>The default of <see cref="MaxChannels"/>: 1024.</summary>
+    public const int DefaultMaxChannels = 1024;
+
+    /// <summary>
     /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
     /// connection before it reads its first request; more can be added later with
     /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
@@ -98,22 +122,29 @@ public abstract record SshConnectionOptions
     /// <summary>Logger for protocol diagnostics.</summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>The shared checks, run when a connection is made with these options.</summary>
     /// <summary>Fuzzing only: see <c>TransportSettings.OutgoingPayloadFilter</c>.</summary>
     internal Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? OutgoingPayloadFilter { get; init; }
 
-    internal void CheckShared(string paramName) =>
+    /// <summary>The shared checks, run when a connection is made with these options.</summary>
+    internal void CheckShared(string paramName)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(KeepAliveCountMax, paramName + "." + nameof(KeepAliveCountMax));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxChannels, 1, paramName + "." + nameof(MaxChannels));
+    }
 
-    /// <summary>Registers the options' handlers on a new connection, before its dispatch starts.</summary>
+    /// <summary>Registers the options' handlers and channel cap on a new connection, before its dispatch starts.</summary>
     internal void AddHandlersTo(SshConnection connection)
     {
+        connection.MaxChannels = MaxChannels;
         connection.AddGlobalRequestHandlers(GlobalRequestHandlers);
         connection.AddChannelOpenHandlers(ChannelOpenHandlers);
         connection.AddChannelRequestHandlers(ChannelRequestHandlers);
     }
 
-    /// <summary>Starts the options' keepalive on a connection whose dispatch has started.</summary>
-    internal void StartKeepAliveOn(SshConnection connection) =>
+    /// <summary>Starts the options' keepalive and channel timeouts on a connection whose dispatch has started.</summary>
+    internal void StartTimersOn(SshConnection connection)
+    {
         connection.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax, Scheduler);
+        connection.StartChannelTimeouts(ChannelTimeouts, Scheduler);
+    }
 }

@@ -27,14 +27,14 @@ internal sealed class ServerAuthPolicy(SshServerOptions options, SshServerHandle
 
     public bool IsRevoked(SshPublicKey key) => options.RevokedKeys.Contains(key);
 
-    public ValueTask<bool> BeginAuthAsync(string userName) => handler.BeginAuthAsync(userName);
+    public ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken) => handler.BeginAuthAsync(userName, cancellationToken);
 
-    public ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password) => handler.ValidatePasswordAsync(context, password);
+    public ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken) => handler.ValidatePasswordAsync(context, password, cancellationToken);
 
-    public async ValueTask<(bool Accepted, AuthorizedKeyEntry? Entry)> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+    public async ValueTask<(bool Accepted, AuthorizedKeyEntry? Entry)> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
     {
         handler.MatchedEntry = null;
-        if (!await handler.ValidatePublicKeyAsync(context, key).ConfigureAwait(false))
+        if (!await handler.ValidatePublicKeyAsync(context, key, cancellationToken).ConfigureAwait(false))
         {
             return (false, null);
         }
@@ -44,12 +44,12 @@ internal sealed class ServerAuthPolicy(SshServerOptions options, SshServerHandle
         return (true, handler.MatchedEntry is { } matched && matched.HasKey(key.Blob.Span) ? matched : handler.FindAuthorizedKey(context, key));
     }
 
-    public ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate) =>
-        handler.AuthorizeCertificateAsync(context, certificate);
+    public ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate, CancellationToken cancellationToken) =>
+        handler.AuthorizeCertificateAsync(context, certificate, cancellationToken);
 
-    public ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context) =>
-        handler.GetKeyboardInteractiveChallengeAsync(context);
+    public ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context, CancellationToken cancellationToken) =>
+        handler.GetKeyboardInteractiveChallengeAsync(context, cancellationToken);
 
-    public ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers) =>
-        handler.ValidateKeyboardInteractiveResponseAsync(context, answers);
+    public ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers, CancellationToken cancellationToken) =>
+        handler.ValidateKeyboardInteractiveResponseAsync(context, answers, cancellationToken);
 }

@@ -84,9 +84,10 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Disconnects every live connection and waits for them to end.</summary>
-    public async Task DisconnectAllAsync()
+    /// <param name="cancellationToken">Stops waiting; the disconnects already started go on.</param>
+    public async Task DisconnectAllAsync(CancellationToken cancellationToken = default)
     {
-        await Task.WhenAll(_live.Keys.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_live.Keys.Select(c => c.DisposeAsync().AsTask())).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

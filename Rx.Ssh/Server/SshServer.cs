@@ -158,7 +158,7 @@ public static partial class SshServer
         var connection = new SshServerConnection(transport, auth.UserName, remote, auth.KeyOptions, options, handler) { Certificate = auth.Certificate, ChannelSettings = options.ChannelSettings };
         options.AddHandlersTo(connection);
         connection.StartDispatch();
-        options.StartKeepAliveOn(connection);
+        options.StartTimersOn(connection);
         connection.StartUnusedTimeout(options.UnusedConnectionTimeout, options.Scheduler, logger);
         // After the last SessionRequested call: the handler's callbacks never overlap (the dispatch loop, which queues them, has ended).
         _ = connection.Completion.ContinueWith(t => connection.SessionDecisions.ContinueWith(_ => NotifyLost(handler, t.Result, logger), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -132,15 +132,22 @@ public sealed class SshServerChannel
     /// Ends the session with <paramref name="status"/>: queued output is sent first, then EOF,
     /// <c>exit-status</c> and CLOSE. Later calls do nothing.
     /// </summary>
-    public Task ExitAsync(int status) => FinishAsync(w => Messages.Connection.SessionRequestMessages.WriteExitStatus(w, status), Messages.Connection.SessionRequestMessages.ExitStatus);
+    /// <param name="status">The exit status.</param>
+    /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
+    public Task ExitAsync(int status, CancellationToken cancellationToken = default) =>
+        FinishAsync(w => Messages.Connection.SessionRequestMessages.WriteExitStatus(w, status), Messages.Connection.SessionRequestMessages.ExitStatus).WaitAsync(cancellationToken);
 
     /// <summary>Ends the session as killed by <paramref name="signal"/> (name without <c>SIG</c>, e.g. <c>TERM</c>).</summary>
-    public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "")
+    /// <param name="signal">The signal name without <c>SIG</c>.</param>
+    /// <param name="coreDumped">Whether a core was dumped.</param>
+    /// <param name="message">An error message for the client.</param>
+    /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
+    public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
         return FinishAsync(
             w => Messages.Connection.SessionRequestMessages.WriteExitSignal(w, signal, coreDumped, message ?? string.Empty),
-            Messages.Connection.SessionRequestMessages.ExitSignal);
+            Messages.Connection.SessionRequestMessages.ExitSignal).WaitAsync(cancellationToken);
     }
 
     /// <summary>Fire-and-forget form of <see cref="ExitAsync"/> (the callback style's <c>exit</c>).</summary>
@@ -166,10 +173,12 @@ public sealed class SshServerChannel
     }
 
     /// <summary>Sends EOF on stdout after queued output: the client sees end of output; input may go on.</summary>
-    public Task SendEofAsync() => Output.EnqueueAsync(() => Inner.SendEofAsync().AsTask());
+    /// <param name="cancellationToken">Stops waiting; the EOF, once asked for, is still sent after the queued output.</param>
+    public Task SendEofAsync(CancellationToken cancellationToken = default) => Output.EnqueueAsync(() => Inner.SendEofAsync().AsTask()).WaitAsync(cancellationToken);
 
     /// <summary>Closes the channel after queued output, without an exit status.</summary>
-    public Task CloseAsync() => Output.EnqueueAsync(() => Inner.CloseAsync().AsTask());
+    /// <param name="cancellationToken">Stops waiting; the close, once asked for, still happens after the queued output.</param>
+    public Task CloseAsync(CancellationToken cancellationToken = default) => Output.EnqueueAsync(() => Inner.CloseAsync().AsTask()).WaitAsync(cancellationToken);
 
     private async Task FinishAsync(Action<Wire.SshWriter> body, string request)
     {

@@ -61,7 +61,9 @@ public class SshServerHandler
     /// already refused malformed names: longer than 256 bytes, empty, <c>.</c>, <c>..</c>, or holding
     /// <c>/</c>, <c>\</c>, NUL or control characters never reach this callback.
     /// </summary>
-    public virtual ValueTask<bool> BeginAuthAsync(string userName)
+    /// <param name="userName">The user name.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (the connection ends, the login grace runs out).</param>
+    public virtual ValueTask<bool> BeginAuthAsync(string userName, CancellationToken cancellationToken)
     {
         try
         {
@@ -80,7 +82,10 @@ public class SshServerHandler
     public virtual bool PasswordAuthSupported => Options.PasswordValidator is not null;
 
     /// <summary>Checks a password. Default: <see cref="SshServerOptions.PasswordValidator"/>.</summary>
-    public virtual ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password) =>
+    /// <param name="context">Who is authenticating.</param>
+    /// <param name="password">The password.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (also <see cref="SshAuthContext.CancellationToken"/>).</param>
+    public virtual ValueTask<bool> ValidatePasswordAsync(SshAuthContext context, string password, CancellationToken cancellationToken) =>
         Options.PasswordValidator is { } validate ? validate(context, password) : ValueTask.FromResult(false);
 
     /// <summary>Whether the <c>publickey</c> method is offered.</summary>
@@ -91,7 +96,10 @@ public class SshServerHandler
     /// requests; the signature is checked by the library). Default: <see cref="AuthorizedKeys"/>
     /// (honouring <c>from=</c> and <c>expiry-time=</c>), then <see cref="SshServerOptions.PublicKeyValidator"/>.
     /// </summary>
-    public virtual async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key)
+    /// <param name="context">Who is authenticating.</param>
+    /// <param name="key">The key offered.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (also <see cref="SshAuthContext.CancellationToken"/>).</param>
+    public virtual async ValueTask<bool> ValidatePublicKeyAsync(SshAuthContext context, SshPublicKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
@@ -115,7 +123,10 @@ public class SshServerHandler
     /// <c>force-command</c> and extensions (<c>permit-pty</c>...).
     /// </summary>
     /// <exception cref="SshCertificateException">The certificate is refused; the message (logged by the server) says why.</exception>
-    public virtual ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate)
+    /// <param name="context">Who is authenticating.</param>
+    /// <param name="certificate">The certificate offered.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (also <see cref="SshAuthContext.CancellationToken"/>).</param>
+    public virtual ValueTask<AuthorizedKeyOptions> AuthorizeCertificateAsync(SshAuthContext context, SshCertificate certificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -166,7 +177,9 @@ public class SshServerHandler
     public virtual bool KeyboardInteractiveAuthSupported => Options.KeyboardInteractiveChallenge is not null || Options.PasswordValidator is not null;
 
     /// <summary>The first challenge for the user, or null to refuse the method.</summary>
-    public virtual ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context)
+    /// <param name="context">Who is authenticating.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (also <see cref="SshAuthContext.CancellationToken"/>).</param>
+    public virtual ValueTask<SshKeyboardInteractiveChallenge?> GetKeyboardInteractiveChallengeAsync(SshAuthContext context, CancellationToken cancellationToken)
     {
         if (Options.KeyboardInteractiveChallenge is { } challenge)
         {
@@ -178,7 +191,10 @@ public class SshServerHandler
     }
 
     /// <summary>Checks the answers to the last challenge.</summary>
-    public virtual async ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers)
+    /// <param name="context">Who is authenticating.</param>
+    /// <param name="answers">The answers, one per prompt.</param>
+    /// <param name="cancellationToken">Cancelled when the attempt is abandoned (also <see cref="SshAuthContext.CancellationToken"/>).</param>
+    public virtual async ValueTask<SshKeyboardInteractiveResult> ValidateKeyboardInteractiveResponseAsync(SshAuthContext context, IReadOnlyList<string> answers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answers);
         if (Options.KeyboardInteractiveValidator is { } validate)
@@ -186,7 +202,7 @@ public class SshServerHandler
             return await validate(context, answers).ConfigureAwait(false);
         }
 
-        return answers.Count == 1 && await ValidatePasswordAsync(context, answers[0]).ConfigureAwait(false);
+        return answers.Count == 1 && await ValidatePasswordAsync(context, answers[0], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -214,7 +230,8 @@ public class SshServerHandler
     /// concurrent requests; the channel stays pending until it returns. A callback that throws refuses the channel.
     /// </summary>
     /// <param name="request">The destination and originator the client gave.</param>
-    public virtual ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request) =>
+    /// <param name="cancellationToken">Cancelled when the connection ends (also <see cref="SshDirectForwardRequest.CancellationToken"/>).</param>
+    public virtual ValueTask<SshForwardDecision> DirectForwardRequestedAsync(SshDirectForwardRequest request, CancellationToken cancellationToken) =>
         Options.DirectForwardPolicy is { } policy
             ? policy(request)
             : ValueTask.FromResult(SshForwardDecision.Refuse(ChannelOpenFailureReason.AdministrativelyProhibited, "Port forwarding is not allowed."));
@@ -230,6 +247,7 @@ public class SshServerHandler
     /// Runs on the thread pool; replies go out in request order.
     /// </summary>
     /// <param name="request">The bind address and port, or the socket path.</param>
-    public virtual ValueTask<bool> ListenRequestedAsync(SshListenRequest request) =>
+    /// <param name="cancellationToken">Cancelled when the connection ends (also <see cref="SshListenRequest.CancellationToken"/>).</param>
+    public virtual ValueTask<bool> ListenRequestedAsync(SshListenRequest request, CancellationToken cancellationToken) =>
         Options.ListenPolicy is { } policy ? policy(request) : ValueTask.FromResult(false);
 }

@@ -97,13 +97,15 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
     public int ExitStatus { get; set; }
 
     /// <summary>Exits now with <paramref name="status"/> (queued output goes first).</summary>
-    public Task ExitAsync(int status)
+    /// <param name="status">The exit status.</param>
+    /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
+    public Task ExitAsync(int status, CancellationToken cancellationToken = default)
     {
         ExitStatus = status;
-        return Channel.ExitAsync(status);
+        return Channel.ExitAsync(status, cancellationToken);
     }
 
-    /// <summary>Fire-and-forget form of <see cref="ExitAsync(int)"/>.</summary>
+    /// <summary>Fire-and-forget form of <see cref="ExitAsync(int, CancellationToken)"/>.</summary>
     public void Exit(int status) => IO.TaskFaults.Observe(ExitAsync(status));
 
     /// <summary>
@@ -112,25 +114,32 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
     /// <see cref="SshProcessExit.ExitSignal"/> (with its core-dump flag and message) when it has
     /// one, otherwise with its <see cref="SshProcessExit.ExitStatus"/>. Queued output goes first.
     /// </summary>
+    /// <param name="exit">How the process ended.</param>
+    /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
     /// <exception cref="ArgumentException"><paramref name="exit"/> has neither a status nor a signal.</exception>
-    public Task ExitAsync(SshProcessExit exit)
+    public Task ExitAsync(SshProcessExit exit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(exit);
         if (exit.ExitSignal is { } signal)
         {
-            return Channel.ExitWithSignalAsync(signal, exit.CoreDumped, exit.Message);
+            return Channel.ExitWithSignalAsync(signal, exit.CoreDumped, exit.Message, cancellationToken);
         }
 
         return exit.ExitStatus is { } status
-            ? ExitAsync(status)
+            ? ExitAsync(status, cancellationToken)
             : throw new ArgumentException("An exit needs an exit status or an exit signal.", nameof(exit));
     }
 
     /// <summary>
     /// Exits as killed by <paramref name="signal"/> (name without <c>SIG</c>); short for
-    /// <see cref="ExitAsync(SshProcessExit)"/> with <c>new SshProcessExit(null, signal, coreDumped, message)</c>.
+    /// <see cref="ExitAsync(SshProcessExit, CancellationToken)"/> with <c>new SshProcessExit(null, signal, coreDumped, message)</c>.
     /// </summary>
-    public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "") => Channel.ExitWithSignalAsync(signal, coreDumped, message);
+    /// <param name="signal">The signal name without <c>SIG</c>.</param>
+    /// <param name="coreDumped">Whether a core was dumped.</param>
+    /// <param name="message">An error message for the client.</param>
+    /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
+    public Task ExitWithSignalAsync(string signal, bool coreDumped = false, string message = "", CancellationToken cancellationToken = default) =>
+        Channel.ExitWithSignalAsync(signal, coreDumped, message, cancellationToken);
 
     /// <summary>
     /// Redirects this session's streams: what the client sends (stdin) goes to

@@ -58,6 +58,40 @@ internal sealed class StdinReaderPart : ProcessReaderPart
     public void Complete() => _input.Complete();
 
     /// <summary>
+    /// Without the line editor (and no text buffered by an earlier text read), writes each received
+    /// chunk as it is: no buffer of its own, so a copy waiting on an idle client holds no memory.
+    /// </summary>
+    public override async Task CopyToCoreAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        if (!IsRaw)
+        {
+            await base.CopyToCoreAsync(destination, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (await NextRawAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await destination.WriteAsync(_input.CurrentMemory, cancellationToken).ConfigureAwait(false);
+            _input.Advance(_input.Length);
+        }
+    }
+
+    /// <summary>As <see cref="CopyToCoreAsync"/>: without the line editor, drops each chunk where it is.</summary>
+    public override async Task DiscardCoreAsync(CancellationToken cancellationToken)
+    {
+        if (!IsRaw)
+        {
+            await base.DiscardCoreAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (await NextRawAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _input.Advance(_input.Length);
+        }
+    }
+
+    /// <summary>
     /// Raw bytes (at least one unless at the end; a buffer smaller than a buffered character gets
     /// the character's first bytes, the rest comes next). Without the line editor these are the
     /// client's bytes unchanged; text already buffered by a text read comes first (as UTF-8).
@@ -142,6 +176,25 @@ internal sealed class StdinReaderPart : ProcessReaderPart
         }
 
         return _text.Take(Math.Min(maxChars, _text.Length));
+    }
+
+    /// <summary>No editor and no decoded text waiting: the input's bytes are the client's bytes.</summary>
+    private bool IsRaw => _channel.Editor is null && _partialLength == 0 && _text.Length == 0;
+
+    /// <summary>Waits for received bytes in <see cref="_input"/>; false at the end.</summary>
+    private async ValueTask<bool> NextRawAsync(CancellationToken cancellationToken)
+    {
+        while (_input.Length == 0)
+        {
+            if (_eof)
+            {
+                return false;
+            }
+
+            await FillRawAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>Makes the next chunk current; sets EOF at the end.</summary>

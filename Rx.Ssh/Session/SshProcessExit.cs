@@ -4,7 +4,7 @@ namespace Rx.Ssh;
 /// How a process ended, on either role: what a client reads from the server's exit-status or
 /// exit-signal (<see cref="SshClientProcess.WaitForExitAsync"/>, <see cref="SshCompletedProcess.Exit"/>,
 /// <see cref="SshExitReceived"/>) and what a server process reports with
-/// <see cref="SshServerProcess.ExitAsync(SshProcessExit)"/>.
+/// <see cref="SshServerProcess.ExitAsync(SshProcessExit, CancellationToken)"/>.
 /// </summary>
 /// <param name="ExitStatus">The exit status, when the process exited normally (the server sent exit-status).</param>
 /// <param name="ExitSignal">The signal that killed the process (name without <c>SIG</c>, e.g. <c>KILL</c>), when it was killed (exit-signal).</param>

@@ -54,7 +54,7 @@ public sealed class FleetTests
 
             SshHost[] hosts = servers.Select((s, i) => s.GetHost(InMemoryServer.DefaultClientOptions() with { Password = i == badPassword ? "wrong" : "secret" }, $"host{i}")).ToArray();
 
-            IList<SshHostResult<SshCompletedProcess>> results = await hosts.RunAll("uptime").ToList().WithTimeout(TestTimeout.Long);
+            IList<SshHostResult<SshCompletedProcess>> results = await hosts.RunAll("uptime", maxConcurrency: SshHostExtensions.UnlimitedConcurrency).ToList().WithTimeout(TestTimeout.Long);
 
             Assert.Equal(count, results.Count);
             Assert.Equal(Enumerable.Range(0, count), results.Select(r => r.Index).Order());
@@ -86,6 +86,63 @@ public sealed class FleetTests
             {
                 await server.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task RunAllWorksOnAtMostTheDefaultNumberOfHostsAtOnceAndStartsTheNextAsOneFinishes()
+    {
+        const int count = 25;
+        int running = 0, peak = 0;
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var servers = new List<InMemorySshServer>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                servers.Add(new InMemorySshServer(InMemoryServer.DefaultServerOptions(async p =>
+                {
+                    int now = Interlocked.Increment(ref running);
+                    InterlockedMax(ref peak, now);
+                    if (now == SshHostExtensions.DefaultMaxConcurrency)
+                    {
+                        full.TrySetResult();
+                    }
+
+                    // The first ten hold until the limit is reached, so the peak is observed at the limit.
+                    await release.Task.WaitAsync(p.Closed);
+                    Interlocked.Decrement(ref running);
+                    await p.Stdout.WriteAsync("ok\n");
+                })));
+            }
+
+            SshHost[] hosts = [.. servers.Select((s, i) => s.GetHost(InMemoryServer.DefaultClientOptions(), $"host{i}"))];
+            Task<IList<SshHostResult<SshCompletedProcess>>> all = hosts.RunAll("work").ToList().ToTask();
+
+            await full.Task.WithTimeout();
+            release.TrySetResult();
+            IList<SshHostResult<SshCompletedProcess>> results = await all.WithTimeout(TestTimeout.Long);
+
+            Assert.Equal(10, SshHostExtensions.DefaultMaxConcurrency);
+            Assert.Equal(SshHostExtensions.DefaultMaxConcurrency, Volatile.Read(ref peak));
+            Assert.Equal(count, results.Count(r => r.Succeeded && r.Value!.Stdout == "ok\n"));
+            Assert.Equal(hosts.Select(h => h.Host).Order(), results.Select(r => r.Host.Host).Order());
+        }
+        finally
+        {
+            foreach (InMemorySshServer server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
         }
     }
 

@@ -93,11 +93,13 @@ public sealed partial class SshClientConnection
     /// <param name="localPath">The local socket path (must not exist; deleted when the forward stops).</param>
     /// <param name="destinationHost">The destination as the server resolves it.</param>
     /// <param name="destinationPort">The destination port.</param>
+    /// <param name="cancellationToken">Cancels before binding (binding a path does not wait).</param>
     /// <returns>The running forward, owned by the caller.</returns>
     /// <exception cref="SocketException">The path could not be bound (e.g. it exists).</exception>
-    public Task<SshLocalForwarder> ForwardLocalPathAsync(string localPath, string destinationHost, int destinationPort)
+    public Task<SshLocalForwarder> ForwardLocalPathAsync(string localPath, string destinationHost, int destinationPort, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(localPath);
+        cancellationToken.ThrowIfCancellationRequested();
         var open = TcpDestination(destinationHost, destinationPort);
         var forwarder = new SshLocalForwarder(SshLocalForwarder.BindUnix(localPath), localPath, this, open, null);
         forwarder.Start();

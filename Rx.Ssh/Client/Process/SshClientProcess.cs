@@ -14,7 +14,7 @@ namespace Rx.Ssh;
 /// first to be explicit). <see cref="DisposeAsync"/> and the blocking <see cref="Dispose"/> do
 /// the same work (the library's one rule, ARCHITECTURE.md "Disposal").
 /// </summary>
-public sealed class SshClientProcess : IAsyncDisposable, IDisposable
+public sealed partial class SshClientProcess : IAsyncDisposable, IDisposable
 {
     private readonly SshChannel _channel;
     private readonly TaskCompletionSource<SshProcessExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,6 +32,9 @@ public sealed class SshClientProcess : IAsyncDisposable, IDisposable
     {
         _channel = channel;
         _disposeSignal = options?.DisposeSignal;
+        _expectOptions = options?.Expect ?? new SshExpectOptions();
+        _hasTerminal = options?.Terminal is not null;
+        _expectBuffer = new Client.Expect.ExpectBuffer(_expectOptions.MaxBufferChars);
         Command = command;
         Stdin = new SshProcessWriter(new Session.ChannelWriterPart(channel, channel.Connection.ChannelSettings.MaxQueuedOutputBytes));
         SshProcessOptions limits = options ?? new SshProcessOptions();

@@ -64,8 +64,8 @@ internal sealed class ServerForwarding
             }
         }
 
-        Add(ForwardingWire.TcpipForward, (r, ct) => ListenAsync(r, streamLocal: false));
-        Add(ForwardingWire.StreamLocalForward, (r, ct) => ListenAsync(r, streamLocal: true));
+        Add(ForwardingWire.TcpipForward, (r, ct) => ListenAsync(r, streamLocal: false, ct));
+        Add(ForwardingWire.StreamLocalForward, (r, ct) => ListenAsync(r, streamLocal: true, ct));
         Add(ForwardingWire.CancelTcpipForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: false)));
         Add(ForwardingWire.CancelStreamLocalForward, (r, ct) => ValueTask.FromResult(Cancel(r, streamLocal: true)));
         _ = _connection.Completion.ContinueWith(_ => Stop(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -87,11 +87,11 @@ internal sealed class ServerForwarding
             if (pending.ChannelType == ForwardingWire.DirectTcpip)
             {
                 (string host, int port, string originator, int originatorPort) = ForwardingWire.ReadHostPortOriginator(pending.ExtraData.Span);
-                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectTcpip, host, port, originator, originatorPort, null);
+                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectTcpip, host, port, originator, originatorPort, null) { CancellationToken = cancellationToken };
             }
             else
             {
-                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectStreamLocal, string.Empty, 0, string.Empty, 0, ForwardingWire.ReadStreamLocalChannel(pending.ExtraData.Span));
+                request = new SshDirectForwardRequest(_connection, ForwardingWire.DirectStreamLocal, string.Empty, 0, string.Empty, 0, ForwardingWire.ReadStreamLocalChannel(pending.ExtraData.Span)) { CancellationToken = cancellationToken };
             }
         }
         catch (Exception e) when (e is FormatException or SshException or ArgumentException)
@@ -128,7 +128,7 @@ internal sealed class ServerForwarding
         SshForwardDecision decision;
         try
         {
-            decision = await _connection.Handler.DirectForwardRequestedAsync(request).ConfigureAwait(false) ?? Refused;
+            decision = await _connection.Handler.DirectForwardRequestedAsync(request, cancellationToken).ConfigureAwait(false) ?? Refused;
         }
         catch (Exception ex)
         {
@@ -249,19 +249,19 @@ internal sealed class ServerForwarding
         }
     }
 
-    private async ValueTask<SshGlobalReply> ListenAsync(SshGlobalRequest global, bool streamLocal)
+    private async ValueTask<SshGlobalReply> ListenAsync(SshGlobalRequest global, bool streamLocal, CancellationToken cancellationToken)
     {
         SshListenRequest request;
         try
         {
             if (streamLocal)
             {
-                request = new SshListenRequest(_connection, string.Empty, 0, ForwardingWire.ReadListenPath(global.Data.Span));
+                request = new SshListenRequest(_connection, string.Empty, 0, ForwardingWire.ReadListenPath(global.Data.Span)) { CancellationToken = cancellationToken };
             }
             else
             {
                 (string host, int port) = ForwardingWire.ReadListen(global.Data.Span);
-                request = new SshListenRequest(_connection, host, port, null);
+                request = new SshListenRequest(_connection, host, port, null) { CancellationToken = cancellationToken };
             }
         }
         catch (Exception e) when (e is FormatException or SshException or ArgumentException)
@@ -278,7 +278,7 @@ internal sealed class ServerForwarding
         bool allowed;
         try
         {
-            allowed = await _connection.Handler.ListenRequestedAsync(request).ConfigureAwait(false);
+            allowed = await _connection.Handler.ListenRequestedAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -26,6 +26,12 @@ public sealed class SshDirectForwardRequest
     /// <summary>The connection the request came on (its user, key options, remote address).</summary>
     public SshServerConnection Connection { get; }
 
+    /// <summary>
+    /// Cancelled when the request is abandoned (the connection ends); a policy doing slow work
+    /// should observe it. The same token is passed to the <see cref="SshServerHandler"/> callback.
+    /// </summary>
+    public CancellationToken CancellationToken { get; internal init; }
+
     /// <summary><c>direct-tcpip</c> or <c>direct-streamlocal@openssh.com</c>.</summary>
     public string ChannelType { get; }
 

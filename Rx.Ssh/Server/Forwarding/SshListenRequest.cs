@@ -28,6 +28,12 @@ public sealed class SshListenRequest
     /// <summary>The connection the request came on.</summary>
     public SshServerConnection Connection { get; }
 
+    /// <summary>
+    /// Cancelled when the request is abandoned (the connection ends); a policy doing slow work
+    /// should observe it. The same token is passed to the <see cref="SshServerHandler"/> callback.
+    /// </summary>
+    public CancellationToken CancellationToken { get; internal init; }
+
     /// <summary>True for <c>streamlocal-forward@openssh.com</c>: the server listens on <see cref="SocketPath"/>.</summary>
     public bool IsStreamLocal => SocketPath is not null;
 
