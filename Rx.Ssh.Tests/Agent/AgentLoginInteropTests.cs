@@ -131,6 +131,29 @@ public sealed class AgentLoginInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_holding_only_a_keys_certificate_leaves_the_file_to_sign_plain()
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey key = SshPrivateKey.Load(TestKeys.Ecdsa384.PrivateKeyPath);
+        SshCertificate certificate = new SshCertificateBuilder(key.PublicKey, SshCertificateType.User, "untrusted-ca")
+        {
+            Principals = [SshdServer.UserName],
+            ValidAfter = DateTimeOffset.UtcNow.AddMinutes(-5),
+            ValidBefore = DateTimeOffset.UtcNow.AddHours(1),
+        }.Sign(ca);
+        await using (SshAgentClient agent = await SshAgentClient.ConnectAsync(_agent.SocketPath).WithTimeout())
+        {
+            await agent.AddAsync(key, certificate: certificate).WithTimeout();
+        }
+
+        // sshd trusts the plain key, not the CA: the agent's certificate is refused (one try), then the file signs.
+        await using SshdServer sshd = await SshdServer.StartAsync(new SshdOptions { AuthorizedKeys = [TestKeys.Ecdsa384], ExtraLines = ["MaxAuthTries 2"] });
+        SshClientOptions options = AgentOnly(sshd) with { KeyFiles = [TestKeys.Ecdsa384.PrivateKeyPath], IdentitiesOnly = true };
+
+        await using SshClientConnection connection = await ClientInterop.ConnectAsync(sshd, options);
+    }
+
+    [Fact]
     public async Task An_agent_that_refuses_to_sign_costs_its_keys_not_the_login()
     {
         await using var fake = new FakeAgent(async (request, socket) =>

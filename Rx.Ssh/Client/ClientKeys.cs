@@ -90,7 +90,11 @@ internal sealed class ClientKeys : IDisposable
                 if (fileKeys.Any(f => plain.Equals(f.Key)))
                 {
                     matched.Add(identity);
-                    held.Add(plain);
+                    if (identity.Certificate is null)
+                    {
+                        // The agent signs for this file: it is not read. (A certificate alone leaves the file to sign plain.)
+                        held.Add(plain);
+                    }
                 }
                 else if (!options.IdentitiesOnly)
                 {
