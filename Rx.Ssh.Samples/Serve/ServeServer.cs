@@ -65,6 +65,9 @@ internal static class ServeServer
             // serve passes on every variable the client sends (samples.md); the library still
             // refuses SSH_* names, which are the server's own.
             AcceptEnv = ["*"],
+
+            // ssh -A: the commands serve runs find the client's agent in SSH_AUTH_SOCK, as under sshd.
+            AllowAgentForwarding = true,
             ProcessHandler = process => RunSessionAsync(process, settings.Root, log),
             Subsystems = new Dictionary<string, SshSubsystemHandler> { [SftpSubsystem.Name] = Sftp(settings.Root, log) },
         };

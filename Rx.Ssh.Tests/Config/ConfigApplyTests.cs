@@ -21,6 +21,26 @@ public sealed class ConfigApplyTests : IDisposable
         ConfiguredConnect.Resolve(host, port, (options ?? new SshClientOptions()) with { Config = SshConfig.Parse(text, "test_config") });
 
     [Fact]
+    public void The_agent_keywords_map_to_the_agent_options_where_the_code_left_defaults()
+    {
+        Assert.False(Resolve("Host h\n IdentityAgent none\n").Options.UseAgent);
+        Assert.Equal("/run/agent.sock", Resolve("Host h\n IdentityAgent /run/agent.sock\n").Options.AgentPath);
+        SshClientOptions environment = Resolve("Host h\n IdentityAgent SSH_AUTH_SOCK\n").Options;
+        Assert.True(environment.UseAgent);
+        Assert.Null(environment.AgentPath);
+
+        SshClientOptions flags = Resolve("Host h\n IdentitiesOnly yes\n ForwardAgent yes\n").Options;
+        Assert.True(flags.IdentitiesOnly);
+        Assert.True(flags.ForwardAgent);
+        Assert.False(Resolve("Host h\n ForwardAgent no\n").Options.ForwardAgent);
+
+        // Set in code: the file does not override it.
+        SshClientOptions code = new() { AgentPath = "/code/agent.sock" };
+        Assert.Equal("/code/agent.sock", Resolve("Host h\n IdentityAgent none\n", options: code).Options.AgentPath);
+        Assert.True(Resolve("Host h\n IdentityAgent none\n", options: code).Options.UseAgent);
+    }
+
+    [Fact]
     public void An_alias_resolves_to_its_hostname_port_user_and_identity_files()
     {
         string key = TestKeys.Ed25519.PrivateKeyPath;

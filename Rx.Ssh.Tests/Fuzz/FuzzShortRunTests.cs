@@ -44,7 +44,7 @@ public sealed class FuzzShortRunTests
 
         string[] names = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Superset(
-            new HashSet<string>(["private-key", "public-key", "certificate", "known-hosts", "authorized-keys", "ssh-config", "moduli", "scp-control-line", "scp-command", "sftp-request", "sftp-reply", "socks", "transport-server", "transport-client"]),
+            new HashSet<string>(["private-key", "public-key", "certificate", "known-hosts", "authorized-keys", "ssh-config", "moduli", "scp-control-line", "scp-command", "sftp-request", "sftp-reply", "socks", "agent-reply", "transport-server", "transport-client"]),
             new HashSet<string>(names));
     }
 }

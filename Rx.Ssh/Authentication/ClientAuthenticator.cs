@@ -141,27 +141,37 @@ internal sealed class ClientAuthenticator
 
     /// <summary>
     /// Each signer's key, preceded by its certificates (OpenSSH's order: certificate first, then the
-    /// plain key); a signer whose key is a certificate is offered as that certificate only.
+    /// plain key); a signer whose key is a certificate is offered as that certificate only. A key or
+    /// certificate already offered (an agent holding a key also given as a file) is not offered again:
+    /// every offer counts against the server's MaxAuthTries.
     /// </summary>
     private IEnumerable<(ISshSigner Signer, SshPublicKey Offered)> KeysToOffer()
     {
+        var offered = new HashSet<SshPublicKey>();
         foreach (ISshSigner signer in _settings.Signers)
         {
             if (signer.PublicKey is SshCertificate own)
             {
-                yield return (signer, own);
+                if (offered.Add(own))
+                {
+                    yield return (signer, own);
+                }
+
                 continue;
             }
 
             foreach (SshCertificate certificate in _settings.Certificates)
             {
-                if (certificate.Key.Equals(signer.PublicKey))
+                if (certificate.Key.Equals(signer.PublicKey) && offered.Add(certificate))
                 {
                     yield return (signer, certificate);
                 }
             }
 
-            yield return (signer, signer.PublicKey);
+            if (offered.Add(signer.PublicKey))
+            {
+                yield return (signer, signer.PublicKey);
+            }
         }
     }
 

@@ -5,11 +5,13 @@ using Rx.Ssh.Keys.Certificates;
 namespace Rx.Ssh.Client;
 
 /// <summary>
-/// Collects the signers a client offers: explicit keys, custom signers, key files, then the default
-/// files (only when none of the others is given); and their
-/// certificates: explicit ones, then a <c>&lt;key file&gt;-cert.pub</c> next to each key file, as OpenSSH does.
-/// Keys read from files belong to this object and are cleared when it is disposed (the caller's
-/// <see cref="SshClientOptions.Keys"/> are left alone).
+/// Collects the signers a client offers, in ssh's order: explicit keys and custom signers first, then
+/// (as OpenSSH's <c>pubkey_prepare</c>) the agent's identities that match a key file, the agent's other
+/// identities (unless <see cref="SshClientOptions.IdentitiesOnly"/>), and the key files the agent does
+/// not hold; the key files are the listed ones, or the default files when no key at all is given. And
+/// their certificates: explicit ones, then a <c>&lt;key file&gt;-cert.pub</c> next to each key file, as
+/// OpenSSH does. Keys read from files and the agent connection belong to this object and are released
+/// when it is disposed (the caller's <see cref="SshClientOptions.Keys"/> are left alone).
 /// </summary>
 internal sealed class ClientKeys : IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class ClientKeys : IDisposable
     private readonly List<ISshSigner> _signers;
     private readonly List<SshCertificate> _certificates;
     private readonly List<SshPrivateKey> _owned = [];
+    private SshAgentClient? _agent;
 
     private ClientKeys(SshClientOptions options)
     {
@@ -32,42 +35,85 @@ internal sealed class ClientKeys : IDisposable
     public IReadOnlyList<SshCertificate> Certificates => _certificates;
 
     /// <summary>
-    /// Reads the key files within <see cref="SshClientOptions.KeyLoadLimits"/>. A listed key file that
-    /// cannot be read fails the load; a default file is reported and skipped (a hostile or corrupt
-    /// <c>~/.ssh</c> key over the limits included).
+    /// The agent socket <paramref name="options"/> ask for: <see cref="SshClientOptions.AgentPath"/>, else
+    /// <c>SSH_AUTH_SOCK</c> (read through <paramref name="environment"/>); null when the agent is off or unset.
+    /// </summary>
+    public static string? AgentPathFor(SshClientOptions options, Func<string, string?> environment) =>
+        !options.UseAgent ? null
+        : options.AgentPath is { Length: > 0 } path ? path
+        : environment("SSH_AUTH_SOCK") is { Length: > 0 } env ? env
+        : null;
+
+    /// <summary>
+    /// Lists the agent's identities and reads the key files within <see cref="SshClientOptions.KeyLoadLimits"/>
+    /// (a file whose <c>.pub</c> matches an agent key is not read: the agent signs for it). A listed key
+    /// file that cannot be read fails the load; a default file is reported and skipped (a hostile or
+    /// corrupt <c>~/.ssh</c> key over the limits included); an agent that fails is reported and skipped.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the login timeout, say).</exception>
-    public static ClientKeys Load(SshClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ClientKeys> LoadAsync(SshClientOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var loaded = new ClientKeys(options);
         try
         {
-            foreach (string file in options.KeyFiles)
-            {
-                loaded.Add(SshPrivateKey.Load(file, options.Passphrase, options.KeyLoadLimits, cancellationToken));
-                loaded.LoadCertificateNextTo(file, logger);
-            }
-
-            if (loaded._signers.Count == 0 && options.UseDefaultKeys)
+            List<KeyFile> files = [.. options.KeyFiles.Select(f => new KeyFile(f, Listed: true))];
+            if (loaded._signers.Count == 0 && files.Count == 0 && options.UseDefaultKeys)
             {
                 string sshDir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
-                foreach (string name in DefaultFiles)
-                {
-                    string path = Path.Combine(sshDir, name);
-                    if (!File.Exists(path))
-                    {
-                        continue;
-                    }
+                files = [.. DefaultFiles.Select(n => Path.Combine(sshDir, n)).Where(File.Exists).Select(p => new KeyFile(p, Listed: false))];
+            }
 
-                    try
+            IReadOnlyList<SshAgentIdentity> agentKeys = await loaded.ListAgentAsync(options, logger, cancellationToken).ConfigureAwait(false);
+            var fileKeys = new List<(KeyFile File, SshPublicKey? Key, SshPrivateKey? Private)>();
+            foreach (KeyFile file in files)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                SshPublicKey? key = agentKeys.Count == 0 ? null : PublicKeyNextTo(file.Path, logger);
+                SshPrivateKey? privateKey = null;
+                if (key is null)
+                {
+                    privateKey = loaded.LoadPrivate(file, options, logger, cancellationToken);
+                    key = privateKey?.PublicKey;
+                }
+
+                fileKeys.Add((file, key, privateKey));
+                loaded.LoadCertificateNextTo(file.Path, logger);
+            }
+
+            // Agent identities matching a key file, in the agent's order (certificates before keys), then the others.
+            var matched = new List<SshAgentIdentity>();
+            var others = new List<SshAgentIdentity>();
+            var held = new HashSet<SshPublicKey>();
+            foreach (SshAgentIdentity identity in agentKeys)
+            {
+                SshPublicKey plain = identity.Certificate?.Key ?? identity.PublicKey;
+                if (fileKeys.Any(f => plain.Equals(f.Key)))
+                {
+                    matched.Add(identity);
+                    if (identity.Certificate is null)
                     {
-                        loaded.Add(SshPrivateKey.Load(path, options.Passphrase, options.KeyLoadLimits, cancellationToken));
-                        loaded.LoadCertificateNextTo(path, logger);
+                        // The agent signs for this file: it is not read. (A certificate alone leaves the file to sign plain.)
+                        held.Add(plain);
                     }
-                    catch (SshKeyFormatException ex)
-                    {
-                        logger.LogWarning(SshLogEvents.Client.DefaultKeySkipped, "Skipping default key {Path}: {Message}", path, ex.Message);
-                    }
+                }
+                else if (!options.IdentitiesOnly)
+                {
+                    others.Add(identity);
+                }
+            }
+
+            loaded._signers.AddRange(matched.OrderBy(i => i.Certificate is null));
+            loaded._signers.AddRange(others.OrderBy(i => i.Certificate is null));
+            foreach ((KeyFile file, SshPublicKey? key, SshPrivateKey? privateKey) in fileKeys)
+            {
+                if (key is not null && held.Contains(key))
+                {
+                    continue;
+                }
+
+                if ((privateKey ?? loaded.LoadPrivate(file, options, logger, cancellationToken)) is { } signer)
+                {
+                    loaded._signers.Add(signer);
                 }
             }
 
@@ -80,7 +126,7 @@ internal sealed class ClientKeys : IDisposable
         }
     }
 
-    /// <summary>Clears the keys read from files.</summary>
+    /// <summary>Clears the keys read from files and closes the agent connection.</summary>
     public void Dispose()
     {
         foreach (SshPrivateKey key in _owned)
@@ -89,12 +135,69 @@ internal sealed class ClientKeys : IDisposable
         }
 
         _owned.Clear();
+        _agent?.Dispose();
+        _agent = null;
     }
 
-    private void Add(SshPrivateKey key)
+    private async Task<IReadOnlyList<SshAgentIdentity>> ListAgentAsync(SshClientOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        if (AgentPathFor(options, Environment.GetEnvironmentVariable) is not { } path)
+        {
+            return [];
+        }
+
+        try
+        {
+            _agent = await SshAgentClient.ConnectAsync(path, SshAgentClient.DefaultRequestTimeout, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<SshAgentIdentity> identities = await _agent.GetIdentitiesAsync(cancellationToken).ConfigureAwait(false);
+            logger.LogDebug(SshLogEvents.Client.AgentIdentities, "The agent at {Path} holds {Count} usable identities", path, identities.Count);
+            return identities;
+        }
+        catch (SshAgentException ex)
+        {
+            logger.LogWarning(SshLogEvents.Client.AgentUnusable, "Not using the agent: {Message}", ex.Message);
+            _agent?.Dispose();
+            _agent = null;
+            return [];
+        }
+    }
+
+    /// <summary>The key of <c>file.pub</c>, or null when there is none or it is unreadable (the private file then tells).</summary>
+    private static SshPublicKey? PublicKeyNextTo(string file, ILogger logger)
+    {
+        string path = file + ".pub";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return SshPublicKey.Load(path);
+        }
+        catch (Exception ex) when (ex is SshKeyFormatException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogDebug(SshLogEvents.Client.KeyFileIgnored, "Ignoring {Path}: {Message}", path, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Reads a private key file: a listed file's failure propagates, a default file's is logged (null).</summary>
+    private SshPrivateKey? LoadPrivate(KeyFile file, SshClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        SshPrivateKey key;
+        try
+        {
+            key = SshPrivateKey.Load(file.Path, options.Passphrase, options.KeyLoadLimits, cancellationToken);
+        }
+        catch (SshKeyFormatException ex) when (!file.Listed)
+        {
+            logger.LogWarning(SshLogEvents.Client.DefaultKeySkipped, "Skipping default key {Path}: {Message}", file.Path, ex.Message);
+            return null;
+        }
+
         _owned.Add(key);
-        _signers.Add(key);
+        return key;
     }
 
     /// <summary>Adds <c>keyFile-cert.pub</c> when it exists; a malformed one is reported and skipped (the plain key still works).</summary>
@@ -115,4 +218,6 @@ internal sealed class ClientKeys : IDisposable
             logger.LogWarning(SshLogEvents.Client.CertificateSkipped, "Skipping certificate {Path}: {Message}", path, ex.Message);
         }
     }
+
+    private readonly record struct KeyFile(string Path, bool Listed);
 }

@@ -22,13 +22,19 @@ internal sealed record SessionDefaults(IReadOnlyDictionary<string, string> Envir
 internal static class SessionRequests
 {
     public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
-        StartAsync(channel, requestType, command, options, SessionDefaults.None, cancellationToken);
+        StartAsync(channel, requestType, command, options, SessionDefaults.None, null, cancellationToken);
 
-    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, SessionDefaults defaults, CancellationToken cancellationToken)
+    /// <summary>Sends the session's requests: agent forwarding when asked, env (the connection's defaults, then the process's), pty-req, then <paramref name="requestType"/> (shell, exec, subsystem).</summary>
+    public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, SessionDefaults defaults, AgentForwarding? agentForwarding, CancellationToken cancellationToken)
     {
         if (requestType == "shell" && defaults.RemoteCommand is { } remoteCommand)
         {
             (requestType, command) = ("exec", remoteCommand);
+        }
+
+        if (agentForwarding is not null)
+        {
+            await agentForwarding.RequestAsync(channel, cancellationToken).ConfigureAwait(false);
         }
 
         IEnumerable<KeyValuePair<string, string>> environment = defaults.Environment.Count == 0

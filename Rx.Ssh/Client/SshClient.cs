@@ -226,7 +226,7 @@ public static partial class SshClient
         ClientKeys keys;
         try
         {
-            keys = ClientKeys.Load(options, logger, timeout.Token);
+            keys = await ClientKeys.LoadAsync(options, logger, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -282,6 +282,11 @@ public static partial class SshClient
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream, SessionDefaults = SessionDefaults.From(options), Loggers = loggers };
             options.AddHandlersTo(connection);
+            if (options.ForwardAgent && (options.AgentPath ?? SshAgentClient.EnvironmentSocketPath) is { Length: > 0 } agent)
+            {
+                connection.ForwardAgentTo(agent, logger);
+            }
+
             connection.StartDispatch();
             options.StartTimersOn(connection);
             return connection;

@@ -37,6 +37,12 @@ public sealed partial class SshClientConnection
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken, (uint?)settings?.WindowSize, (uint?)settings?.MaxPacketSize).ConfigureAwait(false);
         try
         {
+            if (_agentForwarding is not null)
+            {
+                // As ssh -A -s does: the subsystem's session may use the agent too.
+                await _agentForwarding.RequestAsync(channel, cancellationToken).ConfigureAwait(false);
+            }
+
             // string "subsystem", boolean want reply, string subsystem name
             if (!await channel.SendRequestAsync("subsystem", true, w => w.WriteString(name), cancellationToken).ConfigureAwait(false))
             {

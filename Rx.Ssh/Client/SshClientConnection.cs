@@ -22,6 +22,8 @@ public sealed partial class SshClientConnection : SshConnection
         Port = port;
     }
 
+    private AgentForwarding? _agentForwarding;
+
     /// <summary>The stream the connection runs over (jump hosts' and proxy commands' own streams; tests).</summary>
     internal Stream? TransportStream { get; init; }
 
@@ -36,6 +38,10 @@ public sealed partial class SshClientConnection : SshConnection
 
     /// <summary>The server's host key as accepted during the first key exchange.</summary>
     public SshPublicKey HostKey => ServerHostKey!;
+
+    /// <summary>Asks for agent forwarding on each session and then serves the agent channels from <paramref name="socketPath"/> (<see cref="SshClientOptions.ForwardAgent"/>); before dispatch starts.</summary>
+    internal void ForwardAgentTo(string socketPath, Microsoft.Extensions.Logging.ILogger logger) =>
+        _agentForwarding = new AgentForwarding(this, socketPath, logger);
 
     /// <summary>
     /// Runs <paramref name="command"/> and emits the session's events as they happen: output
@@ -84,7 +90,7 @@ public sealed partial class SshClientConnection : SshConnection
         SshChannel channel = await OpenChannelAsync("session", null, cancellationToken).ConfigureAwait(false);
         try
         {
-            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, SessionDefaults, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options, SessionDefaults, _agentForwarding, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -270,7 +276,7 @@ public sealed partial class SshClientConnection : SshConnection
         using var inputStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await SessionRequests.StartAsync(channel, requestType, command, options, SessionDefaults, cancellationToken).ConfigureAwait(false);
+            await SessionRequests.StartAsync(channel, requestType, command, options, SessionDefaults, _agentForwarding, cancellationToken).ConfigureAwait(false);
             input = options.Stdin is { } source
                 ? RedirectPump.RunAsync(source, SshSink.ToChannel(channel), SshStandardStream.Stdin, inputStop.Token)
                 : WriteInputAsync(channel, options.Input, cancellationToken);

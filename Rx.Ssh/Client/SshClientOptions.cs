@@ -12,8 +12,8 @@ public sealed record SshClientOptions : SshConnectionOptions
     public string UserName { get; init; } = Environment.UserName;
 
     /// <summary>
-    /// Keys to offer, in order. When it, <see cref="Signers"/> and <see cref="KeyFiles"/> are all
-    /// empty, the default key files are tried.
+    /// Keys to offer, in order, first. When it, <see cref="Signers"/> and <see cref="KeyFiles"/> are all
+    /// empty, the default key files are tried (the agent's keys, <see cref="UseAgent"/>, do not count).
     /// </summary>
     public IReadOnlyList<SshPrivateKey> Keys { get; init; } = [];
 
@@ -54,6 +54,39 @@ public sealed record SshClientOptions : SshConnectionOptions
     /// (files that do not exist are skipped; unreadable ones are reported and skipped). Default true.
     /// </summary>
     public bool UseDefaultKeys { get; init; } = true;
+
+    /// <summary>
+    /// Offer the keys of an ssh-agent (<see cref="AgentPath"/>, or <c>SSH_AUTH_SOCK</c>), as ssh does:
+    /// agent keys matching a key file come first, then the agent's other keys (unless
+    /// <see cref="IdentitiesOnly"/>), then the key files the agent does not hold. An agent that cannot
+    /// be reached is logged and skipped. Default true (used whenever <c>SSH_AUTH_SOCK</c> is set); false
+    /// is ssh's <c>IdentityAgent none</c>.
+    /// </summary>
+    public bool UseAgent { get; init; } = true;
+
+    /// <summary>
+    /// The ssh-agent's UNIX socket (ssh's <c>IdentityAgent</c>); null (the default) reads
+    /// <c>SSH_AUTH_SOCK</c> when connecting. Ignored when <see cref="UseAgent"/> is false.
+    /// </summary>
+    public string? AgentPath { get; init; }
+
+    /// <summary>
+    /// Offer only the configured identities (ssh's <c>IdentitiesOnly</c>): agent keys are used only
+    /// when they match one of <see cref="KeyFiles"/> (or of the default files when those are used), so
+    /// an agent full of keys does not exhaust the server's <c>MaxAuthTries</c>. Default false.
+    /// </summary>
+    public bool IdentitiesOnly { get; init; }
+
+    /// <summary>
+    /// Forward the agent (ssh's <c>ForwardAgent yes</c>, <c>ssh -A</c>): every session (exec, shell,
+    /// process) asks the server with <c>auth-agent-req@openssh.com</c>, and the agent connections the
+    /// server opens back (<c>auth-agent@openssh.com</c> channels, e.g. from <c>ssh-add -l</c> or a further
+    /// <c>ssh</c> on the server) are relayed to the local agent: <see cref="AgentPath"/>, else
+    /// <c>SSH_AUTH_SOCK</c>. Whoever controls the server's side can then use the agent's keys while the
+    /// connection lasts, so only forward to hosts you trust. Without this the client refuses agent channels.
+    /// Default false.
+    /// </summary>
+    public bool ForwardAgent { get; init; }
 
     /// <summary>
     /// Password for <c>password</c> authentication, and for <c>keyboard-interactive</c> when

@@ -135,6 +135,15 @@ public static class SshLogEvents
 
         /// <summary>ForwardEnded (4013).</summary>
         public static readonly EventId ForwardEnded = new(4013, nameof(ForwardEnded));
+
+        /// <summary>AgentSocketFailed (4020).</summary>
+        public static readonly EventId AgentSocketFailed = new(4020, nameof(AgentSocketFailed));
+
+        /// <summary>AgentConnectionLimit (4021).</summary>
+        public static readonly EventId AgentConnectionLimit = new(4021, nameof(AgentConnectionLimit));
+
+        /// <summary>AgentChannelRefusedByClient (4022).</summary>
+        public static readonly EventId AgentChannelRefusedByClient = new(4022, nameof(AgentChannelRefusedByClient));
     }
 
     /// <summary>The server: listeners, accepts, handlers (category <c>Rx.Ssh.Server</c>).</summary>
@@ -245,5 +254,20 @@ public static class SshLogEvents
 
         /// <summary>ProxyCommandStderr (6017).</summary>
         public static readonly EventId ProxyCommandStderr = new(6017, nameof(ProxyCommandStderr));
+
+        /// <summary>AgentForwardRefused (6030).</summary>
+        public static readonly EventId AgentForwardRefused = new(6030, nameof(AgentForwardRefused));
+
+        /// <summary>AgentForwardEnded (6031).</summary>
+        public static readonly EventId AgentForwardEnded = new(6031, nameof(AgentForwardEnded));
+
+        /// <summary>AgentIdentities (6032).</summary>
+        public static readonly EventId AgentIdentities = new(6032, nameof(AgentIdentities));
+
+        /// <summary>AgentUnusable (6033).</summary>
+        public static readonly EventId AgentUnusable = new(6033, nameof(AgentUnusable));
+
+        /// <summary>KeyFileIgnored (6034).</summary>
+        public static readonly EventId KeyFileIgnored = new(6034, nameof(KeyFileIgnored));
     }
 }

@@ -99,6 +99,8 @@ internal sealed class EcdsaPrivateKey : SshPrivateKey
         }
     }
 
+    internal override void WriteCertifiedFields(ref SshWriter writer) => WritePuttyFields(ref writer);
+
     internal override void WritePuttyFields(ref SshWriter writer)
     {
         ECParameters parameters = _ecdsa.ExportParameters(includePrivateParameters: true);

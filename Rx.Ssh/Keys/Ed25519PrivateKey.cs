@@ -84,6 +84,8 @@ internal sealed class Ed25519PrivateKey : SshPrivateKey
         }
     }
 
+    internal override void WriteCertifiedFields(ref SshWriter writer) => WriteOpenSshFields(ref writer);
+
     /// <summary>Reads PuTTY's private field (string seed, 32 bytes); it must match <paramref name="publicKey"/>.</summary>
     public static Ed25519PrivateKey ReadPuttyFields(Ed25519PublicKey publicKey, ref SshReader reader)
     {

@@ -133,6 +133,22 @@ internal sealed class RsaPrivateKey : SshPrivateKey
         }
     }
 
+    internal override void WriteCertifiedFields(ref SshWriter writer)
+    {
+        RSAParameters parameters = _rsa.ExportParameters(includePrivateParameters: true);
+        try
+        {
+            writer.WriteMPInt(parameters.D);
+            writer.WriteMPInt(parameters.InverseQ);
+            writer.WriteMPInt(parameters.P);
+            writer.WriteMPInt(parameters.Q);
+        }
+        finally
+        {
+            Clear(parameters);
+        }
+    }
+
     internal override void WritePuttyFields(ref SshWriter writer)
     {
         RSAParameters parameters = _rsa.ExportParameters(includePrivateParameters: true);

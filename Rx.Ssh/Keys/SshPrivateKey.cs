@@ -260,6 +260,13 @@ public abstract class SshPrivateKey : IDisposable, ISshSigner
     internal virtual void WriteOpenSshFields(ref SshWriter writer) =>
         throw new NotSupportedException($"this {KeyType} key cannot be exported");
 
+    /// <summary>
+    /// Writes the private fields that follow a certificate of this key when it travels with one (an
+    /// agent's add-identity message): OpenSSH's private fields without the public ones the certificate holds.
+    /// </summary>
+    internal virtual void WriteCertifiedFields(ref SshWriter writer) =>
+        throw new NotSupportedException($"this {KeyType} key cannot be exported");
+
     /// <summary>Writes the fields of PuTTY's private blob (the public blob holds the rest).</summary>
     internal virtual void WritePuttyFields(ref SshWriter writer) =>
         throw new NotSupportedException($"this {KeyType} key cannot be exported");

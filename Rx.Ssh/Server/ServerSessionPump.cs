@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Messages.Connection;
 using Rx.Ssh.Server.Editor;
+using Rx.Ssh.Server.Forwarding;
 using Rx.Ssh.Session;
 using Rx.Ssh.Wire;
 
@@ -42,6 +43,7 @@ internal static class ServerSessionPump
         }
 
         await inner.CloseAsync().ConfigureAwait(false);
+        channel.AgentForward?.Dispose();
         try
         {
             session.ConnectionLost(error is SshChannelException { InnerException: null } ? null : error);
@@ -64,6 +66,7 @@ internal static class ServerSessionPump
 
         public override bool? OnRequest(string type, byte[] data, bool wantReply) =>
             type is "env" or "pty-req" or "shell" or "exec" or "subsystem" or SessionRequestMessages.WindowChange or SessionRequestMessages.Signal or SessionRequestMessages.Break
+                || (type == AgentSocketForward.RequestName && channel.Connection.Options.AllowAgentForwarding)
                 ? Handle(channel, session, type, data)
                 : null;
 
@@ -130,6 +133,21 @@ internal static class ServerSessionPump
                     }
 
                     channel.Terminal = terminal;
+                    return true;
+                }
+
+            case AgentSocketForward.RequestName when !started:
+                {
+                    // No data. Once per session; refused when the login key may not forward the agent.
+                    r.ReadEnd();
+                    if (channel.AgentForward is not null || connection.KeyOptions is { PermitAgentForwarding: false }
+                        || AgentSocketForward.TryStart(connection) is not { } forward)
+                    {
+                        return false;
+                    }
+
+                    channel.AgentForward = forward;
+                    channel.MutableEnvironment["SSH_AUTH_SOCK"] = forward.SocketPath;
                     return true;
                 }
 

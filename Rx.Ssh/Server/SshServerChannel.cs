@@ -42,6 +42,13 @@ public sealed class SshServerChannel
     /// <summary>Environment variables the client sent (plus any from authorized_keys <c>environment=</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment => _environment;
 
+    /// <summary>
+    /// The forwarded agent's socket, when the client asked for agent forwarding and
+    /// <see cref="SshServerOptions.AllowAgentForwarding"/> allowed it (also in <see cref="Environment"/> as
+    /// <c>SSH_AUTH_SOCK</c>); null otherwise. It exists until the session ends.
+    /// </summary>
+    public string? AgentSocketPath => AgentForward?.SocketPath;
+
     /// <summary>The pseudo-terminal, when the client asked for one; its size follows window-change requests.</summary>
     public SshTerminal? Terminal { get; internal set; }
 
@@ -87,6 +94,9 @@ public sealed class SshServerChannel
     }
 
     internal SshChannel Inner { get; }
+
+    /// <summary>The session's forwarded agent socket; disposed when the session pump ends.</summary>
+    internal Rx.Ssh.Server.Forwarding.AgentSocketForward? AgentForward { get; set; }
 
     internal ChannelOutput Output { get; }
 

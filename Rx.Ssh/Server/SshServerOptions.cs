@@ -208,6 +208,18 @@ public sealed record SshServerOptions : SshConnectionOptions
     /// </summary>
     public bool PermitUserEnvironment { get; init; }
 
+    /// <summary>
+    /// Accept agent forwarding (<c>auth-agent-req@openssh.com</c>, <c>ssh -A</c>), as sshd's
+    /// <c>AllowAgentForwarding</c>: the session gets a UNIX socket in a private directory whose path is
+    /// in its <see cref="SshServerChannel.Environment"/> as <c>SSH_AUTH_SOCK</c> (and in
+    /// <see cref="SshServerChannel.AgentSocketPath"/>), and each connection to it reaches the client's
+    /// agent. Refused for keys with <c>no-agent-forwarding</c> or <c>restrict</c>, and certificates
+    /// without <c>permit-agent-forwarding</c>. Default false: an application that starts no processes
+    /// has no use for the socket (and a request handler of its own in
+    /// <see cref="SshConnectionOptions.ChannelRequestHandlers"/> then sees the request).
+    /// </summary>
+    public bool AllowAgentForwarding { get; init; }
+
     /// <summary>Edit input for sessions that requested a pty (echo, line editing, history). Default true.</summary>
     public bool LineEditor { get; init; } = true;
 

@@ -56,8 +56,42 @@ internal static class ClientConfigMapping
         }
 
         o = ConfigRekeyLimit.Apply(config, o, Pristine);
+        o = Agent(config, o);
         o = Authentication(config, o);
         o = Sessions(config, o);
+        return o;
+    }
+
+    /// <summary>
+    /// IdentityAgent (<c>none</c>: no agent; <c>SSH_AUTH_SOCK</c>: the environment's, the default; a
+    /// path, or <c>$VAR</c>: that socket), IdentitiesOnly and ForwardAgent (<c>yes</c>; ssh's path
+    /// form is read as yes, with the agent of IdentityAgent), each only where the code left the default.
+    /// </summary>
+    private static SshClientOptions Agent(SshHostConfig config, SshClientOptions o)
+    {
+        if (o.UseAgent == Pristine.UseAgent && o.AgentPath is null && config.IdentityAgent is { } agent)
+        {
+            if (agent.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                o = o with { UseAgent = false };
+            }
+            else if (agent != "SSH_AUTH_SOCK")
+            {
+                string path = agent.StartsWith('$') ? Environment.GetEnvironmentVariable(agent[1..]) ?? string.Empty : agent;
+                o = path.Length == 0 ? o with { UseAgent = false } : o with { AgentPath = path };
+            }
+        }
+
+        if (!o.IdentitiesOnly && config.IdentitiesOnly == true)
+        {
+            o = o with { IdentitiesOnly = true };
+        }
+
+        if (!o.ForwardAgent && config.ForwardAgent is { } forward && !forward.Equals("no", StringComparison.OrdinalIgnoreCase))
+        {
+            o = o with { ForwardAgent = true };
+        }
+
         return o;
     }
 
