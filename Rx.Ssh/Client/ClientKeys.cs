@@ -10,8 +10,10 @@ namespace Rx.Ssh.Client;
 /// identities (unless <see cref="SshClientOptions.IdentitiesOnly"/>), and the key files the agent does
 /// not hold; the key files are the listed ones, or the default files when no key at all is given. And
 /// their certificates: explicit ones, then a <c>&lt;key file&gt;-cert.pub</c> next to each key file, as
-/// OpenSSH does. Keys read from files and the agent connection belong to this object and are released
-/// when it is disposed (the caller's <see cref="SshClientOptions.Keys"/> are left alone).
+/// OpenSSH does. Keys read from files are shared through <see cref="KeyFileCache"/> (or, with
+/// <see cref="SshClientOptions.CacheKeyFiles"/> off, belong to this object); the agent connection
+/// belongs to this object; both are released when it is disposed (the caller's
+/// <see cref="SshClientOptions.Keys"/> are left alone).
 /// </summary>
 internal sealed class ClientKeys : IDisposable
 {
@@ -188,7 +190,9 @@ internal sealed class ClientKeys : IDisposable
         SshPrivateKey key;
         try
         {
-            key = SshPrivateKey.Load(file.Path, options.Passphrase, options.KeyLoadLimits, cancellationToken);
+            key = options.CacheKeyFiles
+                ? KeyFileCache.Load(file.Path, options.Passphrase, options.KeyLoadLimits, cancellationToken)
+                : SshPrivateKey.Load(file.Path, options.Passphrase, options.KeyLoadLimits, cancellationToken);
         }
         catch (SshKeyFormatException ex) when (!file.Listed)
         {
@@ -196,7 +200,11 @@ internal sealed class ClientKeys : IDisposable
             return null;
         }
 
-        _owned.Add(key);
+        if (!options.CacheKeyFiles)
+        {
+            _owned.Add(key); // read for this connection only: cleared when it ends
+        }
+
         return key;
     }
 

@@ -123,6 +123,12 @@ public static partial class SshClient
         });
     }
 
+    /// <summary>
+    /// Forgets the private keys kept from key files (<see cref="SshClientOptions.CacheKeyFiles"/>); the
+    /// next connection reads them again. Connections already using a key are not affected.
+    /// </summary>
+    public static void ClearKeyFileCache() => Client.KeyFileCache.Clear();
+
     /// <summary>Connects and authenticates; see <see cref="Connect"/>.</summary>
     public static Task<SshClientConnection> ConnectAsync(string host, int port = 22, SshClientOptions? options = null, CancellationToken cancellationToken = default) =>
         ConnectRoutedAsync(host, port, options, 0, cancellationToken);

@@ -41,6 +41,15 @@ public sealed record SshClientOptions : SshConnectionOptions
     public string? Passphrase { get; init; }
 
     /// <summary>
+    /// Whether keys read from key files (<see cref="KeyFiles"/>, the default files) are kept for the
+    /// process and shared by every connection naming the same unchanged file with the same passphrase,
+    /// so a fleet reads and decrypts each key once (the passphrase is kept only as a digest; at most 64
+    /// keys; <see cref="SshClient.ClearKeyFileCache"/> forgets them). Default true. False: each
+    /// connection reads its keys and clears them from memory when it ends.
+    /// </summary>
+    public bool CacheKeyFiles { get; init; } = true;
+
+    /// <summary>
     /// The most key derivation work a key file may ask for (bcrypt rounds, Argon2 memory and passes,
     /// PBKDF2 iterations, scrypt memory). A listed key file over a limit fails the connect with
     /// <see cref="SshKeyLimitException"/>; a default file over a limit is skipped. Reading keys counts

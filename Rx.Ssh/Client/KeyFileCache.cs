@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using Rx.Ssh.Keys;
+
+namespace Rx.Ssh.Client;
+
+/// <summary>
+/// Private keys read from files, kept for the process and shared by every connection that names
+/// the same file (same length and modification time) with the same passphrase and load limits, so
+/// a fleet of connections reads and decrypts each key once (<see cref="SshClientOptions.CacheKeyFiles"/>).
+/// The passphrase is kept only as a SHA-256 digest, compared in constant time. A changed file is
+/// read again. At most <see cref="Capacity"/> keys; the oldest is forgotten first (not disposed: a
+/// connection may be signing with it). Keys are signed with concurrently, as a server's host keys are.
+/// </summary>
+internal static class KeyFileCache
+{
+    /// <summary>The most keys kept.</summary>
+    public const int Capacity = 64;
+
+    private static readonly Lock Gate = new();
+    private static readonly LinkedList<Entry> Entries = [];
+    private static readonly Dictionary<string, int> Reads = new(StringComparer.Ordinal);
+
+    /// <summary>How many keys are kept now.</summary>
+    public static int Count
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return Entries.Count;
+            }
+        }
+    }
+
+    /// <summary>How many times <paramref name="fullPath"/> was read from disk through the cache (tests and diagnostics).</summary>
+    public static int ReadsOf(string fullPath)
+    {
+        lock (Gate)
+        {
+            return Reads.GetValueOrDefault(fullPath);
+        }
+    }
+
+    /// <summary>The key in <paramref name="path"/>: from the cache when the file and passphrase match, else read (and kept).</summary>
+    /// <exception cref="SshKeyFormatException">The file is not a key, or the passphrase is wrong.</exception>
+    public static SshPrivateKey Load(string path, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(path);
+        string fullPath = info.FullName;
+        (long Length, DateTime Written) stamp = (info.Length, info.LastWriteTimeUtc);
+        byte[] digest = Digest(passphrase);
+        lock (Gate)
+        {
+            for (LinkedListNode<Entry>? node = Entries.First; node is not null; node = node.Next)
+            {
+                Entry e = node.Value;
+                if (e.Path == fullPath && e.Stamp == stamp && e.Limits == limits && CryptographicOperations.FixedTimeEquals(e.Passphrase, digest))
+                {
+                    return e.Key;
+                }
+            }
+        }
+
+        SshPrivateKey key = SshPrivateKey.Load(path, passphrase, limits, cancellationToken);
+        lock (Gate)
+        {
+            Reads[fullPath] = Reads.GetValueOrDefault(fullPath) + 1;
+            Entries.AddFirst(new Entry(fullPath, stamp, limits, digest, key));
+            while (Entries.Count > Capacity)
+            {
+                Entries.RemoveLast();
+            }
+        }
+
+        return key;
+    }
+
+    /// <summary>Forgets every kept key (see <see cref="SshClient.ClearKeyFileCache"/>); keys in use stay usable.</summary>
+    public static void Clear()
+    {
+        lock (Gate)
+        {
+            Entries.Clear();
+        }
+    }
+
+    private static byte[] Digest(string? passphrase) =>
+        passphrase is null ? new byte[SHA256.HashSizeInBytes + 1] : [1, .. SHA256.HashData(Encoding.UTF8.GetBytes(passphrase))];
+
+    private sealed record Entry(string Path, (long Length, DateTime Written) Stamp, SshKeyLoadLimits Limits, byte[] Passphrase, SshPrivateKey Key);
+}
