@@ -23,6 +23,7 @@ public sealed class KeyFileCacheTests : IDisposable
         using SshPrivateKey key = SshPrivateKey.Generate("ssh-ed25519");
         string path = Path.Combine(_dir, "id_fleet");
         key.Save(path, Passphrase);
+        Settle(path, TimeSpan.FromMinutes(1));
         var servers = new List<InMemorySshServer>();
         try
         {
@@ -56,6 +57,7 @@ public sealed class KeyFileCacheTests : IDisposable
         using SshPrivateKey first = SshPrivateKey.Generate("ssh-ed25519");
         string path = Path.Combine(_dir, "id_changing");
         first.Save(path, Passphrase);
+        Settle(path, TimeSpan.FromMinutes(1));
         string full = Path.GetFullPath(path);
 
         SshPrivateKey a = KeyFileCache.Load(path, Passphrase, SshKeyLoadLimits.Default, CancellationToken.None);
@@ -68,7 +70,7 @@ public sealed class KeyFileCacheTests : IDisposable
         // The file replaced by another key: read again, the new key.
         using SshPrivateKey second = SshPrivateKey.Generate("ssh-ed25519");
         second.Save(path, Passphrase);
-        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(5));
+        Settle(path, TimeSpan.FromSeconds(30));
         SshPrivateKey b = KeyFileCache.Load(path, Passphrase, SshKeyLoadLimits.Default, CancellationToken.None);
         Assert.Equal(second.PublicKey, b.PublicKey);
         Assert.NotEqual(a.PublicKey, b.PublicKey);
@@ -80,6 +82,7 @@ public sealed class KeyFileCacheTests : IDisposable
         using SshPrivateKey key = SshPrivateKey.Generate("ssh-ed25519");
         string path = Path.Combine(_dir, "id_uncached");
         key.Save(path);
+        Settle(path, TimeSpan.FromMinutes(1));
         await using var server = new InMemorySshServer(InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok")) with
         {
             PasswordValidator = null,
@@ -95,4 +98,47 @@ public sealed class KeyFileCacheTests : IDisposable
         Assert.Equal(0, KeyFileCache.ReadsOf(Path.GetFullPath(path)));
         Assert.True(new SshClientOptions().CacheKeyFiles);
     }
+
+    [Fact]
+    public void A_file_written_just_now_is_read_at_every_use_until_it_settles()
+    {
+        // File times have a coarse clock: a key replaced by another of the same length moments later
+        // could keep the same length and time, so a fresh file is never answered from the cache.
+        using SshPrivateKey first = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey second = SshPrivateKey.Generate("ssh-ed25519");
+        string path = Path.Combine(_dir, "id_racy");
+        first.Save(path);
+        Assert.Equal(first.PublicKey, KeyFileCache.Load(path, null, SshKeyLoadLimits.Default, CancellationToken.None).PublicKey);
+        second.Save(path);
+        Assert.Equal(second.PublicKey, KeyFileCache.Load(path, null, SshKeyLoadLimits.Default, CancellationToken.None).PublicKey);
+        Assert.Equal(0, KeyFileCache.ReadsOf(Path.GetFullPath(path)));
+    }
+
+    [Fact]
+    public async Task A_known_hosts_file_is_parsed_once_for_many_verifications_and_again_when_it_changes()
+    {
+        SshPublicKey hostKey = InMemoryServer.HostKey.PublicKey;
+        string path = Path.Combine(_dir, "known_hosts");
+        File.WriteAllText(path, $"web1,web2,web3 {hostKey.ToOpenSshString()}\n");
+        Settle(path, TimeSpan.FromMinutes(1));
+        var verifier = new KnownHostsVerifier(path);
+
+        foreach (string host in new[] { "web1", "web2", "web3", "web1" })
+        {
+            await verifier.VerifyAsync(new HostKeyContext(host, 22, hostKey));
+        }
+
+        string full = Path.GetFullPath(path);
+        Assert.Equal(1, Rx.Ssh.Trust.KnownHostsFileCache.ParsesOf(full));
+
+        // Changed (a host removed): read again, and the change holds.
+        File.WriteAllText(path, $"web1 {hostKey.ToOpenSshString()}\n");
+        Settle(path, TimeSpan.FromSeconds(30));
+        await verifier.VerifyAsync(new HostKeyContext("web1", 22, hostKey));
+        await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => verifier.VerifyAsync(new HostKeyContext("web2", 22, hostKey)).AsTask());
+        Assert.Equal(2, Rx.Ssh.Trust.KnownHostsFileCache.ParsesOf(full));
+    }
+
+    /// <summary>Dates the file <paramref name="age"/> back, as a file written that long ago.</summary>
+    private static void Settle(string path, TimeSpan age) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
 }

@@ -6,7 +6,8 @@ namespace Rx.Ssh.Client;
 
 /// <summary>
 /// Private keys read from files, kept for the process and shared by every connection that names
-/// the same file (same length and modification time) with the same passphrase and load limits, so
+/// the same file (same length and modification time, settled: see
+/// <see cref="Trust.KnownHostsFileCache.SettleTime"/>) with the same passphrase and load limits, so
 /// a fleet of connections reads and decrypts each key once (<see cref="SshClientOptions.CacheKeyFiles"/>).
 /// The passphrase is kept only as a SHA-256 digest, compared in constant time. A changed file is
 /// read again. At most <see cref="Capacity"/> keys; the oldest is forgotten first (not disposed: a
@@ -47,6 +48,12 @@ internal static class KeyFileCache
     public static SshPrivateKey Load(string path, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
         var info = new FileInfo(path);
+        if (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc < Trust.KnownHostsFileCache.SettleTime)
+        {
+            // Missing (the load says why), or modified so recently that its length and time may not name its content yet.
+            return SshPrivateKey.Load(path, passphrase, limits, cancellationToken);
+        }
+
         string fullPath = info.FullName;
         (long Length, DateTime Written) stamp = (info.Length, info.LastWriteTimeUtc);
         byte[] digest = Digest(passphrase);

@@ -80,7 +80,7 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
 
     /// <summary>Whether any file has an <c>@cert-authority</c> line for the host (then the client asks for host certificates).</summary>
     public bool HasCertificateAuthorities(string host, int port, System.Net.IPAddress? address = null) =>
-        Paths.Any(path => KnownHostsFile.Load(path).CertificateAuthorities(host, port, CheckHostIp ? address : null).Count > 0);
+        Paths.Any(path => Trust.KnownHostsFileCache.Load(path).CertificateAuthorities(host, port, CheckHostIp ? address : null).Count > 0);
 
     /// <summary>True when any file has an <c>@cert-authority</c> line for the host (<see cref="HasCertificateAuthorities"/>).</summary>
     public bool WantsHostCertificates(string host, int port, System.Net.IPAddress? address) => HasCertificateAuthorities(host, port, address);
@@ -91,7 +91,7 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
     /// host keys proves the one known here rather than one that would be refused as unknown.
     /// </summary>
     public IReadOnlyList<string> KnownKeyTypes(string host, int port, System.Net.IPAddress? address = null) =>
-        [.. Paths.SelectMany(path => KnownHostsFile.Load(path).KeyTypes(host, port, CheckHostIp ? address : null)).Distinct(StringComparer.Ordinal)];
+        [.. Paths.SelectMany(path => Trust.KnownHostsFileCache.Load(path).KeyTypes(host, port, CheckHostIp ? address : null)).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Looks the key up in every file without deciding anything.</summary>
     public async ValueTask<HostKeyCheckResult> CheckAsync(HostKeyContext context, CancellationToken cancellationToken = default)
@@ -100,7 +100,7 @@ public sealed class KnownHostsVerifier : IHostKeyVerifier
         var entries = new List<KnownHostsEntry>();
         foreach (string path in Paths)
         {
-            KnownHostsFile file = await KnownHostsFile.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+            KnownHostsFile file = await Trust.KnownHostsFileCache.LoadAsync(path, cancellationToken).ConfigureAwait(false);
             entries.AddRange(file.Entries);
         }
 
