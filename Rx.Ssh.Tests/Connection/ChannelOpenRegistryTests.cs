@@ -223,10 +223,10 @@ public sealed class ChannelOpenRegistryTests
             return ValueTask.CompletedTask;
         });
 
-        int count = SshConnection.MaxPendingChannelOpens + 8;
+        int count = SshConnectionOptions.DefaultMaxPendingRequests + 8;
         Task<SshChannel>[] opening = [.. Enumerable.Range(0, count).Select(_ => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None))];
         await full.Task.WithTimeout();
-        Assert.Equal(SshConnection.MaxPendingChannelOpens, pair.Server.PendingChannelOpens);
+        Assert.Equal(SshConnectionOptions.DefaultMaxPendingRequests, pair.Server.PendingChannelOpens);
 
         // Deciding frees room; the rest are read and decided in turn.
         for (int refused = 0; refused < count; refused++)

@@ -150,11 +150,13 @@ public sealed class GlobalRequestTests
         Assert.False(pair.Client.Completion.IsCompleted);
     }
 
-    [Fact]
-    public async Task Pending_requests_are_bounded_then_reading_resumes_and_every_reply_comes_in_order()
+    [Theory]
+    [InlineData(SshConnectionOptions.DefaultMaxPendingRequests)]
+    [InlineData(4)]
+    public async Task Pending_requests_are_bounded_then_reading_resumes_and_every_reply_comes_in_order(int bound)
     {
-        const int requests = SshConnection.MaxPendingGlobalRequests + 36;
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        int requests = bound + 36;
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions() with { MaxPendingRequests = bound });
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allBoundStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -162,7 +164,7 @@ public sealed class GlobalRequestTests
         pair.Server.RequestQueueFull += () => full.TrySetResult();
         using IDisposable registration = pair.Server.RegisterGlobalRequestHandler(Port, async (request, token) =>
         {
-            if (Interlocked.Increment(ref started) == SshConnection.MaxPendingGlobalRequests)
+            if (Interlocked.Increment(ref started) == bound)
             {
                 allBoundStarted.TrySetResult();
             }
@@ -176,7 +178,7 @@ public sealed class GlobalRequestTests
         await allBoundStarted.Task.WithTimeout();
 
         // The dispatch loop stopped at the bound: no handler beyond it has been started.
-        Assert.Equal(SshConnection.MaxPendingGlobalRequests, Volatile.Read(ref started));
+        Assert.Equal(bound, Volatile.Read(ref started));
         Assert.DoesNotContain(replies, r => r.IsCompleted);
 
         release.SetResult();

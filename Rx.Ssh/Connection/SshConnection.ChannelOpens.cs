@@ -8,14 +8,14 @@ namespace Rx.Ssh;
 // Incoming channels (RFC 4254 section 5.1), both roles, on one mechanism: the dispatch loop looks
 // the type up in _openHandlers (unknown: UNKNOWN_CHANNEL_TYPE at once), makes an SshPendingChannel
 // and starts the handler on the thread pool; whoever holds the pending channel accepts or rejects
-// it later. At most MaxPendingChannelOpens wait for a decision; past that the dispatch loop reads
+// it later. At most MaxPendingRequests (the options') wait for a decision; past that the dispatch loop reads
 // nothing more until one is decided (the same read gate as global and channel requests). Pending
 // channels still undecided when the connection ends are abandoned. Built-in types that must decide
 // synchronously on the dispatch loop (the server's "session", for MaxSessions) register inline.
 public abstract partial class SshConnection
 {
-    /// <summary>Incoming channel opens that may wait for a decision before the dispatch loop stops reading.</summary>
-    internal const int MaxPendingChannelOpens = 64;
+    /// <summary>Incoming channel opens, and global requests, that may wait for a decision before the dispatch loop stops reading (the options' <c>MaxPendingRequests</c>).</summary>
+    internal int MaxPendingRequests { get; set; } = SshConnectionOptions.DefaultMaxPendingRequests;
 
     /// <summary>Channels open or pending past which the peer's opens are refused (the options' <c>MaxChannels</c>).</summary>
     internal int MaxChannels { get; set; } = SshConnectionOptions.DefaultMaxChannels;
@@ -103,7 +103,7 @@ public abstract partial class SshConnection
         lock (_pendingOpens)
         {
             _pendingOpens.Add(pending);
-            if (_pendingOpens.Count >= MaxPendingChannelOpens)
+            if (_pendingOpens.Count >= MaxPendingRequests)
             {
                 _readGate = _openRoom.Close();
             }
@@ -153,7 +153,7 @@ public abstract partial class SshConnection
         lock (_pendingOpens)
         {
             _pendingOpens.Remove(pending);
-            if (_pendingOpens.Count < MaxPendingChannelOpens)
+            if (_pendingOpens.Count < MaxPendingRequests)
             {
                 room = _openRoom.Open();
             }

@@ -10,12 +10,11 @@ namespace Rx.Ssh;
 //   that want a reply wait in _outgoing (FIFO, the peer replies in order) for the dispatch loop.
 // - incoming: the dispatch loop looks the name up in _handlers and starts the handler on the thread
 //   pool; replies wait in _incoming until every earlier one is ready, then go out through the
-//   transport's reply budget. At most MaxPendingGlobalRequests wait or run; past that the dispatch
+//   transport's reply budget. At most MaxPendingRequests wait or run; past that the dispatch
 //   loop reads nothing more until one is done (the same read gate as channel requests).
 public abstract partial class SshConnection
 {
     /// <summary>Incoming global requests that may be pending (handler running or reply waiting its turn) before the dispatch loop stops reading.</summary>
-    internal const int MaxPendingGlobalRequests = 64;
 
     private readonly ConcurrentDictionary<string, SshGlobalRequestHandler> _handlers = new(StringComparer.Ordinal);
     private readonly LinkedList<OutgoingRequest> _outgoing = new();
@@ -237,7 +236,7 @@ public abstract partial class SshConnection
                 FlushIncomingReplies();
             }
 
-            if (_incomingPending < MaxPendingGlobalRequests)
+            if (_incomingPending < MaxPendingRequests)
             {
                 room = _incomingRoom.Open();
             }
@@ -271,7 +270,7 @@ public abstract partial class SshConnection
     {
         lock (_incoming)
         {
-            if (_incomingPending >= MaxPendingGlobalRequests)
+            if (_incomingPending >= MaxPendingRequests)
             {
                 _readGate = _incomingRoom.Close();
             }

@@ -81,6 +81,17 @@ public abstract record SshConnectionOptions
     public const int DefaultMaxChannels = 1024;
 
     /// <summary>
+    /// The peer's global requests, and separately its channel opens, that may wait for their
+    /// handlers' answers at once. Past it the connection reads nothing more from the peer until one
+    /// is answered (back-pressure: memory stays bounded and nothing is refused; replies keep their
+    /// order). Default 64 (at least 1).
+    /// </summary>
+    public int MaxPendingRequests { get; init; } = DefaultMaxPendingRequests;
+
+    /// <summary>The default of <see cref="MaxPendingRequests"/>: 64.</summary>
+    public const int DefaultMaxPendingRequests = 64;
+
+    /// <summary>
     /// Handlers for incoming global requests by name (RFC 4254 section 4), registered on each
     /// connection before it reads its first request; more can be added later with
     /// <see cref="SshConnection.RegisterGlobalRequestHandler"/>. Requests with no handler are
@@ -165,6 +176,7 @@ public abstract record SshConnectionOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegative(KeepAliveCountMax, paramName + "." + nameof(KeepAliveCountMax));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxChannels, 1, paramName + "." + nameof(MaxChannels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1, paramName + "." + nameof(MaxPendingRequests));
         if (_scheduler is not null && _providerScheduler is not null)
         {
             throw new ArgumentException($"Set {nameof(Scheduler)} or {nameof(TimeProvider)}, not both: the connection keeps one clock.", paramName);
@@ -175,6 +187,7 @@ public abstract record SshConnectionOptions
     internal void AddHandlersTo(SshConnection connection)
     {
         connection.MaxChannels = MaxChannels;
+        connection.MaxPendingRequests = MaxPendingRequests;
         connection.AddGlobalRequestHandlers(GlobalRequestHandlers);
         connection.AddChannelOpenHandlers(ChannelOpenHandlers);
         connection.AddChannelRequestHandlers(ChannelRequestHandlers);
