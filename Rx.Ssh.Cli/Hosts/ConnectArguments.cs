@@ -24,6 +24,9 @@ internal sealed class ConnectArguments
     /// <summary><c>--connect-timeout</c>.</summary>
     public Option<int?> ConnectTimeout { get; } = new("--connect-timeout") { Description = "seconds to wait for a connection" };
 
+    /// <summary><c>-J</c>.</summary>
+    public Option<string?> Jump { get; } = new("--jump", "-J") { Description = "jump hosts, as ssh -J: [user@]host[:port][,...] (each with these options)" };
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
@@ -32,6 +35,7 @@ internal sealed class ConnectArguments
         command.Options.Add(Identity);
         command.Options.Add(KnownHosts);
         command.Options.Add(ConnectTimeout);
+        command.Options.Add(Jump);
     }
 
     /// <summary>The client options for <paramref name="target"/>.</summary>
@@ -58,6 +62,12 @@ internal sealed class ConnectArguments
         if (parse.GetValue(ConnectTimeout) is { } seconds)
         {
             options = options with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
+        }
+
+        if (parse.GetValue(Jump) is { } jump)
+        {
+            // Hops without options of their own take these (keys, known hosts), as ssh -J does.
+            options = options with { ProxyJump = SshProxyJump.Parse(jump) };
         }
 
         return options;

@@ -41,6 +41,22 @@ public sealed partial class RxsshToolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ThroughAJumpHost_WithMinusJ()
+    {
+        ProcessResult result = await RxsshTool.RunAsync(_home, ["run", "-H", Target, "-J", $"{Environment.UserName}@{Target}", .. Login, "echo jumped"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"{Target} | jumped", result.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("1 ok, 0 failed", result.StdoutText, StringComparison.Ordinal);
+
+        // The jump host is really used: one that is not there fails the run, naming it.
+        ProcessResult viaNowhere = await RxsshTool.RunAsync(_home, ["run", "-H", Target, "-J", "127.0.0.1:1", .. Login, "echo jumped"]);
+        Assert.NotEqual(0, viaNowhere.ExitCode);
+        Assert.Contains("127.0.0.1:1", viaNowhere.StdoutText + viaNowhere.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("| jumped", viaNowhere.StdoutText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_AFailingCommandAndAnUnreachableHost_ExitNonZero()
     {
         int closed = SshdServer.FindFreePort();
