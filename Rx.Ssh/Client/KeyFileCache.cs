@@ -6,8 +6,8 @@ namespace Rx.Ssh.Client;
 
 /// <summary>
 /// Private keys read from files, kept for the process and shared by every connection that names
-/// the same file (same length and modification time, settled: see
-/// <see cref="Trust.KnownHostsFileCache.SettleTime"/>) with the same passphrase and load limits, so
+/// the same file (same length and modification time, settled: see <see cref="IO.FileStamp"/>) with
+/// the same passphrase and load limits, so
 /// a fleet of connections reads and decrypts each key once (<see cref="SshClientOptions.CacheKeyFiles"/>).
 /// The passphrase is kept only as a SHA-256 digest, compared in constant time. A changed file is
 /// read again. At most <see cref="Capacity"/> keys; the oldest is forgotten first (not disposed: a
@@ -47,22 +47,19 @@ internal static class KeyFileCache
     /// <exception cref="SshKeyFormatException">The file is not a key, or the passphrase is wrong.</exception>
     public static SshPrivateKey Load(string path, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc < Trust.KnownHostsFileCache.SettleTime)
+        if (IO.FileStamp.Settled(path) is not { } stamp)
         {
             // Missing (the load says why), or modified so recently that its length and time may not name its content yet.
             return SshPrivateKey.Load(path, passphrase, limits, cancellationToken);
         }
 
-        string fullPath = info.FullName;
-        (long Length, DateTime Written) stamp = (info.Length, info.LastWriteTimeUtc);
         byte[] digest = Digest(passphrase);
         lock (Gate)
         {
             for (LinkedListNode<Entry>? node = Entries.First; node is not null; node = node.Next)
             {
                 Entry e = node.Value;
-                if (e.Path == fullPath && e.Stamp == stamp && e.Limits == limits && CryptographicOperations.FixedTimeEquals(e.Passphrase, digest))
+                if (e.Stamp == stamp && e.Limits == limits && CryptographicOperations.FixedTimeEquals(e.Passphrase, digest))
                 {
                     return e.Key;
                 }
@@ -72,8 +69,8 @@ internal static class KeyFileCache
         SshPrivateKey key = SshPrivateKey.Load(path, passphrase, limits, cancellationToken);
         lock (Gate)
         {
-            Reads[fullPath] = Reads.GetValueOrDefault(fullPath) + 1;
-            Entries.AddFirst(new Entry(fullPath, stamp, limits, digest, key));
+            Reads[stamp.FullPath] = Reads.GetValueOrDefault(stamp.FullPath) + 1;
+            Entries.AddFirst(new Entry(stamp, limits, digest, key));
             while (Entries.Count > Capacity)
             {
                 Entries.RemoveLast();
@@ -95,5 +92,5 @@ internal static class KeyFileCache
     private static byte[] Digest(string? passphrase) =>
         passphrase is null ? new byte[SHA256.HashSizeInBytes + 1] : [1, .. SHA256.HashData(Encoding.UTF8.GetBytes(passphrase))];
 
-    private sealed record Entry(string Path, (long Length, DateTime Written) Stamp, SshKeyLoadLimits Limits, byte[] Passphrase, SshPrivateKey Key);
+    private sealed record Entry(IO.FileStamp Stamp, SshKeyLoadLimits Limits, byte[] Passphrase, SshPrivateKey Key);
 }

@@ -1,24 +1,22 @@
+using Rx.Ssh.IO;
+
 namespace Rx.Ssh.Trust;
 
 /// <summary>
-/// Parsed known_hosts files kept for the process and shared by every verification, keyed by full
-/// path and the file's length and modification time, so a fleet of connections parses each file
-/// once and a file that changes (a key <c>accept-new</c> added, an edit) is read again. A missing
-/// file is not kept, and neither is one modified in the last <see cref="SettleTime"/>: file times
-/// have a coarse clock, so two writes close together can leave the same length and time (git's
-/// "racy" index entries); such a file is parsed at every use until it has settled. At most
-/// <see cref="Capacity"/> files; the oldest is forgotten first.
+/// Parsed known_hosts files kept for the process and shared by every verification, keyed by the
+/// file's <see cref="FileStamp"/> (full path, length, modification time), so a fleet of connections
+/// parses each file once and a file that changes (a key <c>accept-new</c> added, an edit) is read
+/// again. A missing file is not kept, and neither is one that has not settled (see
+/// <see cref="FileStamp"/>): it is parsed at every use. At most <see cref="Capacity"/> files; the
+/// oldest is forgotten first.
 /// </summary>
 internal static class KnownHostsFileCache
 {
     /// <summary>The most files kept.</summary>
     public const int Capacity = 64;
 
-    /// <summary>How long after its last modification a file's length and time are trusted to name its content.</summary>
-    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
-
     private static readonly Lock Gate = new();
-    private static readonly LinkedList<(string Path, (long Length, DateTime Written) Stamp, KnownHostsFile File)> Entries = [];
+    private static readonly LinkedList<(FileStamp Stamp, KnownHostsFile File)> Entries = [];
     private static readonly Dictionary<string, int> Parses = new(StringComparer.Ordinal);
 
     /// <summary>How many times <paramref name="fullPath"/> was parsed (tests and diagnostics).</summary>
@@ -33,55 +31,38 @@ internal static class KnownHostsFileCache
     /// <summary>The file at <paramref name="path"/>, parsed once per version of it.</summary>
     public static async ValueTask<KnownHostsFile> LoadAsync(string path, CancellationToken cancellationToken)
     {
-        if (Stamp(path) is not { } stamp)
-        {
-            return await KnownHostsFile.LoadAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-
-        string full = Path.GetFullPath(path);
-        if (Find(full, stamp) is { } kept)
+        FileStamp? stamp = FileStamp.Settled(path);
+        if (stamp is { } known && Find(known) is { } kept)
         {
             return kept;
         }
 
         KnownHostsFile file = await KnownHostsFile.LoadAsync(path, cancellationToken).ConfigureAwait(false);
-        Keep(full, stamp, file);
+        Keep(stamp, file);
         return file;
     }
 
     /// <summary>The synchronous form of <see cref="LoadAsync"/>.</summary>
     public static KnownHostsFile Load(string path)
     {
-        if (Stamp(path) is not { } stamp)
-        {
-            return KnownHostsFile.Load(path);
-        }
-
-        string full = Path.GetFullPath(path);
-        if (Find(full, stamp) is { } kept)
+        FileStamp? stamp = FileStamp.Settled(path);
+        if (stamp is { } known && Find(known) is { } kept)
         {
             return kept;
         }
 
         KnownHostsFile file = KnownHostsFile.Load(path);
-        Keep(full, stamp, file);
+        Keep(stamp, file);
         return file;
     }
 
-    /// <summary>The file's length and time when it exists and has settled; null: read it afresh.</summary>
-    private static (long, DateTime)? Stamp(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists && DateTime.UtcNow - info.LastWriteTimeUtc >= SettleTime ? (info.Length, info.LastWriteTimeUtc) : null;
-    }
-
-    private static KnownHostsFile? Find(string full, (long, DateTime) stamp)
+    private static KnownHostsFile? Find(FileStamp stamp)
     {
         lock (Gate)
         {
-            foreach ((string path, (long, DateTime) kept, KnownHostsFile file) in Entries)
+            foreach ((FileStamp kept, KnownHostsFile file) in Entries)
             {
-                if (path == full && kept == stamp)
+                if (kept == stamp)
                 {
                     return file;
                 }
@@ -91,21 +72,27 @@ internal static class KnownHostsFileCache
         return null;
     }
 
-    private static void Keep(string full, (long Length, DateTime Written) stamp, KnownHostsFile file)
+    /// <summary>Keeps <paramref name="file"/> under its stamp (replacing an older version); nothing without one.</summary>
+    private static void Keep(FileStamp? stamp, KnownHostsFile file)
     {
+        if (stamp is not { } known)
+        {
+            return;
+        }
+
         lock (Gate)
         {
-            Parses[full] = Parses.GetValueOrDefault(full) + 1;
-            for (LinkedListNode<(string Path, (long Length, DateTime Written) Stamp, KnownHostsFile File)>? node = Entries.First; node is not null; node = node.Next)
+            Parses[known.FullPath] = Parses.GetValueOrDefault(known.FullPath) + 1;
+            for (LinkedListNode<(FileStamp Stamp, KnownHostsFile File)>? node = Entries.First; node is not null; node = node.Next)
             {
-                if (node.Value.Path == full)
+                if (node.Value.Stamp.FullPath == known.FullPath)
                 {
                     Entries.Remove(node);
                     break;
                 }
             }
 
-            Entries.AddFirst((full, stamp, file));
+            Entries.AddFirst((known, file));
             while (Entries.Count > Capacity)
             {
                 Entries.RemoveLast();
