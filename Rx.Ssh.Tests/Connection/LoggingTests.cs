@@ -80,6 +80,17 @@ public sealed class LoggingTests
         Assert.Contains(logs.Entries, e => e.EventId == SshLogEvents.Transport.KeyExchangeDone);
     }
 
+    [Fact]
+    public void The_configurations_notes_go_to_the_factorys_client_category()
+    {
+        var logs = new LogCollector();
+        var options = new SshClientOptions { LoggerFactory = logs, Config = SshConfig.Parse("Host h\n  FrobnicateWidgets yes\n", "test_config") };
+
+        _ = Rx.Ssh.Client.Config.ConfiguredConnect.Resolve("h", 22, options);
+
+        AssertHas(logs, SshLogCategories.Client, SshLogEvents.Client.ConfigKeywordIgnored, LogLevel.Debug);
+    }
+
     private static void AssertHas(LogCollector logs, string category, EventId id, LogLevel level) =>
         Assert.Contains(logs.Entries, e => e.Category == category && e.EventId == id && e.Level == level);
 }

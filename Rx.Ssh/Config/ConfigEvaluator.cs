@@ -171,7 +171,7 @@ internal sealed class ConfigEvaluator
 
         if (!ConfigKeywords.Known.Contains(line.Keyword))
         {
-            _options.Logger?.LogDebug("{File} line {Line}: unknown keyword {Keyword} ignored", line.FileName, line.LineNumber, line.Keyword);
+            _options.Logger?.LogDebug(SshLogEvents.Client.ConfigKeywordIgnored, "{File} line {Line}: unknown keyword {Keyword} ignored", line.FileName, line.LineNumber, line.Keyword);
         }
 
         var value = new ConfigValue(line.Arguments, line);

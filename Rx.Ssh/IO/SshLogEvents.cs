@@ -269,5 +269,8 @@ public static class SshLogEvents
 
         /// <summary>KeyFileIgnored (6034), logged at Debug: <c>Ignoring {Path}: {Message}</c>.</summary>
         public static readonly EventId KeyFileIgnored = new(6034, nameof(KeyFileIgnored));
+
+        /// <summary>ConfigKeywordIgnored (6035), logged at Debug: <c>{File} line {Line}: unknown keyword {Keyword} ignored</c>.</summary>
+        public static readonly EventId ConfigKeywordIgnored = new(6035, nameof(ConfigKeywordIgnored));
     }
 }

@@ -54,7 +54,7 @@ internal sealed class ConfiguredConnect
         {
             User = ClientConfigMapping.UserNameIsDefault(options) ? null : options.UserName,
             Port = port == 22 ? null : port,
-            Logger = options.Logger,
+            Logger = logger,
         });
         SshClientOptions applied = ClientConfigMapping.Apply(config, options, logger);
         IReadOnlyList<ConfigForward> forwards = ConfigForward.All(config);
