@@ -104,7 +104,7 @@ public sealed class HostileClientTests
         SshServerOptions options = InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok")) with { ListenPolicy = _ => ValueTask.FromResult(true) };
         await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
 
-        Task<SshGlobalReply>[] requests = [.. Enumerable.Range(0, 1000).Select(_ => pair.Client.SendGlobalRequestAsync("tcpip-forward", ServerForwardingTestsListen("127.0.0.1", 0)))];
+        Task<SshGlobalReply>[] requests = [.. Enumerable.Range(0, 1000).Select(_ => pair.Client.SendGlobalRequestAsync("tcpip-forward", Forwarding.ServerForwardingTests.Listen("127.0.0.1", 0)))];
         SshGlobalReply[] replies = await Task.WhenAll(requests).WaitAsync(TestTimeout.Long);
 
         // Requests are decided concurrently, so which ones win is not fixed; how many is.
@@ -152,6 +152,4 @@ public sealed class HostileClientTests
             Assert.Equal(DisconnectReason.ProtocolError, Assert.IsType<SshConnectionException>(ended).Reason);
         }
     }
-
-    private static byte[] ServerForwardingTestsListen(string host, int port) => Forwarding.ServerForwardingTests.Listen(host, port);
 }
