@@ -99,6 +99,23 @@ internal static class ProcessCpu
         return TimeSpan.FromSeconds(total / TicksPerSecond);
     }
 
+    /// <summary>
+    /// CPU time of this process's children that have exited and been waited for, with their own
+    /// waited-for descendants (cutime + cstime in /proc/self/stat): the delta over one child's life
+    /// is that child's whole tree (sftp and the ssh it started).
+    /// </summary>
+    public static TimeSpan OfExitedChildren()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return TimeSpan.Zero;
+        }
+
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds((long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture)) / TicksPerSecond);
+    }
+
     /// <summary>This process's CPU time so far.</summary>
     public static TimeSpan OfThisProcess()
     {

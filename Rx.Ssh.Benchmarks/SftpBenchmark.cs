@@ -133,7 +133,7 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
 
         workload.ClearDestinations();
         double rate = Bytes(workload, kind) / m.Elapsed.TotalSeconds;
-        output.WriteLine($"  {cipher ?? "warm-up",-30} {runner.Name,-14} {Describe(workload, kind),-18} {m.Elapsed.TotalSeconds,7:F2} s  {Mbps(rate),10}  client peak {MiB(m.PeakMemory)}");
+        output.WriteLine($"  {cipher ?? "warm-up",-30} {runner.Name,-14} {Describe(workload, kind),-18} {m.Elapsed.TotalSeconds,7:F2} s  {Mbps(rate),10}  client peak {MiB(m.PeakMemory)}, cpu {m.ClientCpu.TotalSeconds:F2} s{(m.ServerCpu is TimeSpan server ? $", server cpu {server.TotalSeconds:F2} s" : "")}");
         if (cipher is null)
         {
             return;

@@ -11,8 +11,12 @@ internal enum SftpTransferKind
     PutTree,
 }
 
-/// <summary>One timed transfer: the time of the transfer alone (session already up) and the client's peak memory.</summary>
-internal readonly record struct SftpMeasurement(TimeSpan Elapsed, long PeakMemory, long PeakGcHeap);
+/// <summary>
+/// One timed transfer: the time of the transfer alone (session already up), the client's peak
+/// memory and the client's CPU time (Rx.Ssh: this process during the transfer; sftp: sftp and its
+/// ssh over their whole run, connection setup included).
+/// </summary>
+internal readonly record struct SftpMeasurement(TimeSpan Elapsed, long PeakMemory, long PeakGcHeap, TimeSpan ClientCpu, TimeSpan? ServerCpu = null);
 
 /// <summary>
 /// Runs one <see cref="SftpTransferKind"/> on <see cref="SftpWorkload"/> with one client: Rx.Ssh's
@@ -42,10 +46,12 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
     private readonly SshClientConnection _connection;
     private readonly SftpClient _client;
     private readonly SftpTransferOptions _tree;
+    private readonly int _serverPid;
 
-    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client, int? concurrentFiles)
+    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client, int? concurrentFiles, int serverPid)
         : base(name)
     {
+        _serverPid = serverPid;
         _connection = connection;
         _client = client;
         _tree = concurrentFiles is int n ? new SftpTransferOptions { Recursive = true, MaxConcurrentFiles = n } : new SftpTransferOptions { Recursive = true };
@@ -56,7 +62,7 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
         SshClientConnection connection = await new RxSshRunner(server).ConnectAsync(cipher);
         try
         {
-            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync(new SftpClientOptions { MaxRequestsInFlight = requestsInFlight }), concurrentFiles);
+            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync(new SftpClientOptions { MaxRequestsInFlight = requestsInFlight }), concurrentFiles, server.ProcessId);
         }
         catch
         {
@@ -69,6 +75,10 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
     {
         (string source, string destination) = Paths(workload, kind);
         using var memory = new MemorySampler();
+        TimeSpan cpu = ProcessCpu.OfThisProcess();
+        TimeSpan serverCpu = ProcessCpu.OfTree(_serverPid);
+        long allocated = GC.GetTotalAllocatedBytes(precise: false);
+        int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         long start = Stopwatch.GetTimestamp();
         _ = kind switch
         {
@@ -78,8 +88,11 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
             _ => await _client.PutAsync(source, destination, _tree),
         };
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        cpu = ProcessCpu.OfThisProcess() - cpu;
+        serverCpu = ProcessCpu.OfTree(_serverPid) - serverCpu;
+        Console.Error.WriteLine($"DBG alloc {(GC.GetTotalAllocatedBytes(false) - allocated) >> 20} MiB, gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}");
         memory.Dispose();
-        return new SftpMeasurement(elapsed, memory.PeakSampledWorkingSet, memory.PeakGcHeap);
+        return new SftpMeasurement(elapsed, memory.PeakSampledWorkingSet, memory.PeakGcHeap, cpu, serverCpu);
     }
 
     public override async ValueTask DisposeAsync()
@@ -117,6 +130,7 @@ internal sealed class OpenSftpTransferRunner(IServerUnderTest server, string cip
 
         var echoes = new List<long>();
         using var process = new Process { StartInfo = psi };
+        TimeSpan cpu = ProcessCpu.OfExitedChildren();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data?.StartsWith(Prompt, StringComparison.Ordinal) == true)
@@ -143,12 +157,13 @@ internal sealed class OpenSftpTransferRunner(IServerUnderTest server, string cip
         }
 
         process.WaitForExit(); // the last output events
+        cpu = ProcessCpu.OfExitedChildren() - cpu;
         long peak = memory.Peak;
         if (process.ExitCode != 0 || echoes.Count != 3)
         {
             throw new InvalidOperationException($"sftp {command} → {server.Name}: exit {process.ExitCode}, {echoes.Count} command echoes: {await stderr}");
         }
 
-        return new SftpMeasurement(Stopwatch.GetElapsedTime(echoes[1], echoes[2]), peak, 0);
+        return new SftpMeasurement(Stopwatch.GetElapsedTime(echoes[1], echoes[2]), peak, 0, cpu);
     }
 }

@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
-using System.Threading.Channels;
 using Rx.Ssh.Sftp.Protocol;
 
 namespace Rx.Ssh.Sftp.Client;
 
 /// <summary>
 /// The request engine of one SFTP client session over one channel: ids, one reader loop matching
-/// replies to their requests by id (any order), and one writer loop that sends queued requests,
-/// coalescing small ones into one channel write. Every wait takes a cancellation token. A
+/// replies to their requests by id (any order), and a sender that writes queued requests,
+/// coalescing small ones into one channel write. There is no writer thread: whoever queues a request
+/// while nobody is sending sends the queue itself (until a write has to wait; it then goes on
+/// asynchronously), so a request costs no thread switch on its way to the channel. Every wait takes a cancellation token. A
 /// cancelled request stays known until its reply comes (then dropped; a handle it opened is
 /// closed), so ids are never reused while the server may still answer. With a reply timeout, a
 /// watchdog on the scheduler ends the session when requests are outstanding and the server has
@@ -23,7 +24,8 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     private readonly Stream _stream;
     private readonly int _maxReceiveLength;
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
-    private readonly Channel<SftpPacketWriter> _outgoing = Channel.CreateUnbounded<SftpPacketWriter>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<SftpPacketWriter> _outgoing = new();
+    private readonly SemaphoreSlim _sending = new(1, 1); // held by the one sender draining _outgoing
     private readonly TaskCompletionSource<SftpHello> _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -32,7 +34,6 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     private IDisposable? _watchdog;
     private long _lastReplyTicks;
     private Task _readLoop = Task.CompletedTask;
-    private Task _writeLoop = Task.CompletedTask;
     private Exception? _failure;
     private int _nextId;
     private int _disposed;
@@ -64,9 +65,8 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     /// <returns>The server's hello.</returns>
     public async Task<SftpHello> StartAsync(CancellationToken cancellationToken)
     {
-        _writeLoop = Task.Run(WriteLoopAsync, CancellationToken.None);
         _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
-        _outgoing.Writer.TryWrite(new SftpHello(SftpHello.ProtocolVersion, []).ToPacket(SftpPacketType.Init));
+        Send(new SftpHello(SftpHello.ProtocolVersion, []).ToPacket(SftpPacketType.Init));
         StartWatchdog();
         return await _hello.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -103,12 +103,14 @@ internal sealed class SftpChannelSession : IAsyncDisposable
             throw new InvalidOperationException($"SFTP request id {id} is in use.");
         }
 
-        if (Volatile.Read(ref _failure) is { } failure || !_outgoing.Writer.TryWrite(packet))
+        if (Volatile.Read(ref _failure) is not null)
         {
             packet.Dispose();
             _pending.TryRemove(id, out _);
             return Task.FromException<SftpReply>(Lost(Volatile.Read(ref _failure)));
         }
+
+        Send(packet);
 
         if (Volatile.Read(ref _failure) is { } late && _pending.TryRemove(id, out _))
         {
@@ -128,12 +130,15 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         }
 
         Terminate(new ObjectDisposedException(nameof(SftpClient), "The SFTP client was disposed."));
-        _outgoing.Writer.TryComplete();
 
-        // Closing the channel first also ends a write waiting for the peer's window; both loops then end.
+        // Closing the channel first also ends a write waiting for the peer's window; the sender and the reader then end.
         await _stream.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_writeLoop, _readLoop).ConfigureAwait(false); // both catch everything
+        await _readLoop.ConfigureAwait(false); // catches everything
+
+        // Taken for good: no sender runs from now on; what is still queued is dropped.
+        await _sending.WaitAsync().ConfigureAwait(false);
+        DropQueued();
         _stop.Dispose();
     }
 
@@ -173,8 +178,7 @@ internal sealed class SftpChannelSession : IAsyncDisposable
             }
         }
 
-        // The writer loop drops what is still queued.
-        _outgoing.Writer.TryComplete();
+        // The sender drops what is still queued.
         Interlocked.Exchange(ref _watchdog, null)?.Dispose();
         _ended.TrySetResult();
     }
@@ -271,20 +275,34 @@ internal sealed class SftpChannelSession : IAsyncDisposable
         return true;
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>Queues a packet (owned by the session from now on) and, when nobody is sending, sends the queue.</summary>
+    private void Send(SftpPacketWriter packet)
+    {
+        _outgoing.Enqueue(packet);
+        if (_sending.Wait(0))
+        {
+            _ = SendQueuedAsync(); // catches everything
+        }
+    }
+
+    /// <summary>
+    /// Holding <see cref="_sending"/>: writes what is queued (small packets coalesced into one write)
+    /// until the queue is empty, then lets go, taking over again if a packet came meanwhile. Runs on the
+    /// caller of <see cref="Send"/> until a write has to wait. After a failure, drops what is queued.
+    /// </summary>
+    private async Task SendQueuedAsync()
     {
         byte[] batch = ArrayPool<byte>.Shared.Rent(BatchSize);
         try
         {
-            ChannelReader<SftpPacketWriter> reader = _outgoing.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            do
             {
                 int used = 0;
-                while (reader.TryRead(out SftpPacketWriter? packet))
+                while (_outgoing.TryDequeue(out SftpPacketWriter? packet))
                 {
                     using (packet)
                     {
-                        if (Volatile.Read(ref _failure) is not null && packet.Type != SftpPacketType.Init)
+                        if (Volatile.Read(ref _failure) is not null)
                         {
                             continue;
                         }
@@ -319,15 +337,27 @@ internal sealed class SftpChannelSession : IAsyncDisposable
                 {
                     await _stream.WriteAsync(batch.AsMemory(0, used)).ConfigureAwait(false);
                 }
+
+                _sending.Release();
             }
+            while (!_outgoing.IsEmpty && _sending.Wait(0));
         }
         catch (Exception e)
         {
             Terminate(e);
+            _sending.Release();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(batch);
+        }
+    }
+
+    private void DropQueued()
+    {
+        while (_outgoing.TryDequeue(out SftpPacketWriter? packet))
+        {
+            packet.Dispose();
         }
     }
 

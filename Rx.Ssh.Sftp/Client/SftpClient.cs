@@ -86,8 +86,11 @@ public sealed partial class SftpClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         options ??= SftpClientOptions.Default;
         options.Validate();
-        var settings = new SshChannelSettings { WindowSize = options.WindowSize };
+        var settings = new SshChannelSettings { WindowSize = options.WindowSize, MaxPacketSize = SshChannelSettings.MaxMaxPacketSize };
         SshChannelStream stream = await connection.OpenSubsystemAsync("sftp", settings, cancellationToken).ConfigureAwait(false);
+
+        // The session's reader only copies each reply out and hands it to its request: it never blocks.
+        stream.InlineReadContinuations = true;
         SftpClient client = await StartAsync(stream, options, cancellationToken).ConfigureAwait(false);
         client._channel = stream;
         return client;

@@ -24,7 +24,7 @@ public sealed class ChannelSettingsTests
     [InlineData(nameof(SshChannelSettings.WindowSize), -1L)]
     [InlineData(nameof(SshChannelSettings.WindowSize), (1024L * 1024 * 1024) + 1)]
     [InlineData(nameof(SshChannelSettings.MaxPacketSize), 1023L)]
-    [InlineData(nameof(SshChannelSettings.MaxPacketSize), 32769L)]
+    [InlineData(nameof(SshChannelSettings.MaxPacketSize), SshChannelSettings.MaxMaxPacketSize + 1L)]
     [InlineData(nameof(SshChannelSettings.MaxQueuedOutputBytes), 32767L)]
     [InlineData(nameof(SshChannelSettings.MaxQueuedOutputBytes), (1024L * 1024 * 1024) + 1)]
     public void Out_of_range_values_are_refused_naming_the_setting(string setting, long value)
@@ -39,6 +39,7 @@ public sealed class ChannelSettingsTests
     [InlineData(nameof(SshChannelSettings.WindowSize), 1024L * 1024 * 1024)]
     [InlineData(nameof(SshChannelSettings.MaxPacketSize), 1024L)]
     [InlineData(nameof(SshChannelSettings.MaxPacketSize), 32768L)]
+    [InlineData(nameof(SshChannelSettings.MaxPacketSize), (long)SshChannelSettings.MaxMaxPacketSize)]
     [InlineData(nameof(SshChannelSettings.MaxQueuedOutputBytes), 32768L)]
     public void The_bounds_themselves_are_accepted(string setting, long value) => Make(setting, value);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Rx.Ssh.Connection;
@@ -12,6 +13,12 @@ namespace Rx.Ssh.Connection;
 /// from being read (the same back-pressure as the transport's reply budget) instead of letting
 /// the peer queue requests without limit.
 /// </summary>
+/// <remarks>
+/// Where a waiting reader goes on: <see cref="WaitToReadAsync"/> continues on a thread-pool thread
+/// (the dispatch loop never runs a reader's code), <see cref="WaitToReadInlineAsync"/> on the thread
+/// that queued the event, i.e. the dispatch loop, for readers that do little and never block (see
+/// <see cref="SshChannelStream.InlineReadContinuations"/>): one thread switch less per wake-up.
+/// </remarks>
 internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
 {
     /// <summary>Request bytes a channel may hold queued before the dispatch loop stops reading.</summary>
@@ -19,7 +26,9 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
 
     private const int RequestOverhead = 128; // event slot, string and array headers
 
-    private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations, so that an inline reader runs on the writer's thread; every other
+    // wait hops to the thread pool itself (WaitToReadAsync), and so does Completion.
+    private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly object _gate = new();
     private long _queuedRequestBytes;
     private long _peakRequestBytes;
@@ -38,8 +47,10 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
         }
     }
 
+    private Task? _completion;
+
     /// <inheritdoc />
-    public override Task Completion => _events.Reader.Completion;
+    public override Task Completion => LazyInitializer.EnsureInitialized(ref _completion, () => ForceYieldingAsync(_events.Reader.Completion));
 
     /// <summary>Queues a data, EOF or CLOSE event.</summary>
     public bool TryWrite(in ChannelEvent e) => _events.Writer.TryWrite(e);
@@ -113,8 +124,48 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
     /// <inheritdoc />
     public override bool TryPeek([MaybeNullWhen(false)] out ChannelEvent item) => _events.Reader.TryPeek(out item);
 
-    /// <inheritdoc />
-    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _events.Reader.WaitToReadAsync(cancellationToken);
+    /// <summary>Waits for an event (or the end); when it has to wait, the caller goes on on a thread-pool thread.</summary>
+    public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+    {
+        ValueTask<bool> wait = _events.Reader.WaitToReadAsync(cancellationToken);
+        return wait.IsCompleted ? wait : OffTheWriterAsync(wait);
+    }
+
+    /// <summary>
+    /// Waits for an event (or the end); when it has to wait, the caller goes on on the thread that
+    /// queued the event (the dispatch loop) or completed the queue, before that thread does anything
+    /// else. Only for readers that never block.
+    /// </summary>
+    public ValueTask<bool> WaitToReadInlineAsync(CancellationToken cancellationToken = default) => _events.Reader.WaitToReadAsync(cancellationToken);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> OffTheWriterAsync(ValueTask<bool> wait)
+    {
+        // Resumed on the writer's thread (synchronous continuations): leave it at once, for the
+        // thread pool's global queue (as the queue did with asynchronous continuations), whatever
+        // synchronization context that thread has.
+        bool more = await wait.ConfigureAwait(false);
+        await default(ThreadPoolHop);
+        return more;
+    }
+
+    /// <summary>An awaitable that always goes on on a thread-pool thread (global queue), never inline and never on a captured context.</summary>
+    private readonly struct ThreadPoolHop : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => false;
+
+        public ThreadPoolHop GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) => ThreadPool.QueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+
+        public void UnsafeOnCompleted(Action continuation) => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    }
+
+    private static async Task ForceYieldingAsync(Task completion) => await completion.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 
     private static int Cost(in ChannelEvent e) => RequestOverhead + (2 * (e.RequestType?.Length ?? 0)) + (e.RequestData?.Length ?? 0);
 

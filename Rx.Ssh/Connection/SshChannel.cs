@@ -82,7 +82,7 @@ internal sealed class SshChannel
     public uint RemoteMaxPacket { get; private set; }
 
     /// <summary>The incoming events, for the one consumer; taking a request event out frees its room (see <see cref="ChannelEventQueue"/>).</summary>
-    public ChannelReader<ChannelEvent> Events => _events;
+    public ChannelEventQueue Events => _events;
 
     /// <summary>The most request bytes this channel ever held queued (tests and diagnostics).</summary>
     public long PeakQueuedRequestBytes => _events.PeakRequestBytes;

@@ -11,19 +11,21 @@ public sealed record SshChannelSettings
     public const int MinMaxPacketSize = 1024;
 
     /// <summary>
-    /// The largest <see cref="MaxPacketSize"/> accepted: every SSH transport must take a 32768-byte
-    /// payload (RFC 4253 section 6.1), not necessarily a larger one.
+    /// The largest <see cref="MaxPacketSize"/> accepted (255 KiB): what our transport reads in one
+    /// packet (256 KiB, as OpenSSH) less the channel data header and the most padding. Announcing more
+    /// than the default lets a peer that sends bulk data (an SFTP server) send it in fewer packets
+    /// (OpenSSH's sshd does); what we send is bounded separately (see <see cref="MaxPacketSize"/>).
     /// </summary>
-    public const int MaxMaxPacketSize = 32768;
+    public const int MaxMaxPacketSize = 255 * 1024;
 
-    /// <summary>The smallest <see cref="WindowSize"/> accepted: one packet of the largest size.</summary>
-    public const int MinWindowSize = MaxMaxPacketSize;
+    /// <summary>The smallest <see cref="WindowSize"/> accepted: one packet of the size every transport takes (32768 bytes).</summary>
+    public const int MinWindowSize = 32768;
 
     /// <summary>The largest <see cref="WindowSize"/> accepted (1 GiB: what one channel may make the peer hold for it).</summary>
     public const int MaxWindowSize = 1024 * 1024 * 1024;
 
-    /// <summary>The smallest <see cref="MaxQueuedOutputBytes"/> accepted: one packet of the largest size.</summary>
-    public const long MinQueuedOutputBytes = MaxMaxPacketSize;
+    /// <summary>The smallest <see cref="MaxQueuedOutputBytes"/> accepted: one packet of the largest size we send (32768 bytes).</summary>
+    public const long MinQueuedOutputBytes = 32768;
 
     /// <summary>The largest <see cref="MaxQueuedOutputBytes"/> accepted (1 GiB).</summary>
     public const long MaxQueuedOutputBytesLimit = 1024L * 1024 * 1024;
@@ -49,8 +51,10 @@ public sealed record SshChannelSettings
 
     /// <summary>
     /// The largest data packet announced for each channel: the peer puts at most this many bytes in
-    /// one CHANNEL_DATA. Default 32768; from <see cref="MinMaxPacketSize"/> to <see cref="MaxMaxPacketSize"/>.
-    /// (What we send is bounded by the peer's announcement and 32768.)
+    /// one CHANNEL_DATA. Default 32768 (what OpenSSH announces for sessions); from
+    /// <see cref="MinMaxPacketSize"/> to <see cref="MaxMaxPacketSize"/> (Rx.Ssh.Sftp's client announces
+    /// the most). What we send is bounded by the peer's announcement and 32768: every SSH transport
+    /// must take a 32768-byte payload (RFC 4253 section 6.1), not necessarily a larger one, whatever it announces.
     /// </summary>
     public int MaxPacketSize
     {

