@@ -77,8 +77,6 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
         using var memory = new MemorySampler();
         TimeSpan cpu = ProcessCpu.OfThisProcess();
         TimeSpan serverCpu = ProcessCpu.OfTree(_serverPid);
-        long allocated = GC.GetTotalAllocatedBytes(precise: false);
-        int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         long start = Stopwatch.GetTimestamp();
         _ = kind switch
         {
@@ -90,7 +88,6 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         cpu = ProcessCpu.OfThisProcess() - cpu;
         serverCpu = ProcessCpu.OfTree(_serverPid) - serverCpu;
-        Console.Error.WriteLine($"DBG alloc {(GC.GetTotalAllocatedBytes(false) - allocated) >> 20} MiB, gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}");
         memory.Dispose();
         return new SftpMeasurement(elapsed, memory.PeakSampledWorkingSet, memory.PeakGcHeap, cpu, serverCpu);
     }
