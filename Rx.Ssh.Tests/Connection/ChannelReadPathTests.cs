@@ -78,6 +78,49 @@ public sealed class ChannelReadPathTests
         }
     }
 
+    [Theory]
+    [InlineData("aes128-gcm@openssh.com", null)]
+    [InlineData("chacha20-poly1305@openssh.com", null)]
+    [InlineData("aes256-ctr", "hmac-sha2-256-etm@openssh.com")]
+    [InlineData("aes128-ctr", "hmac-sha2-256")]
+    public async Task Large_packets_read_straight_from_the_stream_arrive_whole_with_every_cipher(string cipher, string? mac)
+    {
+        SshAlgorithms algorithms = SshAlgorithms.Default with { Ciphers = [cipher] };
+        if (mac is not null)
+        {
+            algorithms = algorithms with { Macs = [mac] };
+        }
+
+        (RawSshServer server, SshClientConnection client) = await RawSshServer.StartInMemoryAsync(InMemoryServer.DefaultClientOptions() with { Algorithms = algorithms });
+        await using (server)
+        await using (client)
+        {
+            var settings = new SshChannelSettings { MaxPacketSize = SshChannelSettings.MaxMaxPacketSize, WindowSize = 8 * 1024 * 1024 };
+            await using SshChannelStream channel = await OpenAsync(server, client, settings);
+
+            // Sizes above and below the transport's direct-read threshold (64 KiB), mixed.
+            int[] sizes = [SshChannelSettings.MaxMaxPacketSize, 17, 100 * 1024, 65 * 1024, 3000, 64 * 1024, SshChannelSettings.MaxMaxPacketSize - 1];
+            byte[] all = new byte[sizes.Sum()];
+            new Random(11).NextBytes(all);
+            int offset = 0;
+            foreach (int size in sizes)
+            {
+                await SendDataAsync(server, all.AsSpan(offset, size).ToArray());
+                offset += size;
+            }
+
+            byte[] read = new byte[all.Length];
+            await channel.ReadExactlyAsync(read).AsTask().WaitAsync(TestTimeout.Default);
+            Assert.True(read.AsSpan().SequenceEqual(all));
+
+            // The connection is in step afterwards: a small packet still arrives.
+            await SendDataAsync(server, [1, 2, 3]);
+            byte[] small = new byte[3];
+            await channel.ReadExactlyAsync(small).AsTask().WaitAsync(TestTimeout.Default);
+            Assert.Equal(new byte[] { 1, 2, 3 }, small);
+        }
+    }
+
     [Fact]
     public async Task A_packet_larger_than_the_channel_announced_is_a_protocol_error()
     {

@@ -53,6 +53,14 @@ internal sealed partial class SshTransport
                     throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection.", isLocal: false);
                 }
 
+                if (_pendingLength >= 0 && !cancellationToken.CanBeCanceled && 4 + _pendingLength + _decryptor.MacLength is long total && total > DirectReadMinimum)
+                {
+                    // A large packet (an SFTP server's 255 KiB reply): what is buffered is all its own;
+                    // the rest is read from the stream straight into the packet's buffer, which saves
+                    // gathering it from the pipe's segments into one span (a copy of every byte).
+                    return await ReadRestDirectlyAsync(buffer, (int)total).ConfigureAwait(false);
+                }
+
                 _input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
@@ -109,6 +117,43 @@ internal sealed partial class SshTransport
             decryptor.Decrypt(_receiveSequence, packet, _receiveBuffer.AsSpan(packet.Length, decryptor.MacLength));
         }
 
+        buffer = buffer.Slice(total);
+        payload = CompletePacket(total);
+        return true;
+    }
+
+    /// <summary>Packets larger than this (with their MAC) have their unbuffered rest read straight from the stream (see <see cref="ReadRestDirectlyAsync"/>).</summary>
+    private const int DirectReadMinimum = 64 * 1024;
+
+    /// <summary>
+    /// Finishes the pending packet of <paramref name="total"/> bytes, of which <paramref name="buffered"/>
+    /// holds the start (and nothing after it): copies that into the packet's buffer, reads exactly the
+    /// rest from the stream into it (never past the packet, so the pipe stays in step), then decrypts
+    /// and checks it in place. Only on reads that cannot be cancelled: a read given up half-way here
+    /// would lose the packet's start.
+    /// </summary>
+    private async ValueTask<ReadOnlyMemory<byte>> ReadRestDirectlyAsync(ReadOnlySequence<byte> buffered, int total)
+    {
+        _receiveBuffer = BufferFor(total);
+        int have = (int)buffered.Length;
+        buffered.CopyTo(_receiveBuffer);
+        _input.AdvanceTo(buffered.End);
+        int rest = total - have;
+        if (await _stream.ReadAtLeastAsync(_receiveBuffer.AsMemory(have, rest), rest, throwOnEndOfStream: false).ConfigureAwait(false) < rest)
+        {
+            throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection inside a packet.", isLocal: false);
+        }
+
+        IPacketDecryptor decryptor = _decryptor;
+        int length = 4 + (int)_pendingLength;
+        decryptor.Decrypt(_receiveSequence, _receiveBuffer.AsSpan(0, length), _receiveBuffer.AsSpan(length, decryptor.MacLength));
+        return CompletePacket(total);
+    }
+
+    /// <summary>The pending packet of <paramref name="total"/> bytes is decrypted and verified in <see cref="_receiveBuffer"/>: checks its padding, counts it, and returns its payload.</summary>
+    private ReadOnlyMemory<byte> CompletePacket(int total)
+    {
+        Span<byte> packet = _receiveBuffer.AsSpan(0, 4 + (int)_pendingLength);
         int padding = packet[4];
         int payloadLength = (int)_pendingLength - padding - 1;
         if (padding < 4 || payloadLength < 1)
@@ -116,7 +161,6 @@ internal sealed partial class SshTransport
             throw new SshConnectionException(DisconnectReason.ProtocolError, $"Invalid padding length {padding} in packet from peer.");
         }
 
-        buffer = buffer.Slice(total);
         _pendingLength = -1;
         LastReceivedSequence = _receiveSequence;
         _receiveSequence++;
@@ -124,14 +168,14 @@ internal sealed partial class SshTransport
         _packetsReceivedSinceKex++;
         _bytesReceivedSinceKex += total;
         ReadOnlyMemory<byte> plain = _receiveBuffer.AsMemory(5, payloadLength);
-        payload = DecompressIncoming(plain);
+        ReadOnlyMemory<byte> payload = DecompressIncoming(plain);
         _payloadInReceiveBuffer = payload.Equals(plain);
         if (_firstKexDone && (_bytesReceivedSinceKex > Interlocked.Read(ref _receiveRekeyLimit) || _packetsReceivedSinceKex > PacketRekeyLimit || _automaticRekeyDue))
         {
             RequestAutomaticKeyExchange();
         }
 
-        return true;
+        return payload;
     }
 
     /// <summary>
