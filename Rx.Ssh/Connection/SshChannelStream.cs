@@ -97,7 +97,7 @@ public sealed partial class SshChannelStream : Stream
     /// on a thread-pool thread, as any awaited I/O. True: on the connection's dispatch loop, as the
     /// packet is delivered, before that loop reads the next one; one thread switch less per
     /// wake-up, which is what a bulk reader that does little per read gains from (Rx.Ssh.Sftp's
-    /// client and the forwarding splices use it: an SFTP get spends a fifth less CPU). Applies to
+    /// client and the forwarding splices use it). Applies to
     /// all three ways of reading (for <see cref="Events"/>, <c>OnNext</c> runs there). The code that
     /// runs after the read must not block or do long work: meanwhile the connection reads nothing,
     /// on any channel; hand such work to another thread (or use <c>ObserveOn</c>). May be changed at any

@@ -53,12 +53,12 @@ internal sealed partial class SshTransport
                     throw new SshConnectionException(DisconnectReason.ConnectionLost, "The peer closed the connection.", isLocal: false);
                 }
 
-                if (_pendingLength >= 0 && !cancellationToken.CanBeCanceled && 4 + _pendingLength + _decryptor.MacLength is long total && total > DirectReadMinimum)
+                if (_pendingLength >= 0 && !cancellationToken.CanBeCanceled && PendingTotal is int total && total > DirectReadMinimum)
                 {
                     // A large packet (an SFTP server's 255 KiB reply): what is buffered is all its own;
                     // the rest is read from the stream straight into the packet's buffer, which saves
                     // gathering it from the pipe's segments into one span (a copy of every byte).
-                    return await ReadRestDirectlyAsync(buffer, (int)total).ConfigureAwait(false);
+                    return await ReadRestDirectlyAsync(buffer, total).ConfigureAwait(false);
                 }
 
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -98,7 +98,7 @@ internal sealed partial class SshTransport
             _pendingLength = length;
         }
 
-        int total = 4 + (int)_pendingLength + decryptor.MacLength;
+        int total = PendingTotal;
         if (buffer.Length < total)
         {
             return false;
@@ -121,6 +121,9 @@ internal sealed partial class SshTransport
         payload = CompletePacket(total);
         return true;
     }
+
+    /// <summary>The pending packet's size on the wire: length field, packet and MAC (once its length is known, i.e. <c>_pendingLength</c> is set).</summary>
+    private int PendingTotal => 4 + (int)_pendingLength + _decryptor.MacLength;
 
     /// <summary>Packets larger than this (with their MAC) have their unbuffered rest read straight from the stream (see <see cref="ReadRestDirectlyAsync"/>).</summary>
     private const int DirectReadMinimum = 64 * 1024;
