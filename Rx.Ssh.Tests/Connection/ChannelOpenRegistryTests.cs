@@ -213,9 +213,9 @@ public sealed class ChannelOpenRegistryTests
     {
         var pendings = new ConcurrentQueue<SshPendingChannel>();
         using var arrived = new SemaphoreSlim(0);
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
-        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pair.Server.RequestQueueFull += () => full.TrySetResult();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions() with { LoggerFactory = logs });
+        Task<LogEntry> full = logs.WaitForAsync(SshLogEvents.Connection.ReadingPaused);
         using IDisposable registration = pair.Server.RegisterChannelOpenHandler(Echo, (pending, _) =>
         {
             pendings.Enqueue(pending);
@@ -225,7 +225,7 @@ public sealed class ChannelOpenRegistryTests
 
         int count = SshConnectionOptions.DefaultMaxPendingRequests + 8;
         Task<SshChannel>[] opening = [.. Enumerable.Range(0, count).Select(_ => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None))];
-        await full.Task.WithTimeout();
+        Assert.Equal(SshConnectionOptions.DefaultMaxPendingRequests, (await full.WithTimeout()).Value<int>("Count"));
         Assert.Equal(SshConnectionOptions.DefaultMaxPendingRequests, pair.Server.PendingChannelOpens);
 
         // Deciding frees room; the rest are read and decided in turn.

@@ -17,14 +17,14 @@ public sealed class ChannelRequestBackPressureTests
     {
         const int requests = 200;
         var session = new SlowSignals(requests + 1);
-        SshServerOptions options = InMemoryServer.DefaultServerOptions() with { HandlerFactory = () => new Handler(session) };
+        var logs = new LogCollector();
+        SshServerOptions options = InMemoryServer.DefaultServerOptions() with { HandlerFactory = () => new Handler(session), LoggerFactory = logs };
         (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(options);
         await using (client)
         {
             await client.LoginAsync();
             await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
-            var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            connection.RequestQueueFull += () => full.TrySetResult();
+            Task<LogEntry> full = logs.WaitForAsync(SshLogEvents.Connection.ReadingPaused);
             uint remote = await client.OpenSessionAsync();
 
             await SendSignalAsync(client, remote, "TERM");
@@ -40,16 +40,20 @@ public sealed class ChannelRequestBackPressureTests
                 }
             });
 
-            await Task.WhenAny(full.Task, sender).WaitAsync(TestTimeout.Long);
-            Assert.True(full.Task.IsCompleted, "the server queued every request behind the busy callback");
+            await Task.WhenAny(full, sender).WaitAsync(TestTimeout.Long);
+            Assert.True(full.IsCompleted, "the server queued every request behind the busy callback");
             SshChannel channel = session.Channel.Inner;
-            Assert.InRange(channel.PeakQueuedRequestBytes, ChannelEventQueue.MaxQueuedRequestBytes, ChannelEventQueue.MaxQueuedRequestBytes + (128 * 1024));
+            Assert.Equal(channel.LocalId, (await full).Value<uint>("Channel"));
+            Assert.InRange((await full).Value<long>("Bytes"), ChannelEventQueue.MaxQueuedRequestBytes, ChannelEventQueue.MaxQueuedRequestBytes + (128 * 1024));
 
             // The callback catches up: the connection is read again and nothing was lost.
             session.Release.SetResult();
             await sender.WaitAsync(TestTimeout.Long);
             Assert.Equal(requests + 1, await session.AllReceived.Task.WaitAsync(TestTimeout.Long));
-            Assert.InRange(channel.PeakQueuedRequestBytes, 1, ChannelEventQueue.MaxQueuedRequestBytes + (128 * 1024));
+            // Reading pauses as soon as the queue passes the bound, so no pause saw it far past.
+            Assert.All(
+                logs.Entries.Where(e => e.EventId == SshLogEvents.Connection.ReadingPaused),
+                e => Assert.InRange(e.Value<long>("Bytes"), ChannelEventQueue.MaxQueuedRequestBytes, ChannelEventQueue.MaxQueuedRequestBytes + (128 * 1024)));
             Assert.False(connection.Completion.IsCompleted);
         }
     }

@@ -46,9 +46,11 @@ public sealed class ChannelSettingsTests
     [Fact]
     public async Task A_small_client_window_bounds_the_servers_bytes_in_flight()
     {
+        var logs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync(new byte[Payload])),
-            InMemoryServer.DefaultClientOptions() with { ChannelSettings = new SshChannelSettings { WindowSize = SmallWindow, MaxPacketSize = 1024 } });
+            InMemoryServer.DefaultClientOptions() with { ChannelSettings = new SshChannelSettings { WindowSize = SmallWindow, MaxPacketSize = 1024 }, LoggerFactory = logs });
+        Task<LogEntry> closed = logs.WaitForAsync(SshLogEvents.Connection.ChannelClosed);
         await using SshClientProcess process = await pair.Client.CreateProcessAsync("x").WaitAsync(TestTimeout.Default);
 
         long read = 0;
@@ -60,15 +62,21 @@ public sealed class ChannelSettingsTests
         }
 
         Assert.Equal(Payload, read);
-        Assert.Equal((uint)SmallWindow, process.InnerChannel.WindowSize);
-        Assert.InRange(process.InnerChannel.PeakUnacknowledgedBytes, 1, SmallWindow);
-        Assert.InRange(process.InnerChannel.LargestDataPacket, 1, 1024);
+        // The channel's closing log line reports what the server sent (the receiver also fails a peer that overruns either bound).
+        await process.DisposeAsync();
+        LogEntry counts = await closed.WaitAsync(TestTimeout.Default);
+        Assert.Equal(SmallWindow, counts.Value<long>("Window"));
+        Assert.Equal(Payload, counts.Value<long>("Bytes"));
+        Assert.InRange(counts.Value<long>("InFlight"), 1, SmallWindow);
+        Assert.InRange(counts.Value<int>("LargestPacket"), 1, 1024);
     }
 
     [Fact]
     public async Task A_small_server_window_bounds_the_clients_bytes_in_flight()
     {
-        var peak = new TaskCompletionSource<(long Read, long Peak, int Packet, uint Window)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logs = new LogCollector();
+        Task<LogEntry> closed = logs.WaitForAsync(SshLogEvents.Connection.ChannelClosed);
+        var peak = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(async p =>
             {
@@ -80,20 +88,23 @@ public sealed class ChannelSettingsTests
                     read += n;
                 }
 
-                peak.TrySetResult((read, p.Channel.Inner.PeakUnacknowledgedBytes, p.Channel.Inner.LargestDataPacket, p.Channel.Inner.WindowSize));
+                peak.TrySetResult(read);
             }) with
             {
                 ChannelSettings = new SshChannelSettings { WindowSize = SmallWindow, MaxPacketSize = 2048 },
+                LoggerFactory = logs,
             });
 
         SshCompletedProcess result = await pair.Client.RunAsync("x", new SshProcessOptions { Input = new byte[Payload] }).WaitAsync(TestTimeout.Default);
-        (long read, long inFlight, int packet, uint window) = await peak.Task.WaitAsync(TestTimeout.Default);
+        long read = await peak.Task.WaitAsync(TestTimeout.Default);
+        LogEntry counts = await closed.WaitAsync(TestTimeout.Default);
 
         Assert.Equal(0, result.ExitStatus);
         Assert.Equal(Payload, read);
-        Assert.Equal((uint)SmallWindow, window);
-        Assert.InRange(inFlight, 1, SmallWindow);
-        Assert.InRange(packet, 1, 2048);
+        Assert.Equal(SmallWindow, counts.Value<long>("Window"));
+        Assert.Equal(Payload, counts.Value<long>("Bytes"));
+        Assert.InRange(counts.Value<long>("InFlight"), 1, SmallWindow);
+        Assert.InRange(counts.Value<int>("LargestPacket"), 1, 2048);
     }
 
     private static SshChannelSettings Make(string setting, long value) => setting switch

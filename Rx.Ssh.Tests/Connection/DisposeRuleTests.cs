@@ -39,14 +39,15 @@ public sealed class DisposeRuleTests
     [Fact]
     public async Task Dispose_on_the_dispatch_loop_starts_the_disconnect_without_deadlocking()
     {
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(client: InMemoryServer.DefaultClientOptions() with { LoggerFactory = logs });
         var returned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pair.Client.GlobalReplyReceived += _ =>
+        using IDisposable onReply = logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(_ =>
         {
-            // Raised on the client's dispatch loop: waiting here for the loop to end would never return.
+            // Logged on the client's dispatch loop: waiting here for the loop to end would never return.
             pair.Client.Dispose();
             returned.TrySetResult(SshConnection.OnDispatchLoop);
-        };
+        });
 
         Task<SshGlobalReply> reply = pair.Client.SendGlobalRequestAsync("nothing@example.com", ReadOnlyMemory<byte>.Empty);
 

@@ -102,15 +102,14 @@ public sealed class GlobalRequestTests
     [Fact]
     public async Task A_request_without_want_reply_runs_its_handler_and_gets_no_reply()
     {
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(client: InMemoryServer.DefaultClientOptions() with { LoggerFactory = logs });
         var seen = new TaskCompletionSource<SshGlobalRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
         using IDisposable registration = pair.Server.RegisterGlobalRequestHandler(Port, (request, token) =>
         {
             seen.TrySetResult(request);
             return ValueTask.FromResult(SshGlobalReply.Succeeded(UInt32(99)));
         });
-        int replies = 0;
-        pair.Client.GlobalReplyReceived += _ => Interlocked.Increment(ref replies);
 
         SshGlobalReply sent = await pair.Client.SendGlobalRequestAsync(Port, UInt32(5), wantReply: false).WithTimeout();
         SshGlobalReply unknown = await pair.Client.SendGlobalRequestAsync("unknown@rx-ssh.test", ReadOnlyMemory<byte>.Empty, wantReply: false).WithTimeout();
@@ -125,7 +124,7 @@ public sealed class GlobalRequestTests
         SshGlobalReply next = await pair.Client.SendGlobalRequestAsync("unknown@rx-ssh.test", ReadOnlyMemory<byte>.Empty).WithTimeout();
         Assert.False(next.Success);
         Assert.True(next.Replied);
-        Assert.Equal(1, Volatile.Read(ref replies));
+        Assert.Single(logs.Entries, e => e.EventId == SshLogEvents.Connection.GlobalReplyReceived);
     }
 
     [Fact]
@@ -156,12 +155,12 @@ public sealed class GlobalRequestTests
     public async Task Pending_requests_are_bounded_then_reading_resumes_and_every_reply_comes_in_order(int bound)
     {
         int requests = bound + 36;
-        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions() with { MaxPendingRequests = bound });
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions() with { MaxPendingRequests = bound, LoggerFactory = logs });
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var allBoundStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task full = logs.WaitForAsync(SshLogEvents.Connection.ReadingPaused);
         int started = 0;
-        pair.Server.RequestQueueFull += () => full.TrySetResult();
         using IDisposable registration = pair.Server.RegisterGlobalRequestHandler(Port, async (request, token) =>
         {
             if (Interlocked.Increment(ref started) == bound)
@@ -174,7 +173,7 @@ public sealed class GlobalRequestTests
         });
 
         Task<SshGlobalReply>[] replies = [.. Enumerable.Range(0, requests).Select(i => pair.Client.SendGlobalRequestAsync(Port, UInt32((uint)i)))];
-        await full.Task.WithTimeout();
+        await full.WithTimeout();
         await allBoundStarted.Task.WithTimeout();
 
         // The dispatch loop stopped at the bound: no handler beyond it has been started.

@@ -16,11 +16,12 @@ public sealed class KeepAliveTests
     public async Task Client_keepalives_answered_with_failure_keep_the_connection_up()
     {
         var clock = new VirtualClock();
+        var logs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock },
-            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 2 });
+            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 2, LoggerFactory = logs });
         int failures = 0;
-        pair.Client.GlobalReplyReceived += success => Interlocked.Add(ref failures, success ? 0 : 1);
+        using IDisposable counting = logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(e => Interlocked.Add(ref failures, e.Value<bool>("Success") ? 0 : 1));
         await clock.WhenScheduledAsync(Interval).WithTimeout();
 
         for (int i = 1; i <= 5; i++)
@@ -72,12 +73,13 @@ public sealed class KeepAliveTests
         (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
         var deaf = new PausableStream(serverStream);
         Task<SshServerConnection> accept = SshServer.AcceptAsync(deaf, InMemoryServer.DefaultServerOptions() with { Scheduler = clock });
+        var logs = new LogCollector();
         await using SshClientConnection client = await SshClient.ConnectAsync(
-            clientStream, InMemorySshServer.DefaultHostName, 22, InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 2 }).WithTimeout();
+            clientStream, InMemorySshServer.DefaultHostName, 22, InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 2, LoggerFactory = logs }).WithTimeout();
         await using SshServerConnection server = await accept.WithTimeout();
         await clock.WhenScheduledAsync(Interval).WithTimeout();
         var replies = System.Threading.Channels.Channel.CreateUnbounded<bool>();
-        client.GlobalReplyReceived += success => replies.Writer.TryWrite(success);
+        using IDisposable forwarding = logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(e => replies.Writer.TryWrite(e.Value<bool>("Success")));
 
         deaf.Pause();
         clock.AdvanceBy(Interval);
@@ -98,17 +100,18 @@ public sealed class KeepAliveTests
     public async Task Server_keepalives_answered_by_our_client_keep_the_connection_up()
     {
         var clock = new VirtualClock();
+        var logs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 1 },
-            InMemoryServer.DefaultClientOptions() with { Scheduler = clock });
+            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, LoggerFactory = logs });
         var requests = new List<string>();
-        pair.Client.GlobalRequestReceived += name =>
+        using IDisposable recording = logs.Observe(SshLogEvents.Connection.GlobalRequestReceived).Subscribe(e =>
         {
             lock (requests)
             {
-                requests.Add(name);
+                requests.Add(e.Value<string>("Name"));
             }
-        };
+        });
         await clock.WhenScheduledAsync(Interval).WithTimeout();
 
         for (int i = 1; i <= 4; i++)

@@ -34,6 +34,8 @@ public sealed class ReceiveBufferHandOverTests
     public async Task Server_output_of_mixed_packet_sizes_arrives_whole_and_large_packets_are_not_copied()
     {
         byte[] payload = Pattern(3 * 1024 * 1024);
+        var logs = new LogCollector();
+        Task<LogEntry> closed = logs.WaitForAsync(SshLogEvents.Connection.ChannelClosed);
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(async p =>
             {
@@ -43,14 +45,16 @@ public sealed class ReceiveBufferHandOverTests
                     await p.Stdout.WriteAsync(payload.AsMemory(offset, n));
                     offset += n;
                 }
-            }));
+            }),
+            InMemoryServer.DefaultClientOptions() with { LoggerFactory = logs });
         await using SshClientProcess process = await pair.Client.CreateProcessAsync("x").WaitAsync(TestTimeout.Default);
 
         using var received = new MemoryStream();
         await process.Stdout.CopyToAsync(received).WaitAsync(TestTimeout.Default);
 
         Assert.Equal(SHA256.HashData(payload), SHA256.HashData(received.ToArray()));
-        Assert.True(process.InnerChannel.DataPacketsTakenWhole > 0, "no large packet kept its own buffer");
+        await process.DisposeAsync();
+        Assert.True((await closed.WaitAsync(TestTimeout.Default)).Value<long>("KeptWhole") > 0, "no large packet kept its own buffer");
     }
 
     [Fact]

@@ -95,19 +95,13 @@ public sealed class ReplyBackPressureTests
     public async Task Channel_open_failures_quote_a_huge_channel_type_instead_of_echoing_it()
     {
         const int opens = 2_000;
-        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options());
+        var logs = new LogCollector();
+        (RawSshClient client, Task<SshServerConnection> server) = await RawSshClient.StartInMemoryAsync(Options() with { LoggerFactory = logs });
         await using (client)
         {
             await client.LoginAsync();
             await using SshServerConnection connection = await server.WaitAsync(TestTimeout.Default);
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            connection.GlobalRequestReceived += name =>
-            {
-                if (name == Done)
-                {
-                    done.TrySetResult();
-                }
-            };
+            Task done = logs.WaitForAsync(SshLogEvents.Connection.GlobalRequestReceived, e => e.Value<string>("Name") == Done);
             byte[] open = ChannelOpen(new string('x', 200 * 1024));
             long before = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -123,7 +117,7 @@ public sealed class ReplyBackPressureTests
             });
 
             // The server has handled every open while the client read nothing.
-            await done.Task.WaitAsync(TestTimeout.Long);
+            await done.WaitAsync(TestTimeout.Long);
             long during = GC.GetTotalMemory(forceFullCollection: true);
             Assert.InRange(connection.Transport.PeakQueuedReplies, 1, SshTransport.ReplyLimit + 4096);
             Assert.True(during - before < 32 * MiB, $"managed heap grew by {(during - before) / 1024} KiB");

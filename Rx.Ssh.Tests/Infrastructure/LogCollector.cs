@@ -1,17 +1,24 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace Rx.Ssh.Tests.Infrastructure;
 
 /// <summary>
-/// An <see cref="ILoggerFactory"/> that keeps every entry, at every level, as one line
-/// <c>CATEGORY LEVEL: MESSAGE</c>; a test awaits the line it expects with <see cref="WaitForLineAsync"/>.
+/// An <see cref="ILoggerFactory"/> that keeps every entry, at every level, with its event id and
+/// the message template's values; as one line <c>CATEGORY LEVEL: MESSAGE</c> for
+/// <see cref="WaitForLineAsync"/>, and as an observable for tests that await or count a library
+/// event (<see cref="Observe"/>, <see cref="WaitForAsync"/>), so tests watch what the library
+/// reports instead of hooks built into it for them.
 /// </summary>
 public sealed class LogCollector : ILoggerFactory
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
-    private readonly List<(string Category, LogLevel Level, EventId EventId, string Message)> _entries = [];
+    private readonly List<LogEntry> _entries = [];
     private readonly List<(string Text, TaskCompletionSource<string> Done)> _waiters = [];
+    private readonly Subject<LogEntry> _logged = new();
 
     /// <summary>The lines so far.</summary>
     public IReadOnlyList<string> Lines
@@ -25,8 +32,8 @@ public sealed class LogCollector : ILoggerFactory
         }
     }
 
-    /// <summary>Every entry so far with its category, level and event id.</summary>
-    public IReadOnlyList<(string Category, LogLevel Level, EventId EventId, string Message)> Entries
+    /// <summary>Every entry so far.</summary>
+    public IReadOnlyList<LogEntry> Entries
     {
         get
         {
@@ -36,6 +43,28 @@ public sealed class LogCollector : ILoggerFactory
             }
         }
     }
+
+    /// <summary>
+    /// The entries with event id <paramref name="id"/>: those logged already, then each one as it
+    /// is logged (on the logging thread), none lost between the two.
+    /// </summary>
+    public IObservable<LogEntry> Observe(EventId id) => Observable.Create<LogEntry>(observer =>
+    {
+        // Under the gate, as Add is: no entry is replayed and delivered live both, or neither.
+        lock (_gate)
+        {
+            foreach (LogEntry entry in _entries.Where(e => e.EventId == id))
+            {
+                observer.OnNext(entry);
+            }
+
+            return _logged.Where(e => e.EventId == id).Subscribe(observer);
+        }
+    });
+
+    /// <summary>Completes with the first entry with event id <paramref name="id"/> (and matching <paramref name="match"/>), already logged or still to come.</summary>
+    public Task<LogEntry> WaitForAsync(EventId id, Func<LogEntry, bool>? match = null) =>
+        Observe(id).Where(e => match?.Invoke(e) ?? true).FirstAsync().ToTask();
 
     /// <summary>Completes with the first line (already logged or still to come) that contains <paramref name="text"/>.</summary>
     /// <param name="text">Text the line must contain (ordinal).</param>
@@ -71,14 +100,17 @@ public sealed class LogCollector : ILoggerFactory
     /// <inheritdoc/>
     public override string ToString() => string.Join('\n', Lines);
 
-    private void Add(string category, LogLevel level, EventId eventId, string message)
+    private void Add(LogEntry entry)
     {
-        string line = $"{category} {level}: {message}";
+        string line = $"{entry.Category} {entry.Level}: {entry.Message}";
         lock (_gate)
         {
-            _entries.Add((category, level, eventId, message));
+            _entries.Add(entry);
             _lines.Add(line);
             _waiters.RemoveAll(w => line.Contains(w.Text, StringComparison.Ordinal) && w.Done.TrySetResult(line));
+
+            // Under the gate (it is reentrant, so a subscriber may log): one entry at a time, in order.
+            _logged.OnNext(entry);
         }
     }
 
@@ -89,7 +121,25 @@ public sealed class LogCollector : ILoggerFactory
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Add(category, logLevel, eventId, formatter(state, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (KeyValuePair<string, object?> pair in pairs)
+                {
+                    values[pair.Key] = pair.Value;
+                }
+            }
+
+            owner.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), values));
+        }
     }
+}
+
+/// <summary>One log entry: where from, how severe, which event, the text and the template's values by name.</summary>
+public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Values)
+{
+    /// <summary>The template value <paramref name="name"/> converted to <typeparamref name="T"/>.</summary>
+    public T Value<T>(string name) => (T)Convert.ChangeType(Values[name], typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
 }

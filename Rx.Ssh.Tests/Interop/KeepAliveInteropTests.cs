@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Threading.Channels;
 using Rx.Ssh.Tests.Infrastructure;
 using Xunit;
@@ -17,10 +18,11 @@ public sealed class KeepAliveInteropTests
     public async Task Our_client_keepalives_get_sshds_replies_and_the_connection_stays_up()
     {
         await using SshdServer server = await SshdServer.StartAsync();
-        SshClientOptions options = ClientInterop.Options(server) with { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveCountMax = 2 };
+        var logs = new LogCollector();
+        SshClientOptions options = ClientInterop.Options(server) with { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveCountMax = 2, LoggerFactory = logs };
         await using SshClientConnection conn = await ClientInterop.ConnectAsync(server, options);
         var replies = Channel.CreateUnbounded<bool>();
-        conn.GlobalReplyReceived += success => replies.Writer.TryWrite(success);
+        using IDisposable forwarding = logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(e => replies.Writer.TryWrite(e.Value<bool>("Success")));
 
         // OpenSSH refuses requests it does not know: REQUEST_FAILURE, which still proves it is alive.
         Assert.False(await replies.Reader.ReadAsync().AsTask().WithTimeout());
@@ -34,7 +36,8 @@ public sealed class KeepAliveInteropTests
     [Fact]
     public async Task Ssh_with_server_alive_interval_gets_our_replies_and_stays_up()
     {
-        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(new SshServerOptions { ProcessHandler = WaitForKeepAlivesAsync });
+        var logs = new LogCollector();
+        await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(new SshServerOptions { LoggerFactory = logs, ProcessHandler = p => WaitForKeepAlivesAsync(p, logs) });
 
         // With ServerAliveCountMax=2, ssh gives up at its third interval unless our replies
         // arrived; the command ends only once three keepalives came in.
@@ -47,11 +50,13 @@ public sealed class KeepAliveInteropTests
     [Fact]
     public async Task Our_server_keepalives_get_ssh_replies_and_the_session_stays_up()
     {
+        var logs = new LogCollector();
         await using RxSshServerUnderTest server = await RxSshServerUnderTest.StartAsync(new SshServerOptions
         {
             KeepAliveInterval = TimeSpan.FromSeconds(1),
             KeepAliveCountMax = 2,
-            ProcessHandler = WaitForKeepAlivesAsync,
+            LoggerFactory = logs,
+            ProcessHandler = p => WaitForKeepAlivesAsync(p, logs),
         });
 
         ProcessResult result = await server.Client().RunAsync("answered");
@@ -61,7 +66,7 @@ public sealed class KeepAliveInteropTests
     }
 
     /// <summary>Ends the command once three keepalives were received ("received") or answered ("answered") on its connection.</summary>
-    private static async Task WaitForKeepAlivesAsync(SshServerProcess process)
+    private static async Task WaitForKeepAlivesAsync(SshServerProcess process, LogCollector logs)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int count = 0;
@@ -73,20 +78,10 @@ public sealed class KeepAliveInteropTests
             }
         }
 
-        if (process.Command == "received")
-        {
-            process.Connection.GlobalRequestReceived += name =>
-            {
-                if (name == "keepalive@openssh.com")
-                {
-                    Count();
-                }
-            };
-        }
-        else
-        {
-            process.Connection.GlobalReplyReceived += _ => Count();
-        }
+        // The server under test serves this one connection, so its log is this connection's.
+        using IDisposable counting = process.Command == "received"
+            ? logs.Observe(SshLogEvents.Connection.GlobalRequestReceived).Where(e => e.Value<string>("Name") == "keepalive@openssh.com").Subscribe(_ => Count())
+            : logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(_ => Count());
 
         await done.Task.WaitAsync(TestTimeout.Default, process.Closed);
         await process.Stdout.WriteLineAsync("3 keepalives");

@@ -16,10 +16,12 @@ public sealed class UnusedConnectionTimeoutTests
     public async Task A_connection_without_channels_is_closed_after_the_timeout_and_an_open_channel_holds_it()
     {
         var clock = new HistoricalScheduler(DateTimeOffset.UtcNow);
+        var logs = new LogCollector();
         SshServerOptions options = InMemoryServer.DefaultServerOptions(async p => await p.Stdin.ReadToEndAsync()) with
         {
             Scheduler = clock,
             UnusedConnectionTimeout = Timeout,
+            LoggerFactory = logs,
         };
         await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
 
@@ -27,21 +29,14 @@ public sealed class UnusedConnectionTimeoutTests
         Assert.False(pair.Client.Completion.IsCompleted);
 
         // A channel open for much longer than the timeout keeps the connection.
-        var empty = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pair.Server.ChannelRemoved += left =>
-        {
-            if (left == 0)
-            {
-                empty.TrySetResult();
-            }
-        };
+        Task empty = logs.WaitForAsync(SshLogEvents.Connection.ChannelClosed, e => e.Value<int>("Left") == 0);
         SshClientProcess process = await pair.Client.CreateProcessAsync("x").WaitAsync(TestTimeout.Default);
         clock.AdvanceBy(Timeout * 4);
         Assert.False(pair.Client.Completion.IsCompleted);
 
         await process.Stdin.CloseAsync().WaitAsync(TestTimeout.Default);
         await process.DisposeAsync().AsTask().WaitAsync(TestTimeout.Default);
-        await empty.Task.WaitAsync(TestTimeout.Default);
+        await empty.WaitAsync(TestTimeout.Default);
 
         // The clock restarts when the last channel closes.
         clock.AdvanceBy(Timeout - TimeSpan.FromSeconds(1));

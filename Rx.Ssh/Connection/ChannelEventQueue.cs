@@ -31,21 +31,8 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
     private readonly Channel<ChannelEvent> _events = Channel.CreateUnbounded<ChannelEvent>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly object _gate = new();
     private long _queuedRequestBytes;
-    private long _peakRequestBytes;
     private bool _released;
     private ReadRoom _room;
-
-    /// <summary>The most request bytes ever queued at once (tests and diagnostics).</summary>
-    public long PeakRequestBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _peakRequestBytes;
-            }
-        }
-    }
 
     private Task? _completion;
 
@@ -60,13 +47,15 @@ internal sealed class ChannelEventQueue : ChannelReader<ChannelEvent>
     /// completes once the consumer has taken enough of them, or the queue was released
     /// (<see cref="Release"/>): the dispatch loop awaits it before reading on.
     /// </summary>
-    public Task? TryWriteRequest(in ChannelEvent e)
+    /// <param name="e">The request event.</param>
+    /// <param name="queuedBytes">The request bytes queued with this one (what the pause is for, when there is one).</param>
+    public Task? TryWriteRequest(in ChannelEvent e, out long queuedBytes)
     {
         int cost = Cost(e);
         lock (_gate)
         {
             _queuedRequestBytes += cost;
-            _peakRequestBytes = Math.Max(_peakRequestBytes, _queuedRequestBytes);
+            queuedBytes = _queuedRequestBytes;
         }
 
         if (!_events.Writer.TryWrite(e))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Buffers;
 using System.Threading.Channels;
 using Rx.Ssh.Messages;
@@ -58,14 +59,8 @@ internal sealed class SshChannel
     /// <summary>Counts data packets either way and channel requests: what <see cref="ChannelTimeouts"/> watches.</summary>
     public long Activity => Volatile.Read(ref _activity);
 
-    /// <summary>The most bytes the peer ever had sent us beyond the window we had given back: its bytes in flight, never above <see cref="WindowSize"/> (tests and diagnostics; dispatch loop only).</summary>
-    public long PeakUnacknowledgedBytes { get; private set; }
-
-    /// <summary>Data packets queued in the packet's own buffer, without a copy (tests and diagnostics; dispatch loop only).</summary>
-    public long DataPacketsTakenWhole { get; private set; }
-
-    /// <summary>The largest data packet the peer sent (tests and diagnostics; dispatch loop only).</summary>
-    public int LargestDataPacket { get; private set; }
+    /// <summary>What the peer sent on this channel, for the line logged when it closes (written on the dispatch loop only).</summary>
+    public ChannelReceiveCounts Received { get; } = new();
 
     /// <summary>The connection the channel belongs to.</summary>
     public SshConnection Connection => _connection;
@@ -83,9 +78,6 @@ internal sealed class SshChannel
 
     /// <summary>The incoming events, for the one consumer; taking a request event out frees its room (see <see cref="ChannelEventQueue"/>).</summary>
     public ChannelEventQueue Events => _events;
-
-    /// <summary>The most request bytes this channel ever held queued (tests and diagnostics).</summary>
-    public long PeakQueuedRequestBytes => _events.PeakRequestBytes;
 
     public Task Opened => _opened.Task;
 
@@ -163,8 +155,7 @@ internal sealed class SshChannel
         }
 
         Interlocked.Increment(ref _activity);
-        PeakUnacknowledgedBytes = Math.Max(PeakUnacknowledgedBytes, WindowSize - left);
-        LargestDataPacket = Math.Max(LargestDataPacket, data.Length);
+        Received.Count(data.Length, WindowSize - left);
 
         if (data.Length == 0)
         {
@@ -180,7 +171,7 @@ internal sealed class SshChannel
         }
         else
         {
-            DataPacketsTakenWhole++;
+            Received.PacketsKeptWhole++;
         }
 
         var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0, Offset: offset);
@@ -223,7 +214,13 @@ internal sealed class SshChannel
         }
 
         Interlocked.Increment(ref _activity);
-        return _events.TryWriteRequest(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply));
+        Task? room = _events.TryWriteRequest(new ChannelEvent(ChannelEventKind.Request, RequestType: type, RequestData: data.ToArray(), WantReply: wantReply), out long queued);
+        if (room is not null)
+        {
+            Connection.Loggers.Connection.LogDebug(SshLogEvents.Connection.ReadingPaused, "Reading paused: channel {Channel} holds {Bytes} bytes of requests its consumer has not taken", LocalId, queued);
+        }
+
+        return room;
     }
 
     public void OnRequestReply(bool success)

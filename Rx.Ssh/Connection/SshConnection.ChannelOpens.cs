@@ -100,13 +100,20 @@ public abstract partial class SshConnection
             return;
         }
 
+        int waiting;
         lock (_pendingOpens)
         {
             _pendingOpens.Add(pending);
-            if (_pendingOpens.Count >= MaxPendingRequests)
+            waiting = _pendingOpens.Count;
+            if (waiting >= MaxPendingRequests)
             {
                 _readGate = _openRoom.Close();
             }
+        }
+
+        if (waiting >= MaxPendingRequests)
+        {
+            Loggers.Connection.LogDebug(SshLogEvents.Connection.ReadingPaused, "Reading paused: {Count} channel opens wait for a decision", waiting);
         }
 
         _ = RunOpenHandlerAsync(handler.Async!, pending);

@@ -152,8 +152,8 @@ public abstract partial class SshConnection
             }
         }
 
-        // Observers (tests, diagnostics) hear of the reply before its waiter resumes.
-        GlobalReplyReceived?.Invoke(success);
+        // Logged before its waiter resumes, so the log shows the reply before what the waiter does next.
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalReplyReceived, "Global request reply: {Success}", success);
         if (pending is not null)
         {
             SshGlobalReply reply = success ? SshGlobalReply.Succeeded(data.IsEmpty ? ReadOnlyMemory<byte>.Empty : data.ToArray()) : SshGlobalReply.Failed;
@@ -165,7 +165,7 @@ public abstract partial class SshConnection
     /// <summary>A GLOBAL_REQUEST came (on the dispatch loop): answer it now, or start its handler.</summary>
     private void OnGlobalRequest(string name, bool wantReply, ReadOnlySpan<byte> data)
     {
-        GlobalRequestReceived?.Invoke(name);
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalRequestReceived, "Global request {Name} received, want reply {WantReply}", name, wantReply);
         if (!_handlers.TryGetValue(name, out SshGlobalRequestHandler? handler))
         {
             if (wantReply)
@@ -268,13 +268,19 @@ public abstract partial class SshConnection
     /// <summary>On the dispatch loop: past the bound of pending requests, read nothing more until one is done.</summary>
     private void GateOnPendingRequests()
     {
+        int waiting;
         lock (_incoming)
         {
-            if (_incomingPending >= MaxPendingRequests)
+            waiting = _incomingPending;
+            if (waiting < MaxPendingRequests)
             {
-                _readGate = _incomingRoom.Close();
+                return;
             }
+
+            _readGate = _incomingRoom.Close();
         }
+
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.ReadingPaused, "Reading paused: {Count} global requests wait for their handlers", waiting);
     }
 
     /// <summary>The connection ended: handlers are cancelled and requests waiting for replies fail.</summary>

@@ -115,14 +115,6 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
     /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
     internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
 
-    /// <summary>Raised on the dispatch loop for each global request reply (tests and diagnostics).</summary>
-    internal event Action<bool>? GlobalReplyReceived;
-
-    /// <summary>Raised on the dispatch loop when it stops reading because a channel's consumer, or the global request handlers, are behind on requests (tests and diagnostics).</summary>
-    internal event Action? RequestQueueFull;
-
-    /// <summary>Raised on the dispatch loop with the name of each global request the peer sends (tests and diagnostics).</summary>
-    internal event Action<string>? GlobalRequestReceived;
 
     private async Task DispatchLoopAsync()
     {
@@ -144,9 +136,8 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
 
                 if (_readGate is { } gate)
                 {
-                    // A channel's consumer or the global request handlers are behind: read nothing more until they catch up.
+                    // A channel's consumer or the request handlers are behind (what set the gate logged which): read nothing more until they catch up.
                     _readGate = null;
-                    RequestQueueFull?.Invoke();
                     await Task.WhenAny(gate, Transport.Closed).ConfigureAwait(false);
                 }
             }
@@ -415,12 +406,20 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
             _unused?.ChannelCount(left);
         }
 
-        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelClosed, "Channel {Channel} ({Type}) closed, {Left} open", channel.LocalId, channel.ChannelType, left);
-        ChannelRemoved?.Invoke(left);
+        Connection.ChannelReceiveCounts received = channel.Received;
+        Loggers.Connection.LogDebug(
+            SshLogEvents.Connection.ChannelClosed,
+            "Channel {Channel} ({Type}) closed, {Left} open; received {Bytes} bytes in {Packets} packets, largest {LargestPacket}, {KeptWhole} kept whole, at most {InFlight} of the {Window}-byte window in flight",
+            channel.LocalId,
+            channel.ChannelType,
+            left,
+            received.Bytes,
+            received.Packets,
+            received.LargestPacket,
+            received.PacketsKeptWhole,
+            received.PeakInFlight,
+            channel.WindowSize);
     }
-
-    /// <summary>Raised after a channel left the table, with how many are left (tests and diagnostics).</summary>
-    internal event Action<int>? ChannelRemoved;
 
     /// <summary>
     /// Ends the connection (DISCONNECT, by application) once it has had no open channel for

@@ -90,8 +90,17 @@ public static class SshLogEvents
         /// <summary>ChannelOpened (3090), logged at Debug: <c>Channel {Channel}: {Type}</c>.</summary>
         public static readonly EventId ChannelOpened = new(3090, nameof(ChannelOpened));
 
-        /// <summary>ChannelClosed (3091), logged at Debug: <c>Channel {Channel} ({Type}) closed, {Left} open</c>.</summary>
+        /// <summary>ChannelClosed (3091), logged at Debug: <c>Channel {Channel} ({Type}) closed, {Left} open; received {Bytes} bytes in {Packets} packets, largest {LargestPacket}, {KeptWhole} kept whole, at most {InFlight} of the {Window}-byte window in flight</c>.</summary>
         public static readonly EventId ChannelClosed = new(3091, nameof(ChannelClosed));
+
+        /// <summary>GlobalRequestReceived (3092), logged at Debug: <c>Global request {Name} received, want reply {WantReply}</c>.</summary>
+        public static readonly EventId GlobalRequestReceived = new(3092, nameof(GlobalRequestReceived));
+
+        /// <summary>GlobalReplyReceived (3093), logged at Debug: <c>Global request reply: {Success}</c>.</summary>
+        public static readonly EventId GlobalReplyReceived = new(3093, nameof(GlobalReplyReceived));
+
+        /// <summary>ReadingPaused (3094), logged at Debug: <c>Reading paused: channel {Channel} holds {Bytes} bytes of requests its consumer has not taken</c>, <c>Reading paused: {Count} channel opens wait for a decision</c> or <c>Reading paused: {Count} global requests wait for their handlers</c> (it resumes when they catch up).</summary>
+        public static readonly EventId ReadingPaused = new(3094, nameof(ReadingPaused));
     }
 
     /// <summary>The server's port forwarding (category <c>Rx.Ssh.Forwarding</c>).</summary>
