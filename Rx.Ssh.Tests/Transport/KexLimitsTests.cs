@@ -40,11 +40,13 @@ public sealed class KexLimitsTests
     public async Task A_completed_re_exchange_leaves_no_timer_behind()
     {
         var clock = new VirtualClock();
+        var clientLogs = new LogCollector();
+        var serverLogs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
-            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = TimeSpan.Zero },
-            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero });
+            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = serverLogs },
+            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = clientLogs });
 
-        await RekeyAsync(pair.Client.Transport, pair.Server.Transport);
+        await RekeyAsync(pair.Client.Transport, clientLogs, pair.Server.Transport, serverLogs);
         Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
 
         Assert.Equal(0, clock.PendingCount);
@@ -71,20 +73,22 @@ public sealed class KexLimitsTests
     public async Task Peer_initiated_re_exchanges_beyond_the_rate_limit_end_the_connection()
     {
         var clock = new VirtualClock();
+        var clientLogs = new LogCollector();
+        var serverLogs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
-            InMemoryServer.DefaultServerOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero },
-            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero });
+            InMemoryServer.DefaultServerOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = serverLogs },
+            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = clientLogs });
         int limit = pair.Server.Transport.Settings.MaxPeerKeyExchanges;
 
         for (int i = 0; i < limit; i++)
         {
-            await RekeyAsync(pair.Client.Transport, pair.Server.Transport);
+            await RekeyAsync(pair.Client.Transport, clientLogs, pair.Server.Transport, serverLogs);
         }
 
         clock.AdvanceBy(pair.Server.Transport.Settings.PeerKeyExchangeWindow); // the window slides: these no longer count
         for (int i = 0; i < limit; i++)
         {
-            await RekeyAsync(pair.Client.Transport, pair.Server.Transport);
+            await RekeyAsync(pair.Client.Transport, clientLogs, pair.Server.Transport, serverLogs);
         }
 
         Assert.False(pair.Server.Completion.IsCompleted);
@@ -110,26 +114,16 @@ public sealed class KexLimitsTests
         Assert.True(pair.Client.KeyExchangeCount > 1, $"expected a re-key by packet count, saw {pair.Client.KeyExchangeCount} exchange(s)");
     }
 
-    /// <summary>Starts a re-exchange on <paramref name="initiator"/> and waits until both sides have completed it.</summary>
-    private static async Task RekeyAsync(SshTransport initiator, SshTransport peer)
+    /// <summary>Starts a re-exchange on <paramref name="initiator"/> and waits until both sides have logged it done.</summary>
+    private static async Task RekeyAsync(SshTransport initiator, LogCollector initiatorLogs, SshTransport peer, LogCollector peerLogs)
     {
-        var initiatorDone = Channel.CreateUnbounded<int>();
-        var peerDone = Channel.CreateUnbounded<int>();
-        void OnInitiator(int n) => initiatorDone.Writer.TryWrite(n);
-        void OnPeer(int n) => peerDone.Writer.TryWrite(n);
-        initiator.KeyExchangeCompleted += OnInitiator;
-        peer.KeyExchangeCompleted += OnPeer;
-        try
-        {
-            initiator.RequestKeyExchange();
-            Task both = Task.WhenAll(initiatorDone.Reader.ReadAsync().AsTask(), peerDone.Reader.ReadAsync().AsTask());
-            await Task.WhenAny(both, initiator.Closed, peer.Closed).WithTimeout();
-            Assert.True(both.IsCompletedSuccessfully, "the connection ended during the re-exchange: " + (initiator.Failure ?? peer.Failure));
-        }
-        finally
-        {
-            initiator.KeyExchangeCompleted -= OnInitiator;
-            peer.KeyExchangeCompleted -= OnPeer;
-        }
+        int initiatorNext = initiator.KeyExchangeCount + 1;
+        int peerNext = peer.KeyExchangeCount + 1;
+        Task both = Task.WhenAll(
+            initiatorLogs.WaitForAsync(SshLogEvents.Transport.KeyExchangeDone, e => e.Value<int>("Count") == initiatorNext),
+            peerLogs.WaitForAsync(SshLogEvents.Transport.KeyExchangeDone, e => e.Value<int>("Count") == peerNext));
+        initiator.RequestKeyExchange();
+        await Task.WhenAny(both, initiator.Closed, peer.Closed).WithTimeout();
+        Assert.True(both.IsCompletedSuccessfully, "the connection ended during the re-exchange: " + (initiator.Failure ?? peer.Failure));
     }
 }

@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Transport;
@@ -53,13 +54,17 @@ public sealed class RekeyTests
     {
         var clock = new VirtualClock();
         TimeSpan interval = TimeSpan.FromMinutes(10);
+        var clientLogs = new LogCollector();
+        var serverLogs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
-            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = Timeout.InfiniteTimeSpan },
-            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = interval });
+            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = Timeout.InfiniteTimeSpan, LoggerFactory = serverLogs },
+            InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = interval, LoggerFactory = clientLogs });
         var completed = System.Threading.Channels.Channel.CreateUnbounded<int>();
         var serverCompleted = System.Threading.Channels.Channel.CreateUnbounded<int>();
-        pair.Client.Transport.KeyExchangeCompleted += n => completed.Writer.TryWrite(n);
-        pair.Server.Transport.KeyExchangeCompleted += n => serverCompleted.Writer.TryWrite(n);
+
+        // The first exchange was logged before these subscribe, and is replayed to them: skip it.
+        using IDisposable client = clientLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
+        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => serverCompleted.Writer.TryWrite(e.Value<int>("Count")));
         await clock.WhenScheduledAsync(interval).WithTimeout();
 
         clock.AdvanceBy(interval - TimeSpan.FromSeconds(1));
@@ -83,11 +88,14 @@ public sealed class RekeyTests
     {
         var clock = new VirtualClock();
         TimeSpan interval = TimeSpan.FromMinutes(5);
+        var serverLogs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
-            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = interval },
+            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = interval, LoggerFactory = serverLogs },
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero });
         var completed = System.Threading.Channels.Channel.CreateUnbounded<int>();
-        pair.Server.Transport.KeyExchangeCompleted += n => completed.Writer.TryWrite(n);
+
+        // The first exchange was logged before this subscribes, and is replayed to it: skip it.
+        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
         await clock.WhenScheduledAsync(interval).WithTimeout();
 
         clock.AdvanceBy(interval);

@@ -321,7 +321,7 @@ internal sealed partial class SshTransport
 
         _firstKexDone = true;
         Logger.LogDebug(SshLogEvents.Transport.KeyExchangeDone, "Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}", KeyExchangeCount, negotiated.KeyExchange.Name, negotiated.HostKey, negotiated.CipherClientToServer.Name);
-        OnKeyExchangeCompleted(KeyExchangeCount);
+        RestartRekeyTimer();
     }
 
     private void SendServerSignatureAlgorithms()

@@ -28,9 +28,6 @@ internal sealed partial class SshTransport
         set => Interlocked.Exchange(ref _packetRekeyLimit, value);
     }
 
-    /// <summary>Raised on the reader after each completed key exchange with the new count (tests and diagnostics).</summary>
-    internal event Action<int>? KeyExchangeCompleted;
-
     /// <summary>
     /// The bytes one set of keys may carry in one direction when nothing smaller is configured:
     /// following RFC 4344 section 3.2 as OpenSSH does, 2^(2*B) blocks for ciphers with blocks of
@@ -65,8 +62,8 @@ internal sealed partial class SshTransport
         Interlocked.Exchange(ref _receiveRekeyLimit, RekeyLimitFor(receive, _settings.RekeyBytes));
     }
 
-    /// <summary>After a key exchange: restarts the interval timer and tells listeners.</summary>
-    private void OnKeyExchangeCompleted(int count)
+    /// <summary>After a key exchange: restarts the interval timer.</summary>
+    private void RestartRekeyTimer()
     {
         TimeSpan interval = _settings.RekeyInterval;
         if (interval > TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
@@ -78,8 +75,6 @@ internal sealed partial class SshTransport
                 StopRekeyTimer();
             }
         }
-
-        KeyExchangeCompleted?.Invoke(count);
     }
 
     /// <summary>
