@@ -45,15 +45,16 @@ public sealed class LogCollector : ILoggerFactory
     }
 
     /// <summary>
-    /// The entries with event id <paramref name="id"/>: those logged already, then each one as it
-    /// is logged (on the logging thread), none lost between the two.
+    /// The entries with event id <paramref name="id"/>: those logged already (unless
+    /// <paramref name="replay"/> is false), then each one as it is logged (on the logging thread),
+    /// none lost between the two.
     /// </summary>
-    public IObservable<LogEntry> Observe(EventId id) => Observable.Create<LogEntry>(observer =>
+    public IObservable<LogEntry> Observe(EventId id, bool replay = true) => Observable.Create<LogEntry>(observer =>
     {
         // Under the gate, as Add is: no entry is replayed and delivered live both, or neither.
         lock (_gate)
         {
-            foreach (LogEntry entry in _entries.Where(e => e.EventId == id))
+            foreach (LogEntry entry in replay ? _entries.Where(e => e.EventId == id) : [])
             {
                 observer.OnNext(entry);
             }

@@ -78,10 +78,11 @@ public sealed class KeepAliveInteropTests
             }
         }
 
-        // The server under test serves this one connection, so its log is this connection's.
+        // The server under test serves this one connection, so its log is this connection's; only
+        // what comes after the command started counts.
         using IDisposable counting = process.Command == "received"
-            ? logs.Observe(SshLogEvents.Connection.GlobalRequestReceived).Where(e => e.Value<string>("Name") == "keepalive@openssh.com").Subscribe(_ => Count())
-            : logs.Observe(SshLogEvents.Connection.GlobalReplyReceived).Subscribe(_ => Count());
+            ? logs.Observe(SshLogEvents.Connection.GlobalRequestReceived, replay: false).Where(e => e.Value<string>("Name") == "keepalive@openssh.com").Subscribe(_ => Count())
+            : logs.Observe(SshLogEvents.Connection.GlobalReplyReceived, replay: false).Subscribe(_ => Count());
 
         await done.Task.WaitAsync(TestTimeout.Default, process.Closed);
         await process.Stdout.WriteLineAsync("3 keepalives");

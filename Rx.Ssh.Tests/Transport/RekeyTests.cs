@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using Rx.Ssh.Algorithms;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Transport;
@@ -61,10 +60,8 @@ public sealed class RekeyTests
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = interval, LoggerFactory = clientLogs });
         var completed = System.Threading.Channels.Channel.CreateUnbounded<int>();
         var serverCompleted = System.Threading.Channels.Channel.CreateUnbounded<int>();
-
-        // The first exchange was logged before these subscribe, and is replayed to them: skip it.
-        using IDisposable client = clientLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
-        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => serverCompleted.Writer.TryWrite(e.Value<int>("Count")));
+        using IDisposable client = clientLogs.Observe(SshLogEvents.Transport.KeyExchangeDone, replay: false).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
+        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone, replay: false).Subscribe(e => serverCompleted.Writer.TryWrite(e.Value<int>("Count")));
         await clock.WhenScheduledAsync(interval).WithTimeout();
 
         clock.AdvanceBy(interval - TimeSpan.FromSeconds(1));
@@ -93,9 +90,7 @@ public sealed class RekeyTests
             InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, RekeyInterval = interval, LoggerFactory = serverLogs },
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero });
         var completed = System.Threading.Channels.Channel.CreateUnbounded<int>();
-
-        // The first exchange was logged before this subscribes, and is replayed to it: skip it.
-        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone).Skip(1).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
+        using IDisposable server = serverLogs.Observe(SshLogEvents.Transport.KeyExchangeDone, replay: false).Subscribe(e => completed.Writer.TryWrite(e.Value<int>("Count")));
         await clock.WhenScheduledAsync(interval).WithTimeout();
 
         clock.AdvanceBy(interval);

@@ -22,7 +22,7 @@ internal sealed class ChannelReceiveCounts
     public long PeakInFlight { get; private set; }
 
     /// <summary>Data packets queued in their own buffer, without a copy.</summary>
-    public long PacketsKeptWhole { get; set; }
+    public long PacketsKeptWhole { get; private set; }
 
     /// <summary>Counts one data packet of <paramref name="length"/> bytes, with <paramref name="inFlight"/> bytes of the window used after it.</summary>
     public void Count(int length, long inFlight)
@@ -32,4 +32,7 @@ internal sealed class ChannelReceiveCounts
         LargestPacket = Math.Max(LargestPacket, length);
         PeakInFlight = Math.Max(PeakInFlight, inFlight);
     }
+
+    /// <summary>Counts a data packet (already counted) that was queued in its own buffer.</summary>
+    public void CountKeptWhole() => PacketsKeptWhole++;
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging;
 using System.Buffers;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Connection;
 using Rx.Ssh.Wire;
@@ -171,7 +171,7 @@ internal sealed class SshChannel
         }
         else
         {
-            Received.PacketsKeptWhole++;
+            Received.CountKeptWhole();
         }
 
         var e = new ChannelEvent(dataType is null ? ChannelEventKind.Data : ChannelEventKind.ExtendedData, buffer, data.Length, dataType ?? 0, Offset: offset);

@@ -101,17 +101,19 @@ public abstract partial class SshConnection
         }
 
         int waiting;
+        bool full;
         lock (_pendingOpens)
         {
             _pendingOpens.Add(pending);
             waiting = _pendingOpens.Count;
-            if (waiting >= MaxPendingRequests)
+            full = waiting >= MaxPendingRequests;
+            if (full)
             {
                 _readGate = _openRoom.Close();
             }
         }
 
-        if (waiting >= MaxPendingRequests)
+        if (full)
         {
             Loggers.Connection.LogDebug(SshLogEvents.Connection.ReadingPaused, "Reading paused: {Count} channel opens wait for a decision", waiting);
         }

@@ -115,7 +115,6 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
     /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
     internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
 
-
     private async Task DispatchLoopAsync()
     {
         Exception? error = null;
