@@ -33,9 +33,6 @@ public sealed partial class SftpClient : IAsyncDisposable
 
     private SshChannelStream? _channel;
 
-    /// <summary>The channel's receive window now (null over a bare stream; tests and diagnostics).</summary>
-    internal uint? ReceiveWindow => _channel?.WindowSize;
-
     private SftpClient(SftpChannelSession session, SftpHello hello, SftpClientOptions options)
     {
         _session = session;
@@ -158,7 +155,7 @@ public sealed partial class SftpClient : IAsyncDisposable
     /// <see cref="SshChannelSettings.MaxWindowSize"/>; it never shrinks). The default depth fits the
     /// window already.
     /// </summary>
-    /// <remarks>The window now is <see cref="ReceiveWindow"/>.</remarks>
+    /// <remarks>Each growth is logged (<see cref="SshLogEvents.Connection.WindowGrown"/>).</remarks>
     internal void EnsureReceiveWindow(int depth, int blockSize)
     {
         if (_channel is not { } channel)

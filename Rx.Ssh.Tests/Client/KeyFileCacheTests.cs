@@ -24,6 +24,11 @@ public sealed class KeyFileCacheTests : IDisposable
         string path = Path.Combine(_dir, "id_fleet");
         key.Save(path, Passphrase);
         Settle(path, TimeSpan.FromMinutes(1));
+
+        // Read once; then the file's bytes are spoiled under the same stamp, so any connection that
+        // read it again would fail: the twenty below succeed only from the cache.
+        Assert.Equal(key.PublicKey, KeyFileCache.Load(path, Passphrase, SshKeyLoadLimits.Default, CancellationToken.None).PublicKey);
+        SpoilKeepingStamp(path);
         var servers = new List<InMemorySshServer>();
         try
         {
@@ -40,7 +45,6 @@ public sealed class KeyFileCacheTests : IDisposable
             IList<SshHostResult<SshCompletedProcess>> results = await servers.Select(s => s.GetHost(options)).RunAll("x").ToList().WithTimeout(TestTimeout.Long);
 
             Assert.All(results, r => Assert.True(r.Succeeded, r.Error?.ToString()));
-            Assert.Equal(1, KeyFileCache.ReadsOf(Path.GetFullPath(path)));
         }
         finally
         {
@@ -58,11 +62,9 @@ public sealed class KeyFileCacheTests : IDisposable
         string path = Path.Combine(_dir, "id_changing");
         first.Save(path, Passphrase);
         Settle(path, TimeSpan.FromMinutes(1));
-        string full = Path.GetFullPath(path);
 
         SshPrivateKey a = KeyFileCache.Load(path, Passphrase, SshKeyLoadLimits.Default, CancellationToken.None);
         Assert.Same(a, KeyFileCache.Load(path, Passphrase, SshKeyLoadLimits.Default, CancellationToken.None));
-        Assert.Equal(1, KeyFileCache.ReadsOf(full));
 
         // A wrong passphrase is never answered from the cache.
         Assert.ThrowsAny<SshKeyFormatException>(() => KeyFileCache.Load(path, "wrong", SshKeyLoadLimits.Default, CancellationToken.None));
@@ -79,23 +81,39 @@ public sealed class KeyFileCacheTests : IDisposable
     [Fact]
     public async Task With_the_cache_off_each_connection_reads_its_key()
     {
-        using SshPrivateKey key = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey first = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey second = SshPrivateKey.Generate("ssh-ed25519");
         string path = Path.Combine(_dir, "id_uncached");
-        key.Save(path);
+        first.Save(path);
         Settle(path, TimeSpan.FromMinutes(1));
+        var offered = new List<SshPublicKey>();
         await using var server = new InMemorySshServer(InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok")) with
         {
             PasswordValidator = null,
-            PublicKeyValidator = (_, offered) => ValueTask.FromResult(offered.Equals(key.PublicKey)),
+            PublicKeyValidator = (_, key) =>
+            {
+                lock (offered)
+                {
+                    offered.Add(key);
+                }
+
+                return ValueTask.FromResult(true);
+            },
         });
         SshClientOptions options = InMemoryServer.DefaultClientOptions() with { Password = null, KeyFiles = [path], UseAgent = false, CacheKeyFiles = false };
 
-        for (int i = 0; i < 2; i++)
+        Assert.Equal("ok", (await server.GetHost(options).RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+
+        // Another key under the same stamp: a cache would still answer with the first.
+        ReplaceKeepingStamp(path, () => second.Save(path));
+        Assert.Equal("ok", (await server.GetHost(options).RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+
+        lock (offered)
         {
-            Assert.Equal("ok", (await server.GetHost(options).RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
+            Assert.Equal(first.PublicKey, offered[0]);
+            Assert.Equal(second.PublicKey, offered[^1]);
         }
 
-        Assert.Equal(0, KeyFileCache.ReadsOf(Path.GetFullPath(path)));
         Assert.True(new SshClientOptions().CacheKeyFiles);
     }
 
@@ -111,7 +129,6 @@ public sealed class KeyFileCacheTests : IDisposable
         Assert.Equal(first.PublicKey, KeyFileCache.Load(path, null, SshKeyLoadLimits.Default, CancellationToken.None).PublicKey);
         second.Save(path);
         Assert.Equal(second.PublicKey, KeyFileCache.Load(path, null, SshKeyLoadLimits.Default, CancellationToken.None).PublicKey);
-        Assert.Equal(0, KeyFileCache.ReadsOf(Path.GetFullPath(path)));
     }
 
     [Fact]
@@ -123,22 +140,36 @@ public sealed class KeyFileCacheTests : IDisposable
         Settle(path, TimeSpan.FromMinutes(1));
         var verifier = new KnownHostsVerifier(path);
 
-        foreach (string host in new[] { "web1", "web2", "web3", "web1" })
+        await verifier.VerifyAsync(new HostKeyContext("web1", 22, hostKey));
+
+        // Parsed once: with its bytes spoiled under the same stamp, the others still verify.
+        SpoilKeepingStamp(path);
+        foreach (string host in new[] { "web2", "web3", "web1" })
         {
             await verifier.VerifyAsync(new HostKeyContext(host, 22, hostKey));
         }
-
-        string full = Path.GetFullPath(path);
-        Assert.Equal(1, Rx.Ssh.Trust.KnownHostsFileCache.ParsesOf(full));
 
         // Changed (a host removed): read again, and the change holds.
         File.WriteAllText(path, $"web1 {hostKey.ToOpenSshString()}\n");
         Settle(path, TimeSpan.FromSeconds(30));
         await verifier.VerifyAsync(new HostKeyContext("web1", 22, hostKey));
         await Assert.ThrowsAsync<SshHostKeyNotTrustedException>(() => verifier.VerifyAsync(new HostKeyContext("web2", 22, hostKey)).AsTask());
-        Assert.Equal(2, Rx.Ssh.Trust.KnownHostsFileCache.ParsesOf(full));
     }
 
     /// <summary>Dates the file <paramref name="age"/> back, as a file written that long ago.</summary>
     private static void Settle(string path, TimeSpan age) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
+
+    /// <summary>Overwrites the file's bytes with <c>#</c> (no key, no known host), keeping its length and time: what only a cache still reads as before.</summary>
+    private static void SpoilKeepingStamp(string path) =>
+        ReplaceKeepingStamp(path, () => File.WriteAllBytes(path, Enumerable.Repeat((byte)'#', (int)new FileInfo(path).Length).ToArray()));
+
+    /// <summary>Runs <paramref name="write"/> on the file and puts its old time back; the length must not change.</summary>
+    private static void ReplaceKeepingStamp(string path, Action write)
+    {
+        var before = new FileInfo(path);
+        (long length, DateTime written) = (before.Length, before.LastWriteTimeUtc);
+        write();
+        Assert.Equal(length, new FileInfo(path).Length);
+        File.SetLastWriteTimeUtc(path, written);
+    }
 }

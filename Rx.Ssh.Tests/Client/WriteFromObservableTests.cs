@@ -20,9 +20,10 @@ public sealed class WriteFromObservableTests
     {
         const long total = 256L * 1024 * 1024;
         var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(p => CountInputAsync(p, received)),
-            ClientOptions());
+            ClientOptions(logs));
         await using SshClientProcess process = await pair.Client.CreateProcessAsync("sink").WaitAsync(TestTimeout.Default);
         using var source = new Subject<ReadOnlyMemory<byte>>();
         Task writing = process.Stdin.WriteFromAsync(source);
@@ -49,7 +50,7 @@ public sealed class WriteFromObservableTests
         Assert.Equal(total, await received.Task.WaitAsync(TestTimeout.Long));
         Assert.True(emitter.Join(TestTimeout.Default));
 
-        Assert.InRange(process.Stdin.PeakQueuedBytes, Chunk, QueueBound);
+        await AssertCopyBoundedAsync(logs, total);
         Assert.True(highest < 64L * 1024 * 1024, $"The managed heap grew by {highest} bytes while 256 MiB went through.");
         Assert.Equal(0, (await process.WaitForExitAsync().WaitAsync(TestTimeout.Default)).ExitStatus);
     }
@@ -59,15 +60,16 @@ public sealed class WriteFromObservableTests
     {
         const int chunks = 256; // 8 MiB through a 1 MiB queue, all emitted inside Subscribe
         var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logs = new LogCollector();
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions(p => CountInputAsync(p, received)),
-            ClientOptions());
+            ClientOptions(logs));
         await using SshClientProcess process = await pair.Client.CreateProcessAsync("sink").WaitAsync(TestTimeout.Default);
 
         await Task.Run(() => process.Stdin.WriteFromAsync(Observable.Range(0, chunks).Select(_ => (ReadOnlyMemory<byte>)new byte[Chunk]))).WaitAsync(TestTimeout.Long);
 
         Assert.Equal((long)chunks * Chunk, await received.Task.WaitAsync(TestTimeout.Long));
-        Assert.InRange(process.Stdin.PeakQueuedBytes, Chunk, QueueBound);
+        await AssertCopyBoundedAsync(logs, (long)chunks * Chunk);
     }
 
     [Fact]
@@ -87,8 +89,16 @@ public sealed class WriteFromObservableTests
         Assert.Equal("broken source", error.Message);
     }
 
-    private static SshClientOptions ClientOptions() =>
-        InMemoryServer.DefaultClientOptions() with { ChannelSettings = new SshChannelSettings { MaxQueuedOutputBytes = QueueBound } };
+    private static SshClientOptions ClientOptions(LogCollector? logs = null) =>
+        InMemoryServer.DefaultClientOptions() with { ChannelSettings = new SshChannelSettings { MaxQueuedOutputBytes = QueueBound }, LoggerFactory = logs };
+
+    // The copy's closing log entry says how much it wrote and the most it ever held queued.
+    private static async Task AssertCopyBoundedAsync(LogCollector logs, long total)
+    {
+        LogEntry done = await logs.WaitForAsync(SshLogEvents.Connection.WriteFromDone).WaitAsync(TestTimeout.Default);
+        Assert.Equal(total, done.Value<long>("Bytes"));
+        Assert.InRange(done.Value<long>("Queued"), Chunk, QueueBound);
+    }
 
     private static async Task CountInputAsync(SshServerProcess process, TaskCompletionSource<long> received)
     {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
 using System.Text;
 using Rx.Ssh.Connection;
 using Rx.Ssh.Tests.Infrastructure;
@@ -39,6 +41,20 @@ public sealed class ChannelOpenRegistryTests
     private static ValueTask WriteTextAsync(SshChannel channel, string text) =>
         channel.WriteAsync(Encoding.UTF8.GetBytes(text), null, CancellationToken.None);
 
+    private static SshServerOptions Logged(LogCollector logs) => InMemoryServer.DefaultServerOptions() with { LoggerFactory = logs };
+
+    // The server's decisions on Echo channels, in order, from its log: each says what became of
+    // the channel and how many opens still waited, so a slot left behind would show.
+    private static Task<IList<LogEntry>> DecisionsAsync(LogCollector logs, int count) =>
+        logs.Observe(SshLogEvents.Connection.ChannelOpenDecided).Where(e => e.Value<string>("Type") == Echo).Take(count).ToList().ToTask().WithTimeout();
+
+    private static async Task AssertDecidedAsync(LogCollector logs, params string[] decisions)
+    {
+        IList<LogEntry> seen = await DecisionsAsync(logs, decisions.Length);
+        Assert.Equal(decisions, seen.Select(e => e.Value<string>("Decision")));
+        Assert.Equal(0, seen[^1].Value<int>("Pending"));
+    }
+
     [Fact]
     public async Task A_registered_type_is_accepted_after_an_await_and_carries_data_both_ways()
     {
@@ -56,7 +72,8 @@ public sealed class ChannelOpenRegistryTests
             served.SetResult(request);
         }
 
-        SshServerOptions server = InMemoryServer.DefaultServerOptions() with
+        var logs = new LogCollector();
+        SshServerOptions server = Logged(logs) with
         {
             ChannelOpenHandlers = new Dictionary<string, SshChannelOpenHandler> { [Echo] = Handler },
         };
@@ -71,7 +88,7 @@ public sealed class ChannelOpenRegistryTests
         Assert.Same(pair.Server, pending.Connection);
         Assert.False(pending.IsDecided);
         Assert.False(opening.IsCompleted);
-        Assert.Equal(1, pair.Server.PendingChannelOpens);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == SshLogEvents.Connection.ChannelOpenDecided);
 
         release.SetResult();
         SshChannel client = await opening.WithTimeout();
@@ -81,7 +98,7 @@ public sealed class ChannelOpenRegistryTests
         Assert.Equal("PING", await ReadTextAsync(client));
         Assert.Equal("ping", await served.Task.WithTimeout());
         Assert.True(pending.IsDecided);
-        Assert.Equal(0, pair.Server.PendingChannelOpens);
+        await AssertDecidedAsync(logs, "accepted");
         Assert.False(pending.Reject(ChannelOpenFailureReason.ConnectFailed, "too late"));
     }
 
@@ -89,7 +106,8 @@ public sealed class ChannelOpenRegistryTests
     public async Task A_channel_rejected_later_fails_the_open_with_that_reason()
     {
         var seen = new TaskCompletionSource<SshPendingChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Logged(logs));
         using IDisposable registration = pair.Server.RegisterChannelOpenHandler(Echo, (pending, _) =>
         {
             // Decided after the handler returns, as a direct-tcpip connect would.
@@ -106,7 +124,7 @@ public sealed class ChannelOpenRegistryTests
         SshChannelOpenException error = await Assert.ThrowsAsync<SshChannelOpenException>(() => opening.WithTimeout());
         Assert.Equal(ChannelOpenFailureReason.ConnectFailed, error.Reason);
         Assert.Equal("Connection refused by nowhere:1", error.Description);
-        Assert.Equal(0, pair.Server.PendingChannelOpens);
+        await AssertDecidedAsync(logs, "rejected");
     }
 
     [Fact]
@@ -133,7 +151,8 @@ public sealed class ChannelOpenRegistryTests
     public async Task A_throwing_handler_refuses_the_channel_and_the_connection_lives_on()
     {
         int calls = 0;
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Logged(logs));
         using IDisposable registration = pair.Server.RegisterChannelOpenHandler(Echo, (pending, _) =>
         {
             if (Interlocked.Increment(ref calls) == 1)
@@ -152,7 +171,7 @@ public sealed class ChannelOpenRegistryTests
         SshChannel channel = await pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None).WithTimeout();
         Assert.True(channel.IsConfirmed);
         Assert.False(pair.Client.Completion.IsCompleted);
-        Assert.Equal(0, pair.Server.PendingChannelOpens);
+        await AssertDecidedAsync(logs, "rejected", "accepted");
     }
 
     [Fact]
@@ -186,7 +205,8 @@ public sealed class ChannelOpenRegistryTests
     {
         var seen = new TaskCompletionSource<SshPendingChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using InMemoryServer pair = await InMemoryServer.StartAsync();
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Logged(logs));
         using IDisposable registration = pair.Server.RegisterChannelOpenHandler(Echo, async (pending, cancellationToken) =>
         {
             seen.SetResult(pending);
@@ -202,7 +222,7 @@ public sealed class ChannelOpenRegistryTests
 
         await cancelled.Task.WithTimeout();
         Assert.True(pending.IsDecided);
-        Assert.Equal(0, pair.Server.PendingChannelOpens);
+        await AssertDecidedAsync(logs, "abandoned");
         Assert.False(pending.Reject(ChannelOpenFailureReason.ConnectFailed, "late"));
         Assert.Throws<SshConnectionException>(() => pending.Accept());
         await Assert.ThrowsAnyAsync<SshException>(() => opening.WithTimeout());
@@ -226,7 +246,6 @@ public sealed class ChannelOpenRegistryTests
         int count = SshConnectionOptions.DefaultMaxPendingRequests + 8;
         Task<SshChannel>[] opening = [.. Enumerable.Range(0, count).Select(_ => pair.Client.OpenChannelAsync(Echo, null, CancellationToken.None))];
         Assert.Equal(SshConnectionOptions.DefaultMaxPendingRequests, (await full.WithTimeout()).Value<int>("Count"));
-        Assert.Equal(SshConnectionOptions.DefaultMaxPendingRequests, pair.Server.PendingChannelOpens);
 
         // Deciding frees room; the rest are read and decided in turn.
         for (int refused = 0; refused < count; refused++)
@@ -242,6 +261,7 @@ public sealed class ChannelOpenRegistryTests
             Assert.Equal(ChannelOpenFailureReason.ResourceShortage, error.Reason);
         }
 
+        await AssertDecidedAsync(logs, [.. Enumerable.Repeat("rejected", count)]);
         Assert.False(pair.Client.Completion.IsCompleted);
     }
 

@@ -60,17 +60,21 @@ public sealed class DisposeRuleTests
     public async Task After_a_client_processs_Dispose_returns_its_channel_is_closed_both_ways()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
-        {
-            started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, p.Closed);
-        }));
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(
+            InMemoryServer.DefaultServerOptions(async p =>
+            {
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, p.Closed);
+            }),
+            InMemoryServer.DefaultClientOptions() with { LoggerFactory = logs });
         SshClientProcess process = await pair.Client.CreateProcessAsync("wait").WaitAsync(TestTimeout.Default);
         await started.Task.WaitAsync(TestTimeout.Default);
 
         await Task.Run(process.Dispose).WaitAsync(TestTimeout.Default);
 
-        Assert.True(process.InnerChannel.Closed.IsCompleted);
+        // The client logs a channel's close once CLOSE went both ways and it left the table.
+        Assert.Contains(logs.Entries, e => e.EventId == SshLogEvents.Connection.ChannelClosed && e.Value<string>("Type") == "session");
         process.Dispose(); // a second call does nothing
     }
 

@@ -19,6 +19,16 @@ public sealed class LogCollector : ILoggerFactory
     private readonly List<LogEntry> _entries = [];
     private readonly List<(string Text, TaskCompletionSource<string> Done)> _waiters = [];
     private readonly Subject<LogEntry> _logged = new();
+    private readonly HashSet<int> _only;
+
+    /// <summary>
+    /// Keeps every entry, or with <paramref name="only"/> just the entries with those event ids
+    /// (for tests that make the library log a great deal and measure its memory).
+    /// </summary>
+    public LogCollector(params EventId[] only)
+    {
+        _only = [.. only.Select(id => id.Id)];
+    }
 
     /// <summary>The lines so far.</summary>
     public IReadOnlyList<string> Lines
@@ -124,6 +134,11 @@ public sealed class LogCollector : ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (owner._only.Count > 0 && !owner._only.Contains(eventId.Id))
+            {
+                return;
+            }
+
             var values = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
             {

@@ -101,7 +101,8 @@ public sealed class HostileClientTests
     [Fact]
     public async Task A_thousand_remote_forwards_at_once_bind_the_cap_and_the_rest_are_refused()
     {
-        SshServerOptions options = InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok")) with { ListenPolicy = _ => ValueTask.FromResult(true) };
+        var logs = new LogCollector();
+        SshServerOptions options = InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok")) with { ListenPolicy = _ => ValueTask.FromResult(true), LoggerFactory = logs };
         await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
 
         Task<SshGlobalReply>[] requests = [.. Enumerable.Range(0, 1000).Select(_ => pair.Client.SendGlobalRequestAsync("tcpip-forward", Forwarding.ServerForwardingTests.Listen("127.0.0.1", 0)))];
@@ -111,7 +112,7 @@ public sealed class HostileClientTests
         int cap = new SshServerOptions().MaxForwardListeners;
         SshGlobalReply[] bound = [.. replies.Where(r => r.Success)];
         Assert.Equal(cap, bound.Length);
-        Assert.Equal(cap, pair.Server.Forwarding.Listeners);
+        Assert.Equal(cap, Forwarding.ServerForwardingTests.Logged(logs, SshLogEvents.Forwarding.Listening).Length);
         Assert.Equal(cap, bound.Select(r => new SshReader(r.Data.Span).ReadUInt32()).Distinct().Count());
 
         // The connection carries on, and its listeners go with it.
@@ -119,7 +120,9 @@ public sealed class HostileClientTests
         Task forwardsDone = pair.Server.ForwardsEnded.DefaultIfEmpty().LastAsync().ToTask().WaitAsync(TestTimeout.Default);
         await pair.Client.DisposeAsync();
         await forwardsDone;
-        Assert.Equal(0, pair.Server.Forwarding.Listeners);
+        LogEntry[] stopped = Forwarding.ServerForwardingTests.Logged(logs, SshLogEvents.Forwarding.StoppedListening);
+        Assert.Equal(cap, stopped.Length);
+        Assert.All(stopped, e => Assert.Equal(0, e.Value<int>("Left")));
         foreach (SshGlobalReply reply in bound)
         {
             await Forwarding.ServerForwardingTests.AssertRefusedAsync((int)new SshReader(reply.Data.Span).ReadUInt32());

@@ -90,6 +90,7 @@ public sealed class ServerListenerAcceptTests
     public async Task A_throwing_handler_closes_the_socket_and_the_next_connection_is_served(string failing)
     {
         int made = 0;
+        var logs = new LogCollector(SshLogEvents.Server.AuthenticationEnded);
         SshServerOptions options = Options() with
         {
             HandlerFactory = () =>
@@ -97,6 +98,7 @@ public sealed class ServerListenerAcceptTests
                 bool first = Interlocked.Increment(ref made) == 1;
                 return first && failing == "HandlerFactory" ? throw new InvalidOperationException("factory failed") : new FailingHandler(first);
             },
+            LoggerFactory = logs,
         };
         await using SshListener listener = await SshServer.StartAsync(options);
 
@@ -106,7 +108,7 @@ public sealed class ServerListenerAcceptTests
             Assert.Equal(0, await RawTcp.ReadOrResetAsync(refused.GetStream()));
         }
 
-        await listener.WhenNoneAuthenticatingAsync().WithTimeout();
+        await logs.WhenNoneAuthenticatingAsync(listener).WithTimeout();
         await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
         Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
     }

@@ -24,7 +24,8 @@ public sealed class ServerListenerLimitsTests
     public async Task Unauthenticated_connections_over_the_limit_are_closed_at_once()
     {
         const int limit = 4;
-        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = limit });
+        var logs = new LogCollector(SshLogEvents.Server.AuthenticationEnded);
+        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = limit, LoggerFactory = logs });
         var silent = new List<TcpClient>();
         try
         {
@@ -51,7 +52,7 @@ public sealed class ServerListenerLimitsTests
             silent.ForEach(c => c.Dispose());
         }
 
-        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Default);
+        await logs.WhenNoneAuthenticatingAsync(listener).WaitAsync(TestTimeout.Default);
         await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
         Assert.Equal("ok\n", (await client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
         Assert.Equal(1, listener.ActiveConnections);
@@ -60,12 +61,13 @@ public sealed class ServerListenerLimitsTests
     [Fact]
     public async Task A_flood_of_connections_does_not_stop_an_authenticated_client_and_memory_stays_bounded()
     {
-        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = 20 });
+        var logs = new LogCollector(SshLogEvents.Server.AuthenticationEnded);
+        await using SshListener listener = await SshServer.StartAsync(Options() with { MaxUnauthenticatedConnections = 20, LoggerFactory = logs });
         await using SshClientConnection client = await SshClient.ConnectAsync("127.0.0.1", listener.Port, ClientOptions()).WaitAsync(TestTimeout.Default);
 
         // Warm up once so the figure measures growth, not first-use allocations.
         await FloodAsync(listener.Port, 50);
-        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Default);
+        await logs.WhenNoneAuthenticatingAsync(listener).WaitAsync(TestTimeout.Default);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         long workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
 
@@ -80,7 +82,7 @@ public sealed class ServerListenerLimitsTests
         }
 
         await flood.WaitAsync(TestTimeout.Long);
-        await listener.WhenNoneAuthenticatingAsync().WaitAsync(TestTimeout.Long);
+        await logs.WhenNoneAuthenticatingAsync(listener).WaitAsync(TestTimeout.Long);
         long after = GC.GetTotalMemory(forceFullCollection: true);
         long workingSetAfter = Process.GetCurrentProcess().WorkingSet64;
         _output.WriteLine($"600 flood connections in {stopwatch.ElapsedMilliseconds} ms; {runs} commands meanwhile; managed heap {before / 1024} KiB -> {after / 1024} KiB; working set {workingSetBefore / (1024 * 1024)} MiB -> {workingSetAfter / (1024 * 1024)} MiB");

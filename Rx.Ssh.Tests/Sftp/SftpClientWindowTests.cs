@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Rx.Ssh.Sftp;
+using Rx.Ssh.Tests.Interop;
 using Rx.Ssh.Tests.Infrastructure;
 
 namespace Rx.Ssh.Tests.Sftp;
@@ -19,21 +20,26 @@ public sealed class SftpClientWindowTests(SftpSshdFixture fixture)
         string dir = fixture.NewDirectory();
         string remote = Path.Combine(dir, "f.bin");
         byte[] hash = SftpTestFiles.WriteRandomFile(remote, 12 * 1024 * 1024);
-        await using SftpClient client = await fixture.Connection.StartSftpClientAsync(new SftpClientOptions { WindowSize = 1024 * 1024 }).WithTimeout();
-        Assert.Equal(1024u * 1024, client.ReceiveWindow);
+        var logs = new LogCollector();
+        await using SshClientConnection connection = await ClientInterop.ConnectAsync(fixture.Server, ClientInterop.Options(fixture.Server) with { LoggerFactory = logs });
+        await using SftpClient client = await connection.StartSftpClientAsync(new SftpClientOptions { WindowSize = 1024 * 1024 }).WithTimeout();
 
         // 255 KiB blocks: the default depth is 1 MiB ÷ block = 4, raised to the floor of 2 MiB worth (9 reads).
         uint reply = (uint)client.ReadBlockSize + 13;
         await client.GetAsync(remote, Path.Combine(dir, "default.bin")).WithTimeout(TestTimeout.Long);
-        Assert.Equal(9 * reply, client.ReceiveWindow);
+        Assert.Equal([9 * reply], Windows(logs));
 
         await client.GetAsync(remote, Path.Combine(dir, "deep.bin"), new SftpTransferOptions { MaxRequestsInFlight = 32 }).WithTimeout(TestTimeout.Long);
-        Assert.Equal(32 * reply, client.ReceiveWindow);
+        Assert.Equal([9 * reply, 32 * reply], Windows(logs));
 
         // The window never shrinks: a shallower transfer leaves it.
         await client.GetAsync(remote, Path.Combine(dir, "default.bin"), new SftpTransferOptions { MaxRequestsInFlight = 2 }).WithTimeout(TestTimeout.Long);
-        Assert.Equal(32 * reply, client.ReceiveWindow);
+        Assert.Equal([9 * reply, 32 * reply], Windows(logs));
         Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "deep.bin")));
         Assert.Equal(hash, SftpTestFiles.Sha256(Path.Combine(dir, "default.bin")));
     }
+
+    // The receive windows the client grew its channels to, in order (the window starts at 1 MiB, unlogged).
+    private static uint[] Windows(LogCollector logs) =>
+        [.. logs.Entries.Where(e => e.EventId == SshLogEvents.Connection.WindowGrown).Select(e => e.Value<uint>("Window"))];
 }

@@ -20,7 +20,6 @@ internal static class KeyFileCache
 
     private static readonly Lock Gate = new();
     private static readonly LinkedList<Entry> Entries = [];
-    private static readonly Dictionary<string, int> Reads = new(StringComparer.Ordinal);
 
     /// <summary>How many keys are kept now.</summary>
     public static int Count
@@ -31,15 +30,6 @@ internal static class KeyFileCache
             {
                 return Entries.Count;
             }
-        }
-    }
-
-    /// <summary>How many times <paramref name="fullPath"/> was read from disk through the cache (tests and diagnostics).</summary>
-    public static int ReadsOf(string fullPath)
-    {
-        lock (Gate)
-        {
-            return Reads.GetValueOrDefault(fullPath);
         }
     }
 
@@ -69,7 +59,6 @@ internal static class KeyFileCache
         SshPrivateKey key = SshPrivateKey.Load(path, passphrase, limits, cancellationToken);
         lock (Gate)
         {
-            Reads[stamp.FullPath] = Reads.GetValueOrDefault(stamp.FullPath) + 1;
             Entries.AddFirst(new Entry(stamp, limits, digest, key));
             while (Entries.Count > Capacity)
             {

@@ -344,6 +344,7 @@ internal sealed class SshChannel
 
         Interlocked.Add(ref _receiveWindow, next - old);
         _connection.SendFromDispatch(ConnectionMessages.WindowAdjust(RemoteId, next - old));
+        _connection.Loggers.Connection.LogDebug(SshLogEvents.Connection.WindowGrown, "Channel {Channel}: receive window grown to {Window} bytes", LocalId, next);
         return next;
     }
 

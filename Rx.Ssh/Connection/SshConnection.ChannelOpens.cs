@@ -22,7 +22,6 @@ public abstract partial class SshConnection
 
     private readonly ConcurrentDictionary<string, OpenHandler> _openHandlers = new(StringComparer.Ordinal);
     private readonly HashSet<SshPendingChannel> _pendingOpens = [];
-    private bool _opensEnded;
     private Connection.ReadRoom _openRoom;
 
     /// <summary>
@@ -156,20 +155,26 @@ public abstract partial class SshConnection
     }
 
     /// <summary>A pending channel was accepted or rejected: it leaves the pending set, which may reopen the read gate.</summary>
-    internal void ChannelOpenDecided(SshPendingChannel pending)
+    internal void ChannelOpenDecided(SshPendingChannel pending, bool accepted)
     {
         TaskCompletionSource? room = null;
+        int left;
         lock (_pendingOpens)
         {
             _pendingOpens.Remove(pending);
-            if (_pendingOpens.Count < MaxPendingRequests)
+            left = _pendingOpens.Count;
+            if (left < MaxPendingRequests)
             {
                 room = _openRoom.Open();
             }
         }
 
         room?.TrySetResult();
+        LogOpenDecided(pending, accepted ? "accepted" : "rejected", left);
     }
+
+    private void LogOpenDecided(SshPendingChannel pending, string decision, int left) =>
+        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpenDecided, "Channel open '{Type}' {Decision}; {Pending} opens wait for a decision", pending.ChannelType, decision, left);
 
     /// <summary>The connection ended: channels still pending are abandoned (handlers see the cancellation of <see cref="_ending"/>).</summary>
     private void EndChannelOpens()
@@ -177,25 +182,15 @@ public abstract partial class SshConnection
         SshPendingChannel[] pending;
         lock (_pendingOpens)
         {
-            _opensEnded = true;
             pending = [.. _pendingOpens];
             _pendingOpens.Clear();
         }
 
         foreach (SshPendingChannel channel in pending)
         {
-            channel.Abandon();
-        }
-    }
-
-    /// <summary>Pending channel opens waiting for a decision (tests and diagnostics).</summary>
-    internal int PendingChannelOpens
-    {
-        get
-        {
-            lock (_pendingOpens)
+            if (channel.Abandon())
             {
-                return _opensEnded ? 0 : _pendingOpens.Count;
+                LogOpenDecided(channel, "abandoned", 0);
             }
         }
     }

@@ -64,7 +64,7 @@ public sealed class SshPendingChannel
         }
 
         Connection.SendFromDispatch(ConnectionMessages.ChannelOpenFailure(SenderChannel, reason, description));
-        Connection.ChannelOpenDecided(this);
+        Connection.ChannelOpenDecided(this, accepted: false);
         return true;
     }
 
@@ -109,13 +109,16 @@ public sealed class SshPendingChannel
             throw new InvalidOperationException("The channel was already accepted or rejected.");
         }
 
+        bool accepted = false;
         try
         {
-            return Connection.AcceptChannel(ChannelType, SenderChannel, InitialWindowSize, MaxPacketSize, windowSize, maxPacket);
+            Connection.SshChannel channel = Connection.AcceptChannel(ChannelType, SenderChannel, InitialWindowSize, MaxPacketSize, windowSize, maxPacket);
+            accepted = true;
+            return channel;
         }
         finally
         {
-            Connection.ChannelOpenDecided(this);
+            Connection.ChannelOpenDecided(this, accepted);
         }
     }
 

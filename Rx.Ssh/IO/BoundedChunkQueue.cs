@@ -19,7 +19,7 @@ internal sealed class BoundedChunkQueue(long limit) : IObserver<ReadOnlyMemory<b
     private Exception? _error;
     private TaskCompletionSource? _available;
 
-    /// <summary>The most bytes ever held at once (tests and diagnostics).</summary>
+    /// <summary>The most bytes ever held at once (logged when the copy ends).</summary>
     public long PeakBytes
     {
         get

@@ -25,6 +25,9 @@ public static class SshLogEvents
         /// <summary>KeyExchangeDone (1004), logged at Debug: <c>Key exchange {Count} done: {Kex}, {HostKey}, {Cipher}</c>.</summary>
         public static readonly EventId KeyExchangeDone = new(1004, nameof(KeyExchangeDone));
 
+        /// <summary>ReadingPaused (1005), logged at Debug: <c>Reading paused: {Replies} bytes of replies wait for a peer that does not read them</c> (it resumes when the writer has sent enough of them).</summary>
+        public static readonly EventId ReadingPaused = new(1005, nameof(ReadingPaused));
+
         /// <summary>RemoteVersion (1090), logged at Debug: <c>Remote software version {Version}</c>.</summary>
         public static readonly EventId RemoteVersion = new(1090, nameof(RemoteVersion));
     }
@@ -101,6 +104,15 @@ public static class SshLogEvents
 
         /// <summary>ReadingPaused (3094), logged at Debug: <c>Reading paused: channel {Channel} holds {Bytes} bytes of requests its consumer has not taken</c>, <c>Reading paused: {Count} channel opens wait for a decision</c> or <c>Reading paused: {Count} global requests wait for their handlers</c> (it resumes when they catch up).</summary>
         public static readonly EventId ReadingPaused = new(3094, nameof(ReadingPaused));
+
+        /// <summary>WriteFromDone (3095), logged at Debug when a process writer's <c>WriteFromAsync</c> copy of an observable ends: <c>Channel {Channel}: wrote {Bytes} bytes from an observable, at most {Queued} of them queued at once</c>.</summary>
+        public static readonly EventId WriteFromDone = new(3095, nameof(WriteFromDone));
+
+        /// <summary>ChannelOpenDecided (3096), logged at Debug when a channel the peer opened is accepted, rejected, or abandoned because the connection ended: <c>Channel open '{Type}' {Decision}; {Pending} opens wait for a decision</c>.</summary>
+        public static readonly EventId ChannelOpenDecided = new(3096, nameof(ChannelOpenDecided));
+
+        /// <summary>WindowGrown (3097), logged at Debug when a channel's receive window is made larger (an SFTP transfer deeper than it, <c>SshChannelStream.GrowWindow</c>): <c>Channel {Channel}: receive window grown to {Window} bytes</c>.</summary>
+        public static readonly EventId WindowGrown = new(3097, nameof(WindowGrown));
     }
 
     /// <summary>The server's port forwarding (category <c>Rx.Ssh.Forwarding</c>).</summary>
@@ -144,6 +156,9 @@ public static class SshLogEvents
 
         /// <summary>ForwardEnded (4013), logged at Debug: <c>{Type} {Target} from {Originator} for {User} ended: {In} bytes in, {Out} bytes out, {Error}</c>.</summary>
         public static readonly EventId ForwardEnded = new(4013, nameof(ForwardEnded));
+
+        /// <summary>StoppedListening (4014), logged at Debug when a forward listener is unbound (cancelled, or the connection ended): <c>Stopped listening on {Address} ({Port}) for {User}: {Reason}; {Left} listeners left</c>.</summary>
+        public static readonly EventId StoppedListening = new(4014, nameof(StoppedListening));
 
         /// <summary>AgentSocketFailed (4020), logged at Warning: <c>Refusing agent forwarding: cannot make the agent socket: {Message}</c>.</summary>
         public static readonly EventId AgentSocketFailed = new(4020, nameof(AgentSocketFailed));
@@ -208,6 +223,9 @@ public static class SshLogEvents
 
         /// <summary>AcceptFailed (5017), logged at Warning: <c>Accepting a connection failed; trying again in {Delay} ms</c>.</summary>
         public static readonly EventId AcceptFailed = new(5017, nameof(AcceptFailed));
+
+        /// <summary>AuthenticationEnded (5018), logged at Debug when a listener's connection stops counting toward <c>MaxUnauthenticatedConnections</c>: <c>Connection from {Remote} done authenticating (authenticated, refused or gone); {Unauthenticated} still authenticating</c>.</summary>
+        public static readonly EventId AuthenticationEnded = new(5018, nameof(AuthenticationEnded));
     }
 
     /// <summary>The client: connecting, keys, configuration, jump hosts, reverse listeners (category <c>Rx.Ssh.Client</c>).</summary>

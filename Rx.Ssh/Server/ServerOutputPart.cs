@@ -12,6 +12,8 @@ internal sealed class ServerOutputPart(SshServerChannel channel, uint? dataType)
 {
     public override bool EndsAfterCopy => false;
 
+    public override Connection.SshChannel Channel => channel.Inner;
+
     public override long MaxQueuedBytes => channel.Connection.ChannelSettings.MaxQueuedOutputBytes;
 
     public override Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>

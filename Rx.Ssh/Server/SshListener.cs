@@ -31,9 +31,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
     private readonly Func<CancellationToken, ValueTask<Socket>> _accept;
     private readonly StartupLimiter _limiter;
     private readonly Task _acceptLoop;
-    private readonly object _authenticatingGate = new();
     private int _unauthenticated;
-    private TaskCompletionSource _noneAuthenticating = NewIdleSignal(completed: true);
     private int _disposed;
 
     private SshListener(Socket socket, SshServerOptions options, StartupLimiter limiter, Func<Socket, CancellationToken, ValueTask<Socket>>? accept)
@@ -123,9 +121,6 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Completes when no connection is authenticating (for tests that count slots).</summary>
-    internal Task WhenNoneAuthenticatingAsync() => Volatile.Read(ref _noneAuthenticating).Task;
-
     /// <summary>The same work as <see cref="DisposeAsync"/>, blocking until it is done (with the same exception inside <c>OnNext</c>).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -177,37 +172,12 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         IO.TaskFaults.Observe(Task.Run(() => ServeAsync(client, remote, slot)));
     }
 
-    private static TaskCompletionSource NewIdleSignal(bool completed)
-    {
-        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (completed)
-        {
-            signal.SetResult();
-        }
+    private void IncrementAuthenticating() => Interlocked.Increment(ref _unauthenticated);
 
-        return signal;
-    }
-
-    private void IncrementAuthenticating()
+    private void DecrementAuthenticating(EndPoint? remote)
     {
-        lock (_authenticatingGate)
-        {
-            if (_unauthenticated++ == 0)
-            {
-                _noneAuthenticating = NewIdleSignal(completed: false);
-            }
-        }
-    }
-
-    private void DecrementAuthenticating()
-    {
-        lock (_authenticatingGate)
-        {
-            if (--_unauthenticated == 0)
-            {
-                _noneAuthenticating.TrySetResult();
-            }
-        }
+        int left = Interlocked.Decrement(ref _unauthenticated);
+        _logger.LogDebug(SshLogEvents.Server.AuthenticationEnded, "Connection from {Remote} done authenticating (authenticated, refused or gone); {Unauthenticated} still authenticating", remote, left);
     }
 
     private async Task ServeAsync(Socket client, EndPoint? remote, StartupLimiter.StartupSlot slot)
@@ -227,7 +197,7 @@ public sealed class SshListener : IAsyncDisposable, IDisposable
         finally
         {
             slot.Dispose();
-            DecrementAuthenticating();
+            DecrementAuthenticating(remote);
         }
 
         _live.TryAdd(connection, 0);

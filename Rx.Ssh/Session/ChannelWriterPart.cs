@@ -13,6 +13,8 @@ internal sealed class ChannelWriterPart(SshChannel channel, long maxQueuedBytes)
 
     public override bool EndsAfterCopy => true;
 
+    public override SshChannel Channel => channel;
+
     public override long MaxQueuedBytes => maxQueuedBytes;
 
     public override Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _output.WriteAsync(data, null, cancellationToken);

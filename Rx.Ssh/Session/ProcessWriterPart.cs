@@ -15,6 +15,9 @@ internal abstract class ProcessWriterPart
     /// </summary>
     public abstract bool EndsAfterCopy { get; }
 
+    /// <summary>The channel written to (its id and loggers).</summary>
+    public abstract Connection.SshChannel Channel { get; }
+
     /// <summary>The most bytes a <c>WriteFromAsync</c> source may have queued.</summary>
     public abstract long MaxQueuedBytes { get; }
 

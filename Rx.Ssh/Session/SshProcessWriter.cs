@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Reactive.Linq;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Session;
 
 namespace Rx.Ssh;
@@ -34,9 +35,6 @@ public sealed class SshProcessWriter
     {
         _part = part;
     }
-
-    /// <summary>The most bytes a <see cref="WriteFromAsync(IObservable{ReadOnlyMemory{byte}}, bool?, CancellationToken)"/> source ever had queued (tests and diagnostics).</summary>
-    internal long PeakQueuedBytes { get; private set; }
 
     /// <summary>Writes bytes (unchanged, also with the line editor); completes when they are handed to the connection.</summary>
     public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => _part.WriteAsync(data, cancellationToken);
@@ -196,6 +194,7 @@ public sealed class SshProcessWriter
     private async Task DrainAsync(IO.BoundedChunkQueue queue, CancellationToken cancellationToken)
     {
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding); // to the pool: the caller goes on to subscribe
+        long written = 0;
         try
         {
             while (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is { } chunk)
@@ -203,6 +202,7 @@ public sealed class SshProcessWriter
                 try
                 {
                     await WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    written += chunk.Length;
                 }
                 finally
                 {
@@ -213,7 +213,13 @@ public sealed class SshProcessWriter
         finally
         {
             queue.Stop();
-            PeakQueuedBytes = Math.Max(PeakQueuedBytes, queue.PeakBytes);
+            Connection.SshChannel channel = _part.Channel;
+            channel.Connection.Loggers.Connection.LogDebug(
+                SshLogEvents.Connection.WriteFromDone,
+                "Channel {Channel}: wrote {Bytes} bytes from an observable, at most {Queued} of them queued at once",
+                channel.LocalId,
+                written,
+                queue.PeakBytes);
         }
     }
 }

@@ -23,18 +23,23 @@ internal sealed class ByteBudget
     private readonly object _gate = new();
     private long _queued;
     private long _replies;
-    private long _peakReplies;
     private bool _holding;
     private TaskCompletionSource? _space;
     private TaskCompletionSource? _replyRoom;
     private Exception? _error;
+    private readonly Action<long>? _readPaused;
 
-    /// <summary>Creates a budget of <paramref name="limit"/> bytes for user sends and replies alike.</summary>
-    public ByteBudget(long limit, long replyLimit, long replyHardLimit)
+    /// <summary>
+    /// Creates a budget of <paramref name="limit"/> bytes for user sends and replies alike;
+    /// <paramref name="readPaused"/> is told the queued reply bytes each time the read loop
+    /// starts waiting for reply room (the transport logs it).
+    /// </summary>
+    public ByteBudget(long limit, long replyLimit, long replyHardLimit, Action<long>? readPaused = null)
     {
         _limit = limit;
         ReplyLimit = replyLimit;
         ReplyHardLimit = replyHardLimit;
+        _readPaused = readPaused;
     }
 
     /// <summary>Queued reply bytes at which the read loop stops reading.</summary>
@@ -42,30 +47,6 @@ internal sealed class ByteBudget
 
     /// <summary>Queued reply bytes past which the connection is ended (the reader cannot pause during a key exchange).</summary>
     public long ReplyHardLimit { get; }
-
-    /// <summary>Bytes queued now (user sends and replies).</summary>
-    public long Queued
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queued;
-            }
-        }
-    }
-
-    /// <summary>The most reply bytes ever queued at once (tests and diagnostics).</summary>
-    public long PeakReplies
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _peakReplies;
-            }
-        }
-    }
 
     /// <summary>The cost of a packet with <paramref name="payloadLength"/> bytes of payload.</summary>
     public static int Cost(int payloadLength) => payloadLength + PacketOverhead;
@@ -111,7 +92,6 @@ internal sealed class ByteBudget
 
             _replies += bytes;
             _queued += bytes;
-            _peakReplies = Math.Max(_peakReplies, _replies);
             return true;
         }
     }
@@ -183,6 +163,7 @@ internal sealed class ByteBudget
     public ValueTask WaitForReplyRoomAsync(CancellationToken cancellationToken)
     {
         Task wait;
+        long replies;
         lock (_gate)
         {
             if (_error is not null)
@@ -197,14 +178,12 @@ internal sealed class ByteBudget
 
             _replyRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             wait = _replyRoom.Task;
+            replies = _replies;
         }
 
-        ReadPaused?.Invoke();
+        _readPaused?.Invoke(replies);
         return new ValueTask(wait.WaitAsync(cancellationToken));
     }
-
-    /// <summary>Raised each time the read loop starts waiting for reply room (tests and diagnostics).</summary>
-    public event Action? ReadPaused;
 
     public void Fail(Exception error)
     {

@@ -57,7 +57,8 @@ internal sealed partial class SshTransport : IAsyncDisposable
         // One segment takes a whole flush batch (see FlushThreshold): the pipe writes the stream once per
         // segment, so 64 KiB segments (one full data packet each) meant one socket send per packet.
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: OutputSegmentSize, leaveOpen: true));
-        _budget = new ByteBudget(SendBudget, ReplyLimit, ReplyHardLimit);
+        _budget = new ByteBudget(SendBudget, ReplyLimit, ReplyHardLimit, replies =>
+            settings.Logger.LogDebug(SshLogEvents.Transport.ReadingPaused, "Reading paused: {Replies} bytes of replies wait for a peer that does not read them", replies));
         LocalVersion = settings.Version;
     }
 
@@ -192,19 +193,6 @@ internal sealed partial class SshTransport : IAsyncDisposable
         }
 
         Enqueue(_queue, payload, PacketAction.None, reply: true);
-    }
-
-    /// <summary>Bytes queued for the writer now (tests and diagnostics).</summary>
-    internal long QueuedBytes => _budget.Queued;
-
-    /// <summary>The most reply bytes ever queued at once (tests and diagnostics).</summary>
-    internal long PeakQueuedReplies => _budget.PeakReplies;
-
-    /// <summary>Raised when the read loop stops reading because too many replies are queued (tests and diagnostics).</summary>
-    internal event Action? ReadPaused
-    {
-        add => _budget.ReadPaused += value;
-        remove => _budget.ReadPaused -= value;
     }
 
     private void SendKex(SshBuffer payload, PacketAction action = PacketAction.None) => Enqueue(_kexQueue, payload, action, reply: false);

@@ -17,16 +17,6 @@ internal static class KnownHostsFileCache
 
     private static readonly Lock Gate = new();
     private static readonly LinkedList<(FileStamp Stamp, KnownHostsFile File)> Entries = [];
-    private static readonly Dictionary<string, int> Parses = new(StringComparer.Ordinal);
-
-    /// <summary>How many times <paramref name="fullPath"/> was parsed (tests and diagnostics).</summary>
-    public static int ParsesOf(string fullPath)
-    {
-        lock (Gate)
-        {
-            return Parses.GetValueOrDefault(fullPath);
-        }
-    }
 
     /// <summary>The file at <paramref name="path"/>, parsed once per version of it.</summary>
     public static async ValueTask<KnownHostsFile> LoadAsync(string path, CancellationToken cancellationToken)
@@ -82,7 +72,6 @@ internal static class KnownHostsFileCache
 
         lock (Gate)
         {
-            Parses[known.FullPath] = Parses.GetValueOrDefault(known.FullPath) + 1;
             for (LinkedListNode<(FileStamp Stamp, KnownHostsFile File)>? node = Entries.First; node is not null; node = node.Next)
             {
                 if (node.Value.Stamp.FullPath == known.FullPath)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Tests.Infrastructure;
 using Rx.Ssh.Wire;
 
@@ -37,8 +38,11 @@ public sealed class ServerForwardingTests
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static SshServerOptions Options(Func<SshDirectForwardRequest, ValueTask<SshForwardDecision>>? direct = null, Func<SshListenRequest, ValueTask<bool>>? listen = null) =>
-        InMemoryServer.DefaultServerOptions() with { DirectForwardPolicy = direct, ListenPolicy = listen };
+    private static SshServerOptions Options(Func<SshDirectForwardRequest, ValueTask<SshForwardDecision>>? direct = null, Func<SshListenRequest, ValueTask<bool>>? listen = null, LogCollector? logs = null) =>
+        InMemoryServer.DefaultServerOptions() with { DirectForwardPolicy = direct, ListenPolicy = listen, LoggerFactory = logs };
+
+    /// <summary>The server's log entries with <paramref name="id"/> so far (listeners bound, unbound).</summary>
+    internal static LogEntry[] Logged(LogCollector logs, EventId id) => [.. logs.Entries.Where(e => e.EventId == id)];
 
     private static async Task<string> RoundTripAsync(SshChannelStream channel, string text)
     {
@@ -171,12 +175,13 @@ public sealed class ServerForwardingTests
     [Fact]
     public async Task Listen_is_refused_by_default()
     {
-        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options());
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(logs: logs));
 
         SshGlobalReply reply = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout();
 
         Assert.False(reply.Success);
-        Assert.Equal(0, pair.Server.Forwarding.Listeners);
+        Assert.Empty(Logged(logs, SshLogEvents.Forwarding.Listening));
     }
 
     [Fact]
@@ -196,7 +201,8 @@ public sealed class ServerForwardingTests
                 },
             },
         };
-        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: r => ValueTask.FromResult(r.Host == "127.0.0.1")), client);
+        var logs = new LogCollector();
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: r => ValueTask.FromResult(r.Host == "127.0.0.1"), logs: logs), client);
 
         SshGlobalReply reply = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("127.0.0.1", 0)).WithTimeout();
         Assert.True(reply.Success);
@@ -219,7 +225,8 @@ public sealed class ServerForwardingTests
         Assert.False((await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("10.0.0.1", 0)).WithTimeout()).Success);
         Assert.False((await pair.Client.SendGlobalRequestAsync("cancel-tcpip-forward", Listen("127.0.0.1", port + 1 == 65536 ? 1 : port + 1)).WithTimeout()).Success);
         Assert.True((await pair.Client.SendGlobalRequestAsync("cancel-tcpip-forward", Listen("127.0.0.1", port)).WithTimeout()).Success);
-        Assert.Equal(0, pair.Server.Forwarding.Listeners);
+        LogEntry stopped = Assert.Single(Logged(logs, SshLogEvents.Forwarding.StoppedListening));
+        Assert.Equal((port, "cancelled", 0), (stopped.Value<int>("Port"), stopped.Value<string>("Reason"), stopped.Value<int>("Left")));
         await AssertRefusedAsync(port);
     }
 
@@ -243,7 +250,8 @@ public sealed class ServerForwardingTests
     [Fact]
     public async Task Listeners_are_unbound_when_the_connection_ends()
     {
-        InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: _ => ValueTask.FromResult(true)));
+        var logs = new LogCollector();
+        InMemoryServer pair = await InMemoryServer.StartAsync(Options(listen: _ => ValueTask.FromResult(true), logs: logs));
         SshServerConnection server = pair.Server;
         SshGlobalReply reply = await pair.Client.SendGlobalRequestAsync("tcpip-forward", Listen("localhost", 0)).WithTimeout();
         int port = (int)new SshReader(reply.Data.Span).ReadUInt32();
@@ -252,7 +260,8 @@ public sealed class ServerForwardingTests
         await pair.DisposeAsync();
         await forwardsDone;
 
-        Assert.Equal(0, server.Forwarding.Listeners);
+        LogEntry stopped = Assert.Single(Logged(logs, SshLogEvents.Forwarding.StoppedListening));
+        Assert.Equal((port, "the connection ended", 0), (stopped.Value<int>("Port"), stopped.Value<string>("Reason"), stopped.Value<int>("Left")));
         await AssertRefusedAsync(port);
     }
 

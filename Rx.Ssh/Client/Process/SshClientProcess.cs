@@ -47,9 +47,6 @@ public sealed partial class SshClientProcess : IAsyncDisposable, IDisposable
         _completion = CompleteAsync();
     }
 
-    /// <summary>The session channel (tests and diagnostics).</summary>
-    internal SshChannel InnerChannel => _channel;
-
     /// <summary>The command run, or null for a shell.</summary>
     public string? Command { get; }
 

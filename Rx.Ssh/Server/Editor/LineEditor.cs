@@ -100,7 +100,7 @@ internal sealed partial class LineEditor
         set => _terminalWidth = value;
     }
 
-    /// <summary>The line being edited (for tests and diagnostics).</summary>
+    /// <summary>The line being edited, as typed so far (not yet submitted).</summary>
     public string CurrentLine => LineToString(appendNewline: false);
 
     /// <summary>The cursor's position in the line, in characters (code points).</summary>

@@ -36,22 +36,15 @@ internal sealed class ServerForwarding
     /// <summary>Each forwarded channel that ended; completes once the connection has ended and its last forward has been reported.</summary>
     public IObservable<SshForwardEnded> Ended { get; }
 
-    /// <summary>Forwarded channels open or being opened now (tests and diagnostics).</summary>
-    public int ActiveChannels => Volatile.Read(ref _channels);
+    private ILogger Logger => _connection.Loggers.Forwarding;
 
-    /// <summary>Listeners bound now (tests and diagnostics).</summary>
-    public int Listeners
+    private int ListenerCount()
     {
-        get
+        lock (_listeners)
         {
-            lock (_listeners)
-            {
-                return _listeners.Count;
-            }
+            return _listeners.Count;
         }
     }
-
-    private ILogger Logger => _connection.Loggers.Forwarding;
 
     /// <summary>Registers the handlers the options do not override (before the dispatch loop starts).</summary>
     public void Register()
@@ -292,7 +285,7 @@ internal sealed class ServerForwarding
             return SshGlobalReply.Failed;
         }
 
-        if (Listeners >= _options.MaxForwardListeners)
+        if (ListenerCount() >= _options.MaxForwardListeners)
         {
             Logger.LogWarning(SshLogEvents.Forwarding.ListenerLimit, "Refused {Request} on {Address} for {User}: at most {Max} forward listeners per connection", global.Name, request, _connection.UserName, _options.MaxForwardListeners);
             return SshGlobalReply.Failed;
@@ -344,15 +337,19 @@ internal sealed class ServerForwarding
         }
 
         ForwardListener? listener;
+        int left;
         lock (_listeners)
         {
             if (!_listeners.Remove(key, out listener))
             {
                 return SshGlobalReply.Failed;
             }
+
+            left = _listeners.Count;
         }
 
         listener.Dispose();
+        LogStopped(listener, "cancelled", left);
         return SshGlobalReply.Succeeded();
     }
 
@@ -473,6 +470,7 @@ internal sealed class ServerForwarding
         foreach (ForwardListener listener in listeners)
         {
             listener.Dispose();
+            LogStopped(listener, "the connection ended", 0);
         }
 
         _ending.Cancel();
@@ -481,6 +479,9 @@ internal sealed class ServerForwarding
             _ended.OnCompleted();
         }
     }
+
+    private void LogStopped(ForwardListener listener, string reason, int left) =>
+        Logger.LogDebug(SshLogEvents.Forwarding.StoppedListening, "Stopped listening on {Address} ({Port}) for {User}: {Reason}; {Left} listeners left", listener.Request, listener.Port, _connection.UserName, reason, left);
 
     private static readonly SshForwardDecision Refused = SshForwardDecision.Refuse(ChannelOpenFailureReason.AdministrativelyProhibited, "Port forwarding is not allowed.");
 }

@@ -13,7 +13,7 @@ internal sealed class SourcePenaltyBox(SshSourcePenalties settings, IScheduler c
     private readonly object _gate = new();
     private readonly Dictionary<IPAddress, Penalty> _sources = [];
 
-    /// <summary>Sources with a penalty now (tests and diagnostics).</summary>
+    /// <summary>Sources the table holds now (at most the settings' <c>MaxSources</c>; expired ones are dropped as they are met).</summary>
     public int Count
     {
         get

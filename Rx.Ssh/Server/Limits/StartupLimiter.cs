@@ -37,9 +37,6 @@ internal sealed class StartupLimiter
         _penalties = new SourcePenaltyBox(options.SourcePenalties ?? SshSourcePenalties.Off, options.Scheduler);
     }
 
-    /// <summary>The per-source penalties (tests and diagnostics).</summary>
-    public SourcePenaltyBox Penalties => _penalties;
-
     /// <summary>Connections admitted and not yet released.</summary>
     public int Count => Volatile.Read(ref _total);
 
