@@ -62,11 +62,12 @@ public sealed class ConfigApplyInteropTests : IDisposable
               UserKnownHostsFile {_server.KnownHostsPath}
               GlobalKnownHostsFile /dev/null
             """;
-        await using SshClientConnection conn = await SshClient.ConnectAsync("box", options: From(config)).WaitAsync(TestTimeout.Long);
+        var logs = new LogCollector();
+        await using SshClientConnection conn = await SshClient.ConnectAsync("box", options: From(config) with { LoggerFactory = logs }).WaitAsync(TestTimeout.Long);
 
         Assert.Equal("through jump\n", (await conn.Run("echo through jump")).Stdout);
         Assert.Null(conn.RemoteEndPoint); // over the jump host's channel, not a socket of ours
-        Assert.Single(Rx.Ssh.Tests.Client.Jump.JumpTestSupport.Hops(conn));
+        Assert.Single(Rx.Ssh.Tests.Client.Jump.JumpTestSupport.Hops(logs));
     }
 
     [Fact]

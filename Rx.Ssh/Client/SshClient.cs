@@ -286,7 +286,7 @@ public static partial class SshClient
                 throw error;
             }
 
-            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, TransportStream = stream, SessionDefaults = SessionDefaults.From(options), Loggers = loggers };
+            var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, SessionDefaults = SessionDefaults.From(options), Loggers = loggers };
             options.AddHandlersTo(connection);
             if (options.ForwardAgent && (options.AgentPath ?? SshAgentClient.EnvironmentSocketPath) is { Length: > 0 } agent)
             {

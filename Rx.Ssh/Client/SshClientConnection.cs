@@ -24,9 +24,6 @@ public sealed partial class SshClientConnection : SshConnection
 
     private AgentForwarding? _agentForwarding;
 
-    /// <summary>The stream the connection runs over (jump hosts' and proxy commands' own streams; tests).</summary>
-    internal Stream? TransportStream { get; init; }
-
     /// <summary>What every session gets unless its options say otherwise (from the client options).</summary>
     internal SessionDefaults SessionDefaults { get; init; } = SessionDefaults.None;
 

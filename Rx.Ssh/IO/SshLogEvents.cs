@@ -273,7 +273,7 @@ public static class SshLogEvents
         /// <summary>PeerFailedCallbackFailed (6014), logged at Warning: <c>The PeerFailed callback failed</c>.</summary>
         public static readonly EventId PeerFailedCallbackFailed = new(6014, nameof(PeerFailedCallbackFailed));
 
-        /// <summary>JumpHostConnected (6015), logged at Debug: <c>Connected to jump host {Hop} (hop {Index})</c>.</summary>
+        /// <summary>JumpHostConnected (6015), logged at Debug: <c>Connected to jump host {Hop} (hop {Index}) as {User}</c>.</summary>
         public static readonly EventId JumpHostConnected = new(6015, nameof(JumpHostConnected));
 
         /// <summary>ProxyCommandStarted (6016), logged at Debug: <c>Started ProxyCommand {Command} as process {Pid}</c>.</summary>
@@ -299,5 +299,8 @@ public static class SshLogEvents
 
         /// <summary>ConfigKeywordIgnored (6035), logged at Debug: <c>{File} line {Line}: unknown keyword {Keyword} ignored</c>.</summary>
         public static readonly EventId ConfigKeywordIgnored = new(6035, nameof(ConfigKeywordIgnored));
+
+        /// <summary>JumpHostClosed (6036), logged at Debug as each jump host's connection is closed, the last hop first: <c>Closed jump host {Hop} (hop {Index}): {Error}</c>.</summary>
+        public static readonly EventId JumpHostClosed = new(6036, nameof(JumpHostClosed));
     }
 }

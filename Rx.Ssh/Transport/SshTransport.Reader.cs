@@ -242,7 +242,7 @@ internal sealed partial class SshTransport
         }
     }
 
-    /// <summary>True while cipher objects with key material are held (tests: none once the transport has failed).</summary>
+    /// <summary>True while cipher objects with key material are held; false once the transport has failed and both directions released theirs.</summary>
     internal bool HoldsKeys => Volatile.Read(ref _decryptor) is not NoneCipher || Volatile.Read(ref _encryptor) is not NoneCipher || Volatile.Read(ref _pendingEncryptor) is not null;
 
     private void InstallDecryptor(IPacketDecryptor decryptor, bool resetSequence)

@@ -21,7 +21,7 @@ internal sealed partial class SshTransport
     private volatile bool _automaticRekeyDue;
     private IDisposable? _rekeyTimer;
 
-    /// <summary>The packet limit per direction (<see cref="DefaultRekeyPackets"/>; tests lower it).</summary>
+    /// <summary>The packet limit per direction (<see cref="DefaultRekeyPackets"/>; settable so the limit can be exercised in memory).</summary>
     internal long PacketRekeyLimit
     {
         get => Interlocked.Read(ref _packetRekeyLimit);

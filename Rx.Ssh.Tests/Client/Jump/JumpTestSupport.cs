@@ -29,9 +29,8 @@ internal static class JumpTestSupport
         ProcessHandler = async process => await process.Stdout.WriteLineAsync($"ran {process.Command} as {process.UserName}"),
     });
 
-    /// <summary>The hop connections under a connection made through jump hosts, first hop first.</summary>
-    public static IReadOnlyList<SshClientConnection> Hops(SshClientConnection connection) =>
-        [.. Assert.IsType<JumpChainStream>(connection.TransportStream).Hops.Select(h => h.Connection)];
+    /// <summary>The jump hosts a connection went through, first hop first, from the client's log (<paramref name="logs"/> its logger factory).</summary>
+    public static LogEntry[] Hops(LogCollector logs) => [.. logs.Entries.Where(e => e.EventId == SshLogEvents.Client.JumpHostConnected)];
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on (bound, then released).</summary>
     public static int ClosedPort()

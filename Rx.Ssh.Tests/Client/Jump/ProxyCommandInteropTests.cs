@@ -48,10 +48,11 @@ public sealed class ProxyCommandInteropTests : IDisposable
             "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i", TestKeys.Ed25519.PrivateKeyPath,
             "-p", _sshd.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-W", "%h:%p", SshdServer.UserName + "@" + SshdServer.Host]);
-        SshClientOptions options = OptionsFor(target.KnownHostsPath) with { ProxyCommand = command, UserName = "viaw" };
+        var logs = new LogCollector();
+        SshClientOptions options = OptionsFor(target.KnownHostsPath) with { ProxyCommand = command, UserName = "viaw", LoggerFactory = logs };
 
         SshClientConnection conn = await SshClient.ConnectAsync(SshdServer.Host, target.Port, options).WaitAsync(TestTimeout.Long);
-        int pid = Assert.IsType<ProxyCommandStream>(conn.TransportStream).ProcessId;
+        int pid = ProxyPid(logs);
         try
         {
             Assert.Equal("ran over ssh -W as viaw\n", (await conn.RunAsync("over ssh -W").WaitAsync(TestTimeout.Long)).Stdout);
@@ -131,11 +132,12 @@ public sealed class ProxyCommandInteropTests : IDisposable
     public async Task The_command_dying_later_ends_the_connection_with_the_typed_error()
     {
         string script = await WriteScriptAsync(PerlBridge);
-        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyCommand = $"perl {script} %h %p" };
+        var logs = new LogCollector();
+        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyCommand = $"perl {script} %h %p", LoggerFactory = logs };
         await using SshClientConnection conn = await SshClient.ConnectAsync(SshdServer.Host, _sshd.Port, options).WaitAsync(TestTimeout.Long);
         Assert.Equal("up\n", (await conn.RunAsync("echo up").WaitAsync(TestTimeout.Long)).Stdout);
 
-        using (var process = Process.GetProcessById(Assert.IsType<ProxyCommandStream>(conn.TransportStream).ProcessId))
+        using (var process = Process.GetProcessById(ProxyPid(logs)))
         {
             process.Kill();
         }
@@ -163,4 +165,8 @@ public sealed class ProxyCommandInteropTests : IDisposable
         await File.WriteAllTextAsync(path, text);
         return path;
     }
+
+    /// <summary>The proxy command's process id, from the client's log.</summary>
+    private static int ProxyPid(LogCollector logs) =>
+        Assert.Single(logs.Entries, e => e.EventId == SshLogEvents.Client.ProxyCommandStarted).Value<int>("Pid");
 }

@@ -19,14 +19,15 @@ public sealed class ProxyJumpInteropTests
     [Fact]
     public async Task One_hop_through_sshd_reaches_sshd_with_the_hops_own_options()
     {
-        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyJump = [Hop(_sshd)] };
+        var logs = new LogCollector();
+        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyJump = [Hop(_sshd)], LoggerFactory = logs };
 
         await using SshClientConnection conn = await SshClient.ConnectAsync(SshdServer.Host, _sshd.Port, options).WaitAsync(TestTimeout.Long);
         SshCompletedProcess result = await conn.RunAsync("echo through the jump host").WaitAsync(TestTimeout.Long);
 
         Assert.Equal("through the jump host\n", result.Stdout);
         Assert.Null(conn.RemoteEndPoint);
-        Assert.Single(Hops(conn));
+        Assert.Single(Hops(logs));
     }
 
     [Fact]
@@ -35,8 +36,10 @@ public sealed class ProxyJumpInteropTests
         await using SshdServer second = await SshdServer.StartAsync();
         await using RxSshServerUnderTest target = await StartTargetAsync();
         var verifier = new RecordingVerifier(new KnownHostsVerifier(_sshd.KnownHostsPath, second.KnownHostsPath, target.KnownHostsPath));
+        var logs = new LogCollector();
         SshClientOptions options = OptionsFor(target.KnownHostsPath) with
         {
+            LoggerFactory = logs,
             UserName = "deploy",
             HostKeyVerifier = verifier,
             ProxyJump = SshProxyJump.Parse($"{SshdServer.Host}:{_sshd.Port},ssh://{SshdServer.UserName}@{SshdServer.Host}:{second.Port}"),
@@ -47,7 +50,7 @@ public sealed class ProxyJumpInteropTests
 
         Assert.Equal("ran hello as deploy\n", result.Stdout);
         Assert.Equal([$"127.0.0.1:{_sshd.Port}", $"127.0.0.1:{second.Port}", $"127.0.0.1:{target.Port}"], verifier.Asked);
-        Assert.Equal([SshdServer.UserName, SshdServer.UserName], Hops(conn).Select(h => h.UserName));
+        Assert.Equal([SshdServer.UserName, SshdServer.UserName], Hops(logs).Select(h => h.Value<string>("User")));
     }
 
     [Fact]
@@ -126,19 +129,18 @@ public sealed class ProxyJumpInteropTests
     public async Task Disposing_the_connection_closes_every_hop()
     {
         await using SshdServer second = await SshdServer.StartAsync();
-        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyJump = [Hop(_sshd), Hop(second)] };
+        var logs = new LogCollector();
+        SshClientOptions options = OptionsFor(_sshd.KnownHostsPath) with { ProxyJump = [Hop(_sshd), Hop(second)], LoggerFactory = logs };
         SshClientConnection conn = await SshClient.ConnectAsync(SshdServer.Host, _sshd.Port, options).WaitAsync(TestTimeout.Long);
-        IReadOnlyList<SshClientConnection> hops = Hops(conn);
-        Assert.Equal(2, hops.Count);
-        Assert.All(hops, h => Assert.False(h.Completion.IsCompleted));
+        Assert.Equal(2, Hops(logs).Length);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == SshLogEvents.Client.JumpHostClosed);
 
         await conn.DisposeAsync().AsTask().WaitAsync(TestTimeout.Long);
 
-        foreach (SshClientConnection hop in hops)
-        {
-            Assert.Null(await hop.Completion.WaitAsync(TestTimeout.Default));
-        }
-
+        // Each hop closed cleanly, the last first (each runs over the one before it), before Dispose returned.
+        LogEntry[] closed = [.. logs.Entries.Where(e => e.EventId == SshLogEvents.Client.JumpHostClosed)];
+        Assert.Equal([2, 1], closed.Select(e => e.Value<int>("Index")));
+        Assert.All(closed, e => Assert.Equal("no error", e.Value<string>("Error")));
         Assert.Null(await conn.Completion.WaitAsync(TestTimeout.Default));
         await second.Log.WaitForLineAsync(line => line.Contains("Disconnected by application", StringComparison.Ordinal));
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Rx.Ssh.Client.Jump;
 
 /// <summary>
@@ -14,16 +16,15 @@ internal sealed class JumpChainStream : Stream
 
     private readonly SshChannelStream _inner;
     private readonly IReadOnlyList<JumpHop> _hops;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    public JumpChainStream(SshChannelStream inner, IReadOnlyList<JumpHop> hops)
+    public JumpChainStream(SshChannelStream inner, IReadOnlyList<JumpHop> hops, ILogger logger)
     {
         _inner = inner;
         _hops = hops;
+        _logger = logger;
     }
-
-    /// <summary>The hop connections, first hop first.</summary>
-    public IReadOnlyList<JumpHop> Hops => _hops;
 
     public override bool CanRead => true;
 
@@ -122,18 +123,21 @@ internal sealed class JumpChainStream : Stream
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await _inner.DisposeAsync().ConfigureAwait(false);
-            await CloseAsync(_hops).ConfigureAwait(false);
+            await CloseAsync(_hops, _logger).ConfigureAwait(false);
         }
 
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Disconnects <paramref name="hops"/>, the last one first (each runs over the one before it).</summary>
-    public static async Task CloseAsync(IReadOnlyList<JumpHop> hops)
+    public static async Task CloseAsync(IReadOnlyList<JumpHop> hops, ILogger logger)
     {
         for (int i = hops.Count - 1; i >= 0; i--)
         {
-            await hops[i].Connection.DisposeAsync().ConfigureAwait(false);
+            JumpHop hop = hops[i];
+            await hop.Connection.DisposeAsync().ConfigureAwait(false);
+            Exception? error = await hop.Connection.Completion.ConfigureAwait(false);
+            logger.LogDebug(SshLogEvents.Client.JumpHostClosed, "Closed jump host {Hop} (hop {Index}): {Error}", hop.Jump, hop.Index + 1, error?.Message ?? "no error");
         }
     }
 
@@ -150,7 +154,7 @@ internal sealed class JumpChainStream : Stream
     private async Task DisposeInBackgroundAsync()
     {
         await _inner.DisposeAsync().ConfigureAwait(false);
-        await CloseAsync(_hops).ConfigureAwait(false);
+        await CloseAsync(_hops, _logger).ConfigureAwait(false);
     }
 }
 

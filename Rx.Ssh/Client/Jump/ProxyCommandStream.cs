@@ -31,12 +31,8 @@ internal sealed class ProxyCommandStream : Stream
         _command = command;
         _stdout = process.StandardOutput.BaseStream;
         _stdin = process.StandardInput.BaseStream;
-        ProcessId = process.Id;
         _stderrPump = Task.Run(() => PumpStderrAsync(process.StandardError.BaseStream, _tail, logger));
     }
-
-    /// <summary>The process's id.</summary>
-    public int ProcessId { get; }
 
     public override bool CanRead => true;
 

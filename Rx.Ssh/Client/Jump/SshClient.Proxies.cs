@@ -32,7 +32,7 @@ public static partial class SshClient
                 SshClientConnection connection = await ConnectHopAsync(jump, i, channel, options, hopsBelow, hops, cancellationToken).ConfigureAwait(false);
                 channel = null; // the hop's connection owns it now
                 hops.Add(new JumpHop(jump, i, connection));
-                logger.LogDebug(SshLogEvents.Client.JumpHostConnected, "Connected to jump host {Hop} (hop {Index})", jump, i + 1);
+                logger.LogDebug(SshLogEvents.Client.JumpHostConnected, "Connected to jump host {Hop} (hop {Index}) as {User}", jump, i + 1, connection.UserName);
 
                 (string nextHost, int nextPort) = i + 1 < jumps.Count ? (jumps[i + 1].Host, jumps[i + 1].Port) : (host, port);
                 channel = await OpenHopChannelAsync(hops, nextHost, nextPort, options, cancellationToken).ConfigureAwait(false);
@@ -45,11 +45,11 @@ public static partial class SshClient
                 await channel.DisposeAsync().ConfigureAwait(false);
             }
 
-            await JumpChainStream.CloseAsync(hops).ConfigureAwait(false);
+            await JumpChainStream.CloseAsync(hops, logger).ConfigureAwait(false);
             throw;
         }
 
-        var chain = new JumpChainStream(channel!, hops);
+        var chain = new JumpChainStream(channel!, hops, logger);
         try
         {
             options.ConnectionEvents?.Invoke(new SshTcpConnected(host, port, null));
