@@ -57,9 +57,6 @@ internal sealed class SftpChannelSession : IAsyncDisposable
     /// <summary>Completes when the session ended (channel closed, protocol error, disposal). Never faults.</summary>
     public Task Ended => _ended.Task;
 
-    /// <summary>The error that ended the session, if one did.</summary>
-    public Exception? Failure => Volatile.Read(ref _failure);
-
     /// <summary>Sends INIT, starts both loops and waits for VERSION.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The server's hello.</returns>

@@ -43,12 +43,6 @@ internal sealed class SftpPacketWriter : IDisposable
         return writer;
     }
 
-    /// <summary>The packet's type.</summary>
-    public SftpPacketType Type => (SftpPacketType)_buffer[SftpFraming.LengthFieldSize];
-
-    /// <summary>Bytes written so far, the length field included.</summary>
-    public int Length => _length;
-
     /// <summary>Writes one byte.</summary>
     /// <param name="value">The byte.</param>
     public void WriteByte(byte value)

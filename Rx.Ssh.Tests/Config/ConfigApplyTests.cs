@@ -105,10 +105,9 @@ public sealed class ConfigApplyTests : IDisposable
     }
 
     [Fact]
-    public void The_default_config_reads_the_default_files_and_the_suite_points_them_at_none()
+    public void The_options_use_the_default_config_and_the_suite_points_its_files_at_none()
     {
         Assert.Same(SshConfig.Default, new SshClientOptions().Config);
-        Assert.True(SshConfig.Default.ReadsDefaultFiles);
         Assert.Empty(SshConfig.DefaultFiles());
         Assert.Equal(("h", 22), (SshConfig.Default.Resolve("h").HostName, SshConfig.Default.Resolve("h").Port));
     }
@@ -148,11 +147,39 @@ public sealed class ConfigApplyTests : IDisposable
     }
 
     [Fact]
-    public void HostKeyAlias_wraps_any_verifier()
+    public async Task HostKeyAlias_wraps_any_verifier()
     {
-        var verifier = Assert.IsType<HostKeyAliasVerifier>(Resolve("HostKeyAlias box\n", options: new SshClientOptions { HostKeyVerifier = InsecureAcceptAnyHostKey.Instance }).Options.HostKeyVerifier);
-        Assert.Equal("box", verifier.Alias);
-        Assert.Same(InsecureAcceptAnyHostKey.Instance, verifier.Inner);
+        var asked = new RecordingVerifier();
+        IHostKeyVerifier verifier = Resolve("HostKeyAlias box\n", options: new SshClientOptions { HostKeyVerifier = asked }).Options.HostKeyVerifier!;
+        SshPublicKey key = Rx.Ssh.Keys.Ed25519PrivateKey.Generate().PublicKey;
+
+        await verifier.VerifyAsync(new HostKeyContext("real.example", 2222, key, System.Net.IPAddress.Loopback));
+        verifier.WantsHostCertificates("real.example", 2222, System.Net.IPAddress.Loopback);
+
+        // The alias, without the port or the address, as ssh looks it up.
+        Assert.Equal(["verify box:22 no address", "certificates? box:22 no address"], asked.Calls);
+        Assert.Same(key, asked.Key);
+    }
+
+    /// <summary>Records what it was asked, and accepts every key.</summary>
+    private sealed class RecordingVerifier : IHostKeyVerifier
+    {
+        public List<string> Calls { get; } = [];
+
+        public SshPublicKey? Key { get; private set; }
+
+        public ValueTask VerifyAsync(HostKeyContext context, CancellationToken cancellationToken = default)
+        {
+            Calls.Add($"verify {context.Host}:{context.Port} {context.Address?.ToString() ?? "no address"}");
+            Key = context.Key;
+            return ValueTask.CompletedTask;
+        }
+
+        public bool WantsHostCertificates(string host, int port, System.Net.IPAddress? address)
+        {
+            Calls.Add($"certificates? {host}:{port} {address?.ToString() ?? "no address"}");
+            return false;
+        }
     }
 
     [Fact]
@@ -258,7 +285,7 @@ public sealed class ConfigApplyTests : IDisposable
     [Fact]
     public void Forwards_are_parsed_in_ssh_syntax()
     {
-        ConfiguredConnect c = Resolve("""
+        SshConfig config = SshConfig.Parse("""
             LocalForward 8080 localhost:80
             LocalForward [::1]:8081 [2001:db8::1]:443
             LocalForward *:8082 /run/app.sock
@@ -266,7 +293,7 @@ public sealed class ConfigApplyTests : IDisposable
             RemoteForward 9090 127.0.0.1:22
             RemoteForward /tmp/r.sock /tmp/local.sock
             DynamicForward 127.0.0.1:1080
-            """);
+            """, "test_config");
 
         Assert.Equal(
             [
@@ -278,7 +305,7 @@ public sealed class ConfigApplyTests : IDisposable
                 new ConfigForward(ConfigForwardKind.Remote, null, 0, "/tmp/r.sock", null, 0, "/tmp/local.sock", "/tmp/r.sock /tmp/local.sock"),
                 new ConfigForward(ConfigForwardKind.Dynamic, "127.0.0.1", 1080, null, null, 0, null, "127.0.0.1:1080"),
             ],
-            c.Forwards);
+            ConfigForward.All(config.Resolve("h")));
     }
 
     [Theory]

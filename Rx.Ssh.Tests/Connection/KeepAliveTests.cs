@@ -30,8 +30,8 @@ public sealed class KeepAliveTests
 
             // The server answers in order, so the reply has come once this round trip is done.
             Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
-            Assert.Equal(0, pair.Client.UnansweredKeepAlives);
             Assert.Equal(i, Volatile.Read(ref failures));
+            Assert.Equal(Enumerable.Repeat(1, i), Unanswered(logs)); // each was answered before the next went out
         }
 
         Assert.False(pair.Client.Completion.IsCompleted);
@@ -44,8 +44,9 @@ public sealed class KeepAliveTests
         (Stream clientStream, Stream serverStream) = InMemoryStream.CreatePair();
         var deaf = new PausableStream(serverStream);
         Task<SshServerConnection> accept = SshServer.AcceptAsync(deaf, InMemoryServer.DefaultServerOptions() with { Scheduler = clock });
+        var logs = new LogCollector(SshLogEvents.Connection.KeepAliveSent);
         await using SshClientConnection client = await SshClient.ConnectAsync(
-            clientStream, InMemorySshServer.DefaultHostName, 22, InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 3 }).WithTimeout();
+            clientStream, InMemorySshServer.DefaultHostName, 22, InMemoryServer.DefaultClientOptions() with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 3, LoggerFactory = logs }).WithTimeout();
         await using SshServerConnection server = await accept.WithTimeout();
         await clock.WhenScheduledAsync(Interval).WithTimeout();
 
@@ -53,7 +54,7 @@ public sealed class KeepAliveTests
         for (int i = 1; i <= 3; i++)
         {
             clock.AdvanceBy(Interval);
-            Assert.Equal(i, client.UnansweredKeepAlives);
+            Assert.Equal(i, Unanswered(logs)[^1]);
             Assert.False(client.Completion.IsCompleted, $"ended after {i} unanswered keepalive(s)");
         }
 
@@ -84,14 +85,14 @@ public sealed class KeepAliveTests
         deaf.Pause();
         clock.AdvanceBy(Interval);
         clock.AdvanceBy(Interval);
-        Assert.Equal(2, client.UnansweredKeepAlives);
+        Assert.Equal([1, 2], Unanswered(logs));
         deaf.Resume();
         Assert.False(await replies.Reader.ReadAsync().AsTask().WithTimeout());
         Assert.False(await replies.Reader.ReadAsync().AsTask().WithTimeout());
-        Assert.Equal(0, client.UnansweredKeepAlives);
 
-        // Two more ticks would have ended it without the reset.
+        // Two more ticks would have ended it without the reset: the next one counts from zero again.
         clock.AdvanceBy(Interval);
+        Assert.Equal([1, 2, 1], Unanswered(logs));
         Assert.False(await replies.Reader.ReadAsync().AsTask().WithTimeout());
         Assert.False(client.Completion.IsCompleted);
     }
@@ -101,8 +102,9 @@ public sealed class KeepAliveTests
     {
         var clock = new VirtualClock();
         var logs = new LogCollector();
+        var serverLogs = new LogCollector(SshLogEvents.Connection.KeepAliveSent);
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
-            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 1 },
+            InMemoryServer.DefaultServerOptions(p => p.Stdout.WriteAsync("ok\n")) with { Scheduler = clock, KeepAliveInterval = Interval, KeepAliveCountMax = 1, LoggerFactory = serverLogs },
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, LoggerFactory = logs });
         var requests = new List<string>();
         using IDisposable recording = logs.Observe(SshLogEvents.Connection.GlobalRequestReceived).Subscribe(e =>
@@ -121,7 +123,7 @@ public sealed class KeepAliveTests
             // The keepalive went out before the channel confirmation and the client replies before
             // its exec request, so both have crossed once the command has run.
             Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
-            Assert.Equal(0, pair.Server.UnansweredKeepAlives);
+            Assert.Equal(Enumerable.Repeat(1, i), Unanswered(serverLogs));
         }
 
         lock (requests)
@@ -177,4 +179,8 @@ public sealed class KeepAliveTests
             Assert.Contains("KeepAliveCountMax", ex.ParamName, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>The unanswered count each keepalive sent so far was logged with (this one included).</summary>
+    private static int[] Unanswered(LogCollector logs) =>
+        [.. logs.Entries.Where(e => e.EventId.Id == SshLogEvents.Connection.KeepAliveSent.Id).Select(e => e.Value<int>("Unanswered"))];
 }

@@ -86,7 +86,7 @@ public sealed class ReplyBackPressureTests
             // the server has finished the exchange too.
             await client.SendAsync(w => GlobalRequest(w, "keepalive@openssh.com", wantReply: true));
             Assert.Equal(MessageNumber.RequestFailure, (await client.ReceiveAsync())[0]);
-            Assert.True(connection.KeyExchangeCount >= 2, "the server's key exchange did not complete");
+            Assert.True(connection.Transport.KeyExchangeCount >= 2, "the server's key exchange did not complete");
             Assert.True(client.Transport.KeyExchangeCount >= 2, "the client's key exchange did not complete");
             // Not cut off: the replies queued during the exchange stayed under the hard limit.
             Assert.False(connection.Completion.IsCompleted);

@@ -31,7 +31,7 @@ public sealed class AlgorithmInteropTests
         conn.Rekey();
         SshCompletedProcess result = await conn.Run("echo ok");
         Assert.Equal("ok\n", result.Stdout);
-        Assert.Equal(2, conn.KeyExchangeCount);
+        Assert.Equal(2, conn.Transport.KeyExchangeCount);
     }
 
     [Fact]

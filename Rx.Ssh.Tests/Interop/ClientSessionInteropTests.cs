@@ -100,7 +100,7 @@ public sealed class ClientSessionInteropTests
         }).LastOrDefaultAsync();
         Assert.True(data.Length == received, $"received {received} bytes; stderr: {stderr}");
         Assert.Equal(expected, Convert.ToHexStringLower(hash.GetHashAndReset()));
-        Assert.True(conn.KeyExchangeCount > 2, $"expected re-keys, saw {conn.KeyExchangeCount} key exchanges");
+        Assert.True(conn.Transport.KeyExchangeCount > 2, $"expected re-keys, saw {conn.Transport.KeyExchangeCount} key exchanges");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class ClientSessionInteropTests
             }
         }).LastOrDefaultAsync();
         Assert.Equal(20_000_000, received);
-        Assert.True(conn.KeyExchangeCount >= 2);
+        Assert.True(conn.Transport.KeyExchangeCount >= 2);
         Assert.Equal("still ok\n", (await conn.Run("echo still ok")).Stdout);
     }
 

@@ -70,7 +70,7 @@ public sealed class DropbearServerInteropTests : IAsyncLifetime
         Assert.Equal(kex, connection.KeyExchange);
         connection.Rekey();
         await AssertRoundTripAsync(connection);
-        Assert.Equal(2, connection.KeyExchangeCount);
+        Assert.Equal(2, connection.Transport.KeyExchangeCount);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ internal sealed class InteractiveSession : IAsyncDisposable
     public static async Task<InteractiveSession> StartAsync(SshClientConnection connection, SshProcessOptions? options = null, string? command = null)
     {
         SshChannel channel = await connection.OpenChannelAsync("session", null, CancellationToken.None).WithTimeout();
-        await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options ?? new SshProcessOptions(), CancellationToken.None).WithTimeout();
+        await SessionRequests.StartAsync(channel, command is null ? "shell" : "exec", command, options ?? new SshProcessOptions(), SessionDefaults.None, null, CancellationToken.None).WithTimeout();
         return new InteractiveSession(channel);
     }
 

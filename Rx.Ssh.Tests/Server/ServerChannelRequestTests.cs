@@ -14,7 +14,7 @@ public sealed class ServerChannelRequestTests
     private static async Task<SshChannel> OpenShellAsync(SshClientConnection client, SshTerminal? terminal = null)
     {
         SshChannel channel = await client.OpenChannelAsync("session", null, CancellationToken.None).WaitAsync(TestTimeout.Default);
-        await SessionRequests.StartAsync(channel, "shell", null, new SshProcessOptions { Terminal = terminal }, CancellationToken.None).WaitAsync(TestTimeout.Default);
+        await SessionRequests.StartAsync(channel, "shell", null, new SshProcessOptions { Terminal = terminal }, SessionDefaults.None, null, CancellationToken.None).WaitAsync(TestTimeout.Default);
         return channel;
     }
 

@@ -39,7 +39,7 @@ public sealed class ServerFlowControlTests
             readAll.SetResult(read);
         }));
         SshChannel channel = await pair.Client.OpenChannelAsync("session", null, CancellationToken.None).WaitAsync(TestTimeout.Default);
-        await SessionRequests.StartAsync(channel, "exec", "sink", new SshProcessOptions(), CancellationToken.None).WaitAsync(TestTimeout.Default);
+        await SessionRequests.StartAsync(channel, "exec", "sink", new SshProcessOptions(), SessionDefaults.None, null, CancellationToken.None).WaitAsync(TestTimeout.Default);
 
         Task write = channel.WriteAsync(new byte[Total], null, CancellationToken.None).AsTask();
         await readOneMegabyte.Task.WaitAsync(TestTimeout.Default);
@@ -81,7 +81,7 @@ public sealed class ServerFlowControlTests
             wrote.SetResult(written);
         }));
         SshChannel channel = await pair.Client.OpenChannelAsync("session", null, CancellationToken.None).WaitAsync(TestTimeout.Default);
-        await SessionRequests.StartAsync(channel, "exec", "source", new SshProcessOptions(), CancellationToken.None).WaitAsync(TestTimeout.Default);
+        await SessionRequests.StartAsync(channel, "exec", "source", new SshProcessOptions(), SessionDefaults.None, null, CancellationToken.None).WaitAsync(TestTimeout.Default);
         await progress.Task.WaitAsync(TestTimeout.Default);
         await pair.Client.RunAsync("ping").WaitAsync(TestTimeout.Default);
 

@@ -181,7 +181,7 @@ public sealed class ServerKeyOptionsTests
     internal static async Task<StartedAs> RequestSubsystemAsync(SshClientConnection client, string subsystem, TaskCompletionSource<StartedAs> seen)
     {
         SshChannel channel = await client.OpenChannelAsync("session", null, CancellationToken.None).WaitAsync(TestTimeout.Default);
-        await SessionRequests.StartAsync(channel, "subsystem", subsystem, new SshProcessOptions(), CancellationToken.None).WaitAsync(TestTimeout.Default);
+        await SessionRequests.StartAsync(channel, "subsystem", subsystem, new SshProcessOptions(), SessionDefaults.None, null, CancellationToken.None).WaitAsync(TestTimeout.Default);
         return await seen.Task.WaitAsync(TestTimeout.Default);
     }
 }

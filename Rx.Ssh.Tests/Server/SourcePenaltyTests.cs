@@ -45,8 +45,6 @@ public sealed class SourcePenaltyTests
         Assert.Equal(TimeSpan.FromSeconds(1), box.Refusal(Source));
         box.Add(Source, PreAuthEnd.GraceExceeded);
         Assert.Equal(TimeSpan.FromSeconds(11), box.Refusal(Source));
-        box.Add(Source, PreAuthEnd.Authenticated);
-        Assert.Equal(TimeSpan.FromSeconds(11), box.Refusal(Source));
         for (int i = 0; i < 10; i++)
         {
             box.Add(Source, PreAuthEnd.AuthenticationFailure);

@@ -78,14 +78,14 @@ public sealed class KexLimitsTests
         await using InMemoryServer pair = await InMemoryServer.StartAsync(
             InMemoryServer.DefaultServerOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = serverLogs },
             InMemoryServer.DefaultClientOptions() with { Scheduler = clock, RekeyInterval = TimeSpan.Zero, LoggerFactory = clientLogs });
-        int limit = pair.Server.Transport.Settings.MaxPeerKeyExchanges;
+        int limit = TransportSettings.DefaultMaxPeerKeyExchanges;
 
         for (int i = 0; i < limit; i++)
         {
             await RekeyAsync(pair.Client.Transport, clientLogs, pair.Server.Transport, serverLogs);
         }
 
-        clock.AdvanceBy(pair.Server.Transport.Settings.PeerKeyExchangeWindow); // the window slides: these no longer count
+        clock.AdvanceBy(TransportSettings.DefaultPeerKeyExchangeWindow); // the window slides: these no longer count
         for (int i = 0; i < limit; i++)
         {
             await RekeyAsync(pair.Client.Transport, clientLogs, pair.Server.Transport, serverLogs);
@@ -111,7 +111,7 @@ public sealed class KexLimitsTests
             Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
         }
 
-        Assert.True(pair.Client.KeyExchangeCount > 1, $"expected a re-key by packet count, saw {pair.Client.KeyExchangeCount} exchange(s)");
+        Assert.True(pair.Client.Transport.KeyExchangeCount > 1, $"expected a re-key by packet count, saw {pair.Client.Transport.KeyExchangeCount} exchange(s)");
     }
 
     /// <summary>Starts a re-exchange on <paramref name="initiator"/> and waits until both sides have logged it done.</summary>

@@ -30,7 +30,7 @@ public sealed class KeyExchangeInMemoryTests
 
         pair.Client.Rekey();
         Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
-        Assert.Equal(2, pair.Client.KeyExchangeCount);
+        Assert.Equal(2, pair.Client.Transport.KeyExchangeCount);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class RekeyTests
         SshCompletedProcess result = await pair.Client.RunAsync("count", new SshProcessOptions { Input = input }).WaitAsync(TestTimeout.Default);
 
         Assert.Equal(0, result.ExitStatus ?? 0);
-        Assert.True(pair.Client.KeyExchangeCount >= 3, $"expected at least two re-keys after the first exchange, saw {pair.Client.KeyExchangeCount} exchanges");
+        Assert.True(pair.Client.Transport.KeyExchangeCount >= 3, $"expected at least two re-keys after the first exchange, saw {pair.Client.Transport.KeyExchangeCount} exchanges");
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public sealed class RekeyTests
 
         clock.AdvanceBy(interval - TimeSpan.FromSeconds(1));
         Assert.Equal("ok\n", (await pair.Client.RunAsync("x").WaitAsync(TestTimeout.Default)).Stdout);
-        Assert.Equal(1, pair.Client.KeyExchangeCount);
-        Assert.Equal(1, pair.Server.KeyExchangeCount);
+        Assert.Equal(1, pair.Client.Transport.KeyExchangeCount);
+        Assert.Equal(1, pair.Server.Transport.KeyExchangeCount);
 
         clock.AdvanceBy(TimeSpan.FromSeconds(2));
         Assert.Equal(2, await completed.Reader.ReadAsync().AsTask().WithTimeout());

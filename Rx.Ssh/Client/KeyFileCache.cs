@@ -21,18 +21,6 @@ internal static class KeyFileCache
     private static readonly Lock Gate = new();
     private static readonly LinkedList<Entry> Entries = [];
 
-    /// <summary>How many keys are kept now.</summary>
-    public static int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Entries.Count;
-            }
-        }
-    }
-
     /// <summary>The key in <paramref name="path"/>: from the cache when the file and passphrase match, else read (and kept).</summary>
     /// <exception cref="SshKeyFormatException">The file is not a key, or the passphrase is wrong.</exception>
     public static SshPrivateKey Load(string path, string? passphrase, SshKeyLoadLimits limits, CancellationToken cancellationToken)

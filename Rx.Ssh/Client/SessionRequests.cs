@@ -21,9 +21,6 @@ internal sealed record SessionDefaults(IReadOnlyDictionary<string, string> Envir
 /// <summary>Session channel requests (RFC 4254 section 6).</summary>
 internal static class SessionRequests
 {
-    public static Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, CancellationToken cancellationToken) =>
-        StartAsync(channel, requestType, command, options, SessionDefaults.None, null, cancellationToken);
-
     /// <summary>Sends the session's requests: agent forwarding when asked, env (the connection's defaults, then the process's), pty-req, then <paramref name="requestType"/> (shell, exec, subsystem).</summary>
     public static async Task StartAsync(SshChannel channel, string requestType, string? command, SshProcessOptions options, SessionDefaults defaults, AgentForwarding? agentForwarding, CancellationToken cancellationToken)
     {

@@ -43,9 +43,6 @@ public sealed class SshConfig
     /// </summary>
     internal static Func<IReadOnlyList<string>> DefaultFiles { get; set; } = () => [UserConfigPath, SystemConfigPath];
 
-    /// <summary>Whether this is <see cref="Default"/>, which reads the default files at each resolution.</summary>
-    internal bool ReadsDefaultFiles => _readDefaultFiles;
-
     /// <summary>The user's file, <c>~/.ssh/config</c>.</summary>
     public static string UserConfigPath => Path.Combine(UserSshDirectory(), "config");
 

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
 
 namespace Rx.Ssh.Connection;
 
@@ -27,9 +28,6 @@ internal sealed class KeepAlive : IDisposable
         _countMax = countMax;
         _timer = scheduler.Schedule(interval, Tick);
     }
-
-    /// <summary>Keepalives sent and not answered yet.</summary>
-    public int Unanswered => Volatile.Read(ref _unanswered);
 
     /// <summary>Starts keepalives on <paramref name="connection"/>, or returns null when <paramref name="interval"/> turns them off.</summary>
     public static KeepAlive? Start(SshConnection connection, TimeSpan interval, int countMax, IScheduler scheduler)
@@ -61,7 +59,8 @@ internal sealed class KeepAlive : IDisposable
             return;
         }
 
-        Interlocked.Increment(ref _unanswered);
+        int unanswered = Interlocked.Increment(ref _unanswered);
+        _connection.Loggers.Connection.LogDebug(SshLogEvents.Connection.KeepAliveSent, "Keepalive sent; {Unanswered} unanswered of at most {CountMax}", unanswered, _countMax);
         Task<SshGlobalReply> sent = _connection.SendGlobalRequestCoreAsync(RequestName, ReadOnlyMemory<byte>.Empty, wantReply: true, _ => Volatile.Write(ref _unanswered, 0), CancellationToken.None);
         if (sent.IsFaulted)
         {

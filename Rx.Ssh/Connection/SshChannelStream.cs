@@ -111,8 +111,6 @@ public sealed partial class SshChannelStream : Stream
     /// <summary>Completes once CLOSE went both ways, or the connection ended. Never faults.</summary>
     public Task Closed => _channel.Closed;
 
-    internal SshChannel Inner => _channel;
-
     /// <inheritdoc />
     public override bool CanRead => true;
 

@@ -72,8 +72,6 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
     /// <summary>Starts a key re-exchange now (it also happens by itself after the data limit).</summary>
     public void Rekey() => Transport.RequestKeyExchange();
 
-    internal int KeyExchangeCount => Transport.KeyExchangeCount;
-
     /// <summary>The window, packet size and output bound of this connection's channels (from the role's options).</summary>
     internal SshChannelSettings ChannelSettings { get; init; } = SshChannelSettings.Default;
 
@@ -111,9 +109,6 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
             return [.. _channels.Values];
         }
     }
-
-    /// <summary>Keepalives sent and not answered yet (0 when keepalives are off).</summary>
-    internal int UnansweredKeepAlives => _keepAlive?.Unanswered ?? 0;
 
     private async Task DispatchLoopAsync()
     {

@@ -28,6 +28,9 @@ public static class SshLogEvents
         /// <summary>ReadingPaused (1005), logged at Debug: <c>Reading paused: {Replies} bytes of replies wait for a peer that does not read them</c> (it resumes when the writer has sent enough of them).</summary>
         public static readonly EventId ReadingPaused = new(1005, nameof(ReadingPaused));
 
+        /// <summary>CompressionStarted (1006), logged at Debug when a direction's zlib stream starts (with the keys for <c>zlib</c>, after authentication for <c>zlib@openssh.com</c>, afresh after each re-key): <c>Compression started for {Direction} packets: {Method}</c>, the direction <c>outgoing</c> or <c>incoming</c>.</summary>
+        public static readonly EventId CompressionStarted = new(1006, nameof(CompressionStarted));
+
         /// <summary>RemoteVersion (1090), logged at Debug: <c>Remote software version {Version}</c>.</summary>
         public static readonly EventId RemoteVersion = new(1090, nameof(RemoteVersion));
     }
@@ -113,6 +116,9 @@ public static class SshLogEvents
 
         /// <summary>WindowGrown (3097), logged at Debug when a channel's receive window is made larger (an SFTP transfer deeper than it, <c>SshChannelStream.GrowWindow</c>): <c>Channel {Channel}: receive window grown to {Window} bytes</c>.</summary>
         public static readonly EventId WindowGrown = new(3097, nameof(WindowGrown));
+
+        /// <summary>KeepAliveSent (3098), logged at Debug when a <c>keepalive@openssh.com</c> request goes out (ServerAlive/ClientAlive): <c>Keepalive sent; {Unanswered} unanswered of at most {CountMax}</c> (this one included; any reply resets the count).</summary>
+        public static readonly EventId KeepAliveSent = new(3098, nameof(KeepAliveSent));
     }
 
     /// <summary>The server's port forwarding (category <c>Rx.Ssh.Forwarding</c>).</summary>

@@ -63,18 +63,6 @@ internal sealed class ChannelInput
     /// <summary>Bytes left in the current chunk.</summary>
     public int Length => _length;
 
-    /// <summary>True once the stream was dropped under the unread rule.</summary>
-    public bool Discarded
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _discarding;
-            }
-        }
-    }
-
     /// <summary>
     /// Claims the stream for one consumer until the result is disposed, and marks it as read (the
     /// unread rule no longer applies).

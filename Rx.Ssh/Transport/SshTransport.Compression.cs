@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Rx.Ssh.Algorithms.Compression;
 using Rx.Ssh.Messages;
 
@@ -29,12 +30,6 @@ internal sealed partial class SshTransport
     private ZlibCompressor? _compressor;
     private ZlibDecompressor? _decompressor;
 
-    /// <summary>True when outgoing payloads are compressed now.</summary>
-    internal bool IsSendCompressionActive => _compressor is not null;
-
-    /// <summary>True when incoming payloads are decompressed now.</summary>
-    internal bool IsReceiveCompressionActive => _decompressor is not null;
-
     private bool IsCompressionOn(string method) =>
         method == Zlib || (method == DelayedZlib && _compressionAuthenticated);
 
@@ -46,7 +41,12 @@ internal sealed partial class SshTransport
             return payload;
         }
 
-        _compressor ??= new ZlibCompressor();
+        if (_compressor is null)
+        {
+            _compressor = new ZlibCompressor();
+            Logger.LogDebug(SshLogEvents.Transport.CompressionStarted, "Compression started for {Direction} packets: {Method}", "outgoing", _sendCompression);
+        }
+
         return _compressor.Compress(payload);
     }
 
@@ -64,7 +64,12 @@ internal sealed partial class SshTransport
     {
         if (IsCompressionOn(_receiveCompression))
         {
-            _decompressor ??= new ZlibDecompressor();
+            if (_decompressor is null)
+            {
+                _decompressor = new ZlibDecompressor();
+                Logger.LogDebug(SshLogEvents.Transport.CompressionStarted, "Compression started for {Direction} packets: {Method}", "incoming", _receiveCompression);
+            }
+
             payload = _decompressor.Decompress(payload, _settings.MaxPacketLength);
             if (payload.IsEmpty)
             {

@@ -64,8 +64,6 @@ internal sealed partial class SshTransport : IAsyncDisposable
 
     public bool IsServer => _settings.IsServer;
 
-    public TransportSettings Settings => _settings;
-
     public ILogger Logger => _settings.Logger;
 
     /// <summary>Our identification string.</summary>

@@ -6,6 +6,12 @@ namespace Rx.Ssh.Transport;
 /// <summary>What the transport needs from the client or server options.</summary>
 internal sealed class TransportSettings
 {
+    /// <summary>The default of <see cref="MaxPeerKeyExchanges"/> (the options do not change it).</summary>
+    public const int DefaultMaxPeerKeyExchanges = 20;
+
+    /// <summary>The default of <see cref="PeerKeyExchangeWindow"/> (the options do not change it).</summary>
+    public static readonly TimeSpan DefaultPeerKeyExchangeWindow = TimeSpan.FromMinutes(1);
+
     public required bool IsServer { get; init; }
 
     public required SshAlgorithms Algorithms { get; init; }
@@ -41,10 +47,10 @@ internal sealed class TransportSettings
     public TimeSpan KeyExchangeTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Peer-initiated re-exchanges with little data between them allowed per <see cref="PeerKeyExchangeWindow"/>.</summary>
-    public int MaxPeerKeyExchanges { get; init; } = 20;
+    public int MaxPeerKeyExchanges { get; init; } = DefaultMaxPeerKeyExchanges;
 
     /// <summary>The sliding window for <see cref="MaxPeerKeyExchanges"/>, on <see cref="Scheduler"/>'s clock.</summary>
-    public TimeSpan PeerKeyExchangeWindow { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan PeerKeyExchangeWindow { get; init; } = DefaultPeerKeyExchangeWindow;
 
     /// <summary>A peer-initiated re-exchange after at least this many bytes received under the old keys is not counted.</summary>
     public long CheapKeyExchangeBytes { get; init; } = 16L * 1024 * 1024;

@@ -140,11 +140,6 @@ internal sealed class ConfinedPathResolver
         return "/" + string.Join('/', stack);
     }
 
-    /// <summary>The host path of an absolute, normalised client path (no disk access).</summary>
-    /// <param name="clientPath">An absolute, normalised SFTP path.</param>
-    /// <returns>The host path.</returns>
-    public string ToHost(string clientPath) => clientPath == "/" ? HostRoot : HostRoot == "/" ? clientPath : HostRoot + clientPath;
-
     private static bool OnlyTrivial(LinkedList<string> pending)
     {
         foreach (string name in pending)

@@ -33,9 +33,6 @@ internal sealed class ConfiguredConnect
     /// <summary>The options with the configuration's values filled in.</summary>
     public SshClientOptions Options { get; }
 
-    /// <summary>The forwards to start on connect.</summary>
-    public IReadOnlyList<ConfigForward> Forwards => _forwards;
-
     /// <summary>
     /// Resolves <paramref name="host"/> through <see cref="SshClientOptions.Config"/>. The code's user
     /// name (when not the local user's) and port (when not 22) win over User and Port.

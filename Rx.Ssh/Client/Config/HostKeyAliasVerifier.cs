@@ -8,12 +8,6 @@ namespace Rx.Ssh.Client.Config;
 /// </summary>
 internal sealed class HostKeyAliasVerifier(IHostKeyVerifier inner, string alias) : IHostKeyVerifier
 {
-    /// <summary>The verifier asked.</summary>
-    public IHostKeyVerifier Inner => inner;
-
-    /// <summary>The name keys are looked up and saved under.</summary>
-    public string Alias => alias;
-
     public bool WantsHostCertificates(string host, int port, IPAddress? address) => inner.WantsHostCertificates(alias, 22, null);
 
     public IReadOnlyList<string> KnownKeyTypes(string host, int port, IPAddress? address) => inner.KnownKeyTypes(alias, 22, null);

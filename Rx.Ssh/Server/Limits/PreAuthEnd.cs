@@ -3,9 +3,6 @@ namespace Rx.Ssh.Server.Limits;
 /// <summary>How a connection ended before it authenticated, for <see cref="SshSourcePenalties"/>.</summary>
 internal enum PreAuthEnd
 {
-    /// <summary>It authenticated: no penalty.</summary>
-    Authenticated,
-
     /// <summary>At least one authentication attempt failed, none succeeded.</summary>
     AuthenticationFailure,
 

@@ -37,9 +37,6 @@ internal sealed class StartupLimiter
         _penalties = new SourcePenaltyBox(options.SourcePenalties ?? SshSourcePenalties.Off, options.Scheduler);
     }
 
-    /// <summary>Connections admitted and not yet released.</summary>
-    public int Count => Volatile.Read(ref _total);
-
     /// <summary>
     /// Admits a connection from <paramref name="remote"/> (per-source caps apply to IP end points
     /// only) and returns its slot, to dispose when it has authenticated or ended; or returns null
