@@ -13,11 +13,12 @@ internal sealed record BenchmarkOptions
         "                         forwarded TCP (-L, -R): Rx.Ssh and ssh against sshd, ssh against serve (default 256 MiB, 200 conn/s for 5 s;\n" +
         "                         --kind: only these bulk transfers; --bulk-only: no short connections)\n" +
         "       Rx.Ssh.Benchmarks --sftp [--size-mb N] [--files N] [--iterations N] [--cipher NAME]... [--serve-dll PATH] [--kind get|put|get-r|put-r]...\n" +
-        "                         [--concurrent-files N] [--requests-in-flight N]\n" +
+        "                         [--concurrent-files N] [--requests-in-flight N] [--upload-channels N] [--rtt-ms N]\n" +
         "                         SFTP get/put of one file and of a tree of N 64 KiB files: Rx.Ssh's client and sftp against sshd's\n" +
         "                         sftp-server, sftp against serve (default 64 MiB and 100 files, median of 3; the issue's: --size-mb 1024 --files 1000;\n" +
-        "                         --concurrent-files, --requests-in-flight: Rx.Ssh's MaxConcurrentFiles and\n" +
-        "                         MaxRequestsInFlight, default the library's)\n" +
+        "                         --concurrent-files, --requests-in-flight, --upload-channels: Rx.Ssh's MaxConcurrentFiles,\n" +
+        "                         MaxRequestsInFlight and UploadChannels, default the library's; --rtt-ms: every client goes through a relay\n" +
+        "                         that delays each chunk N/2 ms each way, a link with that round trip)\n" +
         "       Rx.Ssh.Benchmarks --scale [--connections K] [--concurrency C] [--cycles N] [--transfer-gib G]\n" +
         "       Rx.Ssh.Benchmarks --client-memory [--size-mb N]\n" +
         "                         one Rx.Ssh server process: K idle authenticated connections (memory per connection), N connect/run/close\n" +
@@ -61,6 +62,12 @@ internal sealed record BenchmarkOptions
 
     /// <summary>--sftp: Rx.Ssh's <c>SftpClientOptions.MaxRequestsInFlight</c>; null: the library's default.</summary>
     public int? RequestsInFlight { get; init; }
+
+    /// <summary>--sftp: Rx.Ssh's <c>SftpTransferOptions.UploadChannels</c> for the large put; null: the library's default.</summary>
+    public int? UploadChannels { get; init; }
+
+    /// <summary>--sftp: the round-trip time in milliseconds a delaying relay gives every client's link (0: direct loopback).</summary>
+    public int RttMs { get; init; }
 
     /// <summary>--forwarding: the bulk transfers to run (upload, download, both); --sftp: get, put, get-r, put-r; empty: all.</summary>
     public IReadOnlyList<string> Kinds { get; init; } = [];
@@ -113,6 +120,12 @@ internal sealed record BenchmarkOptions
                     break;
                 case "--requests-in-flight" when hasValue:
                     options = options with { RequestsInFlight = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--upload-channels" when hasValue:
+                    options = options with { UploadChannels = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--rtt-ms" when hasValue:
+                    options = options with { RttMs = int.Parse(args[++i], CultureInfo.InvariantCulture) };
                     break;
                 case "--sftp":
                     options = options with { Mode = BenchmarkMode.Sftp };
@@ -179,9 +192,9 @@ internal sealed record BenchmarkOptions
             options = options with { SizeMb = 64 };
         }
 
-        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1 || options.ConcurrentFiles < 1 || options.RequestsInFlight < 1 || options.Cycles < 1 || options.TransferGiB < 1)
+        if (options.SizeMb < 1 || options.Iterations < 1 || options.Connections < 1 || options.Concurrency < 1 || options.Rate < 1 || options.Seconds < 1 || options.Files < 1 || options.ConcurrentFiles < 1 || options.RequestsInFlight < 1 || options.UploadChannels < 1 || options.Cycles < 1 || options.TransferGiB < 1 || options.RttMs < 0)
         {
-            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate, --seconds, --files, --concurrent-files and --requests-in-flight must be at least 1");
+            error.WriteLine("--size-mb, --iterations, --connections, --concurrency, --rate, --seconds, --files, --concurrent-files, --requests-in-flight and --upload-channels must be at least 1, --rtt-ms at least 0");
             return null;
         }
 

@@ -7,6 +7,11 @@
 //   ... --scale        one Rx.Ssh server process: idle connections' memory, connect cycles, GiB through re-keys
 //   ... --client-memory the Rx.Ssh client's own memory during a transfer each way (server in a child process)
 //   ... --ciphers-only the packet ciphers in-process (no sshd)
+if (args is ["--delay-proxy", string targetPort, string roundTripMs])
+{
+    return await DelayProxy.RunAsync(int.Parse(targetPort, System.Globalization.CultureInfo.InvariantCulture), int.Parse(roundTripMs, System.Globalization.CultureInfo.InvariantCulture));
+}
+
 if (args is ["--scale-server", string keysDirectory, string rekeyBytes])
 {
     return await ScaleServer.RunAsync(keysDirectory, long.Parse(rekeyBytes, System.Globalization.CultureInfo.InvariantCulture));

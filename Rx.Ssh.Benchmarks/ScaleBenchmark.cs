@@ -177,35 +177,10 @@ internal sealed class ScaleServerProcess : IDisposable
     /// <summary>The child's process id.</summary>
     public int ProcessId => _process.Id;
 
-    public static ScaleServerProcess Start(string keysDirectory, long rekeyBytes)
-    {
-        // Under `dotnet` the server is this assembly run again; published natively (NativeAOT), this executable.
-        string self = Environment.ProcessPath ?? "dotnet";
-        bool hosted = Path.GetFileNameWithoutExtension(self) == "dotnet";
-        var psi = new ProcessStartInfo(self)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (hosted)
-        {
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rx.Ssh.Benchmarks.dll"));
-        }
+    public static ScaleServerProcess Start(string keysDirectory, long rekeyBytes) =>
+        new(BenchmarkChild.Start("--scale-server", keysDirectory, rekeyBytes.ToString(CultureInfo.InvariantCulture)));
 
-        foreach (string a in new[] { "--scale-server", keysDirectory, rekeyBytes.ToString(CultureInfo.InvariantCulture) })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        return new ScaleServerProcess(Process.Start(psi)!);
-    }
-
-    public async Task<int> ReadPortAsync()
-    {
-        string line = await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the scale server exited before listening");
-        return int.Parse(line.AsSpan("port ".Length), CultureInfo.InvariantCulture);
-    }
+    public Task<int> ReadPortAsync() => BenchmarkChild.ReadPortAsync(_process, "the scale server");
 
     public async Task<ScaleMeasure> MeasureAsync()
     {

@@ -36,21 +36,28 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
             output.WriteLine($"serve: not available ({e.Message})");
         }
 
+        IServerUnderTest sshdTarget = await DelayedAsync(sshd);
+        IServerUnderTest? serveTarget = serve is null ? null : await DelayedAsync(serve);
         try
         {
             output.WriteLine($"sshd (sftp-server) on 127.0.0.1:{sshd.Port}{(serve is null ? "" : $", serve on 127.0.0.1:{serve.Port}")}; median of {iterations}; MB = 10^6 bytes");
+            if (options.RttMs > 0)
+            {
+                output.WriteLine($"every client reaches its server through a relay that delays each chunk {options.RttMs / 2.0} ms each way ({options.RttMs} ms round trip): sshd via 127.0.0.1:{sshdTarget.Port}{(serveTarget is null ? "" : $", serve via 127.0.0.1:{serveTarget.Port}")}");
+            }
+
             string batches = keys.CreateSubdirectory("sftp-batch");
             bool warmedUp = false;
             foreach (string cipher in options.Ciphers)
             {
                 var runners = new List<SftpTransferRunner>
                 {
-                    await RxSftpTransferRunner.StartAsync(sshd, cipher, options.ConcurrentFiles, options.RequestsInFlight),
-                    new OpenSftpTransferRunner(sshd, cipher, batches),
+                    await RxSftpTransferRunner.StartAsync(sshdTarget, cipher, options.ConcurrentFiles, options.RequestsInFlight, options.UploadChannels),
+                    new OpenSftpTransferRunner(sshdTarget, cipher, batches),
                 };
-                if (serve is not null)
+                if (serveTarget is not null)
                 {
-                    runners.Add(new OpenSftpTransferRunner(serve, cipher, batches));
+                    runners.Add(new OpenSftpTransferRunner(serveTarget, cipher, batches));
                 }
 
                 try
@@ -83,6 +90,16 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
         }
         finally
         {
+            if (!ReferenceEquals(sshdTarget, sshd))
+            {
+                await sshdTarget.DisposeAsync();
+            }
+
+            if (serveTarget is not null && !ReferenceEquals(serveTarget, serve))
+            {
+                await serveTarget.DisposeAsync();
+            }
+
             if (serve is not null)
             {
                 await serve.DisposeAsync();
@@ -92,6 +109,19 @@ internal sealed class SftpBenchmark(BenchKeys keys, BenchmarkOptions options, Te
         output.WriteLine($"load average at the end {LoadAverage()}");
         PrintTables(workload);
         return 0;
+    }
+
+    /// <summary><paramref name="server"/> itself, or with <c>--rtt-ms</c> the same server behind a <see cref="DelayProxy"/> (a child process) its clients trust.</summary>
+    private async Task<IServerUnderTest> DelayedAsync(IServerUnderTest server)
+    {
+        if (options.RttMs <= 0)
+        {
+            return server;
+        }
+
+        var delayed = new DelayedServer(server, await DelayProxyProcess.StartAsync(server.Port, options.RttMs));
+        keys.Trust(delayed.Port);
+        return delayed;
     }
 
     /// <summary>One untimed round of every transfer with every client, content checked; a second while the JIT still worked much in the first.</summary>

@@ -46,23 +46,25 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
     private readonly SshClientConnection _connection;
     private readonly SftpClient _client;
     private readonly SftpTransferOptions _tree;
+    private readonly SftpTransferOptions _big;
     private readonly int _serverPid;
 
-    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client, int? concurrentFiles, int serverPid)
+    private RxSftpTransferRunner(string name, SshClientConnection connection, SftpClient client, int? concurrentFiles, int? uploadChannels, int serverPid)
         : base(name)
     {
         _serverPid = serverPid;
         _connection = connection;
         _client = client;
         _tree = concurrentFiles is int n ? new SftpTransferOptions { Recursive = true, MaxConcurrentFiles = n } : new SftpTransferOptions { Recursive = true };
+        _big = new SftpTransferOptions { UploadChannels = uploadChannels };
     }
 
-    public static async Task<RxSftpTransferRunner> StartAsync(IServerUnderTest server, string cipher, int? concurrentFiles, int? requestsInFlight)
+    public static async Task<RxSftpTransferRunner> StartAsync(IServerUnderTest server, string cipher, int? concurrentFiles, int? requestsInFlight, int? uploadChannels)
     {
         SshClientConnection connection = await new RxSshRunner(server).ConnectAsync(cipher);
         try
         {
-            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync(new SftpClientOptions { MaxRequestsInFlight = requestsInFlight }), concurrentFiles, server.ProcessId);
+            return new RxSftpTransferRunner($"Rx.Ssh → {server.Name}", connection, await connection.StartSftpClientAsync(new SftpClientOptions { MaxRequestsInFlight = requestsInFlight }), concurrentFiles, uploadChannels, server.ProcessId);
         }
         catch
         {
@@ -81,7 +83,7 @@ internal sealed class RxSftpTransferRunner : SftpTransferRunner
         _ = kind switch
         {
             SftpTransferKind.GetBig => await _client.GetAsync(source, destination),
-            SftpTransferKind.PutBig => await _client.PutAsync(source, destination),
+            SftpTransferKind.PutBig => await _client.PutAsync(source, destination, _big),
             SftpTransferKind.GetTree => await _client.GetAsync(source, destination, _tree),
             _ => await _client.PutAsync(source, destination, _tree),
         };

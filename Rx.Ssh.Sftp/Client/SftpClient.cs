@@ -32,6 +32,7 @@ public sealed partial class SftpClient : IAsyncDisposable
     private readonly Dictionary<string, string> _extensions;
 
     private SshChannelStream? _channel;
+    private SshClientConnection? _connection;
 
     private SftpClient(SftpChannelSession session, SftpHello hello, SftpClientOptions options)
     {
@@ -90,7 +91,30 @@ public sealed partial class SftpClient : IAsyncDisposable
         stream.InlineReadContinuations = true;
         SftpClient client = await StartAsync(stream, options, cancellationToken).ConfigureAwait(false);
         client._channel = stream;
+        client._connection = connection;
         return client;
+    }
+
+    /// <summary>
+    /// Another session on this client's connection with the same options, for a transfer spread over
+    /// channels (<see cref="SftpTransferOptions.UploadChannels"/>); null when this client runs over a
+    /// plain stream or the server refuses one more session (sshd's <c>MaxSessions</c>).
+    /// </summary>
+    internal async Task<SftpClient?> TryStartSiblingAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not { } connection)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await StartAsync(connection, Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>Starts a session over any duplex stream carrying SFTP (owned by the client from the call on).</summary>

@@ -11,6 +11,9 @@ namespace Rx.Ssh.Sftp.Transfers;
 /// order, and the highest offset below which every write was acknowledged is tracked. When the
 /// upload fails or is cancelled, the remote file is truncated to that offset (after the writes in
 /// flight settled), so it is always a prefix of the source and a resumed upload continues from its size.
+/// A large file is written through several sessions' handles (<see cref="SftpTransferOptions.UploadChannels"/>):
+/// each write goes to the handle with the fewest in flight, and the acknowledgements of all of them
+/// feed the one offset tracking.
 /// </summary>
 internal static class SftpUpload
 {
@@ -37,7 +40,26 @@ internal static class SftpUpload
 
         progress.AddTotal(size - plannedSize);
         progress.Resumed(start);
-        await PumpAsync(remote, local, start, size, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
+        int channels = options.UploadChannels ?? (size - start >= SftpTransferOptions.ParallelUploadThreshold ? SftpTransferOptions.DefaultUploadChannels : 1);
+        List<(SftpClient Client, SftpFile File)> siblings = channels > 1 ? await OpenSiblingsAsync(client, remotePath, channels - 1, cancellationToken).ConfigureAwait(false) : [];
+        try
+        {
+            SftpFile[] handles = [remote, .. siblings.Select(s => s.File)];
+            await PumpAsync(handles, local, start, size, block, depth, progress, remotePath, cancellationToken).ConfigureAwait(false);
+            foreach ((_, SftpFile file) in siblings)
+            {
+                await file.CloseAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach ((SftpClient sibling, SftpFile file) in siblings)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+                await sibling.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         SftpAttributes preserved = LocalFiles.Describe(localPath, options);
         if (preserved.Flags != Protocol.SftpAttributeFlags.None)
         {
@@ -48,10 +70,60 @@ internal static class SftpUpload
         progress.FileDone(remotePath);
     }
 
-    private static async Task PumpAsync(SftpFile remote, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="count"/> more sessions, each with the (already created) file open for writing; fewer when the server refuses sessions.</summary>
+    private static async Task<List<(SftpClient Client, SftpFile File)>> OpenSiblingsAsync(SftpClient client, string remotePath, int count, CancellationToken cancellationToken)
+    {
+        Task<SftpClient?>[] starting = [.. Enumerable.Range(0, count).Select(_ => client.TryStartSiblingAsync(cancellationToken))];
+        var opened = new List<(SftpClient, SftpFile)>();
+        Exception? failure = null;
+        foreach (Task<SftpClient?> task in starting)
+        {
+            SftpClient? sibling;
+            try
+            {
+                sibling = await task.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+                continue;
+            }
+
+            if (sibling is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                opened.Add((sibling, await sibling.OpenAsync(remotePath, SftpOpenFlags.Write, null, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (Exception e)
+            {
+                await sibling.DisposeAsync().ConfigureAwait(false);
+                failure ??= e;
+            }
+        }
+
+        if (failure is OperationCanceledException)
+        {
+            foreach ((SftpClient sibling, SftpFile file) in opened)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+                await sibling.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw failure;
+        }
+
+        return opened;
+    }
+
+    private static async Task PumpAsync(SftpFile[] remotes, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)
     {
         var acks = Channel.CreateUnbounded<Ack>(new UnboundedChannelOptions { SingleReader = true });
         var acknowledged = new SortedDictionary<long, long>();
+        int[] perHandle = new int[remotes.Length];
         long next = start;
         long contiguous = start;
         int inFlight = 0;
@@ -63,6 +135,8 @@ internal static class SftpUpload
                 while (inFlight < depth && next < size)
                 {
                     int length = (int)Math.Min(block, size - next);
+                    int target = Array.IndexOf(perHandle, perHandle.Min());
+                    SftpFile remote = remotes[target];
                     SftpPacketWriter packet = remote.StartWrite(next, length, out uint id);
                     int filled;
                     try
@@ -86,8 +160,9 @@ internal static class SftpUpload
                     packet.CommitBytes(filled);
                     // Not cancelled with the transfer: a write in flight is waited for, so the truncation on failure comes after it.
                     Task<SftpReply> reply = remote.Client.Session.RequestAsync(packet, id, CancellationToken.None);
-                    _ = AcknowledgeAsync(reply, next, filled, acks.Writer);
+                    _ = AcknowledgeAsync(reply, target, next, filled, acks.Writer);
                     inFlight++;
+                    perHandle[target]++;
                     next += filled;
                 }
 
@@ -99,6 +174,7 @@ internal static class SftpUpload
 
                 Ack ack = await acks.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 inFlight--;
+                perHandle[ack.Handle]--;
                 if (ack.Error is not null)
                 {
                     throw ack.Error;
@@ -117,7 +193,7 @@ internal static class SftpUpload
         {
             if (!completed)
             {
-                await TruncateToAcknowledgedAsync(remote, acks.Reader, inFlight, acknowledged, contiguous).ConfigureAwait(false);
+                await TruncateToAcknowledgedAsync(remotes[0], acks.Reader, inFlight, acknowledged, contiguous).ConfigureAwait(false);
             }
         }
     }
@@ -149,7 +225,7 @@ internal static class SftpUpload
         }
     }
 
-    private static async Task AcknowledgeAsync(Task<SftpReply> reply, long offset, int length, ChannelWriter<Ack> acks)
+    private static async Task AcknowledgeAsync(Task<SftpReply> reply, int handle, long offset, int length, ChannelWriter<Ack> acks)
     {
         Exception? error = null;
         try
@@ -162,8 +238,8 @@ internal static class SftpUpload
             error = e;
         }
 
-        acks.TryWrite(new Ack(offset, length, error));
+        acks.TryWrite(new Ack(handle, offset, length, error));
     }
 
-    private readonly record struct Ack(long Offset, int Length, Exception? Error);
+    private readonly record struct Ack(int Handle, long Offset, int Length, Exception? Error);
 }
