@@ -74,9 +74,10 @@ public sealed record SftpTransferOptions
 
     /// <summary>
     /// SFTP sessions, each on its own channel of the same connection, one file's upload writes
-    /// through; null (the default) takes <see cref="DefaultUploadChannels"/> for what is left to send
-    /// of a file of at least <see cref="ParallelUploadThreshold"/>, else 1 (rclone's multi-thread
-    /// streams make the same trade). The server's receive window caps each channel: OpenSSH's sshd
+    /// through; null (the default) takes <see cref="DefaultUploadChannels"/> when what is left to send
+    /// of a file transferred on its own (not while a tree or multi-file transfer moves several files
+    /// at once, which already overlap) is at least <see cref="ParallelUploadThreshold"/>, else 1 (rclone's
+    /// multi-thread streams make the same trade). The server's receive window caps each channel: OpenSSH's sshd
     /// gives a session channel 2 MiB, so one channel moves at most 2 MiB per round trip, about
     /// 200 MB/s over a 10 ms link whatever the client does; N channels lift that N times. The writes
     /// are dealt to the channels' handles as they have room, the requests in flight

@@ -40,7 +40,8 @@ internal static class SftpUpload
 
         progress.AddTotal(size - plannedSize);
         progress.Resumed(start);
-        int channels = options.UploadChannels ?? (size - start >= SftpTransferOptions.ParallelUploadThreshold ? SftpTransferOptions.DefaultUploadChannels : 1);
+        // By default only a file transferred alone spreads: files moved several at a time already overlap.
+        int channels = options.UploadChannels ?? (depthShare == 1 && size - start >= SftpTransferOptions.ParallelUploadThreshold ? SftpTransferOptions.DefaultUploadChannels : 1);
         List<(SftpClient Client, SftpFile File)> siblings = channels > 1 ? await OpenSiblingsAsync(client, remotePath, channels - 1, cancellationToken).ConfigureAwait(false) : [];
         try
         {

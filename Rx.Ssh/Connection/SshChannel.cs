@@ -297,7 +297,7 @@ internal sealed class SshChannel
 
     // ---- called by consumers and producers -------------------------------------------------
 
-    /// <summary>The consumer has taken the event: return the buffer and give window back when half is used.</summary>
+    /// <summary>The consumer has taken the event: return the buffer and give window back once a quarter of it is used.</summary>
     public void Consumed(in ChannelEvent e)
     {
         if (e.Buffer is not null)
@@ -307,10 +307,17 @@ internal sealed class SshChannel
         }
     }
 
+    /// <summary>
+    /// <paramref name="bytes"/> of received data were consumed: once a quarter of the window has been,
+    /// it goes back to the peer in one WINDOW_ADJUST. A quarter, not half: the sender then always
+    /// has at least three quarters of the window to keep in flight, which is what bounds a channel
+    /// on a link with a round trip (OpenSSH adjusts after three packets or half the window, so its
+    /// sender has nearly all of it), for one adjust per quarter window (2,048 per GiB at 2 MiB).
+    /// </summary>
     public void Consumed(int bytes)
     {
         long consumed = Interlocked.Add(ref _consumed, bytes);
-        if (consumed >= WindowSize / 2 && !_closeSent && _failure is null)
+        if (consumed >= WindowSize / 4 && !_closeSent && _failure is null)
         {
             consumed = Interlocked.Exchange(ref _consumed, 0);
             if (consumed > 0)
