@@ -154,9 +154,13 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         Assert.True(await Client.IsFileAsync(remote).WithTimeout());
     }
 
-    [Fact]
-    public async Task Cancelling_an_upload_truncates_to_the_acknowledged_prefix_and_resume_completes()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Cancelling_an_upload_truncates_to_the_acknowledged_prefix_and_resume_completes(int channels)
     {
+        // With four channels the writes are acknowledged out of order on four handles, and each handle must be closed.
+        var options = new SftpTransferOptions { UploadChannels = channels };
         string dir = fixture.NewDirectory();
         string source = Path.Combine(dir, "source.bin");
         byte[] hash = SftpTestFiles.WriteRandomFile(source, LargeSize);
@@ -170,14 +174,14 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
                 cancel.Cancel();
             }
         });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.PutAsync(source, remote, progress: progress, cancellationToken: cancel.Token).WithTimeout(TestTimeout.Long));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.PutAsync(source, remote, options, progress, cancel.Token).WithTimeout(TestTimeout.Long));
 
         Assert.Empty(SftpTestFiles.ProcessesWithOpen(remote));
         long kept = new FileInfo(remote).Length;
         Assert.InRange(kept, 4 * 1024 * 1024, LargeSize - 1);
         Assert.Equal(File.ReadAllBytes(source).AsSpan(0, (int)kept).ToArray(), File.ReadAllBytes(remote));
 
-        SftpProgress resumed = await Client.PutAsync(source, remote, new SftpTransferOptions { Resume = true }).WithTimeout(TestTimeout.Long);
+        SftpProgress resumed = await Client.PutAsync(source, remote, options with { Resume = true }).WithTimeout(TestTimeout.Long);
         Assert.Equal(kept, resumed.ResumedBytes);
         Assert.Equal(hash, SftpTestFiles.Sha256(remote));
     }
@@ -291,11 +295,5 @@ public sealed class SftpClientTransferTests(SftpSshdFixture fixture, ITestOutput
         File.WriteAllText(Path.Combine(dir, "f"), "f");
         SftpException denied = await Assert.ThrowsAsync<SftpException>(() => Client.PutAsync(Path.Combine(dir, "f"), "/sys/kernel/notes").WithTimeout());
         Assert.Equal(SftpStatusCode.PermissionDenied, denied.Code);
-    }
-
-    /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (<see cref="Progress{T}"/> posts to the thread pool).</summary>
-    private sealed class SyncProgress(Action<SftpProgress> report) : IProgress<SftpProgress>
-    {
-        public void Report(SftpProgress value) => report(value);
     }
 }

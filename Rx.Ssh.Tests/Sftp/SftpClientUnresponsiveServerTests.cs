@@ -220,9 +220,4 @@ public sealed class SftpClientUnresponsiveServerTests : IDisposable
         Assert.Equal(SftpPacketType.Fstat, fstat.Type);
         await server.SendAttrsAsync(fstat.Id, attributes ?? FileAttributes);
     }
-
-    private sealed class SyncProgress(Action<SftpProgress> report) : IProgress<SftpProgress>
-    {
-        public void Report(SftpProgress value) => report(value);
-    }
 }

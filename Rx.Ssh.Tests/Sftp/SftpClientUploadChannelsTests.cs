@@ -9,8 +9,8 @@ namespace Rx.Ssh.Tests.Sftp;
 
 /// <summary>
 /// One file's upload spread over several SFTP sessions (<see cref="SftpTransferOptions.UploadChannels"/>)
-/// against OpenSSH's sftp-server: the content, the sessions used, the prefix an interrupted upload
-/// leaves, and a server that allows fewer sessions than asked for.
+/// against OpenSSH's sftp-server: the content, the sessions used, and a server that allows fewer
+/// sessions than asked for (the prefix an interrupted upload leaves is in <see cref="SftpClientTransferTests"/>).
 /// </summary>
 [Collection(SftpSshdCollection.Name)]
 [SupportedOSPlatform("linux")]
@@ -39,36 +39,6 @@ public sealed class SftpClientUploadChannelsTests(SftpSshdFixture fixture)
         IList<LogEntry> closed = await siblingsClosed.WaitAsync(TestTimeout.Default);
         Assert.All(closed, e => Assert.True(e.Value<long>("Bytes") > 0));
         Assert.Empty(SftpTestFiles.ProcessesWithOpen(remote));
-    }
-
-    [Fact]
-    public async Task Cancelling_an_upload_through_four_channels_leaves_a_prefix_that_resume_completes()
-    {
-        string dir = fixture.NewDirectory();
-        string source = Path.Combine(dir, "source.bin");
-        byte[] hash = SftpTestFiles.WriteRandomFile(source, Size);
-        string remote = Path.Combine(dir, "up.bin");
-        var channels = new SftpTransferOptions { UploadChannels = 4 };
-
-        using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress(p =>
-        {
-            if (p.BytesDone >= 4 * 1024 * 1024)
-            {
-                cancel.Cancel();
-            }
-        });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fixture.Client.PutAsync(source, remote, channels, progress, cancel.Token).WaitAsync(TestTimeout.Long));
-
-        // Every session's handle is closed, and the writes acknowledged out of order on four handles still leave a prefix.
-        Assert.Empty(SftpTestFiles.ProcessesWithOpen(remote));
-        long kept = new FileInfo(remote).Length;
-        Assert.InRange(kept, 4 * 1024 * 1024, Size - 1);
-        Assert.Equal(File.ReadAllBytes(source).AsSpan(0, (int)kept).ToArray(), File.ReadAllBytes(remote));
-
-        SftpProgress resumed = await fixture.Client.PutAsync(source, remote, channels with { Resume = true }).WaitAsync(TestTimeout.Long);
-        Assert.Equal(kept, resumed.ResumedBytes);
-        Assert.Equal(hash, SftpTestFiles.Sha256(remote));
     }
 
     [Fact]
@@ -110,9 +80,4 @@ public sealed class SftpClientUploadChannelsTests(SftpSshdFixture fixture)
             .Take(count)
             .ToList()
             .ToTask();
-
-    private sealed class SyncProgress(Action<SftpProgress> report) : IProgress<SftpProgress>
-    {
-        public void Report(SftpProgress value) => report(value);
-    }
 }
