@@ -173,8 +173,13 @@ public abstract partial class SshConnection
         LogOpenDecided(pending, accepted ? "accepted" : "rejected", left);
     }
 
-    private void LogOpenDecided(SshPendingChannel pending, string decision, int left) =>
-        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpenDecided, "Channel open '{Type}' {Decision}; {Pending} opens wait for a decision", pending.ChannelType, decision, left);
+    private void LogOpenDecided(SshPendingChannel pending, string decision, int left)
+    {
+        if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+        {
+            Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpenDecided, "Channel open '{Type}' {Decision}; {Pending} opens wait for a decision", pending.ChannelType, decision, left);
+        }
+    }
 
     /// <summary>The connection ended: channels still pending are abandoned (handlers see the cancellation of <see cref="_ending"/>).</summary>
     private void EndChannelOpens()

@@ -153,7 +153,11 @@ public abstract partial class SshConnection
         }
 
         // Logged before its waiter resumes, so the log shows the reply before what the waiter does next.
-        Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalReplyReceived, "Global request reply: {Success}", success);
+        if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+        {
+            Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalReplyReceived, "Global request reply: {Success}", success);
+        }
+
         if (pending is not null)
         {
             SshGlobalReply reply = success ? SshGlobalReply.Succeeded(data.IsEmpty ? ReadOnlyMemory<byte>.Empty : data.ToArray()) : SshGlobalReply.Failed;
@@ -165,7 +169,11 @@ public abstract partial class SshConnection
     /// <summary>A GLOBAL_REQUEST came (on the dispatch loop): answer it now, or start its handler.</summary>
     private void OnGlobalRequest(string name, bool wantReply, ReadOnlySpan<byte> data)
     {
-        Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalRequestReceived, "Global request {Name} received, want reply {WantReply}", name, wantReply);
+        if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+        {
+            Loggers.Connection.LogDebug(SshLogEvents.Connection.GlobalRequestReceived, "Global request {Name} received, want reply {WantReply}", name, wantReply);
+        }
+
         if (!_handlers.TryGetValue(name, out SshGlobalRequestHandler? handler))
         {
             if (wantReply)

@@ -315,7 +315,11 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
         var channel = new Connection.SshChannel(this, _nextChannelId++, type, windowSize, maxPacket);
         _channels.Add(channel.LocalId, channel);
         _unused?.ChannelCount(_channels.Count);
-        Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpened, "Channel {Channel}: {Type}", channel.LocalId, type);
+        if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+        {
+            Loggers.Connection.LogDebug(SshLogEvents.Connection.ChannelOpened, "Channel {Channel}: {Type}", channel.LocalId, type);
+        }
+
         return channel;
     }
 
@@ -398,6 +402,11 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
             _channels.Remove(channel.LocalId);
             left = _channels.Count;
             _unused?.ChannelCount(left);
+        }
+
+        if (!Loggers.Connection.IsEnabled(LogLevel.Debug))
+        {
+            return;
         }
 
         Connection.ChannelReceiveCounts received = channel.Received;
