@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Text;
 using Rx.Ssh.Sftp.Client;
 using Rx.Ssh.Sftp.Protocol;
@@ -95,10 +96,16 @@ public sealed partial class SftpClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The longest a transfer waits for an extra session (<see cref="TryStartSiblingAsync"/>) before going on without it.</summary>
+    internal static readonly TimeSpan SiblingStartTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Another session on this client's connection with the same options, for a transfer spread over
     /// channels (<see cref="SftpTransferOptions.UploadChannels"/>); null when this client runs over a
-    /// plain stream or the server refuses one more session (sshd's <c>MaxSessions</c>).
+    /// plain stream, the server refuses one more session (sshd's <c>MaxSessions</c>), or it is not
+    /// up within <see cref="SiblingStartTimeout"/> (or <see cref="SftpClientOptions.ReplyTimeout"/>
+    /// when shorter) on <see cref="SftpClientOptions.Scheduler"/>: a server that leaves the request
+    /// unanswered costs the transfer that wait, not the transfer.
     /// </summary>
     internal async Task<SftpClient?> TryStartSiblingAsync(CancellationToken cancellationToken)
     {
@@ -107,11 +114,28 @@ public sealed partial class SftpClient : IAsyncDisposable
             return null;
         }
 
+        TimeSpan timeout = Options.ReplyTimeout > TimeSpan.Zero && Options.ReplyTimeout < SiblingStartTimeout ? Options.ReplyTimeout : SiblingStartTimeout;
+        using var late = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using IDisposable timer = Options.Scheduler.Schedule(timeout, () =>
+        {
+            try
+            {
+                late.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Started (or failed) just as the timer fired.
+            }
+        });
         try
         {
-            return await StartAsync(connection, Options, cancellationToken).ConfigureAwait(false);
+            return await StartAsync(connection, Options, late.Token).ConfigureAwait(false);
         }
         catch (SshException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return null;
         }

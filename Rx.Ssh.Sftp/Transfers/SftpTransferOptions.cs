@@ -84,7 +84,8 @@ public sealed record SftpTransferOptions
     /// (<see cref="MaxRequestsInFlight"/>) are shared, and acknowledgements are tracked across all
     /// of them, so <see cref="Resume"/> and the truncation of an interrupted upload still leave a
     /// prefix. The extra sessions are opened for the file and closed after it; when the server
-    /// refuses one (sshd's <c>MaxSessions</c>) the upload goes on with those it has, and a client
+    /// refuses one (sshd's <c>MaxSessions</c>), or one is not up within 10 s (or the client's
+    /// <see cref="SftpClientOptions.ReplyTimeout"/> when shorter), the upload goes on with those it has, and a client
     /// started over a plain stream always uses its one session. Downloads need no extra channels:
     /// this client's receive window grows with the reads in flight.
     /// </summary>
