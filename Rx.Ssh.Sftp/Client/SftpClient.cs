@@ -131,12 +131,9 @@ public sealed partial class SftpClient : IAsyncDisposable
         {
             return await StartAsync(connection, Options, late.Token).ConfigureAwait(false);
         }
-        catch (SshException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is SshException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return null;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
+            // Refused, or timed out (the caller's own cancellation still throws).
             return null;
         }
     }

@@ -54,11 +54,7 @@ internal static class SftpUpload
         }
         finally
         {
-            foreach ((SftpClient sibling, SftpFile file) in siblings)
-            {
-                await file.DisposeAsync().ConfigureAwait(false);
-                await sibling.DisposeAsync().ConfigureAwait(false);
-            }
+            await DisposeAllAsync(siblings).ConfigureAwait(false);
         }
 
         SftpAttributes preserved = LocalFiles.Describe(localPath, options);
@@ -108,16 +104,21 @@ internal static class SftpUpload
 
         if (failure is OperationCanceledException)
         {
-            foreach ((SftpClient sibling, SftpFile file) in opened)
-            {
-                await file.DisposeAsync().ConfigureAwait(false);
-                await sibling.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await DisposeAllAsync(opened).ConfigureAwait(false);
             throw failure;
         }
 
         return opened;
+    }
+
+    /// <summary>Closes each extra session's handle, then the session.</summary>
+    private static async Task DisposeAllAsync(List<(SftpClient Client, SftpFile File)> siblings)
+    {
+        foreach ((SftpClient sibling, SftpFile file) in siblings)
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            await sibling.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private static async Task PumpAsync(SftpFile[] remotes, SafeFileHandle local, long start, long size, int block, int depth, ProgressTracker progress, string file, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public sealed class CompressionInMemoryTests
     }
 
     /// <summary>"direction method" of each zlib stream started so far, sorted (the reader and writer log from their own threads).</summary>
-    private static string[] Started(LogCollector logs) =>
+    internal static string[] Started(LogCollector logs) =>
         [.. logs.Entries.Select(e => e.Value<string>("Direction") + " " + e.Value<string>("Method")).Order(StringComparer.Ordinal)];
 
     [Fact]
