@@ -49,14 +49,55 @@ public sealed class SubsystemRegistryTests
         Assert.Collection(
             seen,
             e => Assert.Equal("ABC", Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
-            e => Assert.IsType<SshChannelEofReceived>(e),
             e =>
             {
                 var exit = Assert.IsType<SshChannelRequestReceived>(e);
                 Assert.Equal("exit-status", exit.RequestType);
                 Assert.Equal(UppercaseSubsystem.ExitStatus, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
             },
+            e => Assert.IsType<SshChannelEofReceived>(e),
             e => Assert.IsType<SshChannelClosed>(e));
+    }
+
+    /// <summary>
+    /// The order matters to Dropbear's dbclient: it sends CLOSE once it has EOF both ways and drops
+    /// every channel request after that, so an exit-status behind EOF was sometimes lost.
+    /// </summary>
+    [Fact]
+    public async Task An_exec_session_sends_its_exit_status_before_eof_and_close()
+    {
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(InMemoryServer.DefaultServerOptions(async p =>
+        {
+            await p.Stdout.WriteAsync("ran " + p.Command);
+            p.ExitStatus = 4;
+        }));
+        await using SshChannelStream channel = await pair.Client.OpenChannelAsync("session", ReadOnlyMemory<byte>.Empty).WithTimeout();
+        Task<IList<SshChannelEvent>> events = channel.Events.ToList().ToTask();
+        await channel.CompleteWritingAsync();
+
+        Assert.True(await channel.SendRequestAsync("exec", WireString("true"), wantReply: true).WithTimeout());
+
+        IList<SshChannelEvent> seen = await events.WithTimeout();
+        Assert.Collection(
+            seen,
+            e => Assert.Equal("ran true", Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
+            e =>
+            {
+                var exit = Assert.IsType<SshChannelRequestReceived>(e);
+                Assert.Equal("exit-status", exit.RequestType);
+                Assert.Equal(4, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
+            },
+            e => Assert.IsType<SshChannelEofReceived>(e),
+            e => Assert.IsType<SshChannelClosed>(e));
+    }
+
+    private static byte[] WireString(string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        var wire = new byte[4 + bytes.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(wire, (uint)bytes.Length);
+        bytes.CopyTo(wire, 4);
+        return wire;
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class ServerSubsystems
         return true;
     }
 
-    /// <summary>Runs the claimed subsystem's handler, then ends the session: EOF, exit-status, CLOSE.</summary>
+    /// <summary>Runs the claimed subsystem's handler, then ends the session: exit-status, EOF, CLOSE.</summary>
     public static async Task RunAsync(SshServerChannel channel, SshSubsystemHandler handler)
     {
         var stream = new SshChannelStream(channel.Inner);

@@ -129,8 +129,8 @@ public sealed class SshServerChannel
     public Task WriteStderrAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => Output.WriteAsync(data, 1, cancellationToken);
 
     /// <summary>
-    /// Ends the session with <paramref name="status"/>: queued output is sent first, then EOF,
-    /// <c>exit-status</c> and CLOSE. Later calls do nothing.
+    /// Ends the session with <paramref name="status"/>: queued output is sent first, then
+    /// <c>exit-status</c>, EOF and CLOSE. Later calls do nothing.
     /// </summary>
     /// <param name="status">The exit status.</param>
     /// <param name="cancellationToken">Stops waiting; the exit, once asked for, still happens after the queued output.</param>
@@ -191,8 +191,10 @@ public sealed class SshServerChannel
         {
             await Output.EnqueueAsync(async () =>
             {
-                await Inner.SendEofAsync().ConfigureAwait(false);
+                // The exit goes before EOF: Dropbear's dbclient sends CLOSE as soon as it has EOF
+                // both ways and then drops every later channel request, exit-status included.
                 await Inner.SendRequestAsync(request, false, body, CancellationToken.None).ConfigureAwait(false);
+                await Inner.SendEofAsync().ConfigureAwait(false);
                 await Inner.CloseAsync().ConfigureAwait(false);
             }).ConfigureAwait(false);
         }

@@ -237,7 +237,7 @@ public sealed class SshServerProcess : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Ends the process now, as the handler returning does: exits with <see cref="ExitStatus"/>
-    /// unless it already exited (queued output first, then EOF, <c>exit-status</c> and CLOSE), and
+    /// unless it already exited (queued output first, then <c>exit-status</c>, EOF and CLOSE), and
     /// completes once they are sent (or the client is gone). Safe to call more than once.
     /// </summary>
     public async ValueTask DisposeAsync() => await Channel.ExitAsync(ExitStatus).ConfigureAwait(false);
