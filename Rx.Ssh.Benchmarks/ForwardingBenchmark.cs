@@ -101,7 +101,7 @@ internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions optio
                         int serverPid = forwards[f].Name.EndsWith(serve?.Name ?? "\0", StringComparison.Ordinal) ? serve!.ProcessId : sshd.ProcessId;
                         var cpu = CpuUse.Start(forwards[f].ProcessId, serverPid);
                         long start = Stopwatch.GetTimestamp();
-                        await SinkSourceClient.ExchangeAsync(forwards[f].Port, up, down);
+                        await SinkSourceClient.ExchangeBlockingAsync(forwards[f].Port, up, down);
                         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
                         string cpuUsed = cpu.Stop();
                         double rate = (up + down) / elapsed.TotalSeconds;
@@ -143,7 +143,7 @@ internal sealed class ForwardingBenchmark(BenchKeys keys, BenchmarkOptions optio
                     await SinkSourceClient.ExchangeAsync(forward.Port, WarmUpSmallBytes, WarmUpSmallBytes);
                 }
 
-                await SinkSourceClient.ExchangeAsync(forward.Port, WarmUpBulkBytes, WarmUpBulkBytes);
+                await SinkSourceClient.ExchangeBlockingAsync(forward.Port, WarmUpBulkBytes, WarmUpBulkBytes);
             }
 
             await Task.Delay(JitSettleTime); // background compilation starts after a quiet spell
