@@ -8,7 +8,7 @@ using Rx.Ssh;
 /// doing the same in the same run, both against <see cref="ScaleServer"/> in a child process, so this
 /// process holds nothing but the client. Both pinned to aes128-gcm@openssh.com and curve25519-sha256.
 /// The Rx.Ssh client moves the bytes through the public process API with one reused 256 KiB buffer,
-/// as an application would; reported: its working set after connecting, the sampled peak during each
+/// as an application would; reported: its working set after connecting, its CPU time and the sampled peak during each
 /// transfer, the managed heap's peak, the bytes allocated per MiB moved and the collections run; for
 /// <c>ssh</c>, its peak resident set (VmHWM). Publish this project with NativeAOT
 /// (<c>dotnet publish -c Release -r linux-x64 -p:PublishAot=true</c>) to measure a native client.
@@ -42,15 +42,15 @@ internal sealed class ClientMemoryBenchmark(BenchKeys keys, BenchmarkOptions opt
         string runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT";
         output.WriteLine($"Rx.Ssh client ({runtime}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC) alone in this process; Rx.Ssh server in a child process on 127.0.0.1:{port}; {Environment.ProcessorCount} cores; {Cipher}");
         output.WriteLine();
-        output.WriteLine($"| {options.SizeMb} MiB | MB/s | peak working set | peak managed heap | allocated per MiB | gen0/gen1/gen2 |");
-        output.WriteLine("|---|---:|---:|---:|---:|---:|");
-        output.WriteLine($"| Rx.Ssh, after connect and warm-up | | {Mib(baseline)} | | | |");
+        output.WriteLine($"| {options.SizeMb} MiB | MB/s | CPU s | peak working set | peak managed heap | allocated per MiB | gen0/gen1/gen2 |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine($"| Rx.Ssh, after connect and warm-up | | | {Mib(baseline)} | | | |");
         long up = await MeasureAsync("Rx.Ssh upload", bytes, () => UploadAsync(connection, bytes));
         long down = await MeasureAsync("Rx.Ssh download", bytes, () => DownloadAsync(connection, bytes));
 
         // ssh after ours: starting and feeding it costs this process memory that must not count as the client's.
         long ssh = await MeasureSshAsync(new OpenSshRunner(new ScaleServerUnderTest(port, server.ProcessId, keys)), bytes);
-        output.WriteLine($"| OpenSSH `ssh`, upload and download | | {Mib(ssh)} (VmHWM) | | | |");
+        output.WriteLine($"| OpenSSH `ssh`, upload and download | | | {Mib(ssh)} (VmHWM) | | | |");
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Rx.Ssh peak / ssh peak: {Math.Max(up, down) / (double)ssh:F1}"));
         return 0;
@@ -61,13 +61,15 @@ internal sealed class ClientMemoryBenchmark(BenchKeys keys, BenchmarkOptions opt
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         using var memory = new MemorySampler();
         await transfer();
         watch.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         long perMib = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / Math.Max(1, bytes / (1024 * 1024));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {what} | {bytes / watch.Elapsed.TotalSeconds / 1e6:F0} | {Mib(memory.PeakSampledWorkingSet)} | {Mib(memory.PeakGcHeap)} | {perMib} B | {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} |"));
+            $"| {what} | {bytes / watch.Elapsed.TotalSeconds / 1e6:F0} | {cpu.TotalSeconds:F2} | {Mib(memory.PeakSampledWorkingSet)} | {Mib(memory.PeakGcHeap)} | {perMib} B | {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} |"));
         return memory.PeakSampledWorkingSet;
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the interop tests need (OpenSSH's sshd/ssh, bc, PuTTY's puttygen/plink,
-# Dropbear's dbclient/dropbear/dropbearkey/dropbearconvert, nss_wrapper for the dropbear server) when missing.
+# Dropbear's dbclient/dropbear/dropbearkey/dropbearconvert, nss_wrapper for the dropbear server,
+# Paramiko and AsyncSSH) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ command -v puttygen >/dev/null 2>&1 && command -v plink >/dev/null 2>&1 || need+
 command -v sshfs >/dev/null 2>&1 && command -v fusermount3 >/dev/null 2>&1 || need+=(sshfs) # ServeSshfsTests (FUSE: needs /dev/fuse)
 command -v perl >/dev/null 2>&1 || need+=(perl) # the call-home ProxyCommand bridge of ReverseInteropTests
 command -v unzip >/dev/null 2>&1 || need+=(unzip) # build/pack.sh looks inside the packages
+# Python's SSH libraries for Debian's own /usr/bin/python3 (a Python earlier on PATH may not see them).
+[ -d /usr/lib/python3/dist-packages/paramiko ] || need+=(python3-paramiko)
+[ -d /usr/lib/python3/dist-packages/asyncssh ] || need+=(python3-asyncssh)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need[*]} ..."

@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace Rx.Ssh.Tests.Infrastructure;
+
+/// <summary>
+/// A Python SSH server on 127.0.0.1 and a port it picks: AsyncSSH's (<c>Interop/Python/asyncssh_server.py</c>:
+/// exec handlers of its own, its SFTP server chrooted to <see cref="SftpRoot"/>, direct-tcpip allowed)
+/// or Paramiko's (<c>paramiko_server.py</c>: exec handlers only). Both have <see cref="TestKeys.Ed25519"/>
+/// as their host key and every unencrypted <see cref="TestKeys"/> key authorized. Disposing stops
+/// the process by its PID and removes its directory.
+/// </summary>
+internal sealed class PythonSshServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly LoggedDaemon _daemon;
+
+    private readonly string _name;
+
+    private PythonSshServer(string name, string directory, LoggedDaemon daemon, SshdLog log)
+    {
+        _name = name;
+        _directory = directory;
+        _daemon = daemon;
+        Log = log;
+        SftpRoot = Path.Combine(directory, "sftp");
+        KnownHostsPath = Path.Combine(directory, "known_hosts");
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The directory AsyncSSH's SFTP server shows as <c>/</c>.</summary>
+    public string SftpRoot { get; }
+
+    /// <summary>An OpenSSH known_hosts file trusting its host key for <c>[127.0.0.1]:port</c>.</summary>
+    public string KnownHostsPath { get; }
+
+    /// <summary>Its stderr (tracebacks, if any).</summary>
+    public SshdLog Log { get; }
+
+    /// <summary>Starts AsyncSSH's server.</summary>
+    public static Task<PythonSshServer> StartAsyncsshAsync() => StartAsync("asyncssh", "asyncssh_server.py", sftp: true);
+
+    /// <summary>Starts Paramiko's server.</summary>
+    public static Task<PythonSshServer> StartParamikoAsync() => StartAsync("paramiko", "paramiko_server.py", sftp: false);
+
+    private static async Task<PythonSshServer> StartAsync(string module, string script, bool sftp)
+    {
+        PythonSsh.Require(module);
+        string directory = Directory.CreateTempSubdirectory($"rxssh-{module}-").FullName;
+        string authorized = Path.Combine(directory, "authorized_keys");
+        await File.WriteAllTextAsync(authorized, TestKeys.AuthorizedKeysText(TestKeys.Unencrypted));
+        Directory.CreateDirectory(Path.Combine(directory, "sftp"));
+        var log = new SshdLog();
+        string[] arguments = sftp
+            ? [TestKeys.Ed25519.PrivateKeyPath, authorized, Path.Combine(directory, "sftp")]
+            : [TestKeys.Ed25519.PrivateKeyPath, authorized];
+        LoggedDaemon daemon = LoggedDaemon.Start(PythonSsh.StartInfo(script, arguments, directory), log);
+        var server = new PythonSshServer(module, directory, daemon, log);
+        try
+        {
+            string line = await log.WaitForLineAsync("listening on ", TestTimeout.Long);
+            server.Port = int.Parse(line["listening on ".Length..], CultureInfo.InvariantCulture);
+            await File.WriteAllTextAsync(server.KnownHostsPath, TestKeys.KnownHostsText(server.Port, [TestKeys.Ed25519]));
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _daemon.StopAsync();
+        KeyCache.TryDelete(_directory);
+    }
+
+    public override string ToString() => $"{_name} server on 127.0.0.1:{Port}";
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Rx.Ssh.Sftp;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh.Tests.Interop;
+
+/// <summary>
+/// The Rx.Ssh client against AsyncSSH 2.10's server (Debian's, started by each test on a free port):
+/// every user key type logs in and a command's stdout, stderr and exit status come back; 4 MiB
+/// through <c>cat</c> both ways with equal sha256; every AsyncSSH key exchange and cipher we share
+/// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
+/// "no such file", remove); a direct TCP channel through it.
+/// </summary>
+public sealed class AsyncsshServerInteropTests : IAsyncLifetime
+{
+    private PythonSshServer? _server;
+
+    private PythonSshServer Server => _server!;
+
+    public async Task InitializeAsync() => _server = await PythonSshServer.StartAsyncsshAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private async Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null)
+    {
+        try
+        {
+            return await SshClient.ConnectAsync("127.0.0.1", Server.Port, new SshClientOptions
+            {
+                UserName = Environment.UserName,
+                KeyFiles = [(key ?? TestKeys.Ed25519).PrivateKeyPath],
+                UseDefaultKeys = false,
+                HostKeyVerifier = new KnownHostsVerifier(Server.KnownHostsPath),
+                LoginTimeout = TestTimeout.Long,
+                Algorithms = algorithms ?? SshAlgorithms.Default,
+            }).WaitAsync(TestTimeout.Long);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException("connecting to " + Server + " failed; its log:\n" + Server.Log.Text, ex);
+        }
+    }
+
+    [Theory]
+    [InlineData(TestKeyType.Ed25519)]
+    [InlineData(TestKeyType.Ecdsa256)]
+    [InlineData(TestKeyType.Ecdsa384)]
+    [InlineData(TestKeyType.Ecdsa521)]
+    [InlineData(TestKeyType.Rsa2048)]
+    public async Task Each_user_key_type_runs_a_command(TestKeyType type)
+    {
+        await using SshClientConnection connection = await ConnectAsync(TestKeys.Get(type));
+
+        SshCompletedProcess result = await connection.Run("hello there").WithTimeout(TestTimeout.Long);
+
+        Assert.Equal("asyncssh ran hello there\n", result.Stdout);
+        Assert.Equal("to stderr\n", result.Stderr);
+        Assert.Equal(3, result.ExitStatus);
+    }
+
+    [Fact]
+    public async Task Four_mebibytes_through_cat_come_back_equal()
+    {
+        await using SshClientConnection connection = await ConnectAsync();
+        byte[] input = RandomNumberGenerator.GetBytes(4 << 20);
+
+        await using SshClientProcess cat = await connection.CreateProcessAsync("cat").WithTimeout();
+        using var output = new MemoryStream();
+        Task reading = cat.Stdout.CopyToAsync(output);
+        await cat.Stdin.WriteAsync(input).WithTimeout(TestTimeout.Long);
+        await cat.Stdin.CloseAsync().WithTimeout();
+        await reading.WithTimeout(TestTimeout.Long);
+
+        Assert.Equal(SHA256.HashData(input), SHA256.HashData(output.ToArray()));
+        Assert.Equal(0, (await cat.WaitForExitAsync().WithTimeout()).ExitStatus);
+    }
+
+    [Theory]
+    [InlineData("curve25519-sha256", null)]
+    [InlineData("curve25519-sha256@libssh.org", null)]
+    [InlineData("ecdh-sha2-nistp256", null)]
+    [InlineData("ecdh-sha2-nistp521", null)]
+    [InlineData("diffie-hellman-group-exchange-sha256", null)]
+    [InlineData("diffie-hellman-group14-sha256", null)]
+    [InlineData("diffie-hellman-group16-sha512", null)]
+    [InlineData(null, "chacha20-poly1305@openssh.com")]
+    [InlineData(null, "aes128-gcm@openssh.com")]
+    [InlineData(null, "aes256-gcm@openssh.com")]
+    [InlineData(null, "aes128-ctr")]
+    [InlineData(null, "aes256-ctr")]
+    public async Task Each_shared_key_exchange_and_cipher_negotiates(string? kex, string? cipher)
+    {
+        SshAlgorithms algorithms = SshAlgorithms.Default;
+        algorithms = kex is null ? algorithms : algorithms with { KeyExchange = [kex] };
+        algorithms = cipher is null ? algorithms : algorithms with { Ciphers = [cipher] };
+        await using SshClientConnection connection = await ConnectAsync(algorithms: algorithms);
+
+        SshCompletedProcess result = await connection.Run("x").WithTimeout(TestTimeout.Long);
+
+        Assert.Equal("asyncssh ran x\n", result.Stdout);
+        Assert.Equal(kex ?? connection.KeyExchange, connection.KeyExchange);
+        Assert.Equal(cipher ?? connection.Cipher, connection.Cipher);
+    }
+
+    [Fact]
+    public async Task Sftp_works_against_asyncssh_sftp_server()
+    {
+        await using SshClientConnection connection = await ConnectAsync();
+        await using SftpClient sftp = await SftpClient.StartAsync(connection).WithTimeout();
+        string local = Path.Combine(Server.SftpRoot, "..", "local.bin");
+        byte[] content = RandomNumberGenerator.GetBytes(6_000_000);
+        await File.WriteAllBytesAsync(local, content);
+
+        await sftp.PutAsync(local, "/up.bin").WithTimeout(TestTimeout.Long);
+        Assert.Equal(content.Length, (long?)(await sftp.StatAsync("/up.bin").WithTimeout()).Size);
+        await sftp.MakeDirectoriesAsync("/a/b").WithTimeout();
+        await sftp.RenameAsync("/up.bin", "/a/b/moved.bin").WithTimeout();
+        var names = new List<string>();
+        await foreach (SftpName name in sftp.ListDirectoryAsync("/a/b"))
+        {
+            names.Add(name.FileName);
+        }
+
+        string back = Path.Combine(Server.SftpRoot, "..", "back.bin");
+        await sftp.GetAsync("/a/b/moved.bin", back).WithTimeout(TestTimeout.Long);
+        SftpException missing = await Assert.ThrowsAsync<SftpException>(() => sftp.StatAsync("/missing")).WithTimeout();
+        await sftp.RemoveTreeAsync("/a").WithTimeout();
+
+        Assert.Contains("moved.bin", names);
+        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        Assert.Equal(SftpStatusCode.NoSuchFile, missing.Code);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Server.SftpRoot));
+    }
+
+    [Fact]
+    public async Task A_direct_tcp_channel_reaches_a_local_listener_through_asyncssh()
+    {
+        using var destination = new TcpListener(IPAddress.Loopback, 0);
+        destination.Start();
+        Task<TcpClient> accepted = destination.AcceptTcpClientAsync();
+        await using SshClientConnection connection = await ConnectAsync();
+
+        await using SshChannelStream channel = await connection.OpenDirectTcpAsync("127.0.0.1", ((IPEndPoint)destination.LocalEndpoint).Port).WithTimeout();
+        using TcpClient peer = await accepted.WithTimeout();
+        await channel.WriteAsync(Encoding.ASCII.GetBytes("through asyncssh"));
+        await channel.CompleteWritingAsync();
+        using var received = new MemoryStream();
+        await peer.GetStream().CopyToAsync(received).WithTimeout();
+        await peer.GetStream().WriteAsync(Encoding.ASCII.GetBytes("and back"));
+        peer.Client.Shutdown(SocketShutdown.Send);
+        using var reply = new MemoryStream();
+        await channel.CopyToAsync(reply).WithTimeout();
+
+        Assert.Equal("through asyncssh", Encoding.ASCII.GetString(received.ToArray()));
+        Assert.Equal("and back", Encoding.ASCII.GetString(reply.ToArray()));
+    }
+}

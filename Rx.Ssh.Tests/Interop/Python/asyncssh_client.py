@@ -1,0 +1,83 @@
+"""AsyncSSH's client against an SSH server on 127.0.0.1, driven by Rx.Ssh.Tests (PythonClientInteropTests).
+
+usage: asyncssh_client.py exec|sftp|forward PORT USER KEY KNOWN_HOSTS [ARGS...]
+  exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
+  sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
+  forward DEST_PORT               forward a local port to 127.0.0.1:DEST_PORT, send through it; then a refused destination
+Prints one JSON object on stdout; any failure is a traceback and a non-zero exit.
+Host keys come only from KNOWN_HOSTS, no agent, no ssh_config, no ~/.ssh keys.
+"""
+import asyncio
+import hashlib
+import json
+import sys
+
+import asyncssh
+
+
+def algorithms(args):
+    chosen = {}
+    for name, value in zip(("kex_algs", "encryption_algs", "mac_algs"), args):
+        if value != "-":
+            chosen[name] = [value]
+    return chosen
+
+
+async def run_exec(conn, command):
+    result = await conn.run(command)
+    return {"stdout": result.stdout, "stderr": result.stderr, "status": result.exit_status,
+            "cipher": conn.get_extra_info("send_cipher"), "mac": conn.get_extra_info("send_mac")}
+
+
+async def run_sftp(conn, local, back):
+    async with conn.start_sftp_client() as sftp:
+        await sftp.put(local, "/up.bin")
+        size = (await sftp.stat("/up.bin")).size
+        await sftp.makedirs("/a/b")
+        await sftp.rename("/up.bin", "/a/b/moved.bin")
+        found = sorted(await sftp.glob("/a/*/*.bin"))
+        await sftp.get("/a/b/moved.bin", back)
+        with open(back, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        await sftp.rmtree("/a")
+        try:
+            await sftp.stat("/missing")
+            missing = "found"
+        except asyncssh.SFTPNoSuchFile:
+            missing = "SFTPNoSuchFile"
+        names = sorted(n for n in await sftp.listdir("/") if n not in (".", ".."))
+        return {"size": size, "glob": found, "sha256": digest, "root": names, "missing": missing}
+
+
+async def run_forward(conn, dest_port):
+    listener = await conn.forward_local_port("127.0.0.1", 0, "127.0.0.1", dest_port)
+    reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
+    writer.write(b"ping through asyncssh")
+    writer.write_eof()
+    echoed = await reader.read()
+    writer.close()
+    try:
+        await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", 1)
+        refused = "opened"
+    except asyncssh.ChannelOpenError as e:
+        refused = "%d %s" % (e.code, e.reason)
+    listener.close()
+    return {"echo": echoed.decode(), "refused": refused}
+
+
+async def main():
+    mode, port, user, key, known_hosts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+    args = sys.argv[6:]
+    extra = algorithms(args[1:4]) if mode == "exec" else {}
+    async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=[key], known_hosts=known_hosts,
+                                agent_path=None, config=None, login_timeout=20, **extra) as conn:
+        if mode == "exec":
+            result = await run_exec(conn, args[0])
+        elif mode == "sftp":
+            result = await run_sftp(conn, args[0], args[1])
+        else:
+            result = await run_forward(conn, int(args[0]))
+    print(json.dumps(result))
+
+
+asyncio.run(main())

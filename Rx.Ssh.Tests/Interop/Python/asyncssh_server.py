@@ -1,0 +1,46 @@
+"""An AsyncSSH server on 127.0.0.1 and a free port, for Rx.Ssh's client (AsyncsshServerInteropTests).
+
+usage: asyncssh_server.py HOST_KEY AUTHORIZED_KEYS SFTP_ROOT
+Prints "listening on PORT" on stderr, then serves until it is stopped (SIGTERM).
+  exec "cat"       copies stdin to stdout, exit status 0
+  any other exec   "asyncssh ran COMMAND" on stdout, "to stderr" on stderr, exit status 3
+  sftp             AsyncSSH's SFTP server, chrooted to SFTP_ROOT
+  direct-tcpip     allowed (AsyncSSH connects to the destination)
+"""
+import asyncio
+import sys
+
+import asyncssh
+
+
+async def handle(process):
+    if process.command == "cat":
+        while True:
+            data = await process.stdin.read(65536)
+            if not data:
+                break
+            process.stdout.write(data)
+            await process.stdout.drain()
+        process.exit(0)
+        return
+    process.stdout.write(("asyncssh ran %s\n" % process.command).encode())
+    process.stderr.write(b"to stderr\n")
+    process.exit(3)
+
+
+class Server(asyncssh.SSHServer):
+    def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
+        return True
+
+
+async def main():
+    host_key, authorized, root = sys.argv[1], sys.argv[2], sys.argv[3]
+    server = await asyncssh.create_server(
+        Server, "127.0.0.1", 0, server_host_keys=[host_key], authorized_client_keys=authorized,
+        process_factory=handle, encoding=None,
+        sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=root.encode()))
+    print("listening on %d" % server.sockets[0].getsockname()[1], file=sys.stderr, flush=True)
+    await server.wait_closed()
+
+
+asyncio.run(main())

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Rx.Ssh.Keys;
+using Rx.Ssh.Samples.Serve;
+using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Trust;
+
+namespace Rx.Ssh.Tests.Interop;
+
+/// <summary>
+/// Python's two SSH libraries as clients of the serve sample (in-process, free loopback port, its
+/// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
+/// (Debian's) log in with each user key type, run a command (stdout, stderr and exit status), use SFTP
+/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"), and
+/// AsyncSSH forwards a local port and sees a refused destination's reason. Every AsyncSSH key
+/// exchange, cipher and MAC that we also have is forced once against serve with the compatible profile.
+/// </summary>
+public sealed class PythonClientInteropTests : IAsyncLifetime
+{
+    private const string Command = "echo hello from sh; echo to stderr >&2; exit 4";
+    private readonly SshPrivateKey _hostKey = SshPrivateKey.Generate("ssh-ed25519");
+    private readonly string _directory = Directory.CreateTempSubdirectory("rxssh-python-serve-").FullName;
+    private SshListener? _serve;
+
+    private SshListener Serve => _serve!;
+
+    private string Root => Path.Combine(_directory, "root");
+
+    private string KnownHosts => Path.Combine(_directory, "known_hosts");
+
+    public async Task InitializeAsync() => _serve = await StartServeAsync(SshAlgorithms.Hardened);
+
+    public async Task DisposeAsync()
+    {
+        if (_serve is not null)
+        {
+            await _serve.DisconnectAllAsync().WithTimeout();
+            await _serve.DisposeAsync();
+        }
+
+        _hostKey.Dispose();
+        KeyCache.TryDelete(_directory);
+    }
+
+    private async Task<SshListener> StartServeAsync(SshAlgorithms algorithms)
+    {
+        Directory.CreateDirectory(Root);
+        SshListener serve = await ServeServer.StartAsync(new ServeSettings
+        {
+            Port = 0,
+            HostKeys = [_hostKey],
+            AuthorizedKeys = AuthorizedKeysFile.Parse(TestKeys.AuthorizedKeysText(TestKeys.Unencrypted)),
+            Root = Root,
+            Algorithms = algorithms,
+        }).WithTimeout();
+        await File.WriteAllTextAsync(KnownHosts, $"[127.0.0.1]:{serve.Port} {_hostKey.PublicKey.ToOpenSshString()}\n");
+        return serve;
+    }
+
+    private string[] Login(SshListener serve, TestKey key) =>
+        [serve.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.UserName, key.PrivateKeyPath, KnownHosts];
+
+    private static void AssertCommandRan(JsonElement result)
+    {
+        Assert.Equal("hello from sh\n", result.Text("stdout"));
+        Assert.Equal("to stderr\n", result.Text("stderr"));
+        Assert.Equal(4, result.Number("status"));
+    }
+
+    [Theory]
+    [InlineData(TestKeyType.Ed25519)]
+    [InlineData(TestKeyType.Ecdsa256)]
+    [InlineData(TestKeyType.Rsa2048)]
+    public async Task Paramiko_runs_a_command_on_serve(TestKeyType type)
+    {
+        JsonElement result = await PythonSsh.RunAsync("paramiko", "paramiko_client.py", ["exec", .. Login(Serve, TestKeys.Get(type)), Command]);
+
+        AssertCommandRan(result);
+        Assert.Equal("aes128-ctr", result.Text("cipher")); // Paramiko 2.12 has neither AES-GCM nor ChaCha20
+        Assert.Equal("hmac-sha2-256-etm@openssh.com", result.Text("mac"));
+    }
+
+    [Theory]
+    [InlineData(TestKeyType.Ed25519)]
+    [InlineData(TestKeyType.Ecdsa256)]
+    [InlineData(TestKeyType.Rsa2048)]
+    public async Task Asyncssh_runs_a_command_on_serve(TestKeyType type)
+    {
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["exec", .. Login(Serve, TestKeys.Get(type)), Command]);
+
+        AssertCommandRan(result);
+        Assert.Equal("chacha20-poly1305@openssh.com", result.Text("cipher"));
+    }
+
+    [Fact]
+    public async Task Paramiko_sftp_works_on_serve()
+    {
+        (string local, byte[] content) = await LocalFileAsync(3_000_000);
+        string back = Path.Combine(_directory, "back.bin");
+
+        JsonElement result = await PythonSsh.RunAsync("paramiko", "paramiko_client.py", ["sftp", .. Login(Serve, TestKeys.Ed25519), local, back]);
+
+        Assert.Equal(content.Length, result.Number("size"));
+        Assert.Equal(["moved.bin"], result.Texts("names"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Text("sha256"));
+        Assert.Equal("FileNotFoundError", result.Text("missing"));
+        Assert.Equal("/", result.Text("cwd"));
+        Assert.Empty(result.Texts("root"));
+        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Root));
+    }
+
+    [Fact]
+    public async Task Asyncssh_sftp_works_on_serve()
+    {
+        (string local, byte[] content) = await LocalFileAsync(8_000_000);
+        string back = Path.Combine(_directory, "back.bin");
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["sftp", .. Login(Serve, TestKeys.Ed25519), local, back]);
+
+        Assert.Equal(content.Length, result.Number("size"));
+        Assert.Equal(["/a/b/moved.bin"], result.Texts("glob"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Text("sha256"));
+        Assert.Equal("SFTPNoSuchFile", result.Text("missing"));
+        Assert.Empty(result.Texts("root"));
+        Assert.Equal(content, await File.ReadAllBytesAsync(back));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Root));
+    }
+
+    [Fact]
+    public async Task Asyncssh_forwards_a_local_port_through_serve()
+    {
+        using var destination = new TcpListener(IPAddress.Loopback, 0);
+        destination.Start();
+        Task<string> served = UppercaseOnceAsync(destination);
+
+        JsonElement result = await PythonSsh.RunAsync(
+            "asyncssh", "asyncssh_client.py", ["forward", .. Login(Serve, TestKeys.Ed25519), ((IPEndPoint)destination.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal("ping through asyncssh", await served.WithTimeout());
+        Assert.Equal("PING THROUGH ASYNCSSH", result.Text("echo"));
+        Assert.StartsWith("2 ", result.Text("refused"), StringComparison.Ordinal); // SSH_OPEN_CONNECT_FAILED, with serve's reason
+        Assert.Contains("127.0.0.1:1", result.Text("refused"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("curve25519-sha256", "-", "-")]
+    [InlineData("curve25519-sha256@libssh.org", "-", "-")]
+    [InlineData("ecdh-sha2-nistp256", "-", "-")]
+    [InlineData("ecdh-sha2-nistp384", "-", "-")]
+    [InlineData("ecdh-sha2-nistp521", "-", "-")]
+    [InlineData("diffie-hellman-group-exchange-sha256", "-", "-")]
+    [InlineData("diffie-hellman-group14-sha256", "-", "-")]
+    [InlineData("diffie-hellman-group16-sha512", "-", "-")]
+    [InlineData("diffie-hellman-group18-sha512", "-", "-")]
+    [InlineData("-", "chacha20-poly1305@openssh.com", "-")]
+    [InlineData("-", "aes128-gcm@openssh.com", "-")]
+    [InlineData("-", "aes256-gcm@openssh.com", "-")]
+    [InlineData("-", "aes128-ctr", "hmac-sha2-256-etm@openssh.com")]
+    [InlineData("-", "aes192-ctr", "hmac-sha2-512-etm@openssh.com")]
+    [InlineData("-", "aes256-ctr", "hmac-sha1-etm@openssh.com")]
+    [InlineData("-", "aes128-ctr", "umac-64-etm@openssh.com")]
+    [InlineData("-", "aes128-ctr", "umac-128-etm@openssh.com")]
+    [InlineData("-", "aes128-ctr", "umac-64@openssh.com")]
+    [InlineData("-", "aes128-ctr", "umac-128@openssh.com")]
+    [InlineData("-", "aes128-ctr", "hmac-sha2-256")]
+    [InlineData("-", "aes128-ctr", "hmac-sha2-512")]
+    [InlineData("-", "aes128-ctr", "hmac-sha1")]
+    public async Task Each_asyncssh_algorithm_we_share_works_with_serve_compatible(string kex, string cipher, string mac)
+    {
+        await using SshListener compatible = await StartServeAsync(SshAlgorithms.Default);
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["exec", .. Login(compatible, TestKeys.Ed25519), Command, kex, cipher, mac]);
+        await compatible.DisconnectAllAsync().WithTimeout();
+
+        AssertCommandRan(result);
+        if (cipher != "-")
+        {
+            Assert.Equal(cipher, result.Text("cipher"));
+        }
+
+        if (mac != "-")
+        {
+            Assert.Equal(mac, result.Text("mac"));
+        }
+    }
+
+    private async Task<(string Path, byte[] Content)> LocalFileAsync(int length)
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(length);
+        string path = Path.Combine(_directory, "local.bin");
+        await File.WriteAllBytesAsync(path, content);
+        return (path, content);
+    }
+
+    /// <summary>Accepts one connection, reads it to EOF, answers in upper case and closes; returns what it read.</summary>
+    private static async Task<string> UppercaseOnceAsync(TcpListener listener)
+    {
+        using TcpClient client = await listener.AcceptTcpClientAsync();
+        NetworkStream stream = client.GetStream();
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received);
+        string text = System.Text.Encoding.ASCII.GetString(received.ToArray());
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text.ToUpperInvariant()));
+        client.Client.Shutdown(SocketShutdown.Send);
+        return text;
+    }
+}
