@@ -13,7 +13,7 @@ namespace Rx.Ssh.Tests.Interop;
 /// every user key type logs in and a command's stdout, stderr and exit status come back; 4 MiB
 /// through <c>cat</c> both ways with equal sha256; every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
-/// "no such file", remove); a direct TCP channel through it.
+/// "no such file", remove); SCP of a tree both ways with times kept; a direct TCP channel through it.
 /// </summary>
 public sealed class AsyncsshServerInteropTests : IAsyncLifetime
 {
@@ -140,6 +140,34 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
         Assert.Equal(SftpStatusCode.NoSuchFile, missing.Code);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Server.SftpRoot));
+    }
+
+    [Fact]
+    public async Task Scp_copies_a_tree_to_asyncssh_and_back_with_times_kept()
+    {
+        string work = Directory.CreateDirectory(Path.Combine(Server.SftpRoot, "..", "scp")).FullName;
+        string tree = Directory.CreateDirectory(Path.Combine(work, "tree", "sub")).Parent!.FullName;
+        byte[] big = RandomNumberGenerator.GetBytes(3_000_000);
+        await File.WriteAllBytesAsync(Path.Combine(tree, "big.bin"), big);
+        await File.WriteAllTextAsync(Path.Combine(tree, "sub", "small.txt"), "small\n");
+        var modified = new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(tree, "big.bin"), modified);
+        string back = Directory.CreateDirectory(Path.Combine(work, "back")).FullName;
+        await using SshClientConnection connection = await ConnectAsync();
+        var options = new ScpCopyOptions { Recursive = true, Preserve = true };
+
+        await ScpClient.CopyAsync([tree], (connection, "/"), options).WithTimeout(TestTimeout.Long);
+        await ScpClient.CopyAsync([(connection, "/tree")], back, options).WithTimeout(TestTimeout.Long);
+        ScpException missing = await Assert.ThrowsAsync<ScpException>(() => ScpClient.CopyAsync([(connection, "/missing")], back)).WithTimeout(TestTimeout.Long);
+
+        foreach (string copy in new[] { Path.Combine(Server.SftpRoot, "tree"), Path.Combine(back, "tree") })
+        {
+            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(copy, "big.bin")));
+            Assert.Equal("small\n", await File.ReadAllTextAsync(Path.Combine(copy, "sub", "small.txt")));
+            Assert.Equal(modified, File.GetLastWriteTimeUtc(Path.Combine(copy, "big.bin")));
+        }
+
+        Assert.Contains("No such file", missing.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

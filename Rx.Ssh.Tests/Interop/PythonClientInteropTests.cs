@@ -13,8 +13,9 @@ namespace Rx.Ssh.Tests.Interop;
 /// Python's two SSH libraries as clients of the serve sample (in-process, free loopback port, its
 /// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
 /// (Debian's) log in with each user key type, run a command (stdout, stderr and exit status), use SFTP
-/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"), and
-/// AsyncSSH forwards a local port and sees a refused destination's reason. Every AsyncSSH key
+/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"),
+/// AsyncSSH copies a tree with SCP both ways (times kept), forwards a local port and sees a refused
+/// destination's reason. Every AsyncSSH key
 /// exchange, cipher and MAC that we also have is forced once against serve with the compatible profile.
 /// </summary>
 public sealed class PythonClientInteropTests : IAsyncLifetime
@@ -127,6 +128,30 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         Assert.Empty(result.Texts("root"));
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Root));
+    }
+
+    [Fact]
+    public async Task Asyncssh_scp_copies_a_tree_to_serve_and_back_with_times_kept()
+    {
+        string tree = Path.Combine(_directory, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "sub"));
+        byte[] big = RandomNumberGenerator.GetBytes(2_000_000);
+        await File.WriteAllBytesAsync(Path.Combine(tree, "big.bin"), big);
+        await File.WriteAllTextAsync(Path.Combine(tree, "sub", "small.txt"), "small\n");
+        var modified = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(tree, "big.bin"), modified);
+        string back = Directory.CreateDirectory(Path.Combine(_directory, "back")).FullName;
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["scp", .. Login(Serve, TestKeys.Ed25519), tree, back]);
+
+        foreach (string copy in new[] { Path.Combine(Root, "tree"), Path.Combine(back, "tree") })
+        {
+            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(copy, "big.bin")));
+            Assert.Equal("small\n", await File.ReadAllTextAsync(Path.Combine(copy, "sub", "small.txt")));
+            Assert.Equal(modified, File.GetLastWriteTimeUtc(Path.Combine(copy, "big.bin")));
+        }
+
+        Assert.Equal("SFTPFailure: scp: /missing: No such file or directory", result.Text("missing"));
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 """AsyncSSH's client against an SSH server on 127.0.0.1, driven by Rx.Ssh.Tests (PythonClientInteropTests).
 
-usage: asyncssh_client.py exec|sftp|forward PORT USER KEY KNOWN_HOSTS [ARGS...]
+usage: asyncssh_client.py exec|sftp|scp|forward PORT USER KEY KNOWN_HOSTS [ARGS...]
   exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
   sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
+  scp LOCAL_DIR BACK_DIR          copy LOCAL_DIR to /tree recursively with times kept, then /tree back into BACK_DIR
   forward DEST_PORT               forward a local port to 127.0.0.1:DEST_PORT, send through it; then a refused destination
 Prints one JSON object on stdout; any failure is a traceback and a non-zero exit.
 Host keys come only from KNOWN_HOSTS, no agent, no ssh_config, no ~/.ssh keys.
@@ -49,6 +50,17 @@ async def run_sftp(conn, local, back):
         return {"size": size, "glob": found, "sha256": digest, "root": names, "missing": missing}
 
 
+async def run_scp(conn, local_dir, back_dir):
+    await asyncssh.scp(local_dir, (conn, "/tree"), recurse=True, preserve=True)
+    await asyncssh.scp((conn, "/tree"), back_dir, recurse=True, preserve=True)
+    try:
+        await asyncssh.scp((conn, "/missing"), back_dir)
+        missing = "copied"
+    except asyncssh.SFTPError as e:
+        missing = "%s: %s" % (type(e).__name__, e.reason)
+    return {"missing": missing}
+
+
 async def run_forward(conn, dest_port):
     listener = await conn.forward_local_port("127.0.0.1", 0, "127.0.0.1", dest_port)
     reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
@@ -75,6 +87,8 @@ async def main():
             result = await run_exec(conn, args[0])
         elif mode == "sftp":
             result = await run_sftp(conn, args[0], args[1])
+        elif mode == "scp":
+            result = await run_scp(conn, args[0], args[1])
         else:
             result = await run_forward(conn, int(args[0]))
     print(json.dumps(result))

@@ -4,7 +4,7 @@ usage: asyncssh_server.py HOST_KEY AUTHORIZED_KEYS SFTP_ROOT
 Prints "listening on PORT" on stderr, then serves until it is stopped (SIGTERM).
   exec "cat"       copies stdin to stdout, exit status 0
   any other exec   "asyncssh ran COMMAND" on stdout, "to stderr" on stderr, exit status 3
-  sftp             AsyncSSH's SFTP server, chrooted to SFTP_ROOT
+  sftp, scp        AsyncSSH's SFTP server and its SCP server on it, chrooted to SFTP_ROOT
   direct-tcpip     allowed (AsyncSSH connects to the destination)
 """
 import asyncio
@@ -37,7 +37,7 @@ async def main():
     host_key, authorized, root = sys.argv[1], sys.argv[2], sys.argv[3]
     server = await asyncssh.create_server(
         Server, "127.0.0.1", 0, server_host_keys=[host_key], authorized_client_keys=authorized,
-        process_factory=handle, encoding=None,
+        process_factory=handle, encoding=None, allow_scp=True,
         sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=root.encode()))
     print("listening on %d" % server.sockets[0].getsockname()[1], file=sys.stderr, flush=True)
     await server.wait_closed()
