@@ -14,8 +14,8 @@ namespace Rx.Ssh.Tests.Interop;
 /// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
 /// (Debian's) log in with each user key type, run a command (stdout, stderr and exit status), use SFTP
 /// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"),
-/// AsyncSSH copies a tree with SCP both ways (times kept), forwards a local port and sees a refused
-/// destination's reason. Every AsyncSSH key
+/// AsyncSSH copies a tree with SCP both ways (times kept), forwards a local port (and sees a refused
+/// destination's reason) and a remote one (port 0, the port read back, unbound on cancel). Every AsyncSSH key
 /// exchange, cipher and MAC that we also have is forced once against serve with the compatible profile.
 /// </summary>
 public sealed class PythonClientInteropTests : IAsyncLifetime
@@ -45,7 +45,7 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         KeyCache.TryDelete(_directory);
     }
 
-    private async Task<SshListener> StartServeAsync(SshAlgorithms algorithms)
+    private async Task<SshListener> StartServeAsync(SshAlgorithms algorithms, LogCollector? logs = null)
     {
         Directory.CreateDirectory(Root);
         SshListener serve = await ServeServer.StartAsync(new ServeSettings
@@ -55,6 +55,7 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
             AuthorizedKeys = AuthorizedKeysFile.Parse(TestKeys.AuthorizedKeysText(TestKeys.Unencrypted)),
             Root = Root,
             Algorithms = algorithms,
+            Loggers = logs ?? (Microsoft.Extensions.Logging.ILoggerFactory)Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         }).WithTimeout();
         await File.WriteAllTextAsync(KnownHosts, $"[127.0.0.1]:{serve.Port} {_hostKey.PublicKey.ToOpenSshString()}\n");
         return serve;
@@ -168,6 +169,28 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         Assert.Equal("PING THROUGH ASYNCSSH", result.Text("echo"));
         Assert.StartsWith("2 ", result.Text("refused"), StringComparison.Ordinal); // SSH_OPEN_CONNECT_FAILED, with serve's reason
         Assert.Contains("127.0.0.1:1", result.Text("refused"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Asyncssh_forwards_a_remote_port_through_serve()
+    {
+        using var logs = new LogCollector(SshLogEvents.Forwarding.StoppedListening);
+        await using SshListener serve = await StartServeAsync(SshAlgorithms.Hardened, logs);
+        using var destination = new TcpListener(IPAddress.Loopback, 0);
+        destination.Start();
+        Task<string> served = UppercaseOnceAsync(destination);
+
+        JsonElement result = await PythonSsh.RunAsync(
+            "asyncssh", "asyncssh_client.py", ["rforward", .. Login(serve, TestKeys.Ed25519), ((IPEndPoint)destination.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal("back through asyncssh", await served.WithTimeout());
+        Assert.Equal("BACK THROUGH ASYNCSSH", result.Text("echo"));
+        int port = (int)result.Number("port");
+        Assert.InRange(port, 1, 65535); // serve bound a port of its choosing and replied with it
+        await logs.WaitForAsync(SshLogEvents.Forwarding.StoppedListening).WithTimeout();
+        Assert.False(ListeningSockets.HeldByThisProcess(port), "serve still listens after the cancel");
+        await serve.DisconnectAllAsync().WithTimeout();
     }
 
     [Theory]

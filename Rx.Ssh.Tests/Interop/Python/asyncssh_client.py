@@ -1,9 +1,11 @@
 """AsyncSSH's client against an SSH server on 127.0.0.1, driven by Rx.Ssh.Tests (PythonClientInteropTests).
 
-usage: asyncssh_client.py exec|sftp|scp|forward PORT USER KEY KNOWN_HOSTS [ARGS...]
+usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOSTS [ARGS...]
   exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
   sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
   scp LOCAL_DIR BACK_DIR          copy LOCAL_DIR to /tree recursively with times kept, then /tree back into BACK_DIR
+  rforward DEST_PORT              ask the server to listen on a port of its choosing, forwarded back to 127.0.0.1:DEST_PORT,
+                                  and send through the server's port
   forward DEST_PORT               forward a local port to 127.0.0.1:DEST_PORT, send through it; then a refused destination
 Prints one JSON object on stdout; any failure is a traceback and a non-zero exit.
 Host keys come only from KNOWN_HOSTS, no agent, no ssh_config, no ~/.ssh keys.
@@ -77,6 +79,18 @@ async def run_forward(conn, dest_port):
     return {"echo": echoed.decode(), "refused": refused}
 
 
+async def run_remote_forward(conn, dest_port):
+    listener = await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", dest_port)
+    reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
+    writer.write(b"back through asyncssh")
+    writer.write_eof()
+    echoed = await reader.read()
+    writer.close()
+    listener.close()
+    await listener.wait_closed()
+    return {"echo": echoed.decode(), "port": listener.get_port()}
+
+
 async def main():
     mode, port, user, key, known_hosts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     args = sys.argv[6:]
@@ -89,6 +103,8 @@ async def main():
             result = await run_sftp(conn, args[0], args[1])
         elif mode == "scp":
             result = await run_scp(conn, args[0], args[1])
+        elif mode == "rforward":
+            result = await run_remote_forward(conn, int(args[0]))
         else:
             result = await run_forward(conn, int(args[0]))
     print(json.dumps(result))
