@@ -67,6 +67,41 @@ public sealed class ForwardedChannelMatchingTests
         Assert.Equal("ping", await DirectChannelInteropTests.ReadTextToEndAsync(client).WithTimeout());
     }
 
+    /// <summary>AsyncSSH's server (2.10) reports port 0, the port asked for, instead of the one it allocated.</summary>
+    [Fact]
+    public async Task A_forwarded_channel_reporting_port_0_goes_to_the_listener_that_asked_for_port_0()
+    {
+        var options = InMemoryServer.DefaultServerOptions() with
+        {
+            GlobalRequestHandlers = new Dictionary<string, SshGlobalRequestHandler>
+            {
+                ["tcpip-forward"] = (request, _) =>
+                {
+                    // Port 0 gets 4242; a fixed port is granted as asked.
+                    bool dynamic = BinaryPrimitives.ReadUInt32BigEndian(request.Data.Span[^4..]) == 0;
+                    var reply = new byte[4];
+                    BinaryPrimitives.WriteUInt32BigEndian(reply, 4242);
+                    return ValueTask.FromResult(dynamic ? SshGlobalReply.Succeeded(reply) : SshGlobalReply.Succeeded());
+                },
+            },
+        };
+        await using InMemoryServer pair = await InMemoryServer.StartAsync(options);
+        using var fixedPort = new ObservableCollector<SshRemoteForwardEvent>(pair.Client.ListenRemotePort("localhost", 8080));
+        Assert.IsType<SshRemoteForwardStarted>(await fixedPort.NextAsync());
+        using var dynamicPort = new ObservableCollector<SshRemoteForwardEvent>(pair.Client.ListenRemotePort("localhost", 0));
+        Assert.Equal(4242, Assert.IsType<SshRemoteForwardStarted>(await dynamicPort.NextAsync()).Port);
+
+        Task<SshChannelStream> opening = pair.Server.OpenChannelAsync("forwarded-tcpip", ForwardedTcpip("localhost", 0));
+        var request = Assert.IsType<SshRemoteForwardRequest>(await dynamicPort.NextAsync());
+        await using SshChannelStream client = request.Accept();
+        await using SshChannelStream server = await opening.WithTimeout();
+        await server.WriteAsync(Encoding.ASCII.GetBytes("dynamic"));
+        await server.CompleteWritingAsync();
+
+        Assert.Equal("dynamic", await DirectChannelInteropTests.ReadTextToEndAsync(client).WithTimeout());
+        Assert.False(fixedPort.TryNext(out _)); // the port-0 channel did not go to the fixed-port listener
+    }
+
     [Fact]
     public async Task A_refused_listen_request_fails_the_subscription()
     {

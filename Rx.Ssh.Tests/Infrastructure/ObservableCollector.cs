@@ -23,6 +23,9 @@ internal sealed class ObservableCollector<T> : IDisposable
 
     public async Task<T> NextAsync() => await _items.Reader.ReadAsync().AsTask().WithTimeout();
 
+    /// <summary>The next item if one has already arrived (no waiting).</summary>
+    public bool TryNext(out T item) => _items.Reader.TryRead(out item!);
+
     public void Dispose()
     {
         _subscription.Dispose();

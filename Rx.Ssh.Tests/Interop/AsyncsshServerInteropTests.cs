@@ -13,7 +13,8 @@ namespace Rx.Ssh.Tests.Interop;
 /// every user key type logs in and a command's stdout, stderr and exit status come back; 4 MiB
 /// through <c>cat</c> both ways with equal sha256; every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
-/// "no such file", remove); SCP of a tree both ways with times kept; a direct TCP channel through it.
+/// "no such file", remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
+/// (port 0) back.
 /// </summary>
 public sealed class AsyncsshServerInteropTests : IAsyncLifetime
 {
@@ -168,6 +169,34 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
         }
 
         Assert.Contains("No such file", missing.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_remote_forward_through_asyncssh_reaches_a_local_listener()
+    {
+        using var destination = new TcpListener(IPAddress.Loopback, 0);
+        destination.Start();
+        Task<TcpClient> accepted = destination.AcceptTcpClientAsync();
+        await using SshClientConnection connection = await ConnectAsync();
+        await using SshRemoteListener forward = await connection.ForwardRemotePortAsync(
+            "127.0.0.1", 0, "127.0.0.1", ((IPEndPoint)destination.LocalEndpoint).Port).WithTimeout();
+        Assert.InRange(forward.Port, 1, 65535); // AsyncSSH chose the port and replied with it
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, forward.Port).WithTimeout();
+        NetworkStream outside = client.GetStream();
+        using TcpClient peer = await accepted.WithTimeout();
+        await outside.WriteAsync(Encoding.ASCII.GetBytes("in through asyncssh"));
+        client.Client.Shutdown(SocketShutdown.Send);
+        using var received = new MemoryStream();
+        await peer.GetStream().CopyToAsync(received).WithTimeout();
+        await peer.GetStream().WriteAsync(Encoding.ASCII.GetBytes("and out"));
+        peer.Client.Shutdown(SocketShutdown.Send);
+        using var reply = new MemoryStream();
+        await outside.CopyToAsync(reply).WithTimeout();
+
+        Assert.Equal("in through asyncssh", Encoding.ASCII.GetString(received.ToArray()));
+        Assert.Equal("and out", Encoding.ASCII.GetString(reply.ToArray()));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ Prints "listening on PORT" on stderr, then serves until it is stopped (SIGTERM).
   any other exec   "asyncssh ran COMMAND" on stdout, "to stderr" on stderr, exit status 3
   sftp, scp        AsyncSSH's SFTP server and its SCP server on it, chrooted to SFTP_ROOT
   direct-tcpip     allowed (AsyncSSH connects to the destination)
+  tcpip-forward    allowed (AsyncSSH listens and forwards what it accepts back)
 """
 import asyncio
 import sys
@@ -30,6 +31,9 @@ async def handle(process):
 
 class Server(asyncssh.SSHServer):
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
+        return True
+
+    def server_requested(self, listen_host, listen_port):
         return True
 
 

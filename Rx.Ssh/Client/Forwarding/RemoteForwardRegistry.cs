@@ -8,6 +8,9 @@ namespace Rx.Ssh.Client.Forwarding;
 /// handlers (registered once per connection, on first use) match each incoming channel to the listener
 /// that asked for it; anything else is refused with ADMINISTRATIVELY_PROHIBITED. A listener whose request
 /// is still waiting for its reply (port 0: the port is not known yet) holds unmatched channels until it is settled.
+/// Some servers (AsyncSSH's up to at least 2.10, OpenSSH before 6.8) report the port asked for, 0,
+/// instead of the one they allocated: a channel for port 0 goes to the listener that asked for port 0
+/// on that host, or to the only one that asked for port 0.
 /// </summary>
 internal sealed class RemoteForwardRegistry
 {
@@ -22,9 +25,9 @@ internal sealed class RemoteForwardRegistry
     public static RemoteForwardRegistry Create(SshConnection connection) => new(connection);
 
     /// <summary>Adds a listener before its request is sent; <see cref="Listener.Settle"/> it with the port (or remove it) once answered.</summary>
-    public Listener Add(string host, string? path, Action<SshRemoteForwardRequest> deliver)
+    public Listener Add(string host, string? path, bool dynamicPort, Action<SshRemoteForwardRequest> deliver)
     {
-        var listener = new Listener(host, path, deliver);
+        var listener = new Listener(host, path, dynamicPort, deliver);
         lock (_listeners)
         {
             _listeners.Add(listener);
@@ -101,18 +104,21 @@ internal sealed class RemoteForwardRegistry
                 return _listeners.FirstOrDefault(l => l.Port >= 0 && l.Path == host);
             }
 
-            List<Listener> byPort = [.. _listeners.Where(l => l.Path is null && l.Port > 0 && l.Port == port)];
+            List<Listener> byPort = [.. _listeners.Where(l => l.Path is null && l.Port > 0 && (port == 0 ? l.DynamicPort : l.Port == port))];
             return byPort.FirstOrDefault(l => l.Host == host) ?? (byPort.Count == 1 ? byPort[0] : null);
         }
     }
 
-    internal sealed class Listener(string host, string? path, Action<SshRemoteForwardRequest> deliver)
+    internal sealed class Listener(string host, string? path, bool dynamicPort, Action<SshRemoteForwardRequest> deliver)
     {
         private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Host => host;
 
         public string? Path => path;
+
+        /// <summary>Asked for port 0 (the server chose <see cref="Port"/>).</summary>
+        public bool DynamicPort => dynamicPort;
 
         public int Port { get; private set; } = -1;
 

@@ -224,7 +224,7 @@ public sealed partial class SshClientConnection
         {
             IObserver<SshRemoteForwardEvent> synchronized = Observer.Synchronize(observer);
             // Matched only once settled, which is after Started went out: Started is always first.
-            RemoteForwardRegistry.Listener listener = RemoteForwards.Add(host, path, synchronized.OnNext);
+            RemoteForwardRegistry.Listener listener = RemoteForwards.Add(host, path, askedPort == 0, synchronized.OnNext);
             bool granted = false;
             int port = askedPort;
             try
