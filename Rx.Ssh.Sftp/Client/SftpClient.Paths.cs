@@ -130,13 +130,19 @@ public sealed partial class SftpClient
     /// <param name="targetPath">What it points at (stored as given, relative or absolute).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Completes when the server confirmed.</returns>
-    /// <remarks>Sent in OpenSSH's order (target, then link), which every common server follows.</remarks>
+    /// <remarks>
+    /// Sent in OpenSSH's order (target, then link), which OpenSSH's sftp-server (also behind
+    /// Dropbear) and Paramiko read; to an AsyncSSH server (by its version string), which follows the
+    /// draft, the link's path goes first.
+    /// </remarks>
     /// <exception cref="SftpException">The server's failure.</exception>
     public Task SymlinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(linkPath);
-        (SftpPacketWriter w, uint id) = StartPath(SftpPacketType.Symlink, targetPath);
-        w.WritePath(linkPath);
+        ArgumentNullException.ThrowIfNull(targetPath);
+        bool linkFirst = SftpSymlinkOrder.LinkFirst(_connection?.RemoteVersion);
+        (SftpPacketWriter w, uint id) = StartPath(SftpPacketType.Symlink, linkFirst ? linkPath : targetPath);
+        w.WritePath(linkFirst ? targetPath : linkPath);
         return StatusAsync(w, id, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Rx.Ssh.Sftp.Protocol;
 using Rx.Ssh.Sftp.Server.Sessions;
 
 namespace Rx.Ssh.Sftp.Server;
@@ -42,7 +43,7 @@ public static class SftpSubsystem
             SftpFileSystem fileSystem = options.FileSystemFactory is { } factory ? factory(subsystem) : new LocalFileSystem(options.Root);
             await using (fileSystem.ConfigureAwait(false))
             {
-                var session = new SftpServerSession(options, fileSystem, subsystem.Stream, subsystem.UserName);
+                var session = new SftpServerSession(options, fileSystem, subsystem.Stream, subsystem.UserName, SftpSymlinkOrder.LinkFirst(subsystem.Connection.RemoteVersion));
                 subsystem.ExitStatus = await session.RunAsync(cancellationToken).ConfigureAwait(false);
             }
         };

@@ -13,7 +13,7 @@ namespace Rx.Ssh.Tests.Interop;
 /// every user key type logs in and a command's stdout, stderr and exit status come back; 4 MiB
 /// through <c>cat</c> both ways with equal sha256; every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
-/// "no such file", remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
+/// "no such file", posix-rename, hardlink, symlink in the order it reads, readlink, realpath, statvfs, remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
 /// (port 0) back.
 /// </summary>
 public sealed class AsyncsshServerInteropTests : IAsyncLifetime
@@ -135,7 +135,23 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
         string back = Path.Combine(Server.SftpRoot, "..", "back.bin");
         await sftp.GetAsync("/a/b/moved.bin", back).WithTimeout(TestTimeout.Long);
         SftpException missing = await Assert.ThrowsAsync<SftpException>(() => sftp.StatAsync("/missing")).WithTimeout();
+        await sftp.PosixRenameAsync("/a/b/moved.bin", "/a/b/renamed.bin").WithTimeout();
+        await sftp.HardlinkAsync("/a/b/renamed.bin", "/a/b/hard.bin").WithTimeout();
+        // An absolute target: AsyncSSH 2.10's chrooted READLINK fails on any relative one.
+        await sftp.SymlinkAsync("/a/b/soft.bin", "/a/b/renamed.bin").WithTimeout();
+        string target = await sftp.ReadLinkAsync("/a/b/soft.bin").WithTimeout();
+        string real = await sftp.RealPathAsync("/a/../a/b/./renamed.bin").WithTimeout();
+        SftpStatVfs vfs = await sftp.StatVfsAsync("/").WithTimeout();
+        string? linkedOnDisk = File.ResolveLinkTarget(Path.Combine(Server.SftpRoot, "a", "b", "soft.bin"), returnFinalTarget: false)?.FullName;
+        byte[] hard = await File.ReadAllBytesAsync(Path.Combine(Server.SftpRoot, "a", "b", "hard.bin"));
         await sftp.RemoveTreeAsync("/a").WithTimeout();
+
+        // SYMLINK goes in the draft's order to AsyncSSH (OpenSSH's order would make renamed.bin the link).
+        Assert.Equal("/a/b/renamed.bin", target);
+        Assert.Equal(Path.GetFullPath(Path.Combine(Server.SftpRoot, "a", "b", "renamed.bin")), linkedOnDisk);
+        Assert.Equal("/a/b/renamed.bin", real);
+        Assert.Equal(content, hard);
+        Assert.True(vfs.BlockSize > 0);
 
         Assert.Contains("moved.bin", names);
         Assert.Equal(content, await File.ReadAllBytesAsync(back));

@@ -12,8 +12,10 @@ namespace Rx.Ssh.Tests.Interop;
 /// <summary>
 /// Python's two SSH libraries as clients of the serve sample (in-process, free loopback port, its
 /// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
-/// (Debian's) log in with each user key type, run a command (stdout, stderr and exit status), use SFTP
-/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"),
+/// (Debian's) log in with each user key type (AsyncSSH also with a certificate), run a command (stdout,
+/// stderr and exit status; AsyncSSH also on a pty with its environment), use SFTP
+/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"; AsyncSSH
+/// also posix-rename, hardlink, symlink/readlink/realpath, statvfs/fstatvfs, fsync, chmod, utime, truncate),
 /// AsyncSSH copies a tree with SCP both ways (times kept), forwards a local port (and sees a refused
 /// destination's reason) and a remote one (port 0, the port read back, unbound on cancel). Every AsyncSSH key
 /// exchange, cipher and MAC that we also have is forced once against serve with the compatible profile.
@@ -45,14 +47,14 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         KeyCache.TryDelete(_directory);
     }
 
-    private async Task<SshListener> StartServeAsync(SshAlgorithms algorithms, LogCollector? logs = null)
+    private async Task<SshListener> StartServeAsync(SshAlgorithms algorithms, LogCollector? logs = null, string? authorizedKeys = null)
     {
         Directory.CreateDirectory(Root);
         SshListener serve = await ServeServer.StartAsync(new ServeSettings
         {
             Port = 0,
             HostKeys = [_hostKey],
-            AuthorizedKeys = AuthorizedKeysFile.Parse(TestKeys.AuthorizedKeysText(TestKeys.Unencrypted)),
+            AuthorizedKeys = AuthorizedKeysFile.Parse(authorizedKeys ?? TestKeys.AuthorizedKeysText(TestKeys.Unencrypted)),
             Root = Root,
             Algorithms = algorithms,
             Loggers = logs ?? (Microsoft.Extensions.Logging.ILoggerFactory)Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
@@ -97,6 +99,41 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asyncssh_runs_a_command_on_a_pty_with_its_environment_on_serve()
+    {
+        JsonElement result = await PythonSsh.RunAsync(
+            "asyncssh", "asyncssh_client.py", ["pty", .. Login(Serve, TestKeys.Ed25519), "tty >/dev/null && echo tty; echo $TERM; stty size; echo $RXSSH_TEST"]);
+
+        Assert.Equal("tty\r\nxterm-256color\r\n40 100\r\nasyncssh\r\n", result.Text("stdout"));
+        Assert.Equal(0, result.Number("status"));
+    }
+
+    [Fact]
+    public async Task Asyncssh_logs_in_to_serve_with_a_certificate_from_a_trusted_authority()
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ssh-ed25519");
+        using SshPrivateKey key = SshPrivateKey.Generate("ecdsa-sha2-nistp256");
+        string keyPath = Path.Combine(_directory, "id_cert");
+        key.Save(keyPath);
+        SshCertificate certificate = new SshCertificateBuilder(key.PublicKey, SshCertificateType.User, "asyncssh-interop")
+        {
+            Principals = [Environment.UserName],
+            ValidAfter = DateTimeOffset.UtcNow.AddMinutes(-5),
+            ValidBefore = DateTimeOffset.UtcNow.AddHours(1),
+        }.Sign(ca);
+        await File.WriteAllTextAsync(keyPath + "-cert.pub", certificate.ToOpenSshString() + "\n");
+        await using SshListener serve = await StartServeAsync(SshAlgorithms.Hardened, authorizedKeys: "cert-authority " + ca.PublicKey.ToOpenSshString() + "\n");
+        string[] login = [.. Login(serve, TestKeys.Ed25519)];
+        login[2] = keyPath;
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["cert", .. login, "echo certified", keyPath + "-cert.pub"]);
+        await serve.DisconnectAllAsync().WithTimeout();
+
+        Assert.Equal("certified\n", result.Text("stdout"));
+        Assert.Equal(0, result.Number("status"));
+    }
+
+    [Fact]
     public async Task Paramiko_sftp_works_on_serve()
     {
         (string local, byte[] content) = await LocalFileAsync(3_000_000);
@@ -126,6 +163,14 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         Assert.Equal(["/a/b/moved.bin"], result.Texts("glob"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Text("sha256"));
         Assert.Equal("SFTPNoSuchFile", result.Text("missing"));
+        Assert.Equal("renamed.bin", result.Text("readlink")); // SYMLINK in the draft's order, as AsyncSSH sends it to us
+        Assert.Equal("/a/b/renamed.bin", result.Text("realpath"));
+        Assert.Equal(content.Length, result.Number("hard_size"));
+        Assert.True(result.GetProperty("statvfs").GetBoolean());
+        Assert.True(result.GetProperty("fstatvfs").GetBoolean());
+        Assert.Equal(0b110_100_000, result.Number("mode"));
+        Assert.Equal(1_000_000_000, result.Number("mtime"));
+        Assert.Equal(4, result.Number("truncated"));
         Assert.Empty(result.Texts("root"));
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Root));

@@ -30,8 +30,10 @@ internal sealed partial class SftpServerSession
                 SftpPacketType.Remove => Ok(r, _fs.RemoveFileAsync(r.Path!, _cancellation)),
                 SftpPacketType.Rename => Ok(r, _fs.RenameAsync(r.Path!, r.Path2!, replace: false, _cancellation)),
 
-                // OpenSSH's order: target first, then the link's path.
-                SftpPacketType.Symlink => Ok(r, _fs.CreateSymbolicLinkAsync(r.Path2!, r.Path!, _cancellation)),
+                // OpenSSH's order (target first, then the link's path), or the draft's from a client that sends it (SftpSymlinkOrder).
+                SftpPacketType.Symlink => Ok(r, _linkFirst
+                    ? _fs.CreateSymbolicLinkAsync(r.Path!, r.Path2!, _cancellation)
+                    : _fs.CreateSymbolicLinkAsync(r.Path2!, r.Path!, _cancellation)),
                 SftpPacketType.Readlink => PathReplyAsync(r, _fs.ReadLinkAsync(r.Path!, _cancellation)),
                 SftpPacketType.Realpath => PathReplyAsync(r, _fs.RealPathAsync(r.Path!, _cancellation)),
                 SftpPacketType.Extended => ExtendedAsync(r, handle, handle2),

@@ -28,10 +28,17 @@ internal sealed partial class SftpServerSession
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly int _replyLimit;
+    private readonly bool _linkFirst;
     private CancellationToken _cancellation;
 
-    public SftpServerSession(SftpServerOptions options, SftpFileSystem fileSystem, Stream stream, string userName)
+    /// <param name="options">The server's SFTP settings.</param>
+    /// <param name="fileSystem">What the requests act on.</param>
+    /// <param name="stream">The subsystem's channel.</param>
+    /// <param name="userName">The session's user.</param>
+    /// <param name="linkFirst">SYMLINK comes in the draft's order, link first (an AsyncSSH client, <see cref="SftpSymlinkOrder"/>).</param>
+    public SftpServerSession(SftpServerOptions options, SftpFileSystem fileSystem, Stream stream, string userName, bool linkFirst = false)
     {
+        _linkFirst = linkFirst;
         _options = options;
         _fs = fileSystem;
         _stream = stream;

@@ -2,6 +2,8 @@
 
 usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOSTS [ARGS...]
   exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
+  cert COMMAND CERT               run COMMAND, logging in with KEY and its OpenSSH certificate CERT
+  pty COMMAND                     run COMMAND on a pty (xterm-256color, 100x40) with RXSSH_TEST=asyncssh in its environment
   sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
   scp LOCAL_DIR BACK_DIR          copy LOCAL_DIR to /tree recursively with times kept, then /tree back into BACK_DIR
   rforward DEST_PORT              ask the server to listen on a port of its choosing, forwarded back to 127.0.0.1:DEST_PORT,
@@ -32,6 +34,11 @@ async def run_exec(conn, command):
             "cipher": conn.get_extra_info("send_cipher"), "mac": conn.get_extra_info("send_mac")}
 
 
+async def run_pty(conn, command):
+    result = await conn.run(command, term_type="xterm-256color", term_size=(100, 40), env={"RXSSH_TEST": "asyncssh"})
+    return {"stdout": result.stdout, "status": result.exit_status}
+
+
 async def run_sftp(conn, local, back):
     async with conn.start_sftp_client() as sftp:
         await sftp.put(local, "/up.bin")
@@ -42,6 +49,22 @@ async def run_sftp(conn, local, back):
         await sftp.get("/a/b/moved.bin", back)
         with open(back, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
+        await sftp.posix_rename("/a/b/moved.bin", "/a/b/renamed.bin")
+        await sftp.link("/a/b/renamed.bin", "/a/b/hard.bin")
+        await sftp.symlink("renamed.bin", "/a/b/soft.bin")
+        extras = {"readlink": await sftp.readlink("/a/b/soft.bin"),
+                  "realpath": await sftp.realpath("/a/../a/b/./soft.bin"),
+                  "hard_size": (await sftp.stat("/a/b/hard.bin")).size,
+                  "statvfs": (await sftp.statvfs("/")).bsize > 0}
+        async with sftp.open("/a/b/small.txt", "wb") as f:
+            await f.write(b"0123456789")
+            await f.fsync()
+            extras["fstatvfs"] = (await f.statvfs()).bsize > 0
+        await sftp.chmod("/a/b/small.txt", 0o640)
+        await sftp.truncate("/a/b/small.txt", 4)
+        await sftp.utime("/a/b/small.txt", (1000000000, 1000000000))
+        attrs = await sftp.stat("/a/b/small.txt")
+        extras.update({"mode": attrs.permissions & 0o777, "mtime": attrs.mtime, "truncated": attrs.size})
         await sftp.rmtree("/a")
         try:
             await sftp.stat("/missing")
@@ -49,7 +72,7 @@ async def run_sftp(conn, local, back):
         except asyncssh.SFTPNoSuchFile:
             missing = "SFTPNoSuchFile"
         names = sorted(n for n in await sftp.listdir("/") if n not in (".", ".."))
-        return {"size": size, "glob": found, "sha256": digest, "root": names, "missing": missing}
+        return {"size": size, "glob": found, "sha256": digest, "root": names, "missing": missing, **extras}
 
 
 async def run_scp(conn, local_dir, back_dir):
@@ -95,10 +118,13 @@ async def main():
     mode, port, user, key, known_hosts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     args = sys.argv[6:]
     extra = algorithms(args[1:4]) if mode == "exec" else {}
-    async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=[key], known_hosts=known_hosts,
+    client_keys = [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))] if mode == "cert" else [key]
+    async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=client_keys, known_hosts=known_hosts,
                                 agent_path=None, config=None, login_timeout=20, **extra) as conn:
-        if mode == "exec":
+        if mode in ("exec", "cert"):
             result = await run_exec(conn, args[0])
+        elif mode == "pty":
+            result = await run_pty(conn, args[0])
         elif mode == "sftp":
             result = await run_sftp(conn, args[0], args[1])
         elif mode == "scp":
