@@ -14,8 +14,8 @@ namespace Rx.Ssh.Tests.Interop;
 /// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
 /// (Debian's) log in with each user key type (AsyncSSH also with a certificate), run a command (stdout,
 /// stderr and exit status; AsyncSSH also on a pty with its environment), use SFTP
-/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"; AsyncSSH
-/// also posix-rename, hardlink, symlink/readlink/realpath, statvfs/fstatvfs, fsync, chmod, utime, truncate),
+/// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"; both also
+/// posix-rename, symlink/readlink, chmod, utime, truncate; AsyncSSH also hardlink, realpath, statvfs/fstatvfs, fsync),
 /// AsyncSSH copies a tree with SCP both ways (times kept), forwards a local port (and sees a refused
 /// destination's reason) and a remote one (port 0, the port read back, unbound on cancel). Every AsyncSSH key
 /// exchange, cipher and MAC that we also have is forced once against serve with the compatible profile.
@@ -146,6 +146,11 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Text("sha256"));
         Assert.Equal("FileNotFoundError", result.Text("missing"));
         Assert.Equal("/", result.Text("cwd"));
+        Assert.Equal("renamed.bin", result.Text("readlink")); // Paramiko sends OpenSSH's SYMLINK order, as serve expects from it
+        Assert.Equal(content.Length, result.Number("link_size"));
+        Assert.Equal(0b110_100_000, result.Number("mode"));
+        Assert.Equal(1_000_000_000, result.Number("mtime"));
+        Assert.Equal(4, result.Number("truncated"));
         Assert.Empty(result.Texts("root"));
         Assert.Equal(content, await File.ReadAllBytesAsync(back));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Root));

@@ -37,7 +37,16 @@ def run_sftp(client, local, back):
     sftp.get("/d/moved.bin", back)
     with open(back, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
-    sftp.remove("/d/moved.bin")
+    sftp.posix_rename("/d/moved.bin", "/d/renamed.bin")
+    sftp.symlink("renamed.bin", "/d/soft.bin")
+    extras = {"readlink": sftp.readlink("/d/soft.bin"), "link_size": sftp.stat("/d/soft.bin").st_size}
+    sftp.chmod("/d/renamed.bin", 0o640)
+    sftp.truncate("/d/renamed.bin", 4)
+    sftp.utime("/d/renamed.bin", (1000000000, 1000000000))
+    attrs = sftp.stat("/d/renamed.bin")
+    extras.update({"mode": attrs.st_mode & 0o777, "mtime": attrs.st_mtime, "truncated": attrs.st_size})
+    sftp.remove("/d/soft.bin")
+    sftp.remove("/d/renamed.bin")
     sftp.rmdir("/d")
     try:
         sftp.stat("/missing")
@@ -45,7 +54,7 @@ def run_sftp(client, local, back):
     except FileNotFoundError:
         missing = "FileNotFoundError"
     return {"size": size, "names": names, "sha256": digest, "root": sorted(sftp.listdir("/")),
-            "missing": missing, "cwd": sftp.normalize(".")}
+            "missing": missing, "cwd": sftp.normalize("."), **extras}
 
 
 def main():
