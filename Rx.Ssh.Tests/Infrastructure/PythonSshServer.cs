@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Infrastructure;
 
@@ -69,6 +71,57 @@ internal sealed class PythonSshServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The Rx.Ssh client logged in to this server with <paramref name="key"/> (ed25519 when null), its host key pinned.</summary>
+    public async Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null)
+    {
+        try
+        {
+            return await SshClient.ConnectAsync("127.0.0.1", Port, new SshClientOptions
+            {
+                UserName = Environment.UserName,
+                KeyFiles = [(key ?? TestKeys.Ed25519).PrivateKeyPath],
+                UseDefaultKeys = false,
+                HostKeyVerifier = new KnownHostsVerifier(KnownHostsPath),
+                LoginTimeout = TestTimeout.Long,
+                Algorithms = algorithms ?? SshAlgorithms.Default,
+            }).WaitAsync(TestTimeout.Long);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException("connecting to " + this + " failed; its log:\n" + Log.Text, ex);
+        }
+    }
+
+    /// <summary>
+    /// Logs in with <paramref name="key"/> and runs a command: the script answers "MODULE ran COMMAND"
+    /// on stdout, "to stderr" on stderr, and exit status 3 (AsyncSSH's) or 5 (Paramiko's).
+    /// </summary>
+    public async Task AssertRunsACommandAsync(TestKey key)
+    {
+        await using SshClientConnection connection = await ConnectAsync(key);
+
+        SshCompletedProcess result = await connection.Run("hello there").WithTimeout(TestTimeout.Long);
+
+        Assert.Equal($"{_name} ran hello there\n", result.Stdout);
+        Assert.Equal("to stderr\n", result.Stderr);
+        Assert.Equal(_name == "asyncssh" ? 3 : 5, result.ExitStatus);
+    }
+
+    /// <summary>Sends <paramref name="length"/> random bytes through the server's <c>cat</c> and checks they come back equal, exit status 0.</summary>
+    public static async Task AssertCatRoundTripAsync(SshClientConnection connection, int length)
+    {
+        byte[] input = RandomNumberGenerator.GetBytes(length);
+        await using SshClientProcess cat = await connection.CreateProcessAsync("cat").WithTimeout();
+        using var output = new MemoryStream();
+        Task reading = cat.Stdout.CopyToAsync(output);
+        await cat.Stdin.WriteAsync(input).WithTimeout(TestTimeout.Long);
+        await cat.Stdin.CloseAsync().WithTimeout();
+        await reading.WithTimeout(TestTimeout.Long);
+
+        Assert.Equal(SHA256.HashData(input), SHA256.HashData(output.ToArray()));
+        Assert.Equal(0, (await cat.WaitForExitAsync().WithTimeout()).ExitStatus);
     }
 
     public async ValueTask DisposeAsync()

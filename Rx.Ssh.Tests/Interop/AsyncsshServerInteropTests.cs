@@ -32,25 +32,7 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
         }
     }
 
-    private async Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null)
-    {
-        try
-        {
-            return await SshClient.ConnectAsync("127.0.0.1", Server.Port, new SshClientOptions
-            {
-                UserName = Environment.UserName,
-                KeyFiles = [(key ?? TestKeys.Ed25519).PrivateKeyPath],
-                UseDefaultKeys = false,
-                HostKeyVerifier = new KnownHostsVerifier(Server.KnownHostsPath),
-                LoginTimeout = TestTimeout.Long,
-                Algorithms = algorithms ?? SshAlgorithms.Default,
-            }).WaitAsync(TestTimeout.Long);
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException("connecting to " + Server + " failed; its log:\n" + Server.Log.Text, ex);
-        }
-    }
+    private Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null) => Server.ConnectAsync(key, algorithms);
 
     [Theory]
     [InlineData(TestKeyType.Ed25519)]
@@ -60,30 +42,15 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
     [InlineData(TestKeyType.Rsa2048)]
     public async Task Each_user_key_type_runs_a_command(TestKeyType type)
     {
-        await using SshClientConnection connection = await ConnectAsync(TestKeys.Get(type));
-
-        SshCompletedProcess result = await connection.Run("hello there").WithTimeout(TestTimeout.Long);
-
-        Assert.Equal("asyncssh ran hello there\n", result.Stdout);
-        Assert.Equal("to stderr\n", result.Stderr);
-        Assert.Equal(3, result.ExitStatus);
+        await Server.AssertRunsACommandAsync(TestKeys.Get(type));
     }
 
     [Fact]
     public async Task Four_mebibytes_through_cat_come_back_equal()
     {
         await using SshClientConnection connection = await ConnectAsync();
-        byte[] input = RandomNumberGenerator.GetBytes(4 << 20);
 
-        await using SshClientProcess cat = await connection.CreateProcessAsync("cat").WithTimeout();
-        using var output = new MemoryStream();
-        Task reading = cat.Stdout.CopyToAsync(output);
-        await cat.Stdin.WriteAsync(input).WithTimeout(TestTimeout.Long);
-        await cat.Stdin.CloseAsync().WithTimeout();
-        await reading.WithTimeout(TestTimeout.Long);
-
-        Assert.Equal(SHA256.HashData(input), SHA256.HashData(output.ToArray()));
-        Assert.Equal(0, (await cat.WaitForExitAsync().WithTimeout()).ExitStatus);
+        await PythonSshServer.AssertCatRoundTripAsync(connection, 4 << 20);
     }
 
     [Theory]
@@ -202,17 +169,12 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
         await client.ConnectAsync(IPAddress.Loopback, forward.Port).WithTimeout();
         NetworkStream outside = client.GetStream();
         using TcpClient peer = await accepted.WithTimeout();
-        await outside.WriteAsync(Encoding.ASCII.GetBytes("in through asyncssh"));
-        client.Client.Shutdown(SocketShutdown.Send);
-        using var received = new MemoryStream();
-        await peer.GetStream().CopyToAsync(received).WithTimeout();
-        await peer.GetStream().WriteAsync(Encoding.ASCII.GetBytes("and out"));
-        peer.Client.Shutdown(SocketShutdown.Send);
-        using var reply = new MemoryStream();
-        await outside.CopyToAsync(reply).WithTimeout();
 
-        Assert.Equal("in through asyncssh", Encoding.ASCII.GetString(received.ToArray()));
-        Assert.Equal("and out", Encoding.ASCII.GetString(reply.ToArray()));
+        await AssertHalfClosedExchangeAsync(outside, () =>
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+            return Task.CompletedTask;
+        }, peer);
     }
 
     [Fact]
@@ -225,16 +187,26 @@ public sealed class AsyncsshServerInteropTests : IAsyncLifetime
 
         await using SshChannelStream channel = await connection.OpenDirectTcpAsync("127.0.0.1", ((IPEndPoint)destination.LocalEndpoint).Port).WithTimeout();
         using TcpClient peer = await accepted.WithTimeout();
-        await channel.WriteAsync(Encoding.ASCII.GetBytes("through asyncssh"));
-        await channel.CompleteWritingAsync();
+
+        await AssertHalfClosedExchangeAsync(channel, () => channel.CompleteWritingAsync().AsTask(), peer);
+    }
+
+    /// <summary>
+    /// Our side writes and half-closes; the destination <paramref name="peer"/> reads to EOF, answers
+    /// and half-closes; our side reads the answer to EOF. Both texts arrive whole, as TCP would do it.
+    /// </summary>
+    private static async Task AssertHalfClosedExchangeAsync(Stream ours, Func<Task> halfClose, TcpClient peer)
+    {
+        await ours.WriteAsync(Encoding.ASCII.GetBytes("there through asyncssh"));
+        await halfClose();
         using var received = new MemoryStream();
         await peer.GetStream().CopyToAsync(received).WithTimeout();
         await peer.GetStream().WriteAsync(Encoding.ASCII.GetBytes("and back"));
         peer.Client.Shutdown(SocketShutdown.Send);
         using var reply = new MemoryStream();
-        await channel.CopyToAsync(reply).WithTimeout();
+        await ours.CopyToAsync(reply).WithTimeout();
 
-        Assert.Equal("through asyncssh", Encoding.ASCII.GetString(received.ToArray()));
+        Assert.Equal("there through asyncssh", Encoding.ASCII.GetString(received.ToArray()));
         Assert.Equal("and back", Encoding.ASCII.GetString(reply.ToArray()));
     }
 }

@@ -26,24 +26,7 @@ public sealed class ParamikoServerInteropTests : IAsyncLifetime
         }
     }
 
-    private async Task<SshClientConnection> ConnectAsync(TestKey? key = null)
-    {
-        try
-        {
-            return await SshClient.ConnectAsync("127.0.0.1", Server.Port, new SshClientOptions
-            {
-                UserName = Environment.UserName,
-                KeyFiles = [(key ?? TestKeys.Ed25519).PrivateKeyPath],
-                UseDefaultKeys = false,
-                HostKeyVerifier = new KnownHostsVerifier(Server.KnownHostsPath),
-                LoginTimeout = TestTimeout.Long,
-            }).WaitAsync(TestTimeout.Long);
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException("connecting to " + Server + " failed; its log:\n" + Server.Log.Text, ex);
-        }
-    }
+    private Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null) => Server.ConnectAsync(key, algorithms);
 
     [Theory]
     [InlineData(TestKeyType.Ed25519)]
@@ -53,30 +36,15 @@ public sealed class ParamikoServerInteropTests : IAsyncLifetime
     [InlineData(TestKeyType.Rsa2048)]
     public async Task Each_user_key_type_runs_a_command(TestKeyType type)
     {
-        await using SshClientConnection connection = await ConnectAsync(TestKeys.Get(type));
-
-        SshCompletedProcess result = await connection.Run("hello there").WithTimeout(TestTimeout.Long);
-
-        Assert.Equal("paramiko ran hello there\n", result.Stdout);
-        Assert.Equal("to stderr\n", result.Stderr);
-        Assert.Equal(5, result.ExitStatus);
+        await Server.AssertRunsACommandAsync(TestKeys.Get(type));
     }
 
     [Fact]
     public async Task Two_mebibytes_through_cat_come_back_equal()
     {
         await using SshClientConnection connection = await ConnectAsync();
-        byte[] input = RandomNumberGenerator.GetBytes(2 << 20);
 
-        await using SshClientProcess cat = await connection.CreateProcessAsync("cat").WithTimeout();
-        using var output = new MemoryStream();
-        Task reading = cat.Stdout.CopyToAsync(output);
-        await cat.Stdin.WriteAsync(input).WithTimeout(TestTimeout.Long);
-        await cat.Stdin.CloseAsync().WithTimeout();
-        await reading.WithTimeout(TestTimeout.Long);
-
-        Assert.Equal(SHA256.HashData(input), SHA256.HashData(output.ToArray()));
-        Assert.Equal(0, (await cat.WaitForExitAsync().WithTimeout()).ExitStatus);
+        await PythonSshServer.AssertCatRoundTripAsync(connection, 2 << 20);
     }
 
     [Fact]

@@ -208,14 +208,8 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     [Fact]
     public async Task Asyncssh_forwards_a_local_port_through_serve()
     {
-        using var destination = new TcpListener(IPAddress.Loopback, 0);
-        destination.Start();
-        Task<string> served = UppercaseOnceAsync(destination);
+        JsonElement result = await ForwardThroughServeAsync("forward", Serve);
 
-        JsonElement result = await PythonSsh.RunAsync(
-            "asyncssh", "asyncssh_client.py", ["forward", .. Login(Serve, TestKeys.Ed25519), ((IPEndPoint)destination.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-
-        Assert.Equal("ping through asyncssh", await served.WithTimeout());
         Assert.Equal("PING THROUGH ASYNCSSH", result.Text("echo"));
         Assert.StartsWith("2 ", result.Text("refused"), StringComparison.Ordinal); // SSH_OPEN_CONNECT_FAILED, with serve's reason
         Assert.Contains("127.0.0.1:1", result.Text("refused"), StringComparison.Ordinal);
@@ -227,15 +221,9 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     {
         using var logs = new LogCollector(SshLogEvents.Forwarding.StoppedListening);
         await using SshListener serve = await StartServeAsync(SshAlgorithms.Hardened, logs);
-        using var destination = new TcpListener(IPAddress.Loopback, 0);
-        destination.Start();
-        Task<string> served = UppercaseOnceAsync(destination);
+        JsonElement result = await ForwardThroughServeAsync("rforward", serve);
 
-        JsonElement result = await PythonSsh.RunAsync(
-            "asyncssh", "asyncssh_client.py", ["rforward", .. Login(serve, TestKeys.Ed25519), ((IPEndPoint)destination.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-
-        Assert.Equal("back through asyncssh", await served.WithTimeout());
-        Assert.Equal("BACK THROUGH ASYNCSSH", result.Text("echo"));
+        Assert.Equal("PING THROUGH ASYNCSSH", result.Text("echo"));
         int port = (int)result.Number("port");
         Assert.InRange(port, 1, 65535); // serve bound a port of its choosing and replied with it
         await logs.WaitForAsync(SshLogEvents.Forwarding.StoppedListening).WithTimeout();
@@ -291,6 +279,23 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         string path = Path.Combine(_directory, "local.bin");
         await File.WriteAllBytesAsync(path, content);
         return (path, content);
+    }
+
+    /// <summary>
+    /// Runs asyncssh_client.py's <paramref name="mode"/> (forward or rforward) against <paramref name="serve"/>
+    /// with a local destination that answers in upper case; checks the destination got the script's text.
+    /// </summary>
+    private async Task<JsonElement> ForwardThroughServeAsync(string mode, SshListener serve)
+    {
+        using var destination = new TcpListener(IPAddress.Loopback, 0);
+        destination.Start();
+        Task<string> served = UppercaseOnceAsync(destination);
+        string port = ((IPEndPoint)destination.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", [mode, .. Login(serve, TestKeys.Ed25519), port]);
+
+        Assert.Equal("ping through asyncssh", await served.WithTimeout());
+        return result;
     }
 
     /// <summary>Accepts one connection, reads it to EOF, answers in upper case and closes; returns what it read.</summary>

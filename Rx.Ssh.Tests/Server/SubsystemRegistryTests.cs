@@ -45,18 +45,7 @@ public sealed class SubsystemRegistryTests
         await channel.WriteAsync(Encoding.UTF8.GetBytes("abc"));
         await channel.CompleteWritingAsync();
 
-        IList<SshChannelEvent> seen = await events.WithTimeout();
-        Assert.Collection(
-            seen,
-            e => Assert.Equal("ABC", Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
-            e =>
-            {
-                var exit = Assert.IsType<SshChannelRequestReceived>(e);
-                Assert.Equal("exit-status", exit.RequestType);
-                Assert.Equal(UppercaseSubsystem.ExitStatus, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
-            },
-            e => Assert.IsType<SshChannelEofReceived>(e),
-            e => Assert.IsType<SshChannelClosed>(e));
+        AssertDataThenExitEofClose(await events.WithTimeout(), "ABC", UppercaseSubsystem.ExitStatus);
     }
 
     /// <summary>
@@ -77,19 +66,22 @@ public sealed class SubsystemRegistryTests
 
         Assert.True(await channel.SendRequestAsync("exec", WireString("true"), wantReply: true).WithTimeout());
 
-        IList<SshChannelEvent> seen = await events.WithTimeout();
+        AssertDataThenExitEofClose(await events.WithTimeout(), "ran true", 4);
+    }
+
+    /// <summary>The session's events are <paramref name="text"/>, then exit-status <paramref name="status"/>, EOF and CLOSE, in that order.</summary>
+    private static void AssertDataThenExitEofClose(IList<SshChannelEvent> seen, string text, int status) =>
         Assert.Collection(
             seen,
-            e => Assert.Equal("ran true", Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
+            e => Assert.Equal(text, Encoding.UTF8.GetString(Assert.IsType<SshChannelDataReceived>(e).Data.Span)),
             e =>
             {
                 var exit = Assert.IsType<SshChannelRequestReceived>(e);
                 Assert.Equal("exit-status", exit.RequestType);
-                Assert.Equal(4, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
+                Assert.Equal(status, (int)BinaryPrimitives.ReadUInt32BigEndian(exit.Data.Span));
             },
             e => Assert.IsType<SshChannelEofReceived>(e),
             e => Assert.IsType<SshChannelClosed>(e));
-    }
 
     private static byte[] WireString(string text)
     {

@@ -88,11 +88,7 @@ async def run_scp(conn, local_dir, back_dir):
 
 async def run_forward(conn, dest_port):
     listener = await conn.forward_local_port("127.0.0.1", 0, "127.0.0.1", dest_port)
-    reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
-    writer.write(b"ping through asyncssh")
-    writer.write_eof()
-    echoed = await reader.read()
-    writer.close()
+    echoed = await exchange(listener.get_port())
     try:
         await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", 1)
         refused = "opened"
@@ -102,13 +98,19 @@ async def run_forward(conn, dest_port):
     return {"echo": echoed.decode(), "refused": refused}
 
 
-async def run_remote_forward(conn, dest_port):
-    listener = await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", dest_port)
-    reader, writer = await asyncio.open_connection("127.0.0.1", listener.get_port())
-    writer.write(b"back through asyncssh")
+async def exchange(port):
+    """Sends a line through 127.0.0.1:PORT, half-closes, and returns the answer read to EOF."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"ping through asyncssh")
     writer.write_eof()
     echoed = await reader.read()
     writer.close()
+    return echoed
+
+
+async def run_remote_forward(conn, dest_port):
+    listener = await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", dest_port)
+    echoed = await exchange(listener.get_port())
     listener.close()
     await listener.wait_closed()
     return {"echo": echoed.decode(), "port": listener.get_port()}
