@@ -4,54 +4,22 @@ using System.Security.Cryptography;
 using System.Text;
 using Rx.Ssh.Sftp;
 using Rx.Ssh.Tests.Infrastructure;
-using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Interop;
 
 /// <summary>
-/// The Rx.Ssh client against AsyncSSH 2.10's server (Debian's, started by each test on a free port):
-/// every user key type logs in and a command's stdout, stderr and exit status come back; 4 MiB
-/// through <c>cat</c> both ways with equal sha256; every AsyncSSH key exchange and cipher we share
+/// The Rx.Ssh client against AsyncSSH 2.10's server (Debian's): what <see cref="PythonServerInteropTests"/>
+/// checks (4 MiB through <c>cat</c>); every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
-/// "no such file", posix-rename, hardlink, symlink in the order it reads, readlink, realpath, statvfs, remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
+/// "no such file", posix-rename, hardlink, symlink in the order it reads, readlink, realpath, statvfs,
+/// remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
 /// (port 0) back.
 /// </summary>
-public sealed class AsyncsshServerInteropTests : IAsyncLifetime
+public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
 {
-    private PythonSshServer? _server;
+    private protected override int CatBytes => 4 << 20;
 
-    private PythonSshServer Server => _server!;
-
-    public async Task InitializeAsync() => _server = await PythonSshServer.StartAsyncsshAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
-    private Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null) => Server.ConnectAsync(key, algorithms);
-
-    [Theory]
-    [InlineData(TestKeyType.Ed25519)]
-    [InlineData(TestKeyType.Ecdsa256)]
-    [InlineData(TestKeyType.Ecdsa384)]
-    [InlineData(TestKeyType.Ecdsa521)]
-    [InlineData(TestKeyType.Rsa2048)]
-    public async Task Each_user_key_type_runs_a_command(TestKeyType type)
-    {
-        await Server.AssertRunsACommandAsync(TestKeys.Get(type));
-    }
-
-    [Fact]
-    public async Task Four_mebibytes_through_cat_come_back_equal()
-    {
-        await using SshClientConnection connection = await ConnectAsync();
-
-        await PythonSshServer.AssertCatRoundTripAsync(connection, 4 << 20);
-    }
+    private protected override Task<PythonSshServer> StartServerAsync() => PythonSshServer.StartAsyncsshAsync();
 
     [Theory]
     [InlineData("curve25519-sha256", null)]
