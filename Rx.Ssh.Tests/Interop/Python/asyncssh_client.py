@@ -6,6 +6,8 @@ usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOS
   pty COMMAND                     run COMMAND on a pty (xterm-256color, 100x40) with RXSSH_TEST=asyncssh in its environment
   sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
   scp LOCAL_DIR BACK_DIR          copy LOCAL_DIR to /tree recursively with times kept, then /tree back into BACK_DIR
+  kbdint COMMAND                  log in with keyboard-interactive only, KEY being the answer to every prompt; run COMMAND
+                                  (the prompts seen are in the output), or print {"denied": ...} when refused
   rforward DEST_PORT              ask the server to listen on a port of its choosing, forwarded back to 127.0.0.1:DEST_PORT,
                                   and send through the server's port
   forward DEST_PORT               forward a local port to 127.0.0.1:DEST_PORT, send through it; then a refused destination
@@ -26,6 +28,35 @@ def algorithms(args):
         if value != "-":
             chosen[name] = [value]
     return chosen
+
+
+class Answering(asyncssh.SSHClient):
+    """Answers every keyboard-interactive prompt with one answer and keeps the prompts it saw."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.prompts = []
+
+    def kbdint_auth_requested(self):
+        return ""
+
+    def kbdint_challenge_received(self, name, instructions, lang, prompts):
+        self.prompts.append([prompt for prompt, _ in prompts])
+        return [self.answer for _ in prompts]
+
+
+async def run_kbdint(port, user, answer, known_hosts, command):
+    client = Answering(answer)
+    try:
+        conn, _ = await asyncssh.create_connection(lambda: client, "127.0.0.1", port, username=user, client_keys=None,
+                                                   password=None, known_hosts=known_hosts, agent_path=None, config=None,
+                                                   preferred_auth="keyboard-interactive", login_timeout=20)
+    except asyncssh.PermissionDenied as e:
+        return {"denied": e.reason, "prompts": client.prompts}
+    async with conn:
+        result = await run_exec(conn, command)
+    result["prompts"] = client.prompts
+    return result
 
 
 async def run_exec(conn, command):
@@ -119,6 +150,9 @@ async def run_remote_forward(conn, dest_port):
 async def main():
     mode, port, user, key, known_hosts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     args = sys.argv[6:]
+    if mode == "kbdint":
+        print(json.dumps(await run_kbdint(port, user, key, known_hosts, args[0])))
+        return
     extra = algorithms(args[1:4]) if mode == "exec" else {}
     client_keys = [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))] if mode == "cert" else [key]
     async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=client_keys, known_hosts=known_hosts,

@@ -1,6 +1,10 @@
 """Paramiko's client against an SSH server on 127.0.0.1, driven by Rx.Ssh.Tests (PythonClientInteropTests).
 
-usage: paramiko_client.py exec|sftp PORT USER KEY KNOWN_HOSTS [ARGS...]
+usage: paramiko_client.py exec|sftp|password PORT USER KEY KNOWN_HOSTS [ARGS...]
+  exec COMMAND          run COMMAND, logging in with KEY
+  sftp LOCAL BACK       put LOCAL, work on it remotely, get it back to BACK
+  password COMMAND      log in with password authentication, KEY being the password; run COMMAND,
+                        or print {"denied": true} when the server refuses the password
 Prints one JSON object on stdout with what it saw; any failure is a traceback and a non-zero exit.
 Host keys come only from KNOWN_HOSTS (an unknown key is rejected), no agent, no ~/.ssh keys.
 """
@@ -11,11 +15,12 @@ import sys
 import paramiko
 
 
-def connect(port, user, key, known_hosts):
+def connect(port, user, key, known_hosts, password=None):
     client = paramiko.SSHClient()
     client.load_host_keys(known_hosts)
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
-    client.connect("127.0.0.1", port, username=user, key_filename=key, look_for_keys=False, allow_agent=False, timeout=20)
+    client.connect("127.0.0.1", port, username=user, key_filename=key, password=password,
+                   look_for_keys=False, allow_agent=False, timeout=20)
     return client
 
 
@@ -59,9 +64,16 @@ def run_sftp(client, local, back):
 
 def main():
     mode, port, user, key, known_hosts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-    client = connect(port, user, key, known_hosts)
+    if mode == "password":
+        try:
+            client = connect(port, user, None, known_hosts, password=key)
+        except paramiko.AuthenticationException:
+            print(json.dumps({"denied": True}))
+            return
+    else:
+        client = connect(port, user, key, known_hosts)
     try:
-        result = run_exec(client, sys.argv[6]) if mode == "exec" else run_sftp(client, sys.argv[6], sys.argv[7])
+        result = run_sftp(client, sys.argv[6], sys.argv[7]) if mode == "sftp" else run_exec(client, sys.argv[6])
     finally:
         client.close()
     print(json.dumps(result))
