@@ -12,7 +12,8 @@ namespace Rx.Ssh.Tests.Interop;
 /// <summary>
 /// Python's two SSH libraries as clients of the serve sample (in-process, free loopback port, its
 /// default hardened algorithms, SFTP rooted at a temporary directory): Paramiko 2.12 and AsyncSSH 2.10
-/// (Debian's) log in with each user key type (AsyncSSH also with a certificate), run a command (stdout,
+/// (Debian's) log in with each user key type (AsyncSSH also with a certificate, and with an agent's key,
+/// forwarding the agent), run a command (stdout,
 /// stderr and exit status; AsyncSSH also on a pty with its environment), use SFTP
 /// (put, stat, mkdir, rename, list, glob, get with equal sha256, remove, a typed "no such file"; both also
 /// posix-rename, symlink/readlink, chmod, utime, truncate; AsyncSSH also hardlink, realpath, statvfs/fstatvfs, fsync),
@@ -130,6 +131,22 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         await serve.DisconnectAllAsync().WithTimeout();
 
         Assert.Equal("certified\n", result.Text("stdout"));
+        Assert.Equal(0, result.Number("status"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Asyncssh_logs_in_with_an_agent_key_and_forwards_the_agent_to_serve()
+    {
+        await using Agent.OpenSshAgent agent = await Agent.OpenSshAgent.StartAsync();
+        await agent.SshAddAsync(TestKeys.Ecdsa256.PrivateKeyPath);
+        string[] login = Login(Serve, TestKeys.Ed25519);
+        login[2] = agent.SocketPath;
+
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["agent", .. login, "ssh-add -l"]);
+
+        // serve gave the session an agent socket that reaches the agent on this side, through AsyncSSH.
+        Assert.Contains(SshPublicKey.Parse(TestKeys.Ecdsa256.PublicKeyLine).GetFingerprint(), result.Text("stdout"), StringComparison.Ordinal);
         Assert.Equal(0, result.Number("status"));
     }
 

@@ -3,6 +3,7 @@
 usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOSTS [ARGS...]
   exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
   cert COMMAND CERT               run COMMAND, logging in with KEY and its OpenSSH certificate CERT
+  agent COMMAND                   log in with the keys of the agent whose socket is KEY and forward that agent; run COMMAND
   pty COMMAND                     run COMMAND on a pty (xterm-256color, 100x40) with RXSSH_TEST=asyncssh in its environment
   sftp LOCAL BACK                 put LOCAL, work on it remotely, get it back to BACK
   scp LOCAL_DIR BACK_DIR          copy LOCAL_DIR to /tree recursively with times kept, then /tree back into BACK_DIR
@@ -154,10 +155,16 @@ async def main():
         print(json.dumps(await run_kbdint(port, user, key, known_hosts, args[0])))
         return
     extra = algorithms(args[1:4]) if mode == "exec" else {}
-    client_keys = [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))] if mode == "cert" else [key]
+    if mode == "cert":
+        client_keys = [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))]
+    elif mode == "agent":
+        client_keys, extra = (), {"agent_forwarding": True}
+    else:
+        client_keys = [key]
+    agent_path = key if mode == "agent" else None
     async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=client_keys, known_hosts=known_hosts,
-                                agent_path=None, config=None, login_timeout=20, **extra) as conn:
-        if mode in ("exec", "cert"):
+                                agent_path=agent_path, config=None, login_timeout=20, **extra) as conn:
+        if mode in ("exec", "cert", "agent"):
             result = await run_exec(conn, args[0])
         elif mode == "pty":
             result = await run_pty(conn, args[0])
