@@ -73,12 +73,16 @@ internal sealed class PythonSshServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The Rx.Ssh client logged in to this server with <paramref name="key"/> (ed25519 when null), its host key pinned.</summary>
-    public async Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null)
+    /// <summary>
+    /// The Rx.Ssh client logged in to this server with <paramref name="key"/> (ed25519 when null), its
+    /// host key pinned; <paramref name="configure"/> adjusts the options last.
+    /// </summary>
+    public async Task<SshClientConnection> ConnectAsync(TestKey? key = null, SshAlgorithms? algorithms = null, Func<SshClientOptions, SshClientOptions>? configure = null)
     {
+        configure ??= options => options;
         try
         {
-            return await SshClient.ConnectAsync("127.0.0.1", Port, new SshClientOptions
+            return await SshClient.ConnectAsync("127.0.0.1", Port, configure(new SshClientOptions
             {
                 UserName = Environment.UserName,
                 KeyFiles = [(key ?? TestKeys.Ed25519).PrivateKeyPath],
@@ -86,7 +90,7 @@ internal sealed class PythonSshServer : IAsyncDisposable
                 HostKeyVerifier = new KnownHostsVerifier(KnownHostsPath),
                 LoginTimeout = TestTimeout.Long,
                 Algorithms = algorithms ?? SshAlgorithms.Default,
-            }).WaitAsync(TestTimeout.Long);
+            })).WaitAsync(TestTimeout.Long);
         }
         catch (Exception ex)
         {

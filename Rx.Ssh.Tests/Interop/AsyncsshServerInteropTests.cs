@@ -9,7 +9,7 @@ namespace Rx.Ssh.Tests.Interop;
 
 /// <summary>
 /// The Rx.Ssh client against AsyncSSH 2.10's server (Debian's): what <see cref="PythonServerInteropTests"/>
-/// checks (4 MiB through <c>cat</c>); every AsyncSSH key exchange and cipher we share
+/// checks (4 MiB through <c>cat</c>); it lists our forwarded agent's keys; every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
 /// "no such file", posix-rename, hardlink, symlink in the order it reads, readlink, realpath, statvfs,
 /// remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
@@ -46,6 +46,33 @@ public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
         Assert.Equal("asyncssh ran x\n", result.Stdout);
         Assert.Equal(kex ?? connection.KeyExchange, connection.KeyExchange);
         Assert.Equal(cipher ?? connection.Cipher, connection.Cipher);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Our_forwarded_agent_answers_asyncssh()
+    {
+        await using Agent.OpenSshAgent agent = await Agent.OpenSshAgent.StartAsync();
+        await agent.SshAddAsync(TestKeys.Rsa2048.PrivateKeyPath);
+        await agent.SshAddAsync(TestKeys.Ecdsa384.PrivateKeyPath);
+        await using SshClientConnection connection = await Server.ConnectAsync(
+            configure: options => options with { ForwardAgent = true, UseAgent = false, AgentPath = agent.SocketPath });
+
+        SshCompletedProcess result;
+        try
+        {
+            result = await connection.Run("agent").WithTimeout(TestTimeout.Long);
+        }
+        catch (SshException ex)
+        {
+            throw new InvalidOperationException(Server + " ended it; its log:\n" + Server.Log.Text, ex);
+        }
+
+        // AsyncSSH's server asked the agent over our forwarded channel: both keys, in the agent's order.
+        Assert.Equal(
+            string.Concat(new[] { TestKeys.Rsa2048, TestKeys.Ecdsa384 }.Select(k => SshPublicKey.Parse(k.PublicKeyLine).GetFingerprint() + "\n")),
+            result.Stdout);
+        Assert.Equal(0, result.ExitStatus);
     }
 
     [Fact]
