@@ -41,12 +41,14 @@ internal sealed class PythonSshServer : IAsyncDisposable
     public SshdLog Log { get; }
 
     /// <summary>Starts AsyncSSH's server.</summary>
-    public static Task<PythonSshServer> StartAsyncsshAsync() => StartAsync("asyncssh", "asyncssh_server.py", sftp: true);
+    /// <param name="hostCertificate">An OpenSSH host certificate for its host key that it presents as well; none when null.</param>
+    public static Task<PythonSshServer> StartAsyncsshAsync(string? hostCertificate = null) =>
+        StartAsync("asyncssh", "asyncssh_server.py", sftp: true, hostCertificate);
 
     /// <summary>Starts Paramiko's server.</summary>
     public static Task<PythonSshServer> StartParamikoAsync() => StartAsync("paramiko", "paramiko_server.py", sftp: false);
 
-    private static async Task<PythonSshServer> StartAsync(string module, string script, bool sftp)
+    private static async Task<PythonSshServer> StartAsync(string module, string script, bool sftp, string? hostCertificate = null)
     {
         PythonSsh.Require(module);
         string directory = Directory.CreateTempSubdirectory($"rxssh-{module}-").FullName;
@@ -55,7 +57,7 @@ internal sealed class PythonSshServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(directory, "sftp"));
         var log = new SshdLog();
         string[] arguments = sftp
-            ? [TestKeys.Ed25519.PrivateKeyPath, authorized, Path.Combine(directory, "sftp")]
+            ? [TestKeys.Ed25519.PrivateKeyPath, authorized, Path.Combine(directory, "sftp"), .. hostCertificate is null ? Array.Empty<string>() : [hostCertificate]]
             : [TestKeys.Ed25519.PrivateKeyPath, authorized];
         LoggedDaemon daemon = LoggedDaemon.Start(PythonSsh.StartInfo(script, arguments, directory), log);
         var server = new PythonSshServer(module, directory, daemon, log);

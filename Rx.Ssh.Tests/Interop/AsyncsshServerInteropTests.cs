@@ -4,12 +4,14 @@ using System.Security.Cryptography;
 using System.Text;
 using Rx.Ssh.Sftp;
 using Rx.Ssh.Tests.Infrastructure;
+using Rx.Ssh.Trust;
 
 namespace Rx.Ssh.Tests.Interop;
 
 /// <summary>
 /// The Rx.Ssh client against AsyncSSH 2.10's server (Debian's): what <see cref="PythonServerInteropTests"/>
-/// checks (4 MiB through <c>cat</c>); it lists our forwarded agent's keys; every AsyncSSH key exchange and cipher we share
+/// checks (4 MiB through <c>cat</c>); it lists our forwarded agent's keys; its host certificate is trusted through a known CA for
+/// its name only; every AsyncSSH key exchange and cipher we share
 /// negotiates; SFTP against AsyncSSH's SFTP server (put, stat, mkdir, rename, list, get, a typed
 /// "no such file", posix-rename, hardlink, symlink in the order it reads, readlink, realpath, statvfs,
 /// remove); SCP of a tree both ways with times kept; a direct TCP channel through it and a remote forward
@@ -73,6 +75,45 @@ public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
             string.Concat(new[] { TestKeys.Rsa2048, TestKeys.Ecdsa384 }.Select(k => SshPublicKey.Parse(k.PublicKeyLine).GetFingerprint() + "\n")),
             result.Stdout);
         Assert.Equal(0, result.ExitStatus);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("other.example", false)]
+    public async Task A_host_certificate_from_asyncssh_is_trusted_through_a_known_ca_for_its_name_only(string principal, bool trusted)
+    {
+        using SshPrivateKey ca = SshPrivateKey.Generate("ecdsa-sha2-nistp256");
+        string directory = Directory.CreateTempSubdirectory("rxssh-hostcert-").FullName;
+        try
+        {
+            string certificate = Path.Combine(directory, "host-cert.pub");
+            await File.WriteAllTextAsync(certificate, new SshCertificateBuilder(SshPublicKey.Parse(TestKeys.Ed25519.PublicKeyLine), SshCertificateType.Host, "asyncssh-host")
+            {
+                Principals = [principal],
+                ValidAfter = DateTimeOffset.UtcNow.AddMinutes(-5),
+                ValidBefore = DateTimeOffset.UtcNow.AddHours(1),
+            }.Sign(ca).ToOpenSshString() + "\n");
+            string knownHosts = Path.Combine(directory, "known_hosts");
+            await File.WriteAllTextAsync(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
+            await using PythonSshServer certified = await PythonSshServer.StartAsyncsshAsync(certificate);
+            Func<SshClientOptions, SshClientOptions> caOnly = options => options with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) };
+
+            if (trusted)
+            {
+                await using SshClientConnection connection = await certified.ConnectAsync(configure: caOnly);
+                Assert.Equal("asyncssh ran x\n", (await connection.Run("x").WithTimeout(TestTimeout.Long)).Stdout);
+            }
+            else
+            {
+                InvalidOperationException failed = await Assert.ThrowsAsync<InvalidOperationException>(() => certified.ConnectAsync(configure: caOnly));
+                var refused = Assert.IsType<SshHostKeyNotTrustedException>(failed.InnerException);
+                Assert.Equal(HostKeyTrustFailure.InvalidCertificate, refused.Failure);
+            }
+        }
+        finally
+        {
+            KeyCache.TryDelete(directory);
+        }
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 """An AsyncSSH server on 127.0.0.1 and a free port, for Rx.Ssh's client (AsyncsshServerInteropTests).
 
-usage: asyncssh_server.py HOST_KEY AUTHORIZED_KEYS SFTP_ROOT
+usage: asyncssh_server.py HOST_KEY AUTHORIZED_KEYS SFTP_ROOT [HOST_CERTIFICATE]
 Prints "listening on PORT" on stderr, then serves until it is stopped (SIGTERM).
   exec "cat"       copies stdin to stdout, exit status 0
   exec "agent"     lists the SHA256 fingerprints of the keys in the client's forwarded agent, one per line
@@ -57,8 +57,9 @@ async def main():
     # AsyncSSH's own log on stderr: a failing test shows it (PythonSshServer.Log).
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     host_key, authorized, root = sys.argv[1], sys.argv[2], sys.argv[3]
+    host_certs = sys.argv[4:5]
     server = await asyncssh.create_server(
-        Server, "127.0.0.1", 0, server_host_keys=[host_key], authorized_client_keys=authorized,
+        Server, "127.0.0.1", 0, server_host_keys=[host_key], server_host_certs=host_certs, authorized_client_keys=authorized,
         process_factory=handle, encoding=None, allow_scp=True, agent_forwarding=True,
         sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=root.encode()))
     print("listening on %d" % server.sockets[0].getsockname()[1], file=sys.stderr, flush=True)
