@@ -117,7 +117,7 @@ internal sealed class SinkSourceService : IAsyncDisposable
         return true;
     }
 
-    internal static long Drain(Socket socket)
+    private static long Drain(Socket socket)
     {
         var buffer = new byte[BufferSize];
         long total = 0;

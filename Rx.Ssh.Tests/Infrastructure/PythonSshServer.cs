@@ -15,12 +15,13 @@ internal sealed class PythonSshServer : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly LoggedDaemon _daemon;
-
     private readonly string _name;
+    private readonly int _commandStatus;
 
-    private PythonSshServer(string name, string directory, LoggedDaemon daemon, SshdLog log)
+    private PythonSshServer(string name, int commandStatus, string directory, LoggedDaemon daemon, SshdLog log)
     {
         _name = name;
+        _commandStatus = commandStatus;
         _directory = directory;
         _daemon = daemon;
         Log = log;
@@ -43,24 +44,29 @@ internal sealed class PythonSshServer : IAsyncDisposable
     /// <summary>Starts AsyncSSH's server.</summary>
     /// <param name="hostCertificate">An OpenSSH host certificate for its host key that it presents as well; none when null.</param>
     public static Task<PythonSshServer> StartAsyncsshAsync(string? hostCertificate = null) =>
-        StartAsync("asyncssh", "asyncssh_server.py", sftp: true, hostCertificate);
+        StartAsync("asyncssh", "asyncssh_server.py", commandStatus: 3, sftp: true, hostCertificate);
 
     /// <summary>Starts Paramiko's server.</summary>
-    public static Task<PythonSshServer> StartParamikoAsync() => StartAsync("paramiko", "paramiko_server.py", sftp: false);
+    public static Task<PythonSshServer> StartParamikoAsync() => StartAsync("paramiko", "paramiko_server.py", commandStatus: 5, sftp: false);
 
-    private static async Task<PythonSshServer> StartAsync(string module, string script, bool sftp, string? hostCertificate = null)
+    /// <param name="module">The Python module, also the first word of what its exec handler prints.</param>
+    /// <param name="script">The server script in <c>Interop/Python</c>.</param>
+    /// <param name="commandStatus">The exit status the script gives a command other than its own ones.</param>
+    /// <param name="sftp">Whether the script takes an SFTP root.</param>
+    /// <param name="hostCertificate">A host certificate for the script to present; none when null.</param>
+    private static async Task<PythonSshServer> StartAsync(string module, string script, int commandStatus, bool sftp, string? hostCertificate = null)
     {
         PythonSsh.Require(module);
         string directory = Directory.CreateTempSubdirectory($"rxssh-{module}-").FullName;
         string authorized = Path.Combine(directory, "authorized_keys");
         await File.WriteAllTextAsync(authorized, TestKeys.AuthorizedKeysText(TestKeys.Unencrypted));
-        Directory.CreateDirectory(Path.Combine(directory, "sftp"));
+        string sftpRoot = Directory.CreateDirectory(Path.Combine(directory, "sftp")).FullName;
         var log = new SshdLog();
         string[] arguments = sftp
-            ? [TestKeys.Ed25519.PrivateKeyPath, authorized, Path.Combine(directory, "sftp"), .. hostCertificate is null ? Array.Empty<string>() : [hostCertificate]]
+            ? [TestKeys.Ed25519.PrivateKeyPath, authorized, sftpRoot, .. hostCertificate is null ? Array.Empty<string>() : [hostCertificate]]
             : [TestKeys.Ed25519.PrivateKeyPath, authorized];
         LoggedDaemon daemon = LoggedDaemon.Start(PythonSsh.StartInfo(script, arguments, directory), log);
-        var server = new PythonSshServer(module, directory, daemon, log);
+        var server = new PythonSshServer(module, commandStatus, directory, daemon, log);
         try
         {
             string line = await log.WaitForLineAsync("listening on ", TestTimeout.Long);
@@ -102,7 +108,7 @@ internal sealed class PythonSshServer : IAsyncDisposable
 
     /// <summary>
     /// Logs in with <paramref name="key"/> and runs a command: the script answers "MODULE ran COMMAND"
-    /// on stdout, "to stderr" on stderr, and exit status 3 (AsyncSSH's) or 5 (Paramiko's).
+    /// on stdout, "to stderr" on stderr, and its exit status (3 from AsyncSSH's, 5 from Paramiko's).
     /// </summary>
     public async Task AssertRunsACommandAsync(TestKey key)
     {
@@ -112,7 +118,7 @@ internal sealed class PythonSshServer : IAsyncDisposable
 
         Assert.Equal($"{_name} ran hello there\n", result.Stdout);
         Assert.Equal("to stderr\n", result.Stderr);
-        Assert.Equal(_name == "asyncssh" ? 3 : 5, result.ExitStatus);
+        Assert.Equal(_commandStatus, result.ExitStatus);
     }
 
     /// <summary>Sends <paramref name="length"/> random bytes through the server's <c>cat</c> and checks they come back equal, exit status 0.</summary>

@@ -83,36 +83,29 @@ public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
     public async Task A_host_certificate_from_asyncssh_is_trusted_through_a_known_ca_for_its_name_only(string principal, bool trusted)
     {
         using SshPrivateKey ca = SshPrivateKey.Generate("ecdsa-sha2-nistp256");
-        string directory = Directory.CreateTempSubdirectory("rxssh-hostcert-").FullName;
-        try
+        using var directory = new Keys.TempDirectory();
+        string certificate = directory.File("host-cert.pub");
+        await File.WriteAllTextAsync(certificate, new SshCertificateBuilder(SshPublicKey.Parse(TestKeys.Ed25519.PublicKeyLine), SshCertificateType.Host, "asyncssh-host")
         {
-            string certificate = Path.Combine(directory, "host-cert.pub");
-            await File.WriteAllTextAsync(certificate, new SshCertificateBuilder(SshPublicKey.Parse(TestKeys.Ed25519.PublicKeyLine), SshCertificateType.Host, "asyncssh-host")
-            {
-                Principals = [principal],
-                ValidAfter = DateTimeOffset.UtcNow.AddMinutes(-5),
-                ValidBefore = DateTimeOffset.UtcNow.AddHours(1),
-            }.Sign(ca).ToOpenSshString() + "\n");
-            string knownHosts = Path.Combine(directory, "known_hosts");
-            await File.WriteAllTextAsync(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
-            await using PythonSshServer certified = await PythonSshServer.StartAsyncsshAsync(certificate);
-            Func<SshClientOptions, SshClientOptions> caOnly = options => options with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) };
+            Principals = [principal],
+            ValidAfter = DateTimeOffset.UtcNow.AddMinutes(-5),
+            ValidBefore = DateTimeOffset.UtcNow.AddHours(1),
+        }.Sign(ca).ToOpenSshString() + "\n");
+        string knownHosts = directory.File("known_hosts");
+        await File.WriteAllTextAsync(knownHosts, "@cert-authority * " + ca.PublicKey.ToOpenSshString() + "\n");
+        await using PythonSshServer certified = await PythonSshServer.StartAsyncsshAsync(certificate);
+        Func<SshClientOptions, SshClientOptions> caOnly = options => options with { HostKeyVerifier = new KnownHostsVerifier(knownHosts) };
 
-            if (trusted)
-            {
-                await using SshClientConnection connection = await certified.ConnectAsync(configure: caOnly);
-                Assert.Equal("asyncssh ran x\n", (await connection.Run("x").WithTimeout(TestTimeout.Long)).Stdout);
-            }
-            else
-            {
-                InvalidOperationException failed = await Assert.ThrowsAsync<InvalidOperationException>(() => certified.ConnectAsync(configure: caOnly));
-                var refused = Assert.IsType<SshHostKeyNotTrustedException>(failed.InnerException);
-                Assert.Equal(HostKeyTrustFailure.InvalidCertificate, refused.Failure);
-            }
-        }
-        finally
+        if (trusted)
         {
-            KeyCache.TryDelete(directory);
+            await using SshClientConnection connection = await certified.ConnectAsync(configure: caOnly);
+            Assert.Equal("asyncssh ran x\n", (await connection.Run("x").WithTimeout(TestTimeout.Long)).Stdout);
+        }
+        else
+        {
+            InvalidOperationException failed = await Assert.ThrowsAsync<InvalidOperationException>(() => certified.ConnectAsync(configure: caOnly));
+            var refused = Assert.IsType<SshHostKeyNotTrustedException>(failed.InnerException);
+            Assert.Equal(HostKeyTrustFailure.InvalidCertificate, refused.Failure);
         }
     }
 

@@ -64,8 +64,11 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         return serve;
     }
 
-    private string[] Login(SshListener serve, TestKey key) =>
-        [serve.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.UserName, key.PrivateKeyPath, KnownHosts];
+    /// <summary>The scripts' first arguments: port, user, <paramref name="key"/> (a key file, or what the mode takes in its place), known_hosts.</summary>
+    private string[] Login(SshListener serve, string key) =>
+        [serve.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.UserName, key, KnownHosts];
+
+    private string[] Login(SshListener serve, TestKey key) => Login(serve, key.PrivateKeyPath);
 
     private static void AssertCommandRan(JsonElement result)
     {
@@ -124,10 +127,7 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
         }.Sign(ca);
         await File.WriteAllTextAsync(keyPath + "-cert.pub", certificate.ToOpenSshString() + "\n");
         await using SshListener serve = await StartServeAsync(SshAlgorithms.Hardened, authorizedKeys: "cert-authority " + ca.PublicKey.ToOpenSshString() + "\n");
-        string[] login = [.. Login(serve, TestKeys.Ed25519)];
-        login[2] = keyPath;
-
-        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["cert", .. login, "echo certified", keyPath + "-cert.pub"]);
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["cert", .. Login(serve, keyPath), "echo certified", keyPath + "-cert.pub"]);
         await serve.DisconnectAllAsync().WithTimeout();
 
         Assert.Equal("certified\n", result.Text("stdout"));
@@ -140,10 +140,7 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     {
         await using Agent.OpenSshAgent agent = await Agent.OpenSshAgent.StartAsync();
         await agent.SshAddAsync(TestKeys.Ecdsa256.PrivateKeyPath);
-        string[] login = Login(Serve, TestKeys.Ed25519);
-        login[2] = agent.SocketPath;
-
-        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["agent", .. login, "ssh-add -l"]);
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["agent", .. Login(Serve, agent.SocketPath), "ssh-add -l"]);
 
         // serve gave the session an agent socket that reaches the agent on this side, through AsyncSSH.
         Assert.Contains(SshPublicKey.Parse(TestKeys.Ecdsa256.PublicKeyLine).GetFingerprint(), result.Text("stdout"), StringComparison.Ordinal);

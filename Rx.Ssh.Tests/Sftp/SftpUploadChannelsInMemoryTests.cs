@@ -21,7 +21,6 @@ public sealed class SftpUploadChannelsInMemoryTests : IDisposable
         SshSubsystemHandler sftp = SftpSubsystem.Create(new SftpServerOptions { Root = _root });
         int sessions = 0;
         var silentStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        int silent = 0;
         SshServerOptions server = InMemoryServer.DefaultServerOptions() with
         {
             Subsystems = new Dictionary<string, SshSubsystemHandler>
@@ -29,14 +28,15 @@ public sealed class SftpUploadChannelsInMemoryTests : IDisposable
                 // The first session speaks SFTP; every later one accepts the request and then says nothing.
                 [SftpSubsystem.Name] = (subsystem, ct) =>
                 {
-                    if (Interlocked.Increment(ref sessions) == 1)
+                    int session = Interlocked.Increment(ref sessions);
+                    if (session == 1)
                     {
                         return sftp(subsystem, ct);
                     }
 
-                    if (Interlocked.Increment(ref silent) == 2)
+                    if (session == 3)
                     {
-                        silentStarted.TrySetResult();
+                        silentStarted.TrySetResult(); // both extra sessions are up
                     }
 
                     return Task.Delay(Timeout.Infinite, ct);

@@ -1,6 +1,6 @@
 """AsyncSSH's client against an SSH server on 127.0.0.1, driven by Rx.Ssh.Tests (PythonClientInteropTests).
 
-usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOSTS [ARGS...]
+usage: asyncssh_client.py MODE PORT USER KEY KNOWN_HOSTS [ARGS...], MODE one of:
   exec COMMAND [KEX CIPHER MAC]   run COMMAND, optionally with one key exchange, cipher and MAC forced ("-" = asyncssh's list)
   cert COMMAND CERT               run COMMAND, logging in with KEY and its OpenSSH certificate CERT
   agent COMMAND                   log in with the keys of the agent whose socket is KEY and forward that agent; run COMMAND
@@ -13,7 +13,7 @@ usage: asyncssh_client.py exec|sftp|scp|forward|rforward PORT USER KEY KNOWN_HOS
                                   and send through the server's port
   forward DEST_PORT               forward a local port to 127.0.0.1:DEST_PORT, send through it; then a refused destination
 Prints one JSON object on stdout; any failure is a traceback and a non-zero exit.
-Host keys come only from KNOWN_HOSTS, no agent, no ssh_config, no ~/.ssh keys.
+Host keys come only from KNOWN_HOSTS; no ssh_config, no ~/.ssh keys, no agent but in agent mode.
 """
 import asyncio
 import hashlib
@@ -29,6 +29,18 @@ def algorithms(args):
         if value != "-":
             chosen[name] = [value]
     return chosen
+
+
+def login_options(mode, key, args):
+    """The connect() options MODE logs in with: its client keys, its agent, the algorithms it forces."""
+    if mode == "cert":
+        return {"client_keys": [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))], "agent_path": None}
+    if mode == "agent":
+        return {"client_keys": (), "agent_path": key, "agent_forwarding": True}
+    options = {"client_keys": [key], "agent_path": None}
+    if mode == "exec":
+        options.update(algorithms(args[1:4]))
+    return options
 
 
 class Answering(asyncssh.SSHClient):
@@ -154,16 +166,8 @@ async def main():
     if mode == "kbdint":
         print(json.dumps(await run_kbdint(port, user, key, known_hosts, args[0])))
         return
-    extra = algorithms(args[1:4]) if mode == "exec" else {}
-    if mode == "cert":
-        client_keys = [(asyncssh.read_private_key(key), asyncssh.read_certificate(args[1]))]
-    elif mode == "agent":
-        client_keys, extra = (), {"agent_forwarding": True}
-    else:
-        client_keys = [key]
-    agent_path = key if mode == "agent" else None
-    async with asyncssh.connect("127.0.0.1", port, username=user, client_keys=client_keys, known_hosts=known_hosts,
-                                agent_path=agent_path, config=None, login_timeout=20, **extra) as conn:
+    async with asyncssh.connect("127.0.0.1", port, username=user, known_hosts=known_hosts, config=None, login_timeout=20,
+                                **login_options(mode, key, args)) as conn:
         if mode in ("exec", "cert", "agent"):
             result = await run_exec(conn, args[0])
         elif mode == "pty":
