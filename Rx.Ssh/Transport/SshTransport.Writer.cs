@@ -104,35 +104,59 @@ internal sealed partial class SshTransport
         return false;
     }
 
+    // The writer's pending waits on each queue, kept across calls until they complete: a second
+    // WaitToReadAsync on a single-reader channel cancels the first, which costs a thrown
+    // OperationCanceledException each time (thousands per GiB when the writer goes idle often).
+    private Task<bool>? _kexWait;
+    private Task<bool>? _dataWait;
+
     private async ValueTask<bool> WaitForWorkAsync()
     {
-        ValueTask<bool> kex = _kexQueue.Reader.WaitToReadAsync(_shutdown.Token);
-        if (kex.IsCompleted)
+        if (_kexWait is null)
         {
-            return await kex.ConfigureAwait(false);
+            ValueTask<bool> kex = _kexQueue.Reader.WaitToReadAsync(_shutdown.Token);
+            if (kex.IsCompleted)
+            {
+                return await kex.ConfigureAwait(false);
+            }
+
+            _kexWait = kex.AsTask();
         }
 
-        if (_kexInProgress)
+        if (_kexInProgress || _kexWait.IsCompleted)
         {
-            return await kex.ConfigureAwait(false);
+            return await TakeAsync(ref _kexWait).ConfigureAwait(false);
         }
 
-        ValueTask<bool> data = _queue.Reader.WaitToReadAsync(_shutdown.Token);
-        if (data.IsCompleted)
+        if (_dataWait is null)
         {
-            return await data.ConfigureAwait(false) || await kex.ConfigureAwait(false);
+            ValueTask<bool> data = _queue.Reader.WaitToReadAsync(_shutdown.Token);
+            if (data.IsCompleted)
+            {
+                return await data.ConfigureAwait(false) || await TakeAsync(ref _kexWait).ConfigureAwait(false);
+            }
+
+            _dataWait = data.AsTask();
         }
 
-        Task<bool> kexTask = kex.AsTask();
-        Task<bool> dataTask = data.AsTask();
-        Task<bool> first = await Task.WhenAny(kexTask, dataTask).ConfigureAwait(false);
-        if (await first.ConfigureAwait(false))
+        Task<bool> first = await Task.WhenAny(_kexWait, _dataWait).ConfigureAwait(false);
+        bool firstIsKex = first == _kexWait;
+        bool more = await TakeAsync(ref firstIsKex ? ref _kexWait : ref _dataWait).ConfigureAwait(false);
+        if (more)
         {
             return true;
         }
 
         // One queue is complete (shutdown); keep going while the other still has work.
-        return await (first == kexTask ? dataTask : kexTask).ConfigureAwait(false);
+        return await TakeAsync(ref firstIsKex ? ref _dataWait : ref _kexWait).ConfigureAwait(false);
+    }
+
+    /// <summary>The wait in <paramref name="slot"/>, cleared so that the next call starts a new one.</summary>
+    private static Task<bool> TakeAsync(ref Task<bool>? slot)
+    {
+        Task<bool> wait = slot!;
+        slot = null;
+        return wait;
     }
 
     private int WritePacket(OutgoingPacket outgoing)
