@@ -189,5 +189,10 @@ public sealed class AgentBadInputTests
         Assert.Null(ClientKeys.AgentPathFor(new SshClientOptions { UseAgent = false }, env));
         Assert.Null(ClientKeys.AgentPathFor(new SshClientOptions(), _ => ""));
         Assert.Null(ClientKeys.AgentPathFor(new SshClientOptions(), _ => null));
+
+        // Agent forwarding relays to the same socket, whether or not the agent signs.
+        Assert.Equal("/run/env.sock", ClientKeys.AgentSocketFor(new SshClientOptions { UseAgent = false, AgentPath = "" }, env));
+        Assert.Equal("/run/mine.sock", ClientKeys.AgentSocketFor(new SshClientOptions { UseAgent = false, AgentPath = "/run/mine.sock" }, env));
+        Assert.Null(ClientKeys.AgentSocketFor(new SshClientOptions(), _ => null));
     }
 }

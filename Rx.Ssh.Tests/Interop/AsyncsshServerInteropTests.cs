@@ -83,7 +83,7 @@ public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
     public async Task A_host_certificate_from_asyncssh_is_trusted_through_a_known_ca_for_its_name_only(string principal, bool trusted)
     {
         using SshPrivateKey ca = SshPrivateKey.Generate("ecdsa-sha2-nistp256");
-        using var directory = new Keys.TempDirectory();
+        using var directory = new TempDirectory();
         string certificate = directory.File("host-cert.pub");
         await File.WriteAllTextAsync(certificate, new SshCertificateBuilder(SshPublicKey.Parse(TestKeys.Ed25519.PublicKeyLine), SshCertificateType.Host, "asyncssh-host")
         {

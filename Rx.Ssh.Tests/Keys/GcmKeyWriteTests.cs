@@ -1,5 +1,7 @@
 using Rx.Ssh.Keys;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>OpenSSH private keys we write encrypted with aes256-gcm@openssh.com.</summary>

@@ -2,6 +2,8 @@ using System.Text;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Wire;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>Every way a key file can be wrong gives a typed error with a useful message.</summary>

@@ -1,5 +1,7 @@
 using Rx.Ssh.Keys;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>Private keys written by ssh-keygen, in every format it offers, read by us.</summary>

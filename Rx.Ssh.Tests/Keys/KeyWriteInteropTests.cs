@@ -1,5 +1,7 @@
 using Rx.Ssh.Keys;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>Keys we generate and write, read back by ssh-keygen and by us.</summary>

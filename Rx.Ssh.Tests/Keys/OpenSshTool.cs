@@ -52,18 +52,3 @@ internal static class OpenSshTool
 
     public static Result SshKeygen(params string[] arguments) => Run("ssh-keygen", arguments);
 }
-
-/// <summary>A temporary directory deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = Directory.CreateTempSubdirectory("rxssh-keys-").FullName;
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

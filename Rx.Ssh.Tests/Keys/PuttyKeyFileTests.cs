@@ -1,6 +1,8 @@
 using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Formats;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>PuTTY .ppk private keys, versions 2 and 3: what puttygen writes we load, and what we write loads back.</summary>

@@ -1,5 +1,7 @@
 using Rx.Ssh.Keys;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>RFC 4716 public keys, both ways with <c>ssh-keygen -e</c> / <c>-i -m RFC4716</c>.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Rx.Ssh.Keys;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>RSA keys of every size users ask for, and fingerprints of generated keys as ssh-keygen prints them.</summary>

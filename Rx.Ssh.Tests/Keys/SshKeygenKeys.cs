@@ -1,3 +1,5 @@
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Wire;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys;
 
 /// <summary>

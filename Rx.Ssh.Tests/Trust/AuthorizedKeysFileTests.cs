@@ -1,6 +1,8 @@
 using System.Net;
 using Rx.Ssh.Trust;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Trust;
 
 public class AuthorizedKeysFileTests

@@ -2,6 +2,8 @@ using System.Net;
 using Rx.Ssh.Keys;
 using Rx.Ssh.Trust;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Trust;
 
 public class KnownHostsFileTests

@@ -1,5 +1,7 @@
 using Rx.Ssh.Trust;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Trust;
 
 /// <summary>Interoperation with OpenSSH's own known_hosts handling (<c>ssh-keygen -H</c>, <c>-F</c>).</summary>

@@ -1,5 +1,7 @@
 using Rx.Ssh.Trust;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Trust;
 
 /// <summary>Trust files are read only when they are regular files of at most 1 MiB.</summary>

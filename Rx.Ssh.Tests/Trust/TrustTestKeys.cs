@@ -77,18 +77,6 @@ internal static class TrustTestKeys
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 }
 
-/// <summary>A temporary directory removed on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rxssh-trust-" + Guid.NewGuid().ToString("N"));
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
-
 /// <summary>A minimal <see cref="SshPublicKey"/> over a synthetic blob, for the overloads taking keys.</summary>
 internal sealed class BlobOnlyPublicKey(byte[] blob) : SshPublicKey(blob)
 {

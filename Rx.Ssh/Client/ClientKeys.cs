@@ -37,12 +37,19 @@ internal sealed class ClientKeys : IDisposable
     public IReadOnlyList<SshCertificate> Certificates => _certificates;
 
     /// <summary>
-    /// The agent socket <paramref name="options"/> ask for: <see cref="SshClientOptions.AgentPath"/>, else
-    /// <c>SSH_AUTH_SOCK</c> (read through <paramref name="environment"/>); null when the agent is off or unset.
+    /// The agent socket <paramref name="options"/> sign with: <see cref="AgentSocketFor"/>; null when
+    /// <see cref="SshClientOptions.UseAgent"/> is off.
     /// </summary>
     public static string? AgentPathFor(SshClientOptions options, Func<string, string?> environment) =>
-        !options.UseAgent ? null
-        : options.AgentPath is { Length: > 0 } path ? path
+        options.UseAgent ? AgentSocketFor(options, environment) : null;
+
+    /// <summary>
+    /// The agent socket <paramref name="options"/> name, for signing and for agent forwarding alike:
+    /// <see cref="SshClientOptions.AgentPath"/>, else <c>SSH_AUTH_SOCK</c> (read through
+    /// <paramref name="environment"/>); null when neither is set.
+    /// </summary>
+    public static string? AgentSocketFor(SshClientOptions options, Func<string, string?> environment) =>
+        options.AgentPath is { Length: > 0 } path ? path
         : environment("SSH_AUTH_SOCK") is { Length: > 0 } env ? env
         : null;
 

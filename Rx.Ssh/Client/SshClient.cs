@@ -288,7 +288,7 @@ public static partial class SshClient
 
             var connection = new SshClientConnection(transport, options.UserName, remote, host, port) { ChannelSettings = options.ChannelSettings, SessionDefaults = SessionDefaults.From(options), Loggers = loggers };
             options.AddHandlersTo(connection);
-            if (options.ForwardAgent && (options.AgentPath ?? SshAgentClient.EnvironmentSocketPath) is { Length: > 0 } agent)
+            if (options.ForwardAgent && ClientKeys.AgentSocketFor(options, Environment.GetEnvironmentVariable) is { } agent)
             {
                 connection.ForwardAgentTo(agent, logger);
             }

@@ -75,7 +75,8 @@ public sealed record SshClientOptions : SshConnectionOptions
 
     /// <summary>
     /// The ssh-agent's UNIX socket (ssh's <c>IdentityAgent</c>); null (the default) reads
-    /// <c>SSH_AUTH_SOCK</c> when connecting. Ignored when <see cref="UseAgent"/> is false.
+    /// <c>SSH_AUTH_SOCK</c> when connecting (an empty string counts as null). Not signed with when
+    /// <see cref="UseAgent"/> is false; <see cref="ForwardAgent"/> relays to it either way.
     /// </summary>
     public string? AgentPath { get; init; }
 

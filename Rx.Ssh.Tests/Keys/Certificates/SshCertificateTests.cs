@@ -1,6 +1,8 @@
 using Rx.Ssh.Keys;
 using Rx.Ssh.Keys.Certificates;
 
+using Rx.Ssh.Tests.Infrastructure;
+
 namespace Rx.Ssh.Tests.Keys.Certificates;
 
 /// <summary>Certificates made by <c>ssh-keygen -s</c> parse and verify; ours are accepted by <c>ssh-keygen -L</c>.</summary>

@@ -298,7 +298,7 @@ public sealed class ServerForwardingTests
     [Fact]
     public async Task Direct_streamlocal_connects_to_the_unix_socket_and_streamlocal_forward_listens_on_a_path()
     {
-        using var dir = new Rx.Ssh.Tests.Keys.TempDirectory();
+        using var dir = new TempDirectory();
         string target = dir.File("echo.sock");
         string listenPath = dir.File("listen.sock");
         using var unixEcho = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
