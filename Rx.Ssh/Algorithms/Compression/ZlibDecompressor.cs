@@ -73,7 +73,7 @@ internal sealed class ZlibDecompressor : IDisposable
     }
 
     /// <summary>A read-only stream over the current packet's bytes; reports end of data when they run out.</summary>
-    private sealed class PacketSource : Stream
+    private sealed class PacketSource : IO.ForwardStream
     {
         private ReadOnlyMemory<byte> _data;
 
@@ -81,13 +81,7 @@ internal sealed class ZlibDecompressor : IDisposable
 
         public override bool CanRead => true;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public void Set(ReadOnlyMemory<byte> data) => _data = data;
 
@@ -101,14 +95,6 @@ internal sealed class ZlibDecompressor : IDisposable
             return n;
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
     }
 }

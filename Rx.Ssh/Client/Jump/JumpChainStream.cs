@@ -9,7 +9,7 @@ namespace Rx.Ssh.Client.Jump;
 /// <see cref="SshProxyJumpException"/> naming the first hop that ended (the one upstream took the
 /// others with it), which the target's transport passes on as its error.
 /// </summary>
-internal sealed class JumpChainStream : Stream
+internal sealed class JumpChainStream : IO.ForwardStream
 {
     /// <summary>How long a channel end waits for a hop's end to be seen, so the error can name it.</summary>
     private static readonly TimeSpan HopEndGrace = TimeSpan.FromMilliseconds(500);
@@ -29,16 +29,6 @@ internal sealed class JumpChainStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>The first hop whose connection has ended, as an error for the target; null when every hop is alive.</summary>
     public static SshProxyJumpException? LostHop(IReadOnlyList<JumpHop> hops)
@@ -86,12 +76,6 @@ internal sealed class JumpChainStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -104,19 +88,9 @@ internal sealed class JumpChainStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
     public override void Flush() => _inner.Flush();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

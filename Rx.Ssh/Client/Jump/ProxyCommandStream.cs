@@ -12,7 +12,7 @@ namespace Rx.Ssh.Client.Jump;
 /// closing (the process ending) fails the read with <see cref="SshProxyCommandException"/>, with the
 /// exit code once it is known. Disposing closes stdin and kills the process by its id.
 /// </summary>
-internal sealed class ProxyCommandStream : Stream
+internal sealed class ProxyCommandStream : IO.ForwardStream
 {
     /// <summary>How long to wait, after stdout closed, for the exit code and the end of stderr.</summary>
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
@@ -37,16 +37,6 @@ internal sealed class ProxyCommandStream : Stream
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Runs <c>/bin/sh -c "exec command"</c> with its stdin, stdout and stderr redirected.</summary>
     /// <exception cref="SshProxyCommandException">The process could not be started.</exception>
@@ -96,12 +86,6 @@ internal sealed class ProxyCommandStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -115,19 +99,9 @@ internal sealed class ProxyCommandStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override Task FlushAsync(CancellationToken cancellationToken) => _stdin.FlushAsync(cancellationToken);
 
     public override void Flush() => _stdin.Flush();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
