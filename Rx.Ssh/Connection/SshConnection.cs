@@ -117,7 +117,14 @@ public abstract partial class SshConnection : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                ReadOnlyMemory<byte> payload = await Transport.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                ReadOnlyMemory<byte> payload = await Transport.ReceiveOrEndAsync(CancellationToken.None).ConfigureAwait(false);
+                if (payload.IsEmpty)
+                {
+                    // The connection ended, orderly or not; the transport has the reason.
+                    error = Transport.Failure;
+                    break;
+                }
+
                 dispatching = this;
                 try
                 {

@@ -93,6 +93,13 @@ internal sealed partial class SshTransport
         return new KexInitMessage([.. kex], [.. hostKeys], ciphers, ciphers, macs, macs, compression, compression, false);
     }
 
+    /// <summary>The error a peer's DISCONNECT ends the connection with (its reason, and its text made safe to show).</summary>
+    private static SshConnectionException PeerDisconnected(ReadOnlySpan<byte> payload)
+    {
+        DisconnectMessage disconnect = DisconnectMessage.Read(payload);
+        return new SshConnectionException(disconnect.Reason, $"The peer disconnected: {PeerText.Sanitize(disconnect.Description)} ({disconnect.Reason})", isLocal: false);
+    }
+
     /// <summary>Handles transport messages; returns false for payloads that belong to the layers above.</summary>
     private async ValueTask<bool> HandleTransportMessageAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -100,8 +107,7 @@ internal sealed partial class SshTransport
         switch (number)
         {
             case MessageNumber.Disconnect:
-                DisconnectMessage disconnect = DisconnectMessage.Read(payload.Span);
-                throw new SshConnectionException(disconnect.Reason, $"The peer disconnected: {PeerText.Sanitize(disconnect.Description)} ({disconnect.Reason})", isLocal: false);
+                throw PeerDisconnected(payload.Span);
             case MessageNumber.Ignore:
                 return true;
             case MessageNumber.Debug:

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Rx.Ssh.Algorithms.Ciphers;
+using Rx.Ssh.Messages;
 using Rx.Ssh.Messages.Transport;
 using Rx.Ssh.Wire;
 
@@ -116,7 +117,18 @@ internal sealed partial class SshTransport : IAsyncDisposable
     /// Returns the next payload for the layers above (message number 50 and up). Transport
     /// messages are handled here, key exchange included. The memory is valid until the next call.
     /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken)
+    /// <exception cref="SshConnectionException">The connection ended (the peer's DISCONNECT included).</exception>
+    public ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken) => ReceiveCoreAsync(throwAtEnd: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReceiveAsync"/>, but the connection's end, orderly or not, returns an empty
+    /// payload (never a real one: every packet has a message number) with the reason in
+    /// <see cref="Failure"/>, instead of an exception thrown and rethrown up the caller's awaits:
+    /// the dispatch loop's form, so that a connection closed by either side throws nothing there.
+    /// </summary>
+    public ValueTask<ReadOnlyMemory<byte>> ReceiveOrEndAsync(CancellationToken cancellationToken) => ReceiveCoreAsync(throwAtEnd: false, cancellationToken);
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReceiveCoreAsync(bool throwAtEnd, CancellationToken cancellationToken)
     {
         try
         {
@@ -124,6 +136,12 @@ internal sealed partial class SshTransport : IAsyncDisposable
             {
                 await _budget.WaitForReplyRoomAsync(cancellationToken).ConfigureAwait(false);
                 ReadOnlyMemory<byte> payload = await ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+                if (!throwAtEnd && payload.Span[0] == MessageNumber.Disconnect)
+                {
+                    await FailAsync(PeerDisconnected(payload.Span)).ConfigureAwait(false);
+                    return ReadOnlyMemory<byte>.Empty;
+                }
+
                 if (await HandleTransportMessageAsync(payload, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
@@ -135,6 +153,11 @@ internal sealed partial class SshTransport : IAsyncDisposable
         catch (Exception ex)
         {
             Exception error = await FailAsync(ex).ConfigureAwait(false);
+            if (!throwAtEnd)
+            {
+                return ReadOnlyMemory<byte>.Empty;
+            }
+
             if (error == ex)
             {
                 throw;
