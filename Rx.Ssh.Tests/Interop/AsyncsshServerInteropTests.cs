@@ -159,26 +159,17 @@ public sealed class AsyncsshServerInteropTests : PythonServerInteropTests
     public async Task Scp_copies_a_tree_to_asyncssh_and_back_with_times_kept()
     {
         string work = Directory.CreateDirectory(Path.Combine(Server.SftpRoot, "..", "scp")).FullName;
-        string tree = Directory.CreateDirectory(Path.Combine(work, "tree", "sub")).Parent!.FullName;
-        byte[] big = RandomNumberGenerator.GetBytes(3_000_000);
-        await File.WriteAllBytesAsync(Path.Combine(tree, "big.bin"), big);
-        await File.WriteAllTextAsync(Path.Combine(tree, "sub", "small.txt"), "small\n");
-        var modified = new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc);
-        File.SetLastWriteTimeUtc(Path.Combine(tree, "big.bin"), modified);
+        ScpTestTree tree = await ScpTestTree.CreateAsync(work, 3_000_000, new DateTime(2021, 2, 3, 4, 5, 6, DateTimeKind.Utc));
         string back = Directory.CreateDirectory(Path.Combine(work, "back")).FullName;
         await using SshClientConnection connection = await ConnectAsync();
         var options = new ScpCopyOptions { Recursive = true, Preserve = true };
 
-        await ScpClient.CopyAsync([tree], (connection, "/"), options).WithTimeout(TestTimeout.Long);
+        await ScpClient.CopyAsync([tree.Path], (connection, "/"), options).WithTimeout(TestTimeout.Long);
         await ScpClient.CopyAsync([(connection, "/tree")], back, options).WithTimeout(TestTimeout.Long);
         ScpException missing = await Assert.ThrowsAsync<ScpException>(() => ScpClient.CopyAsync([(connection, "/missing")], back)).WithTimeout(TestTimeout.Long);
 
-        foreach (string copy in new[] { Path.Combine(Server.SftpRoot, "tree"), Path.Combine(back, "tree") })
-        {
-            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(copy, "big.bin")));
-            Assert.Equal("small\n", await File.ReadAllTextAsync(Path.Combine(copy, "sub", "small.txt")));
-            Assert.Equal(modified, File.GetLastWriteTimeUtc(Path.Combine(copy, "big.bin")));
-        }
+        await tree.AssertCopyAsync(Path.Combine(Server.SftpRoot, "tree"));
+        await tree.AssertCopyAsync(Path.Combine(back, "tree"));
 
         Assert.Contains("No such file", missing.Message, StringComparison.OrdinalIgnoreCase);
     }

@@ -176,23 +176,13 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     [Fact]
     public async Task Asyncssh_scp_copies_a_tree_to_serve_and_back_with_times_kept()
     {
-        string tree = Path.Combine(_directory, "tree");
-        Directory.CreateDirectory(Path.Combine(tree, "sub"));
-        byte[] big = RandomNumberGenerator.GetBytes(2_000_000);
-        await File.WriteAllBytesAsync(Path.Combine(tree, "big.bin"), big);
-        await File.WriteAllTextAsync(Path.Combine(tree, "sub", "small.txt"), "small\n");
-        var modified = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        File.SetLastWriteTimeUtc(Path.Combine(tree, "big.bin"), modified);
+        ScpTestTree tree = await ScpTestTree.CreateAsync(_directory, 2_000_000, new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc));
         string back = Directory.CreateDirectory(Path.Combine(_directory, "back")).FullName;
 
-        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["scp", .. Login(Serve, TestKeys.Ed25519), tree, back]);
+        JsonElement result = await PythonSsh.RunAsync("asyncssh", "asyncssh_client.py", ["scp", .. Login(Serve, TestKeys.Ed25519), tree.Path, back]);
 
-        foreach (string copy in new[] { Path.Combine(Root, "tree"), Path.Combine(back, "tree") })
-        {
-            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(copy, "big.bin")));
-            Assert.Equal("small\n", await File.ReadAllTextAsync(Path.Combine(copy, "sub", "small.txt")));
-            Assert.Equal(modified, File.GetLastWriteTimeUtc(Path.Combine(copy, "big.bin")));
-        }
+        await tree.AssertCopyAsync(Path.Combine(Root, "tree"));
+        await tree.AssertCopyAsync(Path.Combine(back, "tree"));
 
         Assert.Equal("SFTPFailure: scp: /missing: No such file or directory", result.Text("missing"));
     }
